@@ -1,0 +1,314 @@
+package io.github.wschaos;
+
+import io.github.wschaos.internal.ConnectionLog;
+import io.github.wschaos.internal.ProxyServer;
+import io.github.wschaos.internal.ProxySettings;
+import io.github.wschaos.internal.Upstream;
+import io.github.wschaos.record.Recording;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A WebSocket proxy on loopback that sits between the app under test and its peer, relays everything
+ * faithfully, and records every connection attempt.
+ *
+ * <pre>{@code
+ * try (ChaosProxy proxy = ChaosProxy.builder().upstream("ws://127.0.0.1:8080/chat").start()) {
+ *     connectYourClientTo(proxy.uri());           // ws://127.0.0.1:<port>/chat
+ *     assertThat(proxy.recording().attempts()).isEqualTo(1);
+ * }
+ * }</pre>
+ *
+ * <p>Before the upgrade it is an HTTP/1.1 proxy: plain requests (long-polling, health checks) are relayed
+ * with keep-alive and chunked bodies, and the request goes to the upstream with its headers as the client
+ * sent them ({@code Host} included). When the upstream answers {@code 101}, both sides switch to relaying
+ * bytes: frames, extensions and close frames pass untouched. When the upstream cannot be reached, the
+ * client gets {@code 502 Bad Gateway} (or {@code 504} when the connection timed out), as behind nginx.
+ *
+ * <p>{@link #close()} closes the listener and every connection and stops the proxy's threads.
+ */
+public final class ChaosProxy implements AutoCloseable {
+
+    private final ProxyServer server;
+    private final ConnectionLog log;
+    private final ProxyCertificate certificate;
+    private volatile Upstream upstream;
+
+    private ChaosProxy(Builder builder, Upstream upstream, ProxySettings settings) {
+        this.upstream = upstream;
+        this.certificate = builder.certificate;
+        this.log = new ConnectionLog();
+        this.server = new ProxyServer(settings, upstream, log);
+    }
+
+    /** A builder; {@link Builder#upstream(URI)} is the one required setting. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A started proxy on an ephemeral loopback port in front of {@code upstream}, with defaults for the rest. */
+    public static ChaosProxy start(URI upstream) {
+        return builder().upstream(upstream).start();
+    }
+
+    /**
+     * The URI a client should connect to: {@code ws://} (or {@code wss://} with a TLS listener), the proxy's
+     * address and the upstream's path and query.
+     */
+    public URI uri() {
+        URI target = upstream.uri();
+        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+        return uri(path + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()));
+    }
+
+    /** The URI a client should use for {@code pathAndQuery} (e.g. {@code "/socket.io/?EIO=4&transport=websocket"}). */
+    public URI uri(String pathAndQuery) {
+        Objects.requireNonNull(pathAndQuery, "pathAndQuery");
+        if (!pathAndQuery.startsWith("/")) {
+            throw new IllegalArgumentException("path '" + pathAndQuery + "' must start with '/'");
+        }
+        InetSocketAddress address = address();
+        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        try {
+            return new URI((certificate == null ? "ws" : "wss") + "://" + host + ":" + address.getPort() + pathAndQuery);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("path '" + pathAndQuery + "' does not form a valid URI: " + e.getMessage(), e);
+        }
+    }
+
+    /** The address the proxy listens on. */
+    public InetSocketAddress address() {
+        return server.localAddress();
+    }
+
+    /** The port the proxy listens on. */
+    public int port() {
+        return address().getPort();
+    }
+
+    /** Where new connections are forwarded. */
+    public URI upstream() {
+        return upstream.uri();
+    }
+
+    /**
+     * Forwards new connections to {@code newUpstream} from now on (for servers whose port is known only once
+     * they run); connections already open stay with the old one.
+     *
+     * @throws IllegalArgumentException if the URI is not {@code ws://} or {@code wss://} with a host
+     */
+    public ChaosProxy upstream(URI newUpstream) {
+        Upstream checked = Upstream.of(newUpstream);
+        this.upstream = checked;
+        server.upstream(checked);
+        return this;
+    }
+
+    /** Every connection attempt seen since the start or the last {@link Recording#clear()}. */
+    public Recording recording() {
+        return log;
+    }
+
+    /**
+     * The certificate the TLS listener presents and the trust material clients need to accept it.
+     *
+     * @throws IllegalStateException if the proxy was built without {@link Builder#tls()}
+     */
+    public ProxyCertificate certificate() {
+        if (certificate == null) {
+            throw new IllegalStateException("This proxy listens without TLS (" + uri() + "); build it with tls() for wss://");
+        }
+        return certificate;
+    }
+
+    /** Whether the proxy is listening. */
+    public boolean isRunning() {
+        return server.isOpen();
+    }
+
+    /** Closes the listener and every connection (recorded as closed by the proxy) and stops the threads. Idempotent. */
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ChaosProxy " + (isRunning() ? uri() : "(closed)") + " -> " + upstream.uri();
+    }
+
+    /** Settings for a {@link ChaosProxy}. Every setting but the upstream has a default. */
+    public static final class Builder {
+
+        private Upstream upstream;
+        private String listenHost = "127.0.0.1";
+        private int port;
+        private boolean allowNonLoopback;
+        private ProxyCertificate certificate;
+        private TrustManagerFactory upstreamTrust;
+        private boolean trustAnyUpstream;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private int maxHeaderSize = 8192;
+        private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+        private Builder() {
+        }
+
+        /**
+         * Where to forward: {@code ws://host[:port][/path]} or {@code wss://...}.
+         *
+         * @throws IllegalArgumentException naming the URI when its scheme or host is wrong
+         */
+        public Builder upstream(URI uri) {
+            this.upstream = Upstream.of(uri);
+            return this;
+        }
+
+        /** The same as {@link #upstream(URI)} from a string. */
+        public Builder upstream(String uri) {
+            Objects.requireNonNull(uri, "upstream URI");
+            try {
+                return upstream(new URI(uri));
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("upstream URI '" + uri + "' is not a valid URI: " + e.getMessage()
+                        + "; expected ws://host[:port][/path] or wss://host[:port][/path]", e);
+            }
+        }
+
+        /** The port to listen on; 0 (the default) picks a free ephemeral port. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is out of range; accepted are 0 (ephemeral) to 65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * The address to listen on, {@code 127.0.0.1} by default. Anything that is not a loopback address needs
+         * {@link #allowNonLoopback()} as well, so that a test never exposes the proxy by accident.
+         */
+        public Builder listenHost(String host) {
+            this.listenHost = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Allows a non-loopback {@link #listenHost(String)}. */
+        public Builder allowNonLoopback() {
+            this.allowNonLoopback = true;
+            return this;
+        }
+
+        /** Listens with TLS ({@code wss://}) using a certificate generated in memory for the loopback names. */
+        public Builder tls() {
+            this.certificate = ProxyCertificate.forLoopback();
+            return this;
+        }
+
+        /** Trusts these certificates on a {@code wss://} upstream instead of the JDK's default trust store. */
+        public Builder upstreamTrust(TrustManagerFactory trust) {
+            this.upstreamTrust = Objects.requireNonNull(trust, "trust");
+            return this;
+        }
+
+        /** Accepts any certificate from a {@code wss://} upstream, without checking it or its host name. */
+        public Builder trustAnyUpstreamCertificate() {
+            this.trustAnyUpstream = true;
+            return this;
+        }
+
+        /** How long to wait for the upstream to accept a connection; after that the client gets {@code 504}. */
+        public Builder connectTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connect timeout " + timeout + " must be positive, e.g. PT5S");
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** The largest request head (request line and headers) accepted from a client; 8 KiB by default, as nginx. */
+        public Builder maxHeaderSize(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("max header size " + bytes + " is too small; accepted are 1024 bytes and more");
+            }
+            this.maxHeaderSize = bytes;
+            return this;
+        }
+
+        /** The number of I/O threads; the number of cores by default. */
+        public Builder ioThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("io threads " + threads + " must be at least 1");
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * Binds and starts the proxy.
+         *
+         * @throws IllegalStateException if the upstream is missing or the address cannot be bound (naming it)
+         */
+        public ChaosProxy start() {
+            if (upstream == null) {
+                throw new IllegalStateException("No upstream: call upstream(\"ws://host:port/path\") before start()");
+            }
+            InetSocketAddress listen = new InetSocketAddress(resolveListenAddress(), port);
+            ProxySettings settings = new ProxySettings(listen, listenerTls(), upstreamTls(), !trustAnyUpstream,
+                    connectTimeout, maxHeaderSize, ioThreads);
+            return new ChaosProxy(this, upstream, settings);
+        }
+
+        private InetAddress resolveListenAddress() {
+            InetAddress address;
+            try {
+                address = InetAddress.getByName(listenHost);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("listen host '" + listenHost + "' cannot be resolved; use an address such as 127.0.0.1", e);
+            }
+            if (!address.isLoopbackAddress() && !allowNonLoopback) {
+                throw new IllegalArgumentException("listen host '" + listenHost + "' is not a loopback address; "
+                        + "accepted are 127.0.0.0/8 and ::1, or call allowNonLoopback() to listen on it anyway");
+            }
+            return address;
+        }
+
+        private SslContext listenerTls() {
+            if (certificate == null) {
+                return null;
+            }
+            try {
+                return SslContextBuilder.forServer(certificate.keyManagerFactory()).build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("Could not set up TLS on the listener: " + e.getMessage(), e);
+            }
+        }
+
+        private SslContext upstreamTls() {
+            try {
+                SslContextBuilder builder = SslContextBuilder.forClient();
+                if (trustAnyUpstream) {
+                    builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+                } else if (upstreamTrust != null) {
+                    builder.trustManager(upstreamTrust);
+                }
+                return builder.build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("Could not set up TLS towards the upstream: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.record.Closer;
+import io.github.wschaos.record.Outcome;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The upstream side of one connection before the upgrade: relays each response to the client and, when
+ * the upstream switches protocols, turns both pipelines into a byte relay.
+ */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
+
+    private final FrontendHandler frontend;
+    private final Channel client;
+    private final LiveConnection connection;
+    private boolean switching;
+    private boolean answered;
+    private boolean flushPending;
+
+    BackendHandler(FrontendHandler frontend, Channel client) {
+        this.frontend = frontend;
+        this.client = client;
+        this.connection = frontend.connection();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!client.isActive()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            int status = response.status().code();
+            if (status == 101 && frontend.upgradeRequested()) {
+                switching = true;
+            } else if (status >= 200) {
+                answered = true;
+                connection.responded(status, frontend.upgradeRequested() ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
+            }
+        }
+        client.write(msg, client.voidPromise());
+        flushPending = true;
+        if (msg instanceof LastHttpContent) {
+            if (switching) {
+                switchToRelay(ctx);
+                return;
+            }
+            if (answered) {
+                frontend.upgradeAnswered();
+            }
+        }
+        if (!client.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void switchToRelay(ChannelHandlerContext ctx) {
+        Channel upstream = ctx.channel();
+        connection.responded(101, Outcome.UPGRADED);
+        frontend.switchToRelay();
+        upstream.pipeline().replace(this, "relay", new RelayHandler(client, Closer.UPSTREAM, connection));
+        // The codec is in its pass-through state after a 101; remove it once its current decode loop is over.
+        upstream.eventLoop().execute(() -> {
+            if (upstream.pipeline().get(HttpClientCodec.class) != null) {
+                upstream.pipeline().remove(HttpClientCodec.class);
+            }
+        });
+        client.flush();
+        connection.upgraded();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushPending) {
+            flushPending = false;
+            client.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        frontend.readMoreIfReady();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connection.tcpClosed(Closer.UPSTREAM);
+        if (!answered && !switching) {
+            frontend.upstreamFailed(null);
+        } else {
+            Channels.closeOnFlush(client);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: upstream side failed", connection, cause);
+        if (!answered && !switching) {
+            frontend.upstreamFailed(cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,61 @@
+package io.github.wschaos.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The answers the proxy writes itself, shaped like nginx's so that clients report what they would report
+ * behind a real nginx: the same status line, an HTML body of the same form, {@code Connection: close}.
+ */
+public final class ErrorPages {
+
+    public static final String SERVER = "wschaos";
+
+    private ErrorPages() {
+    }
+
+    /** A full response for {@code status}, with an optional extra line (nginx's second {@code <center>}). */
+    public static FullHttpResponse response(ByteBufAllocator allocator, HttpResponseStatus status, String title, String detail) {
+        ByteBuf body = allocator.buffer();
+        body.writeCharSequence(html(status, title, detail), StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        response.headers()
+                .set(HttpHeaderNames.SERVER, SERVER)
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/html")
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return response;
+    }
+
+    /** A full response for {@code status} with nginx's plain body. */
+    public static FullHttpResponse response(ByteBufAllocator allocator, HttpResponseStatus status) {
+        return response(allocator, status, status.code() + " " + status.reasonPhrase(), "");
+    }
+
+    /** The same response as raw bytes, for places where no HTTP codec is in the pipeline. */
+    public static ByteBuf raw(ByteBufAllocator allocator, HttpResponseStatus status, String title, String detail) {
+        String body = html(status, title, detail);
+        String head = "HTTP/1.1 " + status.code() + " " + status.reasonPhrase() + "\r\n"
+                + "Server: " + SERVER + "\r\n"
+                + "Content-Type: text/html\r\n"
+                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n"
+                + "Connection: close\r\n\r\n";
+        ByteBuf buffer = allocator.buffer();
+        buffer.writeCharSequence(head + body, StandardCharsets.UTF_8);
+        return buffer;
+    }
+
+    private static String html(HttpResponseStatus status, String title, String detail) {
+        return "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n"
+                + "<center><h1>" + status.code() + " " + status.reasonPhrase() + "</h1></center>\r\n"
+                + (detail.isEmpty() ? "" : "<center>" + detail + "</center>\r\n")
+                + "<hr><center>" + SERVER + "</center>\r\n</body>\r\n</html>\r\n";
+    }
+}

@@ -1,0 +1,115 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.record.Closer;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads WebSocket frame headers (RFC 6455, section 5.2) out of a relayed byte stream, incrementally and
+ * without consuming or copying the stream: it only looks at the bytes. It counts frames and bytes for the
+ * record and reads the status code and reason of the first close frame (unmasking it if needed).
+ *
+ * <p>One scanner per direction; it keeps state across buffers, so headers split between TCP segments are
+ * handled. It validates nothing: the relay passes on whatever the peers send.
+ */
+final class FrameScanner {
+
+    private static final int OPCODE_CLOSE = 8;
+    private static final int MAX_CONTROL_PAYLOAD = 125;
+
+    private final Closer sender;
+    private final LiveConnection connection;
+    private final TrafficCounter counter;
+
+    private final byte[] header = new byte[14];
+    private int headerLength;
+    private long payloadRemaining;
+    private int opcode;
+    private boolean fin;
+    private boolean masked;
+    private byte[] closePayload;
+    private int closePayloadLength;
+
+    FrameScanner(Closer sender, LiveConnection connection, TrafficCounter counter) {
+        this.sender = sender;
+        this.connection = connection;
+        this.counter = counter;
+    }
+
+    /** Scans the readable bytes of {@code buffer}, leaving its indexes untouched. */
+    void scan(ByteBuf buffer) {
+        int index = buffer.readerIndex();
+        int end = buffer.writerIndex();
+        counter.bytes(end - index);
+        while (index < end) {
+            if (payloadRemaining > 0) {
+                int length = (int) Math.min(payloadRemaining, end - index);
+                if (closePayload != null) {
+                    buffer.getBytes(index, closePayload, closePayloadLength, length);
+                    closePayloadLength += length;
+                }
+                index += length;
+                payloadRemaining -= length;
+                if (payloadRemaining == 0) {
+                    frameComplete();
+                }
+            } else {
+                header[headerLength++] = buffer.getByte(index++);
+                headerComplete();
+            }
+        }
+    }
+
+    /** Called after each header byte: once the whole header is in, starts the payload. */
+    private void headerComplete() {
+        if (headerLength < 2) {
+            return;
+        }
+        masked = (header[1] & 0x80) != 0;
+        int lengthCode = header[1] & 0x7F;
+        int extendedLength = lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0;
+        int total = 2 + extendedLength + (masked ? 4 : 0);
+        if (headerLength < total) {
+            return;
+        }
+        fin = (header[0] & 0x80) != 0;
+        opcode = header[0] & 0x0F;
+        long length = lengthCode;
+        if (extendedLength > 0) {
+            length = 0;
+            for (int i = 2; i < 2 + extendedLength; i++) {
+                length = (length << 8) | (header[i] & 0xFF);
+            }
+        }
+        payloadRemaining = length;
+        closePayload = opcode == OPCODE_CLOSE && length <= MAX_CONTROL_PAYLOAD ? new byte[(int) length] : null;
+        closePayloadLength = 0;
+        if (payloadRemaining == 0) {
+            frameComplete();
+        }
+    }
+
+    private void frameComplete() {
+        counter.frame(opcode, fin);
+        if (closePayload != null) {
+            closeFrame(closePayload);
+            closePayload = null;
+        }
+        headerLength = 0;
+    }
+
+    private void closeFrame(byte[] payload) {
+        if (masked) {
+            int keyOffset = headerLength - 4;
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= header[keyOffset + (i & 3)];
+            }
+        }
+        if (payload.length < 2) {
+            connection.closeFrame(sender, -1, "");
+        } else {
+            int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+            connection.closeFrame(sender, code, new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8));
+        }
+    }
+}

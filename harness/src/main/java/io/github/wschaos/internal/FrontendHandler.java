@@ -1,0 +1,274 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.record.Closer;
+import io.github.wschaos.record.Outcome;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of one connection before the upgrade: a plain HTTP/1.1 proxy. It records the request,
+ * connects to the upstream on the same event loop, relays requests and responses (keep-alive and chunked
+ * bodies included), and on a {@code 101} turns both pipelines into a byte relay.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+    private final ProxyServer server;
+    private final Queue<Object> pendingToUpstream = new ArrayDeque<>();
+    private Channel client;
+    private Channel upstreamChannel;
+    private Upstream upstream;
+    private LiveConnection connection;
+    private boolean upstreamReady;
+    private boolean awaitingUpgradeResponse;
+    private boolean upgradeRequested;
+    private boolean responding;
+
+    FrontendHandler(ProxyServer server) {
+        this.server = server;
+    }
+
+    LiveConnection connection() {
+        return connection;
+    }
+
+    boolean upgradeRequested() {
+        return upgradeRequested;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        client = ctx.channel();
+        connection = ctx.channel().attr(ProxyServer.CONNECTION).get();
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (responding) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            if (request.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                rejectMalformed(ctx, request.decoderResult().cause());
+                return;
+            }
+            connection.request(request);
+            upgradeRequested = isWebSocketUpgrade(request);
+            if (upstreamChannel == null) {
+                connectUpstream(ctx);
+            }
+        }
+        if (msg instanceof LastHttpContent && upgradeRequested) {
+            awaitingUpgradeResponse = true;
+        }
+        if (upstreamReady) {
+            upstreamChannel.write(msg, upstreamChannel.voidPromise());
+        } else {
+            pendingToUpstream.add(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (upstreamReady) {
+            upstreamChannel.flush();
+        }
+        readMoreIfReady();
+    }
+
+    /**
+     * Reads from the client until the first request head is in; then while the upstream is connected, can
+     * take more, and no upgrade is being answered.
+     */
+    void readMoreIfReady() {
+        if (client == null || !client.isActive() || responding || awaitingUpgradeResponse) {
+            return;
+        }
+        if (upstreamChannel == null || (upstreamReady && upstreamChannel.isWritable())) {
+            client.read();
+        }
+    }
+
+    /** The upstream answered the upgrade request with something other than 101: HTTP goes on. */
+    void upgradeAnswered() {
+        awaitingUpgradeResponse = false;
+        readMoreIfReady();
+    }
+
+    private void connectUpstream(ChannelHandlerContext ctx) {
+        upstream = server.upstream();
+        ProxySettings settings = server.settings();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(ctx.channel().eventLoop())
+                .channelFactory(server.transport().clientChannelFactory())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_READ, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (upstream.tls()) {
+                            SSLEngine engine = settings.upstreamTls().newEngine(channel.alloc(), upstream.host(), upstream.port());
+                            if (settings.verifyUpstreamHostname()) {
+                                SSLParameters parameters = engine.getSSLParameters();
+                                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                                engine.setSSLParameters(parameters);
+                            }
+                            channel.pipeline().addLast("tls", new SslHandler(engine));
+                        }
+                        channel.pipeline().addLast("http", new HttpClientCodec(4096, 64 * 1024, 8192));
+                        channel.pipeline().addLast("upstream", new BackendHandler(FrontendHandler.this, client));
+                    }
+                });
+        ChannelFuture connect = bootstrap.connect(upstream.host(), upstream.port());
+        upstreamChannel = connect.channel();
+        server.track(client, upstreamChannel);
+        connect.addListener((ChannelFutureListener) future -> {
+            if (!future.isSuccess()) {
+                upstreamFailed(future.cause());
+                return;
+            }
+            if (!client.isActive()) {
+                future.channel().close();
+                return;
+            }
+            upstreamReady = true;
+            Object pending;
+            while ((pending = pendingToUpstream.poll()) != null) {
+                upstreamChannel.write(pending, upstreamChannel.voidPromise());
+            }
+            upstreamChannel.flush();
+            readMoreIfReady();
+        });
+    }
+
+    /** The upstream could not be reached or failed before answering: answer as nginx does. */
+    void upstreamFailed(Throwable cause) {
+        if (!client.isActive()) {
+            return;
+        }
+        if (responding || connection.currentOutcome() != Outcome.PENDING) {
+            Channels.closeOnFlush(client);
+            return;
+        }
+        boolean timedOut = cause instanceof ConnectTimeoutException;
+        HttpResponseStatus status = timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
+        connection.failure("upstream " + upstream + " " + describe(cause));
+        respondAndClose(ErrorPages.response(client.alloc(), status), status);
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "closed the connection before answering";
+        }
+        if (cause instanceof ConnectTimeoutException) {
+            return "did not accept the connection in time: " + cause.getMessage();
+        }
+        if (cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException) {
+            return "failed the TLS handshake: " + cause.getMessage();
+        }
+        return "unreachable: " + cause.getMessage();
+    }
+
+    private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
+        connection.failure("malformed request from the client: " + cause.getMessage());
+        FullHttpResponse response;
+        HttpResponseStatus status;
+        if (cause instanceof TooLongHttpLineException) {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+            response = ErrorPages.response(ctx.alloc(), status);
+        } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+            status = HttpResponseStatus.BAD_REQUEST;
+            response = ErrorPages.response(ctx.alloc(), status, "400 Request Header Or Cookie Too Large",
+                    "Request Header Or Cookie Too Large");
+        } else {
+            status = HttpResponseStatus.BAD_REQUEST;
+            response = ErrorPages.response(ctx.alloc(), status);
+        }
+        respondAndClose(response, status);
+    }
+
+    /** Answers the client with {@code response} from the proxy itself, then closes both sides. */
+    void respondAndClose(FullHttpResponse response, HttpResponseStatus status) {
+        responding = true;
+        releasePending();
+        connection.responded(status.code(), upgradeRequested ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
+        connection.closedByProxy("answered " + status.code());
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        client.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        if (upstreamChannel != null) {
+            upstreamChannel.close();
+        }
+    }
+
+    /** Turns the client side into a relay; called by the upstream side once the 101 is written. */
+    void switchToRelay() {
+        client.pipeline().replace(this, "relay", new RelayHandler(upstreamChannel, Closer.CLIENT, connection));
+        client.pipeline().remove(HttpServerCodec.class);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (upstreamChannel != null) {
+            upstreamChannel.config().setAutoRead(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connection.tcpClosed(Closer.CLIENT);
+        releasePending();
+        if (upstreamChannel != null) {
+            Channels.closeOnFlush(upstreamChannel);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: client side failed", connection, cause);
+        connection.failure("client connection failed: " + cause);
+        ctx.close();
+    }
+
+    private void releasePending() {
+        Object pending;
+        while ((pending = pendingToUpstream.poll()) != null) {
+            ReferenceCountUtil.release(pending);
+        }
+    }
+
+    private static boolean isWebSocketUpgrade(HttpRequest request) {
+        return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+}

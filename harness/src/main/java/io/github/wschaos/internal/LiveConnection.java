@@ -1,0 +1,206 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.record.CloseInfo;
+import io.github.wschaos.record.Closer;
+import io.github.wschaos.record.ConnectionEvent;
+import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.record.Outcome;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The mutable record of one connection, written by the connection's I/O thread and snapshotted by anyone.
+ * Every setter keeps the first value it is given where the record describes a "first" (outcome, close).
+ */
+public final class LiveConnection {
+
+    private static final List<String> RECORDED_HEADERS = List.of("host", "origin", "upgrade", "connection",
+            "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-version", "user-agent");
+
+    private final ConnectionLog log;
+    private final long epochNanos;
+    private final int attempt;
+    private final String remoteAddress;
+    private final long acceptedNanos = System.nanoTime();
+    private final TrafficCounter up = new TrafficCounter();
+    private final TrafficCounter down = new TrafficCounter();
+    private final List<String> faults = new CopyOnWriteArrayList<>();
+
+    private volatile long requestNanos;
+    private volatile long responseNanos;
+    private volatile long upgradedNanos;
+    private volatile long closedNanos;
+    private volatile String method = "";
+    private volatile String target = "";
+    private volatile Map<String, String> headers = Map.of();
+    private volatile Outcome outcome = Outcome.PENDING;
+    private volatile int status;
+    private volatile String failure = "";
+    private volatile CloseInfo close;
+
+    // Close bookkeeping, touched only on the I/O thread.
+    private Closer firstCloseFrameFrom;
+    private int firstCloseCode = -1;
+    private String firstCloseReason = "";
+    private Closer firstTcpCloser;
+    private String proxyCause = "";
+
+    LiveConnection(ConnectionLog log, long epochNanos, int attempt, String remoteAddress) {
+        this.log = log;
+        this.epochNanos = epochNanos;
+        this.attempt = attempt;
+        this.remoteAddress = remoteAddress;
+        log.publish(ConnectionEvent.Type.ACCEPTED, this);
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    boolean belongsTo(long generationEpoch) {
+        return epochNanos == generationEpoch;
+    }
+
+    TrafficCounter clientToUpstream() {
+        return up;
+    }
+
+    TrafficCounter upstreamToClient() {
+        return down;
+    }
+
+    /** The first request head of the connection; later keep-alive requests are not recorded one by one. */
+    public void request(HttpRequest request) {
+        if (requestNanos != 0) {
+            return;
+        }
+        Map<String, String> recorded = new HashMap<>();
+        HttpHeaders all = request.headers();
+        for (String name : RECORDED_HEADERS) {
+            List<String> values = all.getAll(name);
+            if (!values.isEmpty()) {
+                recorded.put(name, String.join(", ", values));
+            }
+        }
+        method = request.method().name();
+        target = request.uri();
+        headers = Map.copyOf(recorded);
+        requestNanos = System.nanoTime();
+        log.publish(ConnectionEvent.Type.REQUEST, this);
+    }
+
+    public boolean hasRequest() {
+        return requestNanos != 0;
+    }
+
+    /** A response head went to the client; the first one decides the outcome unless one was set before. */
+    public void responded(int statusCode, Outcome result) {
+        if (responseNanos != 0) {
+            return;
+        }
+        status = statusCode;
+        responseNanos = System.nanoTime();
+        outcome(result);
+        log.publish(ConnectionEvent.Type.RESPONSE, this);
+    }
+
+    public void upgraded() {
+        upgradedNanos = System.nanoTime();
+        log.publish(ConnectionEvent.Type.UPGRADED, this);
+    }
+
+    /** Sets the outcome if none was decided yet. */
+    public void outcome(Outcome result) {
+        if (outcome == Outcome.PENDING) {
+            outcome = result;
+        }
+    }
+
+    public Outcome currentOutcome() {
+        return outcome;
+    }
+
+    /** Notes what went wrong; the first failure is kept. */
+    public void failure(String description) {
+        if (failure.isEmpty()) {
+            failure = description;
+        }
+    }
+
+    public void fault(String name) {
+        if (!faults.contains(name)) {
+            faults.add(name);
+        }
+    }
+
+    void closeFrame(Closer from, int code, String reason) {
+        if (firstCloseFrameFrom == null) {
+            firstCloseFrameFrom = from;
+            firstCloseCode = code;
+            firstCloseReason = reason;
+        }
+    }
+
+    /** One side's TCP connection went away; the first one is the closer when no close frame was seen. */
+    public void tcpClosed(Closer by) {
+        if (firstTcpCloser == null) {
+            firstTcpCloser = by;
+        }
+    }
+
+    /** The proxy itself is closing the connection, for {@code cause}. */
+    public void closedByProxy(String cause) {
+        if (firstTcpCloser == null) {
+            firstTcpCloser = Closer.PROXY;
+            proxyCause = cause;
+        }
+    }
+
+    /** Both sides are closed: the record is complete. Idempotent. */
+    public void finished() {
+        if (closedNanos != 0) {
+            return;
+        }
+        Closer tcpCloser = firstTcpCloser == null ? Closer.PROXY : firstTcpCloser;
+        if (outcome == Outcome.PENDING) {
+            outcome = tcpCloser == Closer.CLIENT ? Outcome.ABORTED_BY_CLIENT : Outcome.REFUSED;
+        }
+        if (firstCloseFrameFrom != null) {
+            close = new CloseInfo(firstCloseFrameFrom, true,
+                    firstCloseCode < 0 ? OptionalInt.empty() : OptionalInt.of(firstCloseCode), firstCloseReason,
+                    firstCloseFrameFrom == Closer.PROXY ? proxyCause : "");
+        } else {
+            close = new CloseInfo(tcpCloser, false, OptionalInt.empty(), "",
+                    tcpCloser == Closer.PROXY ? proxyCause : "");
+        }
+        closedNanos = System.nanoTime();
+        log.publish(ConnectionEvent.Type.CLOSED, this);
+    }
+
+    public ConnectionRecord snapshot() {
+        return new ConnectionRecord(attempt, remoteAddress, since(acceptedNanos), optional(requestNanos),
+                optional(responseNanos), optional(upgradedNanos), optional(closedNanos), method, target, headers,
+                outcome, status, up.snapshot(), down.snapshot(), List.copyOf(faults), Optional.ofNullable(close),
+                failure);
+    }
+
+    private Duration since(long nanos) {
+        return Duration.ofNanos(nanos - epochNanos);
+    }
+
+    private Optional<Duration> optional(long nanos) {
+        return nanos == 0 ? Optional.empty() : Optional.of(since(nanos));
+    }
+
+    @Override
+    public String toString() {
+        return "connection #" + attempt + " from " + remoteAddress + " " + method + " " + target;
+    }
+}

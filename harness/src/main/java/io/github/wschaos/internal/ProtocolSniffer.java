@@ -1,0 +1,77 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.record.Outcome;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.util.List;
+
+/**
+ * Looks at the first bytes of a connection and answers what the wrong protocol gets from nginx.
+ *
+ * <ul>
+ *   <li>On a plain listener, a TLS handshake (a {@code wss://} client) gets {@code 400 Bad Request} in
+ *       plain text at once, which the client's TLS stack reports as an unrecognised SSL message.</li>
+ *   <li>On a TLS listener, plain HTTP (a {@code ws://} client) gets nginx's
+ *       {@code 400 The plain HTTP request was sent to HTTPS port}; TLS goes on to the {@link SslHandler}.</li>
+ * </ul>
+ */
+final class ProtocolSniffer extends ByteToMessageDecoder {
+
+    private static final int TLS_RECORD_HEADER = 5;
+
+    private final SslContext listenerTls;
+    private boolean rejected;
+
+    ProtocolSniffer(SslContext listenerTls) {
+        this.listenerTls = listenerTls;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (rejected) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        boolean tlsHandshake = in.getByte(in.readerIndex()) == 0x16;
+        if (tlsHandshake && in.readableBytes() < TLS_RECORD_HEADER) {
+            return;
+        }
+        boolean encrypted = tlsHandshake && SslHandler.isEncrypted(in, false);
+        LiveConnection connection = ctx.channel().attr(ProxyServer.CONNECTION).get();
+        if (listenerTls == null && encrypted) {
+            reject(ctx, in, connection, "TLS handshake on the plain listener (a wss:// client on a ws:// port)",
+                    "400 Bad Request", "");
+        } else if (listenerTls != null && !encrypted) {
+            reject(ctx, in, connection, "plain HTTP on the TLS listener (a ws:// client on a wss:// port)",
+                    "400 The plain HTTP request was sent to HTTPS port", "The plain HTTP request was sent to HTTPS port");
+        } else {
+            if (listenerTls != null) {
+                SslHandler tls = listenerTls.newHandler(ctx.alloc());
+                tls.handshakeFuture().addListener(handshake -> {
+                    if (!handshake.isSuccess()) {
+                        connection.outcome(Outcome.TLS_FAILED);
+                        connection.failure("TLS handshake with the client failed: " + handshake.cause().getMessage());
+                    }
+                });
+                ctx.pipeline().addAfter(ctx.name(), "tls", tls);
+            }
+            ctx.pipeline().remove(this);
+        }
+    }
+
+    private void reject(ChannelHandlerContext ctx, ByteBuf in, LiveConnection connection, String failure,
+            String title, String detail) {
+        rejected = true;
+        in.skipBytes(in.readableBytes());
+        connection.failure(failure);
+        connection.responded(400, Outcome.REJECTED);
+        connection.closedByProxy("wrong protocol");
+        ctx.writeAndFlush(ErrorPages.raw(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, title, detail))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,150 @@
+package io.github.wschaos.internal;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The listening side of a proxy: its event loops, its server channel and every channel it opened. */
+public final class ProxyServer implements AutoCloseable {
+
+    static final AttributeKey<LiveConnection> CONNECTION = AttributeKey.valueOf("wschaos.connection");
+    static final String HTTP_CODEC = "http";
+
+    private final ProxySettings settings;
+    private final ConnectionLog log;
+    private final AtomicReference<Upstream> upstream;
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup group;
+    private final ChannelGroup channels;
+    private final Channel serverChannel;
+
+    /**
+     * Binds and starts serving at once.
+     *
+     * @throws IllegalStateException naming the address when it cannot be bound
+     */
+    public ProxyServer(ProxySettings settings, Upstream upstream, ConnectionLog log) {
+        this.settings = settings;
+        this.log = log;
+        this.upstream = new AtomicReference<>(upstream);
+        this.group = transport.newGroup(settings.ioThreads(), "wschaos-proxy");
+        this.channels = new DefaultChannelGroup("wschaos", GlobalEventExecutor.INSTANCE);
+        try {
+            this.serverChannel = new ServerBootstrap()
+                    .group(group)
+                    .channelFactory(transport.serverChannelFactory())
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel channel) {
+                            accept(channel);
+                        }
+                    })
+                    .bind(settings.listen())
+                    .syncUninterruptibly()
+                    .channel();
+        } catch (Exception e) {
+            shutdownGroup();
+            throw bindFailure(settings.listen(), e);
+        }
+        channels.add(serverChannel);
+    }
+
+    private void accept(Channel channel) {
+        channels.add(channel);
+        LiveConnection connection = log.accepted(Channels.address(channel.remoteAddress()));
+        channel.attr(CONNECTION).set(connection);
+        channel.closeFuture().addListener(closed -> whenBothClosed(channel, connection));
+        channel.pipeline()
+                .addLast("sniffer", new ProtocolSniffer(settings.listenerTls()))
+                .addLast(HTTP_CODEC, new HttpServerCodec(8192, settings.maxHeaderSize(), 8192))
+                .addLast("proxy", new FrontendHandler(this));
+    }
+
+    /** Completes the record once the client side and (if any) the upstream side are both closed. */
+    private void whenBothClosed(Channel client, LiveConnection connection) {
+        Channel upstreamChannel = client.attr(UPSTREAM_CHANNEL).get();
+        if (upstreamChannel == null) {
+            connection.finished();
+        } else {
+            upstreamChannel.closeFuture().addListener(closed -> connection.finished());
+        }
+    }
+
+    static final AttributeKey<Channel> UPSTREAM_CHANNEL = AttributeKey.valueOf("wschaos.upstream");
+
+    /** Remembers an upstream channel so that closing the proxy closes it and the record waits for it. */
+    void track(Channel client, Channel upstreamChannel) {
+        client.attr(UPSTREAM_CHANNEL).set(upstreamChannel);
+        channels.add(upstreamChannel);
+    }
+
+    private static IllegalStateException bindFailure(InetSocketAddress address, Exception e) {
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof BindException)) {
+            cause = cause.getCause();
+        }
+        String where = Channels.address(address);
+        if (cause != null || String.valueOf(e.getMessage()).contains("in use")) {
+            return new IllegalStateException("Cannot listen on " + where + ": address already in use. "
+                    + "Choose a free port, or port 0 for an ephemeral one.", e);
+        }
+        return new IllegalStateException("Cannot listen on " + where + ": " + e.getMessage(), e);
+    }
+
+    ProxySettings settings() {
+        return settings;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    Upstream upstream() {
+        return upstream.get();
+    }
+
+    /** New connections go to {@code next}; connections already open stay where they are. */
+    public void upstream(Upstream next) {
+        upstream.set(next);
+    }
+
+    /** The address actually bound (with the ephemeral port resolved). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Whether the listener is open. */
+    public boolean isOpen() {
+        return serverChannel.isOpen();
+    }
+
+    /** Closes the listener and every connection, then stops the event loops and waits for them. */
+    @Override
+    public void close() {
+        for (Channel channel : channels) {
+            LiveConnection connection = channel.attr(CONNECTION).get();
+            if (connection != null) {
+                channel.eventLoop().execute(() -> connection.closedByProxy("proxy closed"));
+            }
+        }
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shutdownGroup();
+    }
+
+    private void shutdownGroup() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.wschaos.internal;
+
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * What the proxy server needs, resolved and checked by the public builder.
+ *
+ * @param listen where to listen
+ * @param listenerTls the server TLS context for {@code wss://} clients, or null for a plain listener
+ * @param upstreamTls the client TLS context used towards a {@code wss://} upstream
+ * @param verifyUpstreamHostname whether the upstream certificate must match the upstream host name
+ * @param connectTimeout how long to wait for the upstream's TCP (and TLS) connection
+ * @param maxHeaderSize the largest request head accepted from a client, in bytes
+ * @param ioThreads the number of event-loop threads
+ */
+public record ProxySettings(
+        InetSocketAddress listen,
+        SslContext listenerTls,
+        SslContext upstreamTls,
+        boolean verifyUpstreamHostname,
+        Duration connectTimeout,
+        int maxHeaderSize,
+        int ioThreads) {
+}

@@ -1,0 +1,87 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.record.Closer;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After the upgrade: passes every received buffer to the other side as it is (retain-free hand-over,
+ * no decode, no copy), lets a {@link FrameScanner} read the frame headers on the way for the record,
+ * flushes once per read burst, and reads from this side only while the other side can take more.
+ */
+final class RelayHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
+
+    private final Channel peer;
+    private final Closer side;
+    private final LiveConnection connection;
+    private final FrameScanner scanner;
+    private boolean flushPending;
+
+    RelayHandler(Channel peer, Closer side, LiveConnection connection) {
+        this.peer = peer;
+        this.side = side;
+        this.connection = connection;
+        this.scanner = new FrameScanner(side, connection,
+                side == Closer.CLIENT ? connection.clientToUpstream() : connection.upstreamToClient());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(peer.isWritable());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buffer)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (!peer.isActive()) {
+            buffer.release();
+            return;
+        }
+        scanner.scan(buffer);
+        peer.write(buffer, peer.voidPromise());
+        flushPending = true;
+        if (!peer.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushPending) {
+            flushPending = false;
+            peer.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // What the peer sends is written to this channel: read from the peer while this one can take it.
+        boolean writable = ctx.channel().isWritable();
+        if (peer.config().isAutoRead() != writable) {
+            peer.config().setAutoRead(writable);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connection.tcpClosed(side);
+        Channels.closeOnFlush(peer);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: {} side failed", connection, side, cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,129 @@
+package io.github.wschaos.record;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One connection attempt through the proxy, as an immutable snapshot.
+ *
+ * <p>Times are offsets from the start of the recording (the proxy's start, or the last
+ * {@link Recording#clear()}), taken from a monotonic clock. A time that has not happened yet is empty.
+ *
+ * @param attempt 1-based number of this connection since the recording started
+ * @param remoteAddress the client's address and port, e.g. {@code 127.0.0.1:53122}
+ * @param acceptedAt when the proxy accepted the TCP connection
+ * @param requestAt when the request head was complete
+ * @param responseAt when the response head was sent back to the client
+ * @param upgradedAt when the {@code 101} reached the client and frames started to flow
+ * @param closedAt when the connection was closed on both sides
+ * @param method the request method, empty before the request arrived
+ * @param target the request target as sent, e.g. {@code /chat?room=1}
+ * @param headers the request headers that matter for WebSocket diagnosis ({@code Host}, {@code Origin},
+ *     {@code Upgrade}, {@code Connection}, {@code Sec-WebSocket-Protocol}, {@code Sec-WebSocket-Extensions},
+ *     {@code Sec-WebSocket-Version}, {@code User-Agent}), keyed by lower-case name
+ * @param outcome how the attempt ended up
+ * @param status the status sent to the client (0 when none was sent)
+ * @param clientToUpstream traffic from the client after the upgrade
+ * @param upstreamToClient traffic from the upstream after the upgrade
+ * @param faults names of the faults that touched this connection, in order
+ * @param close how the connection closed, empty while it is open
+ * @param failure what went wrong from the proxy's point of view (an unreachable upstream, a TLS error,
+ *     malformed input), empty when nothing did
+ */
+public record ConnectionRecord(
+        int attempt,
+        String remoteAddress,
+        Duration acceptedAt,
+        Optional<Duration> requestAt,
+        Optional<Duration> responseAt,
+        Optional<Duration> upgradedAt,
+        Optional<Duration> closedAt,
+        String method,
+        String target,
+        Map<String, String> headers,
+        Outcome outcome,
+        int status,
+        Traffic clientToUpstream,
+        Traffic upstreamToClient,
+        List<String> faults,
+        Optional<CloseInfo> close,
+        String failure) {
+
+    public ConnectionRecord {
+        Objects.requireNonNull(remoteAddress, "remoteAddress");
+        Objects.requireNonNull(acceptedAt, "acceptedAt");
+        Objects.requireNonNull(requestAt, "requestAt");
+        Objects.requireNonNull(responseAt, "responseAt");
+        Objects.requireNonNull(upgradedAt, "upgradedAt");
+        Objects.requireNonNull(closedAt, "closedAt");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(target, "target");
+        headers = Map.copyOf(headers);
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(clientToUpstream, "clientToUpstream");
+        Objects.requireNonNull(upstreamToClient, "upstreamToClient");
+        faults = List.copyOf(faults);
+        Objects.requireNonNull(close, "close");
+        Objects.requireNonNull(failure, "failure");
+    }
+
+    /** The status sent to the client, if one was. */
+    public OptionalInt responseStatus() {
+        return status == 0 ? OptionalInt.empty() : OptionalInt.of(status);
+    }
+
+    /** A request header by case-insensitive name, if it was one of those recorded. */
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /** Whether the connection is closed on both sides. */
+    public boolean isClosed() {
+        return closedAt.isPresent();
+    }
+
+    /** Whether the handshake succeeded and frames could flow. */
+    public boolean isUpgraded() {
+        return outcome == Outcome.UPGRADED;
+    }
+
+    /**
+     * When this attempt ended: its close, or for an attempt still open the moment it was answered.
+     * Delays between attempts are measured from here to the next attempt's {@link #acceptedAt()}.
+     */
+    public Duration endedAt() {
+        return closedAt.orElseGet(() -> responseAt.orElse(acceptedAt));
+    }
+
+    /** How long the connection lived, from accept to close (empty while it is open). */
+    public Optional<Duration> lifetime() {
+        return closedAt.map(closed -> closed.minus(acceptedAt));
+    }
+
+    /** A one-line summary, e.g. {@code #2 GET /chat -> UPGRADED 101, 3 messages each way, client sent close 1000}. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("#").append(attempt).append(' ');
+        text.append(method.isEmpty() ? "(no request)" : method + " " + target);
+        text.append(" -> ").append(outcome);
+        if (status != 0) {
+            text.append(' ').append(status);
+        }
+        if (outcome == Outcome.UPGRADED) {
+            text.append(", up ").append(clientToUpstream.messages()).append(" / down ")
+                    .append(upstreamToClient.messages()).append(" messages");
+        }
+        close.ifPresent(info -> text.append(", ").append(info));
+        if (!faults.isEmpty()) {
+            text.append(", faults ").append(faults);
+        }
+        if (!failure.isEmpty()) {
+            text.append(", ").append(failure);
+        }
+        return text.toString();
+    }
+}

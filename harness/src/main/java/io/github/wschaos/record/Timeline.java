@@ -1,0 +1,47 @@
+package io.github.wschaos.record;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders attempts as a small fixed-width table, the form every failing assertion prints.
+ *
+ * <pre>
+ * attempt  since start  outcome           delay     closed
+ *       1       0.004s  UPGRADED 101          -     no close frame, TCP closed by proxy (drop-idle)
+ *       2       0.215s  REJECTED 503      0.201s    no close frame, TCP closed by upstream
+ * </pre>
+ *
+ * The delay is measured from the end of the previous attempt (its close, or its answer while it was
+ * still open) to the start of this one.
+ */
+public final class Timeline {
+
+    private Timeline() {
+    }
+
+    /** The table for {@code records}, or a line saying there were none. */
+    public static String render(List<ConnectionRecord> records) {
+        if (records.isEmpty()) {
+            return "(no connection attempts)";
+        }
+        StringBuilder table = new StringBuilder(
+                String.format(Locale.ROOT, "%7s  %11s  %-16s  %9s  %s", "attempt", "since start", "outcome", "delay", "closed"));
+        ConnectionRecord previous = null;
+        for (ConnectionRecord record : records) {
+            String outcome = record.outcome() + (record.status() == 0 ? "" : " " + record.status());
+            String delay = previous == null ? "-" : seconds(record.acceptedAt().minus(previous.endedAt()));
+            String closed = record.close().map(CloseInfo::toString).orElse("open");
+            table.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%7d  %11s  %-16s  %9s  %s",
+                    record.attempt(), seconds(record.acceptedAt()), outcome, delay, closed));
+            previous = record;
+        }
+        return table.toString();
+    }
+
+    /** A duration as seconds with millisecond precision, e.g. {@code 1.250s}. */
+    public static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.3fs", duration.toNanos() / 1e9);
+    }
+}
