@@ -1,6 +1,13 @@
 package io.github.wschaos;
 
+import io.github.wschaos.fault.Fault;
+import io.github.wschaos.fault.FaultHandle;
+import io.github.wschaos.fault.ForceTlsMismatch;
+import io.github.wschaos.fault.Target;
+import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.internal.ConnectionLog;
+import io.github.wschaos.internal.FaultEngine;
+import io.github.wschaos.internal.ListenerTls;
 import io.github.wschaos.internal.ProxyServer;
 import io.github.wschaos.internal.ProxySettings;
 import io.github.wschaos.internal.Upstream;
@@ -41,14 +48,18 @@ public final class ChaosProxy implements AutoCloseable {
 
     private final ProxyServer server;
     private final ConnectionLog log;
+    private final FaultEngine faults;
     private final ProxyCertificate certificate;
+    private final double timeScale;
     private volatile Upstream upstream;
 
     private ChaosProxy(Builder builder, Upstream upstream, ProxySettings settings) {
         this.upstream = upstream;
-        this.certificate = builder.certificate;
+        this.certificate = settings.listenerTls() == null ? null : new ProxyCertificate(settings.listenerTls().authority());
+        this.timeScale = builder.timeScale;
         this.log = new ConnectionLog();
-        this.server = new ProxyServer(settings, upstream, log);
+        this.faults = new FaultEngine(builder.seed, builder.timeScale);
+        this.server = new ProxyServer(settings, upstream, log, faults);
     }
 
     /** A builder; {@link Builder#upstream(URI)} is the one required setting. */
@@ -134,6 +145,56 @@ public final class ChaosProxy implements AutoCloseable {
         return certificate;
     }
 
+    /**
+     * Arms {@code fault} for every connection; close the handle to disarm it.
+     *
+     * @throws IllegalStateException if the fault needs a TLS listener and this proxy has none
+     */
+    public FaultHandle inject(Fault fault) {
+        return inject(fault, Target.all());
+    }
+
+    /**
+     * Arms {@code fault} for the connections {@code target} picks; close the handle to disarm it.
+     *
+     * @throws IllegalArgumentException if the target needs the request path but the fault acts before it is read
+     * @throws IllegalStateException if the fault needs a TLS listener and this proxy has none
+     */
+    public FaultHandle inject(Fault fault, Target target) {
+        if (fault instanceof ForceTlsMismatch tls && certificate == null && needsTlsListener(tls.mode())) {
+            throw new IllegalStateException("TLS mismatch " + tls.mode() + " changes the certificate of a TLS listener, "
+                    + "but this proxy listens without TLS; build it with tls()");
+        }
+        return faults.arm(fault, target);
+    }
+
+    private static boolean needsTlsListener(TlsMismatch mode) {
+        return mode != TlsMismatch.PLAIN_LISTENER && mode != TlsMismatch.TLS_LISTENER;
+    }
+
+    /** Every fault armed now, in arming order. */
+    public java.util.List<FaultHandle> faults() {
+        return faults.armed();
+    }
+
+    /** Disarms every fault; open connections go back to plain relaying where that makes sense. */
+    public void disarmAll() {
+        faults.disarmAll();
+    }
+
+    /**
+     * {@code production} in this proxy's time: multiplied by the time scale. Give it to the app's own timers
+     * (heartbeats, reconnect delays) so that they keep their proportion to the faults' scaled timeouts.
+     */
+    public Duration scaled(Duration production) {
+        return faults.scale(production);
+    }
+
+    /** The factor applied to every fault duration (1.0: production time). */
+    public double timeScale() {
+        return timeScale;
+    }
+
     /** Whether the proxy is listening. */
     public boolean isRunning() {
         return server.isOpen();
@@ -157,7 +218,9 @@ public final class ChaosProxy implements AutoCloseable {
         private String listenHost = "127.0.0.1";
         private int port;
         private boolean allowNonLoopback;
-        private ProxyCertificate certificate;
+        private boolean tls;
+        private long seed = 0x5eed;
+        private double timeScale = 1.0;
         private TrustManagerFactory upstreamTrust;
         private boolean trustAnyUpstream;
         private Duration connectTimeout = Duration.ofSeconds(5);
@@ -214,7 +277,25 @@ public final class ChaosProxy implements AutoCloseable {
 
         /** Listens with TLS ({@code wss://}) using a certificate generated in memory for the loopback names. */
         public Builder tls() {
-            this.certificate = ProxyCertificate.forLoopback();
+            this.tls = true;
+            return this;
+        }
+
+        /** The seed of every random choice (probability targets): the same seed hits the same attempts. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Multiplies every fault duration (idle timeouts, delays) by {@code factor}, so that a 55-second production
+         * timeout runs in 550 ms with {@code 0.01}. Pass the app's own timers through {@link ChaosProxy#scaled}.
+         */
+        public Builder timeScale(double factor) {
+            if (!(factor > 0.0) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException("time scale " + factor + " must be a positive finite number, e.g. 0.01");
+            }
+            this.timeScale = factor;
             return this;
         }
 
@@ -286,15 +367,8 @@ public final class ChaosProxy implements AutoCloseable {
             return address;
         }
 
-        private SslContext listenerTls() {
-            if (certificate == null) {
-                return null;
-            }
-            try {
-                return SslContextBuilder.forServer(certificate.keyManagerFactory()).build();
-            } catch (SSLException e) {
-                throw new IllegalStateException("Could not set up TLS on the listener: " + e.getMessage(), e);
-            }
+        private ListenerTls listenerTls() {
+            return tls ? ListenerTls.generate() : null;
         }
 
         private SslContext upstreamTls() {

@@ -20,6 +20,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
 
+    private final ProxyServer server;
     private final FrontendHandler frontend;
     private final Channel client;
     private final LiveConnection connection;
@@ -27,7 +28,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private boolean answered;
     private boolean flushPending;
 
-    BackendHandler(FrontendHandler frontend, Channel client) {
+    BackendHandler(ProxyServer server, FrontendHandler frontend, Channel client) {
+        this.server = server;
         this.frontend = frontend;
         this.client = client;
         this.connection = frontend.connection();
@@ -77,6 +79,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         });
         client.flush();
         connection.upgraded();
+        server.faults().upgraded(new Session(server.faults(), client, upstream, connection, frontend.path(),
+                frontend.acceptedNanos()));
     }
 
     @Override

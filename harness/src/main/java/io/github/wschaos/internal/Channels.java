@@ -23,4 +23,11 @@ final class Channels {
         String text = String.valueOf(socketAddress);
         return text.startsWith("/") ? text.substring(1) : text;
     }
+
+    /** Removes the handler called {@code name} from {@code channel}'s pipeline if it is there. */
+    static void removeIfPresent(Channel channel, String name) {
+        if (channel.pipeline().get(name) != null) {
+            channel.pipeline().remove(name);
+        }
+    }
 }

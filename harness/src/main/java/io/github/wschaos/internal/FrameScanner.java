@@ -20,6 +20,7 @@ final class FrameScanner {
     private final Closer sender;
     private final LiveConnection connection;
     private final TrafficCounter counter;
+    private final java.util.function.IntConsumer onCloseFrame;
 
     private final byte[] header = new byte[14];
     private int headerLength;
@@ -31,9 +32,15 @@ final class FrameScanner {
     private int closePayloadLength;
 
     FrameScanner(Closer sender, LiveConnection connection, TrafficCounter counter) {
+        this(sender, connection, counter, code -> { });
+    }
+
+    /** A scanner that also tells {@code onCloseFrame} the code (-1 for none) of every close frame it sees. */
+    FrameScanner(Closer sender, LiveConnection connection, TrafficCounter counter, java.util.function.IntConsumer onCloseFrame) {
         this.sender = sender;
         this.connection = connection;
         this.counter = counter;
+        this.onCloseFrame = onCloseFrame;
     }
 
     /** Scans the readable bytes of {@code buffer}, leaving its indexes untouched. */
@@ -105,11 +112,13 @@ final class FrameScanner {
                 payload[i] ^= header[keyOffset + (i & 3)];
             }
         }
+        int code = -1;
         if (payload.length < 2) {
-            connection.closeFrame(sender, -1, "");
+            connection.closeFrame(sender, code, "");
         } else {
-            int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+            code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
             connection.closeFrame(sender, code, new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8));
         }
+        onCloseFrame.accept(code);
     }
 }

@@ -2,6 +2,11 @@ package io.github.wschaos.internal;
 
 import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.Outcome;
+import io.github.wschaos.fault.DelayHandshake;
+import io.github.wschaos.fault.Fault;
+import io.github.wschaos.fault.RejectOrigins;
+import io.github.wschaos.fault.RespondWithStatus;
+import io.github.wschaos.fault.StripUpgradeHeaders;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,12 +25,14 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
@@ -41,7 +48,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
     private final ProxyServer server;
+    private final long acceptedNanos;
     private final Queue<Object> pendingToUpstream = new ArrayDeque<>();
+    private String path;
+    private boolean holding;
+    private boolean delayed;
     private Channel client;
     private Channel upstreamChannel;
     private Upstream upstream;
@@ -51,8 +62,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean upgradeRequested;
     private boolean responding;
 
-    FrontendHandler(ProxyServer server) {
+    FrontendHandler(ProxyServer server, long acceptedNanos) {
         this.server = server;
+        this.acceptedNanos = acceptedNanos;
+    }
+
+    long acceptedNanos() {
+        return acceptedNanos;
+    }
+
+    String path() {
+        return path;
     }
 
     LiveConnection connection() {
@@ -82,9 +102,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 rejectMalformed(ctx, request.decoderResult().cause());
                 return;
             }
+            boolean first = !connection.hasRequest();
             connection.request(request);
             upgradeRequested = isWebSocketUpgrade(request);
-            if (upstreamChannel == null) {
+            if (first && applyHandshakeFaults(ctx, request)) {
+                return;
+            }
+            if (upstreamChannel == null && !holding) {
                 connectUpstream(ctx);
             }
         }
@@ -96,6 +120,44 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } else {
             pendingToUpstream.add(msg);
         }
+    }
+
+    /**
+     * Applies the handshake faults that hit this request, in arming order.
+     *
+     * @return true if a fault answered the request itself (and released it)
+     */
+    private boolean applyHandshakeFaults(ChannelHandlerContext ctx, HttpRequest request) {
+        path = new QueryStringDecoder(request.uri()).path();
+        for (ArmedFault hit : server.faults().hitting(Fault.Stage.HANDSHAKE, connection, path, acceptedNanos)) {
+            Fault fault = hit.fault();
+            if (fault instanceof RespondWithStatus respond) {
+                ReferenceCountUtil.release(request);
+                respondAndClose(HandshakeFaults.response(ctx.alloc(), respond), HttpResponseStatus.valueOf(respond.status()));
+                return true;
+            }
+            String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+            if (fault instanceof RejectOrigins reject && (origin == null || !reject.allowed().contains(origin))) {
+                ReferenceCountUtil.release(request);
+                connection.failure((origin == null ? "no Origin header" : "origin " + origin) + " is not among " + reject.allowed());
+                respondAndClose(HandshakeFaults.rejection(ctx.alloc(), reject.status()), HttpResponseStatus.valueOf(reject.status()));
+                return true;
+            }
+            if (fault instanceof StripUpgradeHeaders) {
+                HandshakeFaults.stripUpgrade(request, server.upstream());
+            }
+            if (fault instanceof DelayHandshake delay && !holding) {
+                holding = true;
+                delayed = true;
+                ctx.channel().eventLoop().schedule(() -> {
+                    holding = false;
+                    if (client.isActive()) {
+                        connectUpstream(ctx);
+                    }
+                }, server.faults().scale(delay.delay()).toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+        return false;
     }
 
     @Override
@@ -111,7 +173,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * take more, and no upgrade is being answered.
      */
     void readMoreIfReady() {
-        if (client == null || !client.isActive() || responding || awaitingUpgradeResponse) {
+        if (client == null || !client.isActive() || responding || awaitingUpgradeResponse || holding) {
             return;
         }
         if (upstreamChannel == null || (upstreamReady && upstreamChannel.isWritable())) {
@@ -147,7 +209,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                             channel.pipeline().addLast("tls", new SslHandler(engine));
                         }
                         channel.pipeline().addLast("http", new HttpClientCodec(4096, 64 * 1024, 8192));
-                        channel.pipeline().addLast("upstream", new BackendHandler(FrontendHandler.this, client));
+                        channel.pipeline().addLast("upstream", new BackendHandler(server, FrontendHandler.this, client));
                     }
                 });
         ChannelFuture connect = bootstrap.connect(upstream.host(), upstream.port());
@@ -247,6 +309,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (delayed && connection.currentOutcome() == Outcome.PENDING) {
+            connection.outcome(Outcome.TIMED_OUT);
+        }
         connection.tcpClosed(Closer.CLIENT);
         releasePending();
         if (upstreamChannel != null) {

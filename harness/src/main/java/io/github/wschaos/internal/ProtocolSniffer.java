@@ -8,6 +8,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.github.wschaos.fault.TlsMismatch;
 import java.util.List;
 
 /**
@@ -24,11 +25,17 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
 
     private static final int TLS_RECORD_HEADER = 5;
 
-    private final SslContext listenerTls;
+    private final ProxyServer server;
+    private final TlsMismatch mismatch;
     private boolean rejected;
 
-    ProtocolSniffer(SslContext listenerTls) {
-        this.listenerTls = listenerTls;
+    /**
+     * @param server the proxy, for its TLS material
+     * @param mismatch the TLS mismatch fault that hit this connection, or null
+     */
+    ProtocolSniffer(ProxyServer server, TlsMismatch mismatch) {
+        this.server = server;
+        this.mismatch = mismatch;
     }
 
     @Override
@@ -43,15 +50,19 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         }
         boolean encrypted = tlsHandshake && SslHandler.isEncrypted(in, false);
         LiveConnection connection = ctx.channel().attr(ProxyServer.CONNECTION).get();
-        if (listenerTls == null && encrypted) {
+        boolean expectTls = mismatch == TlsMismatch.TLS_LISTENER
+                || (server.settings().listenerTls() != null && mismatch != TlsMismatch.PLAIN_LISTENER);
+        if (!expectTls && encrypted) {
             reject(ctx, in, connection, "TLS handshake on the plain listener (a wss:// client on a ws:// port)",
                     "400 Bad Request", "");
-        } else if (listenerTls != null && !encrypted) {
+        } else if (expectTls && !encrypted) {
             reject(ctx, in, connection, "plain HTTP on the TLS listener (a ws:// client on a wss:// port)",
                     "400 The plain HTTP request was sent to HTTPS port", "The plain HTTP request was sent to HTTPS port");
         } else {
-            if (listenerTls != null) {
-                SslHandler tls = listenerTls.newHandler(ctx.alloc());
+            if (expectTls) {
+                ListenerTls material = server.listenerTls();
+                SslContext context = mismatch == null ? material.context() : material.context(mismatch);
+                SslHandler tls = context.newHandler(ctx.alloc());
                 tls.handshakeFuture().addListener(handshake -> {
                     if (!handshake.isSuccess()) {
                         connection.outcome(Outcome.TLS_FAILED);

@@ -1,5 +1,10 @@
 package io.github.wschaos.internal;
 
+import io.github.wschaos.fault.Blackhole;
+import io.github.wschaos.fault.Fault;
+import io.github.wschaos.fault.ForceTlsMismatch;
+import io.github.wschaos.fault.RefuseConnections;
+import io.github.wschaos.fault.TlsMismatch;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -23,6 +28,8 @@ public final class ProxyServer implements AutoCloseable {
 
     private final ProxySettings settings;
     private final ConnectionLog log;
+    private final FaultEngine faults;
+    private ListenerTls generatedTls;
     private final AtomicReference<Upstream> upstream;
     private final Transport transport = Transport.best();
     private final EventLoopGroup group;
@@ -34,9 +41,10 @@ public final class ProxyServer implements AutoCloseable {
      *
      * @throws IllegalStateException naming the address when it cannot be bound
      */
-    public ProxyServer(ProxySettings settings, Upstream upstream, ConnectionLog log) {
+    public ProxyServer(ProxySettings settings, Upstream upstream, ConnectionLog log, FaultEngine faults) {
         this.settings = settings;
         this.log = log;
+        this.faults = faults;
         this.upstream = new AtomicReference<>(upstream);
         this.group = transport.newGroup(settings.ioThreads(), "wschaos-proxy");
         this.channels = new DefaultChannelGroup("wschaos", GlobalEventExecutor.INSTANCE);
@@ -64,23 +72,44 @@ public final class ProxyServer implements AutoCloseable {
 
     private void accept(Channel channel) {
         channels.add(channel);
+        long acceptedNanos = System.nanoTime();
         LiveConnection connection = log.accepted(Channels.address(channel.remoteAddress()));
         channel.attr(CONNECTION).set(connection);
-        channel.closeFuture().addListener(closed -> whenBothClosed(channel, connection));
+        channel.pipeline().addLast("recorder", new ConnectionRecorder(connection));
+        TlsMismatch mismatch = null;
+        for (ArmedFault hit : faults.hitting(Fault.Stage.CONNECT, connection, null, acceptedNanos)) {
+            Fault fault = hit.fault();
+            if (fault instanceof RefuseConnections) {
+                channel.pipeline().addLast("refuse", new ConnectStage.Refuse(connection));
+                return;
+            }
+            if (fault instanceof Blackhole) {
+                channel.pipeline().addLast("blackhole", new ConnectStage.Blackhole(connection));
+                return;
+            }
+            if (fault instanceof ForceTlsMismatch tls && mismatch == null) {
+                mismatch = tls.mode();
+            }
+        }
         channel.pipeline()
-                .addLast("sniffer", new ProtocolSniffer(settings.listenerTls()))
+                .addLast("sniffer", new ProtocolSniffer(this, mismatch))
                 .addLast(HTTP_CODEC, new HttpServerCodec(8192, settings.maxHeaderSize(), 8192))
-                .addLast("proxy", new FrontendHandler(this));
+                .addLast("proxy", new FrontendHandler(this, acceptedNanos));
     }
 
-    /** Completes the record once the client side and (if any) the upstream side are both closed. */
-    private void whenBothClosed(Channel client, LiveConnection connection) {
-        Channel upstreamChannel = client.attr(UPSTREAM_CHANNEL).get();
-        if (upstreamChannel == null) {
-            connection.finished();
-        } else {
-            upstreamChannel.closeFuture().addListener(closed -> connection.finished());
+    /** The listener's TLS material; for a plain listener that a fault makes speak TLS, generated on first use. */
+    synchronized ListenerTls listenerTls() {
+        if (settings.listenerTls() != null) {
+            return settings.listenerTls();
         }
+        if (generatedTls == null) {
+            generatedTls = ListenerTls.generate();
+        }
+        return generatedTls;
+    }
+
+    FaultEngine faults() {
+        return faults;
     }
 
     static final AttributeKey<Channel> UPSTREAM_CHANNEL = AttributeKey.valueOf("wschaos.upstream");

@@ -8,7 +8,7 @@ import java.time.Duration;
  * What the proxy server needs, resolved and checked by the public builder.
  *
  * @param listen where to listen
- * @param listenerTls the server TLS context for {@code wss://} clients, or null for a plain listener
+ * @param listenerTls the TLS material for {@code wss://} clients, or null for a plain listener
  * @param upstreamTls the client TLS context used towards a {@code wss://} upstream
  * @param verifyUpstreamHostname whether the upstream certificate must match the upstream host name
  * @param connectTimeout how long to wait for the upstream's TCP (and TLS) connection
@@ -17,7 +17,7 @@ import java.time.Duration;
  */
 public record ProxySettings(
         InetSocketAddress listen,
-        SslContext listenerTls,
+        ListenerTls listenerTls,
         SslContext upstreamTls,
         boolean verifyUpstreamHostname,
         Duration connectTimeout,

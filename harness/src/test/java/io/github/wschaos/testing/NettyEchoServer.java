@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -22,10 +23,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Netty WebSocket server on loopback that echoes every data frame back unchanged, answers pings,
- * and echoes a close frame's code and reason. Accepts {@code permessage-deflate} and any subprotocol
+ * and echoes a close frame's code and reason. Text messages starting with {@link #QUIET} get no answer. Accepts {@code permessage-deflate} and any subprotocol
  * listed in {@code subprotocols}.
  */
 public final class NettyEchoServer implements AutoCloseable {
+
+    /** Text messages starting with this are not echoed: the server stays silent. */
+    public static final String QUIET = "quiet";
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel channel;
@@ -83,6 +87,9 @@ public final class NettyEchoServer implements AutoCloseable {
             if (frame instanceof CloseWebSocketFrame close) {
                 ctx.writeAndFlush(new CloseWebSocketFrame(close.isFinalFragment(), close.rsv(), close.content().retain()))
                         .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                return;
+            }
+            if (frame instanceof TextWebSocketFrame text && text.text().startsWith(QUIET)) {
                 return;
             }
             ctx.writeAndFlush(frame.retain());

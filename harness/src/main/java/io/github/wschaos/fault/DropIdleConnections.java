@@ -1,0 +1,35 @@
+package io.github.wschaos.fault;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Closes an upgraded connection that has been idle for {@code timeout}, as nginx's
+ * {@code proxy_read_timeout} (60 s by default), Heroku's router (55 s) and AWS ALB's idle timeout
+ * (60 s by default) do.
+ *
+ * <p>Both TCP connections are closed with a FIN and no close frame: the client reports {@code 1006}
+ * (JDK: {@code onClose} 1006; OkHttp: {@code onFailure} with an {@code EOFException}; Java-WebSocket: close
+ * 1006 remote). {@code resetOn} says which traffic counts as activity; pings and pongs are data.
+ * The timeout is multiplied by the proxy's time scale.
+ *
+ * @param timeout how long a connection may stay idle, positive
+ * @param resetOn which traffic resets the timer
+ */
+public record DropIdleConnections(Duration timeout, IdleTimer resetOn) implements Fault {
+
+    public DropIdleConnections {
+        Checks.positive("idle timeout", timeout);
+        Objects.requireNonNull(resetOn, "resetOn");
+    }
+
+    @Override
+    public String name() {
+        return "drop-idle";
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.FRAMES;
+    }
+}

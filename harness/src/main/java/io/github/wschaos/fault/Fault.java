@@ -1,0 +1,30 @@
+package io.github.wschaos.fault;
+
+/**
+ * Something that goes wrong between a WebSocket client and its server, the way a real middlebox makes it go
+ * wrong. A fault is an immutable value that says what happens and nothing about how; arm it on a running
+ * proxy with {@code proxy.inject(fault)} and disarm it by closing the returned {@link FaultHandle}.
+ *
+ * <p>Every fault documents what the client observes. Build them with {@link Faults}; {@link Profiles}
+ * bundles the ones real platforms apply.
+ */
+public sealed interface Fault permits StripUpgradeHeaders, DropIdleConnections, ForceTlsMismatch, RejectOrigins,
+        RefuseConnections, Blackhole, DelayHandshake, RespondWithStatus, CloseWithCode, ResetConnection,
+        SwallowControlFrames, HalfOpen {
+
+    /** The fault's kebab-case name, as used on the command line and in the recording, e.g. {@code drop-idle}. */
+    String name();
+
+    /** When in a connection's life the fault acts; decides which targets make sense for it. */
+    Stage stage();
+
+    /** The points in a connection's life where faults act. */
+    enum Stage {
+        /** On accept, before any byte is read: refuse, blackhole, TLS mismatch. The request path is not known yet. */
+        CONNECT,
+        /** On the request head: mutate it, answer it, or hold it. */
+        HANDSHAKE,
+        /** After the upgrade, on the frames: idle drops, closes, resets, swallowed frames. Also hits open connections. */
+        FRAMES
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.wschaos.fault;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+
+/**
+ * The fault catalogue: one factory per real-world failure. Each fault's own type documents what the client
+ * observes; {@link Profiles} bundles the faults of named platforms.
+ */
+public final class Faults {
+
+    private Faults() {
+    }
+
+    /** nginx without the upgrade configuration: the upstream never sees {@code Upgrade}. See {@link StripUpgradeHeaders}. */
+    public static StripUpgradeHeaders stripUpgradeHeaders() {
+        return new StripUpgradeHeaders();
+    }
+
+    /** Idle upgraded connections closed after {@code timeout} with no data either way (Heroku, AWS ALB). */
+    public static DropIdleConnections dropIdleConnections(Duration timeout) {
+        return new DropIdleConnections(timeout, IdleTimer.ANY_DATA);
+    }
+
+    /** Idle upgraded connections closed after {@code timeout}, counting only {@code resetOn} traffic. */
+    public static DropIdleConnections dropIdleConnections(Duration timeout, IdleTimer resetOn) {
+        return new DropIdleConnections(timeout, resetOn);
+    }
+
+    /** TLS between client and proxy fails in the given way. See {@link TlsMismatch}. */
+    public static ForceTlsMismatch forceTlsMismatch(TlsMismatch mode) {
+        return new ForceTlsMismatch(mode);
+    }
+
+    /** Handshakes from any other origin answered with {@code 403 Forbidden}. */
+    public static RejectOrigins rejectOrigins(String... allowed) {
+        return new RejectOrigins(new LinkedHashSet<>(Arrays.asList(allowed)), 403);
+    }
+
+    /** Handshakes from any other origin answered with {@code status}. */
+    public static RejectOrigins rejectOrigins(int status, String... allowed) {
+        return new RejectOrigins(new LinkedHashSet<>(Arrays.asList(allowed)), status);
+    }
+
+    /** Connections reset as soon as they are accepted. */
+    public static RefuseConnections refuseConnections() {
+        return new RefuseConnections();
+    }
+
+    /** Connections accepted and never answered. */
+    public static Blackhole blackhole() {
+        return new Blackhole();
+    }
+
+    /** Handshakes held for {@code delay}. */
+    public static DelayHandshake delayHandshake(Duration delay) {
+        return new DelayHandshake(delay);
+    }
+
+    /** Handshakes answered with {@code status} and nginx's plain body, e.g. {@code 502}. */
+    public static RespondWithStatus respondWithStatus(int status) {
+        return new RespondWithStatus(status, Map.of(), "");
+    }
+
+    /** Handshakes answered with {@code status}, {@code headers} and {@code body}, e.g. 503 with {@code Retry-After}. */
+    public static RespondWithStatus respondWithStatus(int status, Map<String, String> headers, String body) {
+        return new RespondWithStatus(status, headers, body);
+    }
+
+    /** Upgraded connections closed by a close frame with {@code code} and {@code reason}, sent to both sides, at once. */
+    public static CloseWithCode closeWithCode(int code, String reason) {
+        return new CloseWithCode(code, reason, Duration.ZERO, true);
+    }
+
+    /** Upgraded connections closed by a close frame {@code after} the upgrade. */
+    public static CloseWithCode closeWithCode(int code, String reason, Duration after) {
+        return new CloseWithCode(code, reason, after, true);
+    }
+
+    /** Upgraded connections reset (RST) at once. */
+    public static ResetConnection resetConnection() {
+        return new ResetConnection(Duration.ZERO);
+    }
+
+    /** Upgraded connections reset (RST) {@code after} the upgrade. */
+    public static ResetConnection resetConnection(Duration after) {
+        return new ResetConnection(after);
+    }
+
+    /** Pings and pongs dropped in both directions. */
+    public static SwallowControlFrames swallowPings() {
+        return new SwallowControlFrames(Direction.BOTH);
+    }
+
+    /** Pings and pongs dropped in {@code direction}. */
+    public static SwallowControlFrames swallowPings(Direction direction) {
+        return new SwallowControlFrames(direction);
+    }
+
+    /** All data in {@code direction} dropped while TCP stays open. */
+    public static HalfOpen halfOpen(Direction direction) {
+        return new HalfOpen(direction);
+    }
+}

@@ -1,0 +1,34 @@
+package io.github.wschaos.fault;
+
+import java.util.Set;
+
+/**
+ * Answers the handshake with {@code status} (403 by default) unless its {@code Origin} is one of
+ * {@code allowed}, as Node's {@code ws} {@code verifyClient}, Spring's allowed origins or Socket.IO's CORS
+ * do. A request without {@code Origin} (most non-browser clients) is rejected too. Allowed origins go on to the
+ * upstream untouched. Browsers report "Unexpected response code: 403"; Java clients the status.
+ *
+ * @param allowed the origins let through, compared exactly, e.g. {@code https://app.example}; not empty
+ * @param status the status of the rejection, 100-599
+ */
+public record RejectOrigins(Set<String> allowed, int status) implements Fault {
+
+    public RejectOrigins {
+        if (allowed == null || allowed.isEmpty()) {
+            throw new IllegalArgumentException("allowed origins " + allowed + " must name at least one origin, "
+                    + "e.g. https://app.example; to reject every handshake use respondWithStatus(403)");
+        }
+        allowed = Set.copyOf(allowed);
+        Checks.status(status);
+    }
+
+    @Override
+    public String name() {
+        return "reject-origins";
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.HANDSHAKE;
+    }
+}

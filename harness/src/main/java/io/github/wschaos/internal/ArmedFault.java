@@ -1,0 +1,135 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.fault.Fault;
+import io.github.wschaos.fault.FaultHandle;
+import io.github.wschaos.fault.Target;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A fault armed on a proxy: its target's state, its hit count, and the open connections it acts on. */
+final class ArmedFault implements FaultHandle {
+
+    private final FaultEngine engine;
+    private final Fault fault;
+    private final Target target;
+    private final long armedNanos = System.nanoTime();
+    private final AtomicInteger hits = new AtomicInteger();
+    private final AtomicInteger nextCount = new AtomicInteger();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean armed = true;
+
+    ArmedFault(FaultEngine engine, Fault fault, Target target) {
+        this.engine = engine;
+        this.fault = fault;
+        this.target = target;
+    }
+
+    /**
+     * Whether this fault hits a connection, counting the hit. Stateless parts of the target are checked first
+     * so that "the next N" only counts connections the rest of the target lets through.
+     */
+    boolean hits(LiveConnection connection, String path, long acceptedNanos) {
+        if (!armed || !matchesStateless(target, connection.attempt(), path, acceptedNanos)
+                || !takesNext(target)) {
+            return false;
+        }
+        hits.incrementAndGet();
+        connection.fault(fault.name());
+        return true;
+    }
+
+    private boolean matchesStateless(Target t, int attempt, String path, long acceptedNanos) {
+        if (t instanceof Target.Attempts a) {
+            return attempt >= a.first() && attempt <= a.last();
+        }
+        if (t instanceof Target.Path p) {
+            return path != null && p.matches(path);
+        }
+        if (t instanceof Target.After a) {
+            return acceptedNanos - armedNanos >= engine.scale(a.delay()).toNanos();
+        }
+        if (t instanceof Target.Probability p) {
+            return draw(attempt) < p.p();
+        }
+        if (t instanceof Target.Both both) {
+            return matchesStateless(both.first(), attempt, path, acceptedNanos)
+                    && matchesStateless(both.second(), attempt, path, acceptedNanos);
+        }
+        return true;
+    }
+
+    private boolean takesNext(Target t) {
+        if (t instanceof Target.Next next) {
+            return nextCount.getAndIncrement() < next.count();
+        }
+        if (t instanceof Target.Both both) {
+            return takesNext(both.first()) && takesNext(both.second());
+        }
+        return true;
+    }
+
+    /** A number in [0, 1) fixed by the proxy's seed, the fault's name and the attempt. */
+    private double draw(int attempt) {
+        long mixed = engine.seed() * 0x9E3779B97F4A7C15L + fault.name().hashCode() * 0xC2B2AE3D27D4EB4FL + attempt;
+        return new SplittableRandom(mixed).nextDouble();
+    }
+
+    boolean usesPath() {
+        return usesPath(target);
+    }
+
+    private static boolean usesPath(Target t) {
+        if (t instanceof Target.Both both) {
+            return usesPath(both.first()) || usesPath(both.second());
+        }
+        return t instanceof Target.Path;
+    }
+
+    void actingOn(Session session) {
+        sessions.add(session);
+    }
+
+    void doneWith(Session session) {
+        sessions.remove(session);
+    }
+
+    @Override
+    public Fault fault() {
+        return fault;
+    }
+
+    @Override
+    public Target target() {
+        return target;
+    }
+
+    @Override
+    public int hits() {
+        return hits.get();
+    }
+
+    @Override
+    public boolean isArmed() {
+        return armed;
+    }
+
+    @Override
+    public void close() {
+        if (!armed) {
+            return;
+        }
+        armed = false;
+        engine.disarmed(this);
+        for (Session session : sessions) {
+            session.lift(this);
+        }
+        sessions.clear();
+    }
+
+    @Override
+    public String toString() {
+        return fault + " on " + target + (armed ? "" : " (disarmed)");
+    }
+}

@@ -1,0 +1,29 @@
+package io.github.wschaos.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * First in every client pipeline: once the client side is inactive and every handler after it has had its say,
+ * completes the record as soon as the upstream side (if any) is closed too.
+ */
+final class ConnectionRecorder extends ChannelInboundHandlerAdapter {
+
+    private final LiveConnection connection;
+
+    ConnectionRecorder(LiveConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ctx.fireChannelInactive();
+        Channel upstream = ctx.channel().attr(ProxyServer.UPSTREAM_CHANNEL).get();
+        if (upstream == null) {
+            connection.finished();
+        } else {
+            upstream.closeFuture().addListener(closed -> connection.finished());
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.fault.Fault;
+import io.github.wschaos.fault.FaultHandle;
+import io.github.wschaos.fault.Target;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The faults armed on one proxy, and the upgraded connections that frame faults can act on. Each stage of a
+ * connection asks it which faults hit; arming a frame fault also applies it to the open connections it targets.
+ */
+public final class FaultEngine {
+
+    private final long seed;
+    private final double timeScale;
+    private final List<ArmedFault> armed = new CopyOnWriteArrayList<>();
+    private final Set<Session> upgraded = ConcurrentHashMap.newKeySet();
+
+    public FaultEngine(long seed, double timeScale) {
+        this.seed = seed;
+        this.timeScale = timeScale;
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    /** A production duration turned into this proxy's time. */
+    public Duration scale(Duration duration) {
+        return Duration.ofNanos(Math.round(duration.toNanos() * timeScale));
+    }
+
+    /**
+     * Arms {@code fault} for {@code target}.
+     *
+     * @throws IllegalArgumentException when the target cannot apply to the fault's stage
+     */
+    public FaultHandle arm(Fault fault, Target target) {
+        Objects.requireNonNull(fault, "fault");
+        Objects.requireNonNull(target, "target");
+        ArmedFault armedFault = new ArmedFault(this, fault, target);
+        if (fault.stage() == Fault.Stage.CONNECT && armedFault.usesPath()) {
+            throw new IllegalArgumentException("target '" + target + "' needs the request path, but " + fault.name()
+                    + " acts when the connection is accepted, before any request is read; target attempts instead");
+        }
+        armed.add(armedFault);
+        if (fault.stage() == Fault.Stage.FRAMES) {
+            for (Session session : upgraded) {
+                session.offer(armedFault);
+            }
+        }
+        return armedFault;
+    }
+
+    void disarmed(ArmedFault fault) {
+        armed.remove(fault);
+    }
+
+    /** Disarms every fault. */
+    public void disarmAll() {
+        for (ArmedFault fault : List.copyOf(armed)) {
+            fault.close();
+        }
+    }
+
+    /** The armed faults, in arming order. */
+    public List<FaultHandle> armed() {
+        return List.copyOf(armed);
+    }
+
+    /** The faults of {@code stage} that hit this connection, counting their hits. */
+    List<ArmedFault> hitting(Fault.Stage stage, LiveConnection connection, String path, long acceptedNanos) {
+        if (armed.isEmpty()) {
+            return List.of();
+        }
+        List<ArmedFault> hits = new ArrayList<>(1);
+        for (ArmedFault fault : armed) {
+            if (fault.fault().stage() == stage && fault.hits(connection, path, acceptedNanos)) {
+                hits.add(fault);
+            }
+        }
+        return hits;
+    }
+
+    /** A connection was upgraded: frame faults armed now apply to it, and later ones will be offered. */
+    void upgraded(Session session) {
+        upgraded.add(session);
+        for (ArmedFault fault : armed) {
+            if (fault.fault().stage() == Fault.Stage.FRAMES) {
+                session.offer(fault);
+            }
+        }
+    }
+
+    void closed(Session session) {
+        upgraded.remove(session);
+    }
+}

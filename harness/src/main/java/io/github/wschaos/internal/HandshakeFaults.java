@@ -1,0 +1,66 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.fault.RespondWithStatus;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** What the handshake faults do to a request or answer in its place. */
+final class HandshakeFaults {
+
+    private HandshakeFaults() {
+    }
+
+    /**
+     * Rewrites {@code request} as nginx without upgrade configuration sends it upstream: {@code HTTP/1.0},
+     * no {@code Upgrade}, {@code Connection: close}, and {@code Host} set to the upstream ({@code $proxy_host}).
+     */
+    static void stripUpgrade(HttpRequest request, Upstream upstream) {
+        request.setProtocolVersion(HttpVersion.HTTP_1_0);
+        request.headers()
+                .remove(HttpHeaderNames.UPGRADE)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+                .set(HttpHeaderNames.HOST, upstream.port() == (upstream.tls() ? 443 : 80)
+                        ? upstream.host() : upstream.authority());
+    }
+
+    /** The answer of {@code RespondWithStatus}: its body, or nginx's page for the status when the body is empty. */
+    static FullHttpResponse response(ByteBufAllocator allocator, RespondWithStatus fault) {
+        HttpResponseStatus status = HttpResponseStatus.valueOf(fault.status());
+        FullHttpResponse response;
+        if (fault.body().isEmpty()) {
+            response = ErrorPages.response(allocator, status);
+        } else {
+            response = text(allocator, status, fault.body());
+        }
+        for (Map.Entry<String, String> header : fault.headers().entrySet()) {
+            response.headers().set(header.getKey(), header.getValue());
+        }
+        return response;
+    }
+
+    /** A rejected origin, answered as Node's {@code ws} does: the status and its reason phrase as the body. */
+    static FullHttpResponse rejection(ByteBufAllocator allocator, int statusCode) {
+        HttpResponseStatus status = HttpResponseStatus.valueOf(statusCode);
+        return text(allocator, status, status.reasonPhrase());
+    }
+
+    private static FullHttpResponse text(ByteBufAllocator allocator, HttpResponseStatus status, String text) {
+        ByteBuf body = allocator.buffer();
+        body.writeCharSequence(text, StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/html")
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return response;
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.fault.DropIdleConnections;
+import io.github.wschaos.fault.IdleTimer;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link DropIdleConnections} on one connection: watches the traffic that resets the timer and, after the
+ * timeout with none, closes both TCP connections with a FIN and no close frame.
+ */
+final class IdleDrop implements Session.FrameFault, Runnable {
+
+    private final Session session;
+    private final DropIdleConnections fault;
+    private final long timeoutNanos;
+    private long lastActivity;
+    private ScheduledFuture<?> timer;
+
+    IdleDrop(Session session, DropIdleConnections fault, Duration timeout) {
+        this.session = session;
+        this.fault = fault;
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    @Override
+    public void start() {
+        lastActivity = System.nanoTime();
+        if (fault.resetOn() != IdleTimer.UPSTREAM_DATA) {
+            session.client().pipeline().addBefore("relay", "drop-idle", new Watcher());
+        }
+        if (fault.resetOn() != IdleTimer.CLIENT_DATA) {
+            session.upstream().pipeline().addBefore("relay", "drop-idle", new Watcher());
+        }
+        timer = session.client().eventLoop().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void run() {
+        long idle = System.nanoTime() - lastActivity;
+        if (idle < timeoutNanos) {
+            timer = session.client().eventLoop().schedule(this, timeoutNanos - idle, TimeUnit.NANOSECONDS);
+            return;
+        }
+        session.connection().closedByProxy(fault.name());
+        session.client().close();
+        session.upstream().close();
+    }
+
+    @Override
+    public void stop() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        Channels.removeIfPresent(session.client(), "drop-idle");
+        Channels.removeIfPresent(session.upstream(), "drop-idle");
+    }
+
+    /** Notes activity and passes everything on. */
+    private final class Watcher extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            lastActivity = System.nanoTime();
+            ctx.fireChannelRead(msg);
+        }
+    }
+}

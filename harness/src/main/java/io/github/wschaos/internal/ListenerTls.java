@@ -1,0 +1,102 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.fault.TlsMismatch;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The TLS material of a proxy listener, generated in memory: an authority that clients trust, the loopback
+ * certificate it issues, and, on demand, the flawed certificates of the {@link TlsMismatch} modes (expired and
+ * wrong-host ones from the same authority, so that only the named flaw fails the handshake).
+ */
+public final class ListenerTls {
+
+    private final X509Bundle authority;
+    private final SslContext normal;
+    private final Map<TlsMismatch, SslContext> flawed = new EnumMap<>(TlsMismatch.class);
+
+    private ListenerTls(X509Bundle authority, SslContext normal) {
+        this.authority = authority;
+        this.normal = normal;
+    }
+
+    /** A new authority and a loopback certificate issued by it. */
+    public static ListenerTls generate() {
+        Instant now = Instant.now();
+        X509Bundle authority = build(new CertificateBuilder()
+                .subject("CN=wschaos test authority, O=wschaos")
+                .setIsCertificateAuthority(true)
+                .notBefore(now.minus(1, ChronoUnit.HOURS))
+                .notAfter(now.plus(7, ChronoUnit.DAYS))
+                .ecp256(), null);
+        X509Bundle leaf = build(leaf(now, now.plus(1, ChronoUnit.DAYS)).addSanDnsName("localhost")
+                .addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority);
+        return new ListenerTls(authority, server(leaf, false));
+    }
+
+    /** The authority clients must trust. */
+    public X509Bundle authority() {
+        return authority;
+    }
+
+    /** The context for a normal handshake. */
+    public SslContext context() {
+        return normal;
+    }
+
+    /** The context presenting the flaw of {@code mode} (one of the certificate or protocol modes). */
+    public synchronized SslContext context(TlsMismatch mode) {
+        return flawed.computeIfAbsent(mode, this::flawedContext);
+    }
+
+    private SslContext flawedContext(TlsMismatch mode) {
+        Instant now = Instant.now();
+        return switch (mode) {
+            case UNTRUSTED_CERTIFICATE -> server(build(leaf(now, now.plus(1, ChronoUnit.DAYS))
+                    .subject("CN=localhost, O=untrusted").addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
+                    .addSanIpAddress("::1"), null), false);
+            case EXPIRED_CERTIFICATE -> server(build(leaf(now.minus(30, ChronoUnit.DAYS), now.minus(1, ChronoUnit.DAYS))
+                    .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority), false);
+            case WRONG_HOST_CERTIFICATE -> server(build(leaf(now, now.plus(1, ChronoUnit.DAYS))
+                    .subject("CN=wrong-host.invalid, O=wschaos").addSanDnsName("wrong-host.invalid"), authority), false);
+            case NO_COMMON_PROTOCOL -> server(build(leaf(now, now.plus(1, ChronoUnit.DAYS)).addSanDnsName("localhost")
+                    .addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority), true);
+            case PLAIN_LISTENER, TLS_LISTENER -> normal;
+        };
+    }
+
+    private static CertificateBuilder leaf(Instant notBefore, Instant notAfter) {
+        return new CertificateBuilder()
+                .subject("CN=localhost, O=wschaos")
+                .notBefore(notBefore)
+                .notAfter(notAfter)
+                .addExtendedKeyUsageServerAuth()
+                .ecp256();
+    }
+
+    private static X509Bundle build(CertificateBuilder builder, X509Bundle issuer) {
+        try {
+            return issuer == null ? builder.buildSelfSigned() : builder.buildIssuedBy(issuer);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not generate a certificate: " + e, e);
+        }
+    }
+
+    private static SslContext server(X509Bundle bundle, boolean outdatedProtocolsOnly) {
+        try {
+            SslContextBuilder builder = SslContextBuilder.forServer(bundle.toKeyManagerFactory());
+            if (outdatedProtocolsOnly) {
+                builder.protocols("TLSv1", "TLSv1.1");
+            }
+            return builder.build();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not set up TLS on the listener: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.wschaos.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** {@code ResetConnection} on one connection: both TCP connections reset (RST) after the delay. */
+final class Reset implements Session.FrameFault {
+
+    private final Session session;
+    private final Duration after;
+    private ScheduledFuture<?> timer;
+
+    Reset(Session session, Duration after) {
+        this.session = session;
+        this.after = after;
+    }
+
+    @Override
+    public void start() {
+        timer = session.client().eventLoop().schedule(this::reset, after.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void reset() {
+        session.connection().closedByProxy("reset");
+        abort(session.client());
+        abort(session.upstream());
+    }
+
+    /** Closes with SO_LINGER 0, which sends an RST instead of a FIN. */
+    static void abort(Channel channel) {
+        if (channel.isOpen()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}

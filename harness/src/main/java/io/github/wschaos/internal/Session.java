@@ -1,0 +1,110 @@
+package io.github.wschaos.internal;
+
+import io.github.wschaos.fault.CloseWithCode;
+import io.github.wschaos.fault.DropIdleConnections;
+import io.github.wschaos.fault.Fault;
+import io.github.wschaos.fault.HalfOpen;
+import io.github.wschaos.fault.ResetConnection;
+import io.github.wschaos.fault.SwallowControlFrames;
+import io.netty.channel.Channel;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An upgraded connection as frame faults see it: both channels (on one event loop), its record, and the
+ * faults acting on it. Every method runs its work on the connection's event loop.
+ */
+final class Session {
+
+    private final FaultEngine engine;
+    private final Channel client;
+    private final Channel upstream;
+    private final LiveConnection connection;
+    private final String path;
+    private final long acceptedNanos;
+    private final Map<ArmedFault, FrameFault> acting = new HashMap<>();
+
+    Session(FaultEngine engine, Channel client, Channel upstream, LiveConnection connection, String path, long acceptedNanos) {
+        this.engine = engine;
+        this.client = client;
+        this.upstream = upstream;
+        this.connection = connection;
+        this.path = path;
+        this.acceptedNanos = acceptedNanos;
+        client.closeFuture().addListener(closed -> ended());
+    }
+
+    Channel client() {
+        return client;
+    }
+
+    Channel upstream() {
+        return upstream;
+    }
+
+    LiveConnection connection() {
+        return connection;
+    }
+
+    FaultEngine engine() {
+        return engine;
+    }
+
+    /** Applies {@code fault} if its target hits this connection. */
+    void offer(ArmedFault fault) {
+        client.eventLoop().execute(() -> {
+            if (!client.isActive() || acting.containsKey(fault) || !fault.hits(connection, path, acceptedNanos)) {
+                return;
+            }
+            FrameFault behaviour = behaviourOf(fault.fault());
+            acting.put(fault, behaviour);
+            fault.actingOn(this);
+            behaviour.start();
+        });
+    }
+
+    /** Stops {@code fault} acting on this connection. */
+    void lift(ArmedFault fault) {
+        client.eventLoop().execute(() -> {
+            FrameFault behaviour = acting.remove(fault);
+            if (behaviour != null) {
+                behaviour.stop();
+            }
+        });
+    }
+
+    private void ended() {
+        engine.closed(this);
+        for (Map.Entry<ArmedFault, FrameFault> entry : acting.entrySet()) {
+            entry.getKey().doneWith(this);
+            entry.getValue().stop();
+        }
+        acting.clear();
+    }
+
+    private FrameFault behaviourOf(Fault fault) {
+        if (fault instanceof DropIdleConnections drop) {
+            return new IdleDrop(this, drop, engine.scale(drop.timeout()));
+        }
+        if (fault instanceof CloseWithCode close) {
+            return new CloseFrames(this, close, engine.scale(close.after()));
+        }
+        if (fault instanceof ResetConnection reset) {
+            return new Reset(this, engine.scale(reset.after()));
+        }
+        if (fault instanceof SwallowControlFrames swallow) {
+            return FrameFilter.install(this, swallow.name(), swallow.direction(), opcode -> opcode == 9 || opcode == 10);
+        }
+        if (fault instanceof HalfOpen halfOpen) {
+            return FrameFilter.install(this, halfOpen.name(), halfOpen.direction(), opcode -> true);
+        }
+        throw new IllegalStateException("No frame behaviour for " + fault);
+    }
+
+    /** A frame fault's behaviour on one connection. */
+    interface FrameFault {
+        void start();
+
+        void stop();
+    }
+}

@@ -1,0 +1,174 @@
+package io.github.wschaos.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.record.CloseInfo;
+import io.github.wschaos.record.Closer;
+import io.github.wschaos.testing.JdkWebSocketClient;
+import io.github.wschaos.testing.NettyEchoServer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Faults that act on upgraded connections, seen through the JDK's WebSocket client. */
+class FrameFaultsTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private NettyEchoServer server;
+    private ChaosProxy proxy;
+
+    @BeforeEach
+    void start() {
+        server = NettyEchoServer.start();
+        proxy = ChaosProxy.start(server.uri());
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        server.close();
+    }
+
+    @Test
+    void closeWithCodeClosesOpenConnectionsLikeARestartingServer() throws Exception {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+            echo(client, "before");
+            proxy.inject(Faults.closeWithCode(1012, "service restart"));
+
+            assertThat(client.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1012);
+            assertThat(client.closeReason().get(5, TimeUnit.SECONDS)).isEqualTo("service restart");
+        }
+        CloseInfo close = closedRecord(1);
+        assertThat(close.closer()).isEqualTo(Closer.PROXY);
+        assertThat(close.closeFrame()).isTrue();
+        assertThat(close.code()).hasValue(1012);
+        assertThat(close.cause()).isEqualTo("close-with-code");
+    }
+
+    @Test
+    void closeWithCodeAfterADelayHitsNewConnectionsThatLongAfterTheUpgrade() throws Exception {
+        proxy.inject(Faults.closeWithCode(4000, "app says go", Duration.ofMillis(300)));
+        long start = System.nanoTime();
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+            echo(client, "within the grace period");
+            assertThat(client.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(4000);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        }
+    }
+
+    @Test
+    void resetDropsTheConnectionWithoutACloseFrame() throws Exception {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+            echo(client, "before");
+            proxy.inject(Faults.resetConnection());
+            assertThat(client.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(JdkWebSocketClient.ABNORMAL);
+        }
+        CloseInfo close = closedRecord(1);
+        assertThat(close.closeFrame()).isFalse();
+        assertThat(close.closer()).isEqualTo(Closer.PROXY);
+        assertThat(close.cause()).isEqualTo("reset");
+        assertThat(close.reportedCode()).isEqualTo(1006);
+    }
+
+    @Test
+    void idleConnectionsAreDroppedWithoutACloseFrame() throws Exception {
+        proxy.inject(Faults.dropIdleConnections(Duration.ofMillis(300)));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+            long lastData = System.nanoTime();
+            echo(client, "last words");
+            lastData = System.nanoTime();
+            assertThat(client.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(JdkWebSocketClient.ABNORMAL);
+            // Tolerance: the drop comes 300 ms after the last data, give or take scheduling (at most +700 ms here).
+            assertThat(Duration.ofNanos(System.nanoTime() - lastData)).isBetween(Duration.ofMillis(250), Duration.ofMillis(1000));
+        }
+        CloseInfo close = closedRecord(1);
+        assertThat(close.closeFrame()).isFalse();
+        assertThat(close.cause()).isEqualTo("drop-idle");
+    }
+
+    @Test
+    void trafficInEitherDirectionKeepsAnAnyDataConnectionAlive() throws Exception {
+        proxy.inject(Faults.dropIdleConnections(Duration.ofMillis(400), IdleTimer.ANY_DATA));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+            // Client data only, every 100 ms for three timeouts: the server stays silent, the connection stays open.
+            await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        client.send(NettyEchoServer.QUIET);
+                        return !client.closeCode().isDone();
+                    });
+        }
+    }
+
+    @Test
+    void clientDataDoesNotResetAnUpstreamDataTimerAsWithNginx() throws Exception {
+        proxy.inject(Faults.dropIdleConnections(Duration.ofMillis(400), IdleTimer.UPSTREAM_DATA));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+            long start = System.nanoTime();
+            // Client data every 100 ms does not count: the connection drops 400 ms after the upgrade anyway.
+            await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!client.closeCode().isDone()) {
+                    client.sendQuietly(NettyEchoServer.QUIET);
+                }
+                return client.closeCode().isDone();
+            });
+            assertThat(client.closeCode().get()).isEqualTo(JdkWebSocketClient.ABNORMAL);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+        }
+    }
+
+    @Test
+    void disarmingTheIdleDropKeepsOpenConnectionsOpen() throws Exception {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+            FaultHandle drop = proxy.inject(Faults.dropIdleConnections(Duration.ofMillis(300)));
+            drop.close();
+            await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> !client.closeCode().isDone());
+            echo(client, "still open");
+        }
+    }
+
+    @Test
+    void swallowedPingsGetNoPongUntilDisarmed() throws Exception {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+            FaultHandle swallow = proxy.inject(Faults.swallowPings(Direction.UPSTREAM));
+            client.ping("lost");
+            echo(client, "data still flows");
+            assertThat(client.pongs()).isEmpty();
+
+            swallow.close();
+            echo(client, "boundary");
+            client.ping("found");
+            await().atMost(TIMEOUT).until(() -> client.pongs().contains("found"));
+            assertThat(client.pongs()).containsExactly("found");
+        }
+    }
+
+    @Test
+    void halfOpenStopsOneDirectionWhileTcpStaysOpen() throws Exception {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+            echo(client, "before");
+            FaultHandle halfOpen = proxy.inject(Faults.halfOpen(Direction.DOWNSTREAM));
+            client.send("into the void");
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                    .until(() -> client.messages().size() == 1 && !client.closeCode().isDone());
+
+            halfOpen.close();
+            echo(client, "after");
+            assertThat(client.messages()).containsExactly("before", "after");
+        }
+    }
+
+    private static void echo(JdkWebSocketClient client, String text) {
+        client.send(text);
+        await().atMost(TIMEOUT).until(() -> client.messages().contains(text));
+    }
+
+    private CloseInfo closedRecord(int attempt) {
+        await().atMost(TIMEOUT).until(() -> proxy.recording().attempt(attempt).isClosed());
+        return proxy.recording().attempt(attempt).close().orElseThrow();
+    }
+}
