@@ -165,6 +165,9 @@ public final class ChaosProxy implements AutoCloseable {
             throw new IllegalStateException("TLS mismatch " + tls.mode() + " changes the certificate of a TLS listener, "
                     + "but this proxy listens without TLS; build it with tls()");
         }
+        if (fault instanceof ForceTlsMismatch tls) {
+            server.prepare(tls.mode());
+        }
         return faults.arm(fault, target);
     }
 

@@ -59,7 +59,7 @@ public final class ListenerTls {
         Instant now = Instant.now();
         return switch (mode) {
             case UNTRUSTED_CERTIFICATE -> server(build(leaf(now, now.plus(1, ChronoUnit.DAYS))
-                    .subject("CN=localhost, O=untrusted").addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
+                    .subject("CN=localhost, O=untrusted").setIsCertificateAuthority(true).addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
                     .addSanIpAddress("::1"), null), false);
             case EXPIRED_CERTIFICATE -> server(build(leaf(now.minus(30, ChronoUnit.DAYS), now.minus(1, ChronoUnit.DAYS))
                     .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority), false);

@@ -108,6 +108,11 @@ public final class ProxyServer implements AutoCloseable {
         return generatedTls;
     }
 
+    /** Generates the TLS material {@code mode} needs now, so that no connection waits for it. */
+    public void prepare(TlsMismatch mode) {
+        listenerTls().context(mode);
+    }
+
     FaultEngine faults() {
         return faults;
     }

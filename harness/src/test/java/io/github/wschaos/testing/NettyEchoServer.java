@@ -22,7 +22,7 @@ import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Netty WebSocket server on loopback that echoes every data frame back unchanged, answers pings,
+ * A real Netty WebSocket server on loopback, upgrading on its path and any path under it, that echoes every data frame back unchanged, answers pings,
  * and echoes a close frame's code and reason. Text messages starting with {@link #QUIET} get no answer. Accepts {@code permessage-deflate} and any subprotocol
  * listed in {@code subprotocols}.
  */
@@ -39,6 +39,7 @@ public final class NettyEchoServer implements AutoCloseable {
         this.path = path;
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(path)
+                .checkStartsWith(true)
                 .subprotocols(subprotocols)
                 .allowExtensions(true)
                 .maxFramePayloadLength(64 * 1024 * 1024)

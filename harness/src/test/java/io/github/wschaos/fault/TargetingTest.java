@@ -1,0 +1,182 @@
+package io.github.wschaos.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.record.Outcome;
+import io.github.wschaos.testing.NettyEchoServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Which attempts a target hits, checked attempt by attempt, and the checks on fault and target parameters. */
+class TargetingTest {
+
+    private static NettyEchoServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = NettyEchoServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void nextNHitsExactlyTheNextNAttempts() throws Exception {
+        try (ChaosProxy proxy = ChaosProxy.start(server.uri())) {
+            proxy.inject(Faults.respondWithStatus(503), Target.next(2));
+            assertThat(statuses(proxy, 4)).containsExactly(503, 503, 101, 101);
+        }
+    }
+
+    @Test
+    void attemptRangesHitThoseAttempts() throws Exception {
+        try (ChaosProxy proxy = ChaosProxy.start(server.uri())) {
+            proxy.inject(Faults.respondWithStatus(429), Target.attempts(2, 3));
+            assertThat(statuses(proxy, 5)).containsExactly(101, 429, 429, 101, 101);
+        }
+    }
+
+    @Test
+    void nextNCountsOnlyConnectionsTheRestOfTheTargetLetsThrough() throws Exception {
+        try (ChaosProxy proxy = ChaosProxy.start(server.uri())) {
+            proxy.inject(Faults.respondWithStatus(404), Target.path("/echo/other").and(Target.next(1)));
+            assertThat(status(proxy, "/echo")).isEqualTo(101);
+            assertThat(status(proxy, "/echo/other")).isEqualTo(404);
+            assertThat(status(proxy, "/echo/other")).isEqualTo(101);
+        }
+    }
+
+    @Test
+    void theSameSeedHitsTheSameAttempts() throws Exception {
+        List<Integer> first = seeded(42);
+        List<Integer> again = seeded(42);
+        List<Integer> other = seeded(7);
+        assertThat(first).isEqualTo(again).contains(503).contains(101);
+        assertThat(other).isNotEqualTo(first);
+    }
+
+    @Test
+    void aProbabilityOfOneHitsEveryAttemptAndZeroNone() throws Exception {
+        try (ChaosProxy proxy = ChaosProxy.start(server.uri())) {
+            FaultHandle always = proxy.inject(Faults.respondWithStatus(503), Target.probability(1.0));
+            assertThat(statuses(proxy, 3)).containsOnly(503);
+            always.close();
+            proxy.inject(Faults.respondWithStatus(503), Target.probability(0.0));
+            assertThat(statuses(proxy, 3)).containsOnly(101);
+        }
+    }
+
+    @Test
+    void connectStageFaultsRejectPathTargets() {
+        try (ChaosProxy proxy = ChaosProxy.start(server.uri())) {
+            assertThatThrownBy(() -> proxy.inject(Faults.refuseConnections(), Target.path("/echo")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("path /echo")
+                    .hasMessageContaining("refuse");
+        }
+    }
+
+    @Test
+    void badParametersNameTheValueAndTheRange() {
+        assertThatThrownBy(() -> Faults.dropIdleConnections(Duration.ofSeconds(-1)))
+                .hasMessageContaining("PT-1S").hasMessageContaining("positive");
+        assertThatThrownBy(() -> Faults.dropIdleConnections(Duration.ZERO)).hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> Faults.respondWithStatus(600)).hasMessageContaining("600").hasMessageContaining("100-599");
+        assertThatThrownBy(() -> Faults.respondWithStatus(101)).hasMessageContaining("101");
+        assertThatThrownBy(Faults::rejectOrigins).hasMessageContaining("at least one origin");
+        assertThatThrownBy(() -> Target.probability(1.5)).hasMessageContaining("1.5").hasMessageContaining("0..1");
+        assertThatThrownBy(() -> Target.next(0)).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> Target.attempts(3, 2)).hasMessageContaining("3..2");
+        assertThatThrownBy(() -> Target.path("chat")).hasMessageContaining("'chat'");
+        assertThatThrownBy(() -> Faults.closeWithCode(1006, "")).hasMessageContaining("1006").hasMessageContaining("reserved");
+        assertThatThrownBy(() -> Faults.delayHandshake(Duration.ofMillis(-5))).hasMessageContaining("PT-0.005S");
+        assertThatThrownBy(() -> Profiles.awsAlb(Duration.ofSeconds(4001))).hasMessageContaining("1-4000");
+        assertThatThrownBy(() -> ChaosProxy.builder().timeScale(0)).hasMessageContaining("time scale 0.0");
+    }
+
+    @Test
+    void timeScaleShrinksFaultDurations() throws Exception {
+        try (ChaosProxy proxy = ChaosProxy.builder().upstream(server.uri()).timeScale(0.01).start()) {
+            assertThat(proxy.scaled(Duration.ofSeconds(55))).isEqualTo(Duration.ofMillis(550));
+            proxy.inject(Profiles.herokuRouter().get(0));
+            try (Socket socket = upgrade(proxy, "/echo")) {
+                assertThat(statusOf(socket)).isEqualTo(101);
+                skipHeaders(socket);
+                long start = System.nanoTime();
+                assertThat(socket.getInputStream().read()).isEqualTo(-1);   // FIN, no close frame
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(450), Duration.ofMillis(1500));
+            }
+        }
+    }
+
+    private static List<Integer> seeded(long seed) throws Exception {
+        try (ChaosProxy proxy = ChaosProxy.builder().upstream(server.uri()).seed(seed).start()) {
+            proxy.inject(Faults.respondWithStatus(503), Target.probability(0.5));
+            return statuses(proxy, 16);
+        }
+    }
+
+    private static List<Integer> statuses(ChaosProxy proxy, int count) throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            statuses.add(status(proxy, "/echo"));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.recording().connections().stream().allMatch(r ->
+                r.outcome() != Outcome.PENDING));
+        List<Integer> recorded = proxy.recording().connections().stream().map(ConnectionRecord::status).toList();
+        assertThat(recorded).endsWith(statuses.toArray(Integer[]::new));
+        return statuses;
+    }
+
+    /** The status a raw WebSocket handshake on {@code path} gets. */
+    private static int status(ChaosProxy proxy, String path) throws IOException {
+        try (Socket socket = upgrade(proxy, path)) {
+            return statusOf(socket);
+        }
+    }
+
+    private static Socket upgrade(ChaosProxy proxy, String path) throws IOException {
+        Socket socket = new Socket("127.0.0.1", proxy.port());
+        socket.setSoTimeout(5000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    private static void skipHeaders(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        int newlines = 0;
+        int b;
+        while (newlines < 2 && (b = in.read()) != -1) {
+            newlines = b == '\n' ? newlines + 1 : b == '\r' ? newlines : 0;
+        }
+    }
+
+    private static int statusOf(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            line.append((char) b);
+        }
+        return Integer.parseInt(line.toString().split(" ")[1]);
+    }
+}
