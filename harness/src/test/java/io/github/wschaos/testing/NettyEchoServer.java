@@ -2,6 +2,7 @@ package io.github.wschaos.testing;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -19,14 +20,19 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Netty WebSocket server on loopback, upgrading on its path and any path under it, that echoes every data frame back unchanged, answers pings,
- * and echoes a close frame's code and reason. Text messages starting with {@link #QUIET} get no answer. Accepts {@code permessage-deflate} and any subprotocol
- * listed in {@code subprotocols}.
+ * A real Netty WebSocket server on loopback, upgrading on its path and any path under it, that echoes every
+ * data frame back unchanged, answers pings, and echoes a close frame's code and reason. Accepts
+ * {@code permessage-deflate} and any subprotocol listed in {@code subprotocols}. Understands the
+ * {@code close:<code>:<reason>} and {@code abort} commands described in {@link EchoServer}; text messages
+ * starting with {@link #QUIET} get no answer.
  */
-public final class NettyEchoServer implements AutoCloseable {
+public final class NettyEchoServer implements EchoServer {
 
     /** Text messages starting with this are not echoed: the server stays silent. */
     public static final String QUIET = "quiet";
@@ -34,6 +40,7 @@ public final class NettyEchoServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel channel;
     private final String path;
+    private final List<CloseStatus> closes = new CopyOnWriteArrayList<>();
 
     private NettyEchoServer(String path, String subprotocols) {
         this.path = path;
@@ -44,6 +51,7 @@ public final class NettyEchoServer implements AutoCloseable {
                 .allowExtensions(true)
                 .maxFramePayloadLength(64 * 1024 * 1024)
                 .handleCloseFrames(false)
+                .sendCloseFrame(null) // close frames are the Echo's business: "abort" must close without one
                 .dropPongFrames(false)
                 .build();
         channel = new ServerBootstrap()
@@ -72,8 +80,14 @@ public final class NettyEchoServer implements AutoCloseable {
         return new NettyEchoServer(path, subprotocols);
     }
 
+    @Override
     public URI uri() {
         return URI.create("ws://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort() + path);
+    }
+
+    @Override
+    public List<CloseStatus> closesReceived() {
+        return List.copyOf(closes);
     }
 
     @Override
@@ -82,16 +96,38 @@ public final class NettyEchoServer implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    private static final class Echo extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private final class Echo extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+        private boolean closeSent;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
             if (frame instanceof CloseWebSocketFrame close) {
+                closes.add(new CloseStatus(close.statusCode(), close.reasonText()));
+                if (closeSent) {
+                    ctx.close();
+                    return;
+                }
+                closeSent = true;
                 ctx.writeAndFlush(new CloseWebSocketFrame(close.isFinalFragment(), close.rsv(), close.content().retain()))
-                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                        .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
-            if (frame instanceof TextWebSocketFrame text && text.text().startsWith(QUIET)) {
-                return;
+            if (frame instanceof TextWebSocketFrame text && text.isFinalFragment()) {
+                String command = text.text();
+                if (command.startsWith(QUIET)) {
+                    return;
+                }
+                if (command.equals(ABORT)) {
+                    ctx.close();
+                    return;
+                }
+                Optional<CloseStatus> close = CloseStatus.parseCommand(command);
+                if (close.isPresent()) {
+                    closeSent = true;
+                    ctx.writeAndFlush(new CloseWebSocketFrame(close.get().code(), close.get().reason()));
+                    return;
+                }
             }
             ctx.writeAndFlush(frame.retain());
         }
