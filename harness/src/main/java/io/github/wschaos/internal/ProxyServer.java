@@ -1,5 +1,6 @@
 package io.github.wschaos.internal;
 
+import io.github.wschaos.record.Closer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -75,6 +76,10 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Completes the record once the client side and (if any) the upstream side are both closed. */
     private void whenBothClosed(Channel client, LiveConnection connection) {
+        // This runs before the pipeline's channelInactive. The proxy notes every close it starts (and an upstream
+        // close is noted before it closes the client); a client channel closed with no closer noted yet was
+        // closed by the client itself: end of stream or a reset.
+        connection.tcpClosed(Closer.CLIENT);
         Channel upstreamChannel = client.attr(UPSTREAM_CHANNEL).get();
         if (upstreamChannel == null) {
             connection.finished();
