@@ -1,5 +1,6 @@
 package io.github.wschaos.internal;
 
+import io.github.wschaos.record.Closer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,6 +20,8 @@ final class ConnectionRecorder extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         ctx.fireChannelInactive();
+        // Every close the proxy starts is noted before it happens; one not noted by now was the client's own.
+        connection.tcpClosed(Closer.CLIENT);
         Channel upstream = ctx.channel().attr(ProxyServer.UPSTREAM_CHANNEL).get();
         if (upstream == null) {
             connection.finished();

@@ -264,6 +264,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
         connection.failure("malformed request from the client: " + cause.getMessage());
+        // The proxy refused what it could not read: a rejection, not a plain HTTP exchange (see Outcome.REJECTED).
+        connection.outcome(Outcome.REJECTED);
         FullHttpResponse response;
         HttpResponseStatus status;
         if (cause instanceof TooLongHttpLineException) {

@@ -17,6 +17,8 @@ import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -32,6 +34,7 @@ public final class ProxyServer implements AutoCloseable {
     private ListenerTls generatedTls;
     private final AtomicReference<Upstream> upstream;
     private final Transport transport = Transport.best();
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group;
     private final ChannelGroup channels;
     private final Channel serverChannel;
@@ -46,7 +49,7 @@ public final class ProxyServer implements AutoCloseable {
         this.log = log;
         this.faults = faults;
         this.upstream = new AtomicReference<>(upstream);
-        this.group = transport.newGroup(settings.ioThreads(), "wschaos-proxy");
+        this.group = transport.newGroup(settings.ioThreads(), "wschaos-proxy", threads);
         this.channels = new DefaultChannelGroup("wschaos", GlobalEventExecutor.INSTANCE);
         try {
             this.serverChannel = new ServerBootstrap()
@@ -178,7 +181,27 @@ public final class ProxyServer implements AutoCloseable {
         shutdownGroup();
     }
 
+    /**
+     * Stops the event loops and waits until their threads have ended: the group reports termination just before
+     * its threads exit, and a caller that counts threads right after {@link #close()} must not see them.
+     */
     private void shutdownGroup() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        boolean interrupted = false;
+        for (Thread thread : threads) {
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (thread == Thread.currentThread() || leftMillis <= 0) {
+                continue;
+            }
+            try {
+                thread.join(leftMillis);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -14,6 +14,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Collection;
+import java.util.concurrent.ThreadFactory;
 
 /** The native epoll transport where it loads, NIO otherwise. */
 enum Transport {
@@ -60,7 +62,16 @@ enum Transport {
 
     abstract ChannelFactory<? extends SocketChannel> clientChannelFactory();
 
-    EventLoopGroup newGroup(int threads, String name) {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), ioHandlerFactory());
+    /** A group of daemon threads named after {@code name}; each thread is also added to {@code started}. */
+    EventLoopGroup newGroup(int threads, String name, Collection<Thread> started) {
+        ThreadFactory factory = new DefaultThreadFactory(name, true) {
+            @Override
+            public Thread newThread(Runnable task) {
+                Thread thread = super.newThread(task);
+                started.add(thread);
+                return thread;
+            }
+        };
+        return new MultiThreadIoEventLoopGroup(threads, factory, ioHandlerFactory());
     }
 }

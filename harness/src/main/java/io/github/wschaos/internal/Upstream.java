@@ -13,6 +13,9 @@ import java.util.Locale;
  */
 public record Upstream(URI uri, String host, int port, boolean tls) {
 
+    private static final String ACCEPTED = "accepted are ws://host[:port][/path] and wss://host[:port][/path], "
+            + "e.g. ws://127.0.0.1:8080/chat";
+
     /**
      * Checks {@code uri} and derives the rest.
      *
@@ -20,27 +23,31 @@ public record Upstream(URI uri, String host, int port, boolean tls) {
      */
     public static Upstream of(URI uri) {
         if (uri == null) {
-            throw new IllegalArgumentException("upstream URI is null; expected ws://host[:port][/path] or wss://host[:port][/path]");
+            throw new IllegalArgumentException("upstream URI is null; " + ACCEPTED);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         boolean tls;
         switch (scheme) {
             case "ws" -> tls = false;
             case "wss" -> tls = true;
-            default -> throw new IllegalArgumentException("upstream URI '" + uri + "' has scheme '" + scheme
-                    + "'; accepted are ws:// and wss://, e.g. ws://127.0.0.1:8080/chat");
+            default -> throw new IllegalArgumentException("upstream URI '" + uri + "' has "
+                    + (scheme.isEmpty() ? "no scheme" : "scheme '" + scheme + "'") + "; " + ACCEPTED);
         }
         String host = uri.getHost();
+        if ((host == null || host.isEmpty()) && uri.getRawAuthority() != null) {
+            throw new IllegalArgumentException("upstream URI '" + uri + "' has '" + uri.getRawAuthority()
+                    + "' where host[:port] belongs (a port is 1 to 65535); " + ACCEPTED);
+        }
         if (host == null || host.isEmpty()) {
-            throw new IllegalArgumentException("upstream URI '" + uri
-                    + "' has no host; expected ws://host[:port][/path], e.g. ws://127.0.0.1:8080/chat");
+            throw new IllegalArgumentException("upstream URI '" + uri + "' has no host; " + ACCEPTED);
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
         int port = uri.getPort() == -1 ? (tls ? 443 : 80) : uri.getPort();
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("upstream URI '" + uri + "' has port " + port + "; accepted are 1 to 65535");
+            throw new IllegalArgumentException("upstream URI '" + uri + "' has port " + port + ", outside 1 to 65535; "
+                    + ACCEPTED);
         }
         return new Upstream(uri, host, port, tls);
     }
