@@ -122,10 +122,12 @@ final class ArmedFault implements FaultHandle {
         }
         armed = false;
         engine.disarmed(this);
+        java.util.List<io.netty.util.concurrent.Future<?>> lifted = new java.util.ArrayList<>();
         for (Session session : sessions) {
-            session.lift(this);
+            lifted.add(session.lift(this));
         }
         sessions.clear();
+        FaultEngine.awaitAll(lifted);
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import io.netty.util.concurrent.Future;
 
 /**
  * The faults armed on one proxy, and the upgraded connections that frame faults can act on. Each stage of a
@@ -51,11 +53,23 @@ public final class FaultEngine {
         }
         armed.add(armedFault);
         if (fault.stage() == Fault.Stage.FRAMES) {
+            List<Future<?>> applied = new ArrayList<>();
             for (Session session : upgraded) {
-                session.offer(armedFault);
+                applied.add(session.offer(armedFault));
             }
+            awaitAll(applied);
         }
         return armedFault;
+    }
+
+    /**
+     * Waits (up to 5 s) until work handed to the connections' event loops is done, so that a fault is in effect
+     * (or lifted) when arming (or disarming) returns.
+     */
+    static void awaitAll(List<Future<?>> futures) {
+        for (Future<?> future : futures) {
+            future.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 
     void disarmed(ArmedFault fault) {

@@ -7,6 +7,7 @@ import io.github.wschaos.fault.HalfOpen;
 import io.github.wschaos.fault.ResetConnection;
 import io.github.wschaos.fault.SwallowControlFrames;
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -50,9 +51,9 @@ final class Session {
         return engine;
     }
 
-    /** Applies {@code fault} if its target hits this connection. */
-    void offer(ArmedFault fault) {
-        client.eventLoop().execute(() -> {
+    /** Applies {@code fault} if its target hits this connection; the future completes once it is in effect. */
+    Future<?> offer(ArmedFault fault) {
+        return onEventLoop(() -> {
             if (!client.isActive() || acting.containsKey(fault) || !fault.hits(connection, path, acceptedNanos)) {
                 return;
             }
@@ -63,14 +64,23 @@ final class Session {
         });
     }
 
-    /** Stops {@code fault} acting on this connection. */
-    void lift(ArmedFault fault) {
-        client.eventLoop().execute(() -> {
+    /** Stops {@code fault} acting on this connection; the future completes once it has stopped. */
+    Future<?> lift(ArmedFault fault) {
+        return onEventLoop(() -> {
             FrameFault behaviour = acting.remove(fault);
             if (behaviour != null) {
                 behaviour.stop();
             }
         });
+    }
+
+    /** Runs {@code task} on the connection's event loop: at once when already there, else as a submitted task. */
+    private Future<?> onEventLoop(Runnable task) {
+        if (client.eventLoop().inEventLoop()) {
+            task.run();
+            return client.eventLoop().newSucceededFuture(null);
+        }
+        return client.eventLoop().submit(task);
     }
 
     private void ended() {

@@ -30,6 +30,7 @@ public final class JdkWebSocketClient implements AutoCloseable, WebSocket.Listen
     private final CompletableFuture<String> closeReason = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
+    private volatile long lastMessageNanos;
 
     private JdkWebSocketClient() {
     }
@@ -74,6 +75,11 @@ public final class JdkWebSocketClient implements AutoCloseable, WebSocket.Listen
         return messages;
     }
 
+    /** When the last complete text message arrived, from {@link System#nanoTime()}. */
+    public long lastMessageNanos() {
+        return lastMessageNanos;
+    }
+
     public List<String> pongs() {
         return pongs;
     }
@@ -115,6 +121,7 @@ public final class JdkWebSocketClient implements AutoCloseable, WebSocket.Listen
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
+            lastMessageNanos = System.nanoTime();
             messages.add(partial.toString());
             partial.setLength(0);
         }
