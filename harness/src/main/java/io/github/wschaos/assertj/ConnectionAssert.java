@@ -1,0 +1,127 @@
+package io.github.wschaos.assertj;
+
+import io.github.wschaos.record.CloseInfo;
+import io.github.wschaos.record.Closer;
+import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.record.Outcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.assertj.core.api.AbstractAssert;
+
+/**
+ * Assertions on one connection attempt: its outcome, its status, how it closed, what flowed, which faults hit it.
+ * Obtained from {@code assertThat(proxy).attempt(n)}; with {@code assertThat(proxy).within(...)} each check waits
+ * until the attempt gets there (for example until it has closed).
+ */
+public final class ConnectionAssert extends AbstractAssert<ConnectionAssert, ConnectionRecord> {
+
+    private final Supplier<ConnectionRecord> latest;
+    private final Duration within;
+
+    ConnectionAssert(Supplier<ConnectionRecord> latest, Duration within) {
+        super(latest.get(), ConnectionAssert.class);
+        this.latest = latest;
+        this.within = within;
+    }
+
+    /** An assertion on a fixed snapshot. */
+    public static ConnectionAssert assertThat(ConnectionRecord record) {
+        return new ConnectionAssert(() -> record, null);
+    }
+
+    /** The handshake succeeded: the upstream's {@code 101} reached the client. */
+    public ConnectionAssert isUpgraded() {
+        return hasOutcome(Outcome.UPGRADED);
+    }
+
+    /** The attempt ended up as {@code outcome}. */
+    public ConnectionAssert hasOutcome(Outcome outcome) {
+        return check(record -> {
+            if (record.outcome() != outcome) {
+                fail(record, "to have outcome %s but it was %s", outcome, describe(record));
+            }
+        });
+    }
+
+    /** The handshake was answered with {@code status} instead of {@code 101}. */
+    public ConnectionAssert wasRejectedWith(int status) {
+        return check(record -> {
+            if (record.outcome() != Outcome.REJECTED || record.status() != status) {
+                fail(record, "to be rejected with %s but it was %s", status, describe(record));
+            }
+        });
+    }
+
+    /** The first close frame carried {@code code}. */
+    public ConnectionAssert closedWithCode(int code) {
+        return check(record -> {
+            CloseInfo close = closed(record);
+            if (!close.closeFrame() || close.code().orElse(-1) != code) {
+                fail(record, "to close with code %s but it closed with: %s", code, close);
+            }
+        });
+    }
+
+    /** TCP closed with no close frame, so the client reports 1006. */
+    public ConnectionAssert closedWithoutCloseFrame() {
+        return check(record -> {
+            CloseInfo close = closed(record);
+            if (close.closeFrame()) {
+                fail(record, "to close without a close frame (1006) but it closed with: %s", close);
+            }
+        });
+    }
+
+    /** {@code closer} ended the connection (sent the first close frame, or closed TCP first without one). */
+    public ConnectionAssert wasClosedBy(Closer closer) {
+        return check(record -> {
+            CloseInfo close = closed(record);
+            if (close.closer() != closer) {
+                fail(record, "to be closed by %s but it was: %s", closer, close);
+            }
+        });
+    }
+
+    /** A fault with this name ({@code drop-idle}, {@code refuse}, ...) touched the connection. */
+    public ConnectionAssert wasHitBy(String faultName) {
+        return check(record -> {
+            if (!record.faults().contains(faultName)) {
+                fail(record, "to be hit by %s but the faults that touched it were %s", faultName, record.faults());
+            }
+        });
+    }
+
+    /** At least {@code count} messages went each way after the upgrade. */
+    public ConnectionAssert hasMessagesBothWays(long count) {
+        return check(record -> {
+            if (record.clientToUpstream().messages() < count || record.upstreamToClient().messages() < count) {
+                fail(record, "to carry at least %s messages each way but it carried %s up and %s down", count,
+                        record.clientToUpstream().messages(), record.upstreamToClient().messages());
+            }
+        });
+    }
+
+    private CloseInfo closed(ConnectionRecord record) {
+        if (record.close().isEmpty()) {
+            fail(record, "to be closed but it is still open", "");
+        }
+        return record.close().get();
+    }
+
+    private ConnectionAssert check(java.util.function.Consumer<ConnectionRecord> assertion) {
+        isNotNull();
+        Eventually.check(within, () -> assertion.accept(latest.get()));
+        return myself;
+    }
+
+    private void fail(ConnectionRecord record, String expectation, Object... arguments) {
+        throw new AssertionError(ChaosErrorMessages.expecting("attempt #" + record.attempt(), record.toString(),
+                String.format(expectation, arguments), List.of(record)));
+    }
+
+    private static String describe(ConnectionRecord record) {
+        return record.outcome() + (record.status() == 0 ? "" : " " + record.status())
+                + (record.failure().isEmpty() ? "" : " (" + record.failure() + ")");
+    }
+}

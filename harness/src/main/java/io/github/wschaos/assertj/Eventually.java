@@ -1,0 +1,40 @@
+package io.github.wschaos.assertj;
+
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Runs a check at once, or, with a bound, again and again until it passes or the bound runs out; then the last
+ * failure is thrown as it is, so the message is the check's own and not a timeout's.
+ */
+final class Eventually {
+
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    private Eventually() {
+    }
+
+    static void check(Duration within, Runnable assertion) {
+        if (within == null) {
+            assertion.run();
+            return;
+        }
+        try {
+            Awaitility.await().atMost(within).pollDelay(Duration.ZERO).pollInterval(POLL).untilAsserted(assertion::run);
+        } catch (ConditionTimeoutException timeout) {
+            if (timeout.getCause() instanceof AssertionError failure) {
+                AssertionError withBound = new AssertionError("Within " + Backoff.millis(within) + ":" + System.lineSeparator()
+                        + failure.getMessage(), failure);
+                throw withBound;
+            }
+            throw timeout;
+        }
+    }
+
+    static void positive(String what, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " " + value + " must be positive, e.g. PT5S");
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.github.wschaos.assertj;
+
+import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.record.Recording;
+import io.github.wschaos.record.Timeline;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.assertj.core.api.AbstractAssert;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Assertions on how a client reconnected, read from the attempts the proxy recorded. A delay is measured from
+ * the end of one attempt (its close, or its answer while it was still open) to the start of the next.
+ *
+ * <pre>{@code
+ * assertThat(proxy).within(ofSeconds(10)).reconnects()
+ *         .hasAtLeastAttempts(6)
+ *         .followBackoff(Backoff.exponential(ofMillis(100), 2.0).cappedAt(ofMillis(800)));
+ * assertThat(proxy).reconnects().gaveUpAfter(5, ofSeconds(1));
+ * assertThat(proxy).reconnects().hasNoStormFasterThan(ofMillis(50));
+ * }</pre>
+ */
+public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recording> {
+
+    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+
+    private final Duration within;
+    private final Tolerance tolerance;
+
+    ReconnectAssert(Recording recording, Duration within) {
+        this(recording, within, Tolerance.DEFAULT);
+    }
+
+    private ReconnectAssert(Recording recording, Duration within, Tolerance tolerance) {
+        super(recording, ReconnectAssert.class);
+        this.within = within;
+        this.tolerance = tolerance;
+    }
+
+    /** Delays may differ from the expected ones by {@code tolerance}; {@link Tolerance#DEFAULT} otherwise. */
+    public ReconnectAssert withTolerance(Tolerance tolerance) {
+        return new ReconnectAssert(actual, within, Objects.requireNonNull(tolerance, "tolerance"));
+    }
+
+    /** At least {@code count} attempts were made (waiting for them after {@code within}). */
+    public ReconnectAssert hasAtLeastAttempts(int count) {
+        ChaosProxyAssert.notNegative("attempt count", count);
+        Eventually.check(within, () -> {
+            List<ConnectionRecord> records = actual.connections();
+            if (records.size() < count) {
+                fail(records, "to have at least %s attempts but had %s", count, records.size());
+            }
+        });
+        return myself;
+    }
+
+    /** The delays between the attempts so far, in order: one fewer than the attempts. */
+    public List<Duration> delays() {
+        return delaysOf(actual.connections());
+    }
+
+    /**
+     * Every delay so far matches {@code backoff} within the tolerance; needs at least two attempts.
+     */
+    public ReconnectAssert followBackoff(Backoff backoff) {
+        Objects.requireNonNull(backoff, "backoff");
+        List<ConnectionRecord> records = actual.connections();
+        if (records.size() < 2) {
+            fail(records, "to reconnect with %s but there were %s attempts: a backoff needs at least 2", backoff, records.size());
+        }
+        List<Duration> expected = backoff.expectedDelays(records);
+        List<Duration> delays = delaysOf(records);
+        for (int i = 0; i < delays.size(); i++) {
+            if (!backoff.accepts(expected.get(i), delays.get(i), tolerance)) {
+                fail(records, "to reconnect with %s (tolerance %s)%nbut the delay before attempt #%s was %s, outside %s..%s",
+                        backoff, tolerance, i + 2, Timeline.seconds(delays.get(i)),
+                        Timeline.seconds(backoff.lowest(expected.get(i), tolerance)),
+                        Timeline.seconds(backoff.highest(expected.get(i), tolerance)));
+            }
+        }
+        return myself;
+    }
+
+    /** No delay between attempts was shorter than {@code floor}: no reconnect storm. */
+    public ReconnectAssert hasNoStormFasterThan(Duration floor) {
+        Eventually.positive("storm floor", floor);
+        List<ConnectionRecord> records = actual.connections();
+        List<Duration> delays = delaysOf(records);
+        for (int i = 0; i < delays.size(); i++) {
+            if (delays.get(i).compareTo(floor) < 0) {
+                fail(records, "to wait at least %s between attempts%nbut attempt #%s came %s after the previous one ended",
+                        Timeline.seconds(floor), i + 2, Timeline.seconds(delays.get(i)));
+            }
+        }
+        return myself;
+    }
+
+    /**
+     * The client made exactly {@code attempts} attempts and then stopped: none came during {@code quietPeriod}
+     * after the last one ended. Waits for the attempts (up to {@code within}, 10 s by default), then for the quiet.
+     */
+    public ReconnectAssert gaveUpAfter(int attempts, Duration quietPeriod) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts " + attempts + " must be 1 or more");
+        }
+        Eventually.positive("quiet period", quietPeriod);
+        awaitAttempts(attempts);
+        staysQuiet(attempts, quietPeriod, "to give up after %s attempts");
+        return myself;
+    }
+
+    /**
+     * After a connection closed normally (a close frame with 1000, from either side), the client did not reconnect:
+     * no attempt during {@code quietPeriod}. Waits for such a close first (up to {@code within}, 10 s by default).
+     */
+    public ReconnectAssert doesNotReconnectAfterNormalClose(Duration quietPeriod) {
+        Eventually.positive("quiet period", quietPeriod);
+        Eventually.check(bound(), () -> {
+            List<ConnectionRecord> records = actual.connections();
+            if (records.isEmpty() || !closedNormally(records.get(records.size() - 1))) {
+                fail(records, "to have a latest connection closed normally (1000)%nbut it was not");
+            }
+        });
+        staysQuiet(actual.attempts(), quietPeriod, "not to reconnect after the normal close of attempt #%s");
+        return myself;
+    }
+
+    /**
+     * The client reconnected and traffic flows again: the latest attempt upgraded and carried at least one message
+     * each way. Waits for it after {@code within}.
+     */
+    public ReconnectAssert resumedTraffic() {
+        Eventually.check(within, () -> {
+            List<ConnectionRecord> records = actual.connections();
+            ConnectionRecord last = records.isEmpty() ? null : records.get(records.size() - 1);
+            if (records.size() < 2 || !last.isUpgraded() || last.clientToUpstream().messages() == 0
+                    || last.upstreamToClient().messages() == 0) {
+                fail(records, "to have reconnected with messages flowing both ways on the latest connection%nbut %s",
+                        last == null ? "there was no attempt"
+                                : records.size() < 2 ? "there was only one attempt" : "the latest was " + last);
+            }
+        });
+        return myself;
+    }
+
+    private void awaitAttempts(int attempts) {
+        Eventually.check(bound(), () -> {
+            List<ConnectionRecord> records = actual.connections();
+            if (records.size() < attempts) {
+                fail(records, "to make %s attempts but made %s", attempts, records.size());
+            }
+        });
+    }
+
+    private void staysQuiet(int attempts, Duration quietPeriod, String expectation) {
+        try {
+            Awaitility.await().during(quietPeriod).atMost(quietPeriod.plusSeconds(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> actual.attempts() <= attempts);
+        } catch (ConditionTimeoutException e) {
+            // reported below with the timeline
+        }
+        List<ConnectionRecord> records = actual.connections();
+        if (records.size() != attempts) {
+            fail(records, expectation + "%nbut there were %s attempts within a quiet period of %s", attempts,
+                    records.size(), Timeline.seconds(quietPeriod));
+        }
+    }
+
+    private Duration bound() {
+        return within == null ? DEFAULT_WAIT : within;
+    }
+
+    private static boolean closedNormally(ConnectionRecord record) {
+        return record.close().map(close -> close.closeFrame() && close.code().orElse(-1) == 1000).orElse(false);
+    }
+
+    static List<Duration> delaysOf(List<ConnectionRecord> records) {
+        List<Duration> delays = new ArrayList<>();
+        for (int i = 1; i < records.size(); i++) {
+            delays.add(records.get(i).acceptedAt().minus(records.get(i - 1).endedAt()));
+        }
+        return delays;
+    }
+
+    private void fail(List<ConnectionRecord> records, String expectation, Object... arguments) {
+        throw new AssertionError(ChaosErrorMessages.expecting("reconnects", records.size() + " attempts",
+                String.format(expectation, arguments), records));
+    }
+}
