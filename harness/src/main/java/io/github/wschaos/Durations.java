@@ -1,0 +1,49 @@
+package io.github.wschaos;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Durations as people write them in annotations and on the command line: {@code 500ms}, {@code 2s},
+ * {@code 1.5s}, {@code 1m}, {@code 2h}, or ISO-8601 ({@code PT2S}).
+ */
+public final class Durations {
+
+    private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+    private Durations() {
+    }
+
+    /**
+     * Parses {@code text}.
+     *
+     * @throws IllegalArgumentException naming the text and the accepted forms
+     */
+    public static Duration parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("duration '" + text + "' is empty; " + ACCEPTED);
+        }
+        String trimmed = text.trim().toLowerCase(Locale.ROOT);
+        Matcher simple = SIMPLE.matcher(trimmed);
+        if (simple.matches()) {
+            double amount = Double.parseDouble(simple.group(1));
+            double nanosPerUnit = switch (simple.group(2)) {
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                default -> 3600e9;
+            };
+            return Duration.ofNanos(Math.round(amount * nanosPerUnit));
+        }
+        try {
+            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("duration '" + text + "' is not understood; " + ACCEPTED, e);
+        }
+    }
+
+    private static final String ACCEPTED = "accepted are e.g. 500ms, 2s, 1.5s, 1m, 2h or ISO-8601 such as PT2S";
+}

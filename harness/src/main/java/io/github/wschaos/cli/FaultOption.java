@@ -1,0 +1,116 @@
+package io.github.wschaos.cli;
+
+import io.github.wschaos.Durations;
+import io.github.wschaos.fault.Direction;
+import io.github.wschaos.fault.Fault;
+import io.github.wschaos.fault.Faults;
+import io.github.wschaos.fault.IdleTimer;
+import io.github.wschaos.fault.TlsMismatch;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The command line's names for the catalogue faults: {@code NAME} or {@code NAME=VALUE}, e.g.
+ * {@code strip-upgrade-headers}, {@code drop-idle=2s}, {@code drop-idle=60s:upstream},
+ * {@code reject-origins=https://app.example,https://admin.example}, {@code tls-mismatch=expired-certificate}.
+ */
+final class FaultOption {
+
+    private static final Map<String, Function<String, Fault>> FAULTS = new LinkedHashMap<>();
+
+    static {
+        FAULTS.put("strip-upgrade-headers", value -> none("strip-upgrade-headers", value, Faults.stripUpgradeHeaders()));
+        FAULTS.put("drop-idle", FaultOption::dropIdle);
+        FAULTS.put("tls-mismatch", value -> Faults.forceTlsMismatch(constant(TlsMismatch.class, "tls-mismatch", value)));
+        FAULTS.put("reject-origins", value -> Faults.rejectOrigins(required("reject-origins", value, "https://app.example").split(",")));
+        FAULTS.put("refuse", value -> none("refuse", value, Faults.refuseConnections()));
+        FAULTS.put("blackhole", value -> none("blackhole", value, Faults.blackhole()));
+        FAULTS.put("delay-handshake", value -> Faults.delayHandshake(duration("delay-handshake", value)));
+        FAULTS.put("respond-with-status", value -> Faults.respondWithStatus(number("respond-with-status", value)));
+        FAULTS.put("close-with-code", FaultOption::closeWithCode);
+        FAULTS.put("reset", value -> value == null ? Faults.resetConnection() : Faults.resetConnection(duration("reset", value)));
+        FAULTS.put("swallow-pings", value -> value == null ? Faults.swallowPings()
+                : Faults.swallowPings(constant(Direction.class, "swallow-pings", value)));
+        FAULTS.put("half-open", value -> Faults.halfOpen(constant(Direction.class, "half-open", value)));
+    }
+
+    private FaultOption() {
+    }
+
+    /** The fault {@code spec} names. */
+    static Fault parse(String spec) {
+        int equals = spec.indexOf('=');
+        String name = (equals < 0 ? spec : spec.substring(0, equals)).trim().toLowerCase(Locale.ROOT);
+        String value = equals < 0 ? null : spec.substring(equals + 1).trim();
+        Function<String, Fault> factory = FAULTS.get(name);
+        if (factory == null) {
+            throw new IllegalArgumentException("unknown fault '" + name + "'; accepted are " + String.join(", ", FAULTS.keySet()));
+        }
+        return factory.apply(value);
+    }
+
+    /** The names, for the usage message. */
+    static String names() {
+        return String.join(", ", FAULTS.keySet());
+    }
+
+    private static Fault dropIdle(String value) {
+        String[] parts = required("drop-idle", value, "55s or 60s:upstream").split(":", 2);
+        IdleTimer timer = IdleTimer.ANY_DATA;
+        if (parts.length == 2) {
+            timer = switch (parts[1].toLowerCase(Locale.ROOT)) {
+                case "any", "either" -> IdleTimer.ANY_DATA;
+                case "upstream" -> IdleTimer.UPSTREAM_DATA;
+                case "client" -> IdleTimer.CLIENT_DATA;
+                default -> throw new IllegalArgumentException("drop-idle timer '" + parts[1] + "' is not one of any, upstream, client");
+            };
+        }
+        return Faults.dropIdleConnections(duration("drop-idle", parts[0]), timer);
+    }
+
+    private static Fault closeWithCode(String value) {
+        String[] parts = required("close-with-code", value, "1012 or 1001:going away").split(":", 2);
+        return Faults.closeWithCode(number("close-with-code", parts[0]), parts.length == 2 ? parts[1] : "");
+    }
+
+    private static Fault none(String name, String value, Fault fault) {
+        if (value != null) {
+            throw new IllegalArgumentException("fault '" + name + "' takes no value, but got '" + value + "'");
+        }
+        return fault;
+    }
+
+    private static String required(String name, String value, String example) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("fault '" + name + "' needs a value, e.g. " + name + "=" + example);
+        }
+        return value;
+    }
+
+    private static Duration duration(String name, String value) {
+        return Durations.parse(required(name, value, "2s"));
+    }
+
+    private static int number(String name, String value) {
+        try {
+            return Integer.parseInt(required(name, value, "503"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("fault '" + name + "' needs a number, but got '" + value + "'");
+        }
+    }
+
+    private static <E extends Enum<E>> E constant(Class<E> type, String name, String value) {
+        String wanted = required(name, value, type.getEnumConstants()[0].name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(wanted.replace('-', '_'))) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException("fault '" + name + "' value '" + value + "' is not one of "
+                + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+    }
+}

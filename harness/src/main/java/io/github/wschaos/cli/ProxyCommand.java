@@ -1,0 +1,104 @@
+package io.github.wschaos.cli;
+
+import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.fault.Fault;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code wschaos proxy --upstream ws://127.0.0.1:8080 [--listen 127.0.0.1:9000] [--tls] [--fault NAME[=VALUE]]...}:
+ * prints the URI to connect to, then one line per connection event, until Ctrl-C.
+ */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+        description = "Run the chaos proxy in front of a WebSocket server until Ctrl-C.")
+final class ProxyCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--upstream", required = true, paramLabel = "URI", description = "ws://host:port/path or wss://...")
+    String upstream;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
+            description = "Where to listen (default ${DEFAULT-VALUE}; port 0 picks a free one).")
+    String listen;
+
+    @Option(names = "--tls", description = "Listen with TLS (wss://) on a certificate generated in memory.")
+    boolean tls;
+
+    @Option(names = "--allow-non-loopback", description = "Allow --listen on an address other than loopback.")
+    boolean allowNonLoopback;
+
+    @Option(names = "--time-scale", paramLabel = "FACTOR", defaultValue = "1.0", description = "Multiply fault durations.")
+    double timeScale;
+
+    @Option(names = "--fault", paramLabel = "NAME[=VALUE]",
+            description = "Arm a fault (repeatable): strip-upgrade-headers, drop-idle=55s[:upstream|client], "
+                    + "tls-mismatch=MODE, reject-origins=O1,O2, refuse, blackhole, delay-handshake=2s, "
+                    + "respond-with-status=503, close-with-code=1012[:reason], reset[=DELAY], swallow-pings[=DIRECTION], "
+                    + "half-open=DIRECTION")
+    List<String> faults = new ArrayList<>();
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<Fault> parsed = new ArrayList<>();
+        for (String fault : faults) {
+            try {
+                parsed.add(FaultOption.parse(fault));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--fault " + fault + ": " + e.getMessage());
+            }
+        }
+        ChaosProxy proxy = start();
+        PrintWriter out = spec.commandLine().getOut();
+        parsed.forEach(proxy::inject);
+        out.println("wschaos proxy listening: " + proxy.uri() + " -> " + proxy.upstream()
+                + (parsed.isEmpty() ? "" : " with " + parsed.stream().map(Fault::name).toList()));
+        out.flush();
+        proxy.recording().subscribe(event -> {
+            out.println(event.type() + " " + event.record());
+            out.flush();
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxy.close();
+            stopped.countDown();
+        }, "wschaos-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private ChaosProxy start() {
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--listen '" + listen + "' is not HOST:PORT, e.g. 127.0.0.1:9000");
+        }
+        try {
+            ChaosProxy.Builder builder = ChaosProxy.builder().upstream(upstream)
+                    .listenHost(listen.substring(0, colon).replace("[", "").replace("]", ""))
+                    .port(Integer.parseInt(listen.substring(colon + 1)))
+                    .timeScale(timeScale);
+            if (tls) {
+                builder.tls();
+            }
+            if (allowNonLoopback) {
+                builder.allowNonLoopback();
+            }
+            return builder.start();
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--listen '" + listen + "' has no numeric port, e.g. 127.0.0.1:9000");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+}

@@ -1,0 +1,127 @@
+package io.github.wschaos.cli.demo;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The demo's app under test: a JDK WebSocket client that reconnects the way most production clients do, with a
+ * capped exponential backoff ({@code min(base x 2^n, max)}, reset when a connection opens, no reconnect after a
+ * normal close), sends a message when it connects, and optionally pings on a heartbeat.
+ */
+public final class DemoClient implements AutoCloseable {
+
+    private final URI uri;
+    private final Duration base;
+    private final Duration max;
+    private final Duration heartbeat;
+    private final Consumer<String> log;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "wschaos-demo-client");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile WebSocket socket;
+    private volatile boolean closed;
+    private ScheduledFuture<?> beat;
+    private ScheduledFuture<?> reconnect;
+    private int failures;
+
+    public DemoClient(URI uri, Duration base, Duration max, Duration heartbeat, Consumer<String> log) {
+        this.uri = uri;
+        this.base = base;
+        this.max = max;
+        this.heartbeat = heartbeat;
+        this.log = log;
+    }
+
+    /** Connects now, reconnecting from then on. */
+    public DemoClient start() {
+        timer.execute(this::connect);
+        return this;
+    }
+
+    private void connect() {
+        reconnect = null;
+        if (closed) {
+            return;
+        }
+        HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(2))
+                .buildAsync(uri, new Listener())
+                .whenComplete((webSocket, failure) -> {
+                    if (failure != null) {
+                        log.accept("client: handshake failed: " + rootMessage(failure));
+                        timer.execute(this::reconnectLater);
+                        return;
+                    }
+                    socket = webSocket;
+                    timer.execute(() -> failures = 0);
+                    webSocket.sendText("hello", true);
+                    if (heartbeat != null) {
+                        beat = timer.scheduleAtFixedRate(() -> webSocket.sendPing(ByteBuffer.allocate(0)),
+                                heartbeat.toNanos(), heartbeat.toNanos(), TimeUnit.NANOSECONDS);
+                    }
+                });
+    }
+
+    /** Schedules one reconnect; further calls while one is pending (a close and an error) do nothing. */
+    private void reconnectLater() {
+        if (closed || reconnect != null) {
+            return;
+        }
+        if (beat != null) {
+            beat.cancel(false);
+        }
+        long delay = (long) Math.min(base.toNanos() * Math.pow(2, failures++), max.toNanos());
+        reconnect = timer.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        WebSocket current = socket;
+        if (current != null) {
+            current.abort();
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            log.accept("client: closed with " + statusCode + (reason.isEmpty() ? "" : " '" + reason + "'"));
+            if (statusCode != 1000) {
+                timer.execute(DemoClient.this::reconnectLater);
+            }
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            log.accept("client: connection failed: " + rootMessage(error));
+            timer.execute(DemoClient.this::reconnectLater);
+        }
+    }
+}
