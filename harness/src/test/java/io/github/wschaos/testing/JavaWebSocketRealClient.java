@@ -31,6 +31,19 @@ final class JavaWebSocketRealClient implements RealClient {
     }
 
     @Override
+    public ClientEnding failedHandshake(URI uri) throws Exception {
+        Connection connection = new Connection(uri);
+        try {
+            if (connection.client.connectBlocking(10, TimeUnit.SECONDS)) {
+                throw new AssertionError(name() + " connected to " + uri + ", but the handshake was expected to fail");
+            }
+            return connection.ending().get(10, TimeUnit.SECONDS);
+        } finally {
+            connection.close();
+        }
+    }
+
+    @Override
     public String toString() {
         return name();
     }

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -48,14 +49,23 @@ public final class RawHttp implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A WebSocket upgrade request for {@code path}, as a browser sends it minus the optional headers: {@code Host},
+     * {@code Upgrade: websocket}, {@code Connection: Upgrade}, a fixed key, version 13; no extensions.
+     */
+    public static String upgradeRequest(InetSocketAddress host, String path) {
+        return "GET " + path + " HTTP/1.1\r\n"
+                + "Host: " + host.getHostString() + ":" + host.getPort() + "\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n";
+    }
+
     /** Reads one response: its head and its body, de-chunked if it was chunked. */
     public Response readResponse() throws IOException {
-        String statusLine = readLine();
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String line = readLine(); !line.isEmpty(); line = readLine()) {
-            int colon = line.indexOf(':');
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-        }
+        Response head = readHead();
+        Map<String, String> headers = head.headers();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             for (int size = chunkSize(); size > 0; size = chunkSize()) {
@@ -68,7 +78,33 @@ public final class RawHttp implements AutoCloseable {
         } else {
             body.write(in.readAllBytes());
         }
-        return new Response(statusLine, headers, body.toString(StandardCharsets.UTF_8));
+        return new Response(head.statusLine(), headers, body.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Reads the head of one response and leaves what follows unread: for a {@code 101}, the frames. */
+    public Response readHead() throws IOException {
+        String statusLine = readLine();
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+            int colon = line.indexOf(':');
+            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+        return new Response(statusLine, headers, "");
+    }
+
+    /** The socket's input, for what follows a response head. */
+    InputStream input() {
+        return in;
+    }
+
+    /** The socket's output. */
+    OutputStream output() {
+        return out;
+    }
+
+    /** Sets how long a read may block before it fails with a timeout. */
+    public void readTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
     }
 
     /** Everything the server sends until it closes the connection. */

@@ -2,6 +2,7 @@ package io.github.wschaos.testing;
 
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A real, third-party WebSocket client library, used through a {@link ClientConnection}. Each connection
@@ -18,6 +19,21 @@ public interface RealClient {
      * @throws Exception if the library failed to connect, or did not connect within 10 s
      */
     ClientConnection connect(URI uri) throws Exception;
+
+    /**
+     * Attempts a connection whose handshake is expected to fail, and returns what the library reported: the
+     * exception it failed with, or the close it reported instead (Java-WebSocket reports a failed handshake as a
+     * close with code 1002).
+     *
+     * @throws AssertionError if the connection opened
+     */
+    default ClientEnding failedHandshake(URI uri) throws Exception {
+        try (ClientConnection connection = connect(uri)) {
+            throw new AssertionError(name() + " connected to " + uri + ", but the handshake was expected to fail");
+        } catch (ExecutionException e) {
+            return ClientEnding.failed(e.getCause());
+        }
+    }
 
     /**
      * Whether the library, after sending a close frame, keeps reading until the peer's close frame arrives.
