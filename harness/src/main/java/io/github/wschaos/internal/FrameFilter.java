@@ -15,8 +15,7 @@ import java.util.function.IntPredicate;
 final class FrameFilter extends ChannelInboundHandlerAdapter {
 
     private final IntPredicate drops;
-    private final byte[] header = new byte[14];
-    private int headerLength;
+    private final FrameHeader header = new FrameHeader();
     private long payloadRemaining;
     private boolean dropping;
     private boolean retiring;
@@ -65,7 +64,7 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
     }
 
     private boolean atBoundary() {
-        return payloadRemaining == 0 && headerLength == 0;
+        return payloadRemaining == 0 && header.isEmpty();
     }
 
     @Override
@@ -89,8 +88,7 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
                         ctx.fireChannelRead(in.readRetainedSlice(length));
                     }
                     payloadRemaining -= length;
-                } else {
-                    header[headerLength++] = in.readByte();
+                } else if (header.add(in.readByte())) {
                     headerRead(ctx);
                 }
             }
@@ -99,28 +97,13 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A header is complete: decide the frame's fate and pass the header on unless it is dropped. */
     private void headerRead(ChannelHandlerContext ctx) {
-        if (headerLength < 2) {
-            return;
-        }
-        int lengthCode = header[1] & 0x7F;
-        int extended = lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0;
-        int total = 2 + extended + ((header[1] & 0x80) != 0 ? 4 : 0);
-        if (headerLength < total) {
-            return;
-        }
-        long length = lengthCode;
-        if (extended > 0) {
-            length = 0;
-            for (int i = 2; i < 2 + extended; i++) {
-                length = (length << 8) | (header[i] & 0xFF);
-            }
-        }
-        dropping = drops.test(header[0] & 0x0F);
+        dropping = drops.test(header.opcode());
         if (!dropping) {
-            ctx.fireChannelRead(ctx.alloc().buffer(total).writeBytes(header, 0, total));
+            ctx.fireChannelRead(header.writeTo(ctx.alloc().buffer(header.size())));
         }
-        payloadRemaining = length;
-        headerLength = 0;
+        payloadRemaining = header.payloadLength();
+        header.reset();
     }
 }

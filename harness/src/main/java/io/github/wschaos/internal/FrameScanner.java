@@ -22,12 +22,8 @@ final class FrameScanner {
     private final TrafficCounter counter;
     private final java.util.function.IntConsumer onCloseFrame;
 
-    private final byte[] header = new byte[14];
-    private int headerLength;
+    private final FrameHeader header = new FrameHeader();
     private long payloadRemaining;
-    private int opcode;
-    private boolean fin;
-    private boolean masked;
     private byte[] closePayload;
     private int closePayloadLength;
 
@@ -60,36 +56,17 @@ final class FrameScanner {
                 if (payloadRemaining == 0) {
                     frameComplete();
                 }
-            } else {
-                header[headerLength++] = buffer.getByte(index++);
+            } else if (header.add(buffer.getByte(index++))) {
                 headerComplete();
             }
         }
     }
 
-    /** Called after each header byte: once the whole header is in, starts the payload. */
+    /** The header is in: starts the payload. */
     private void headerComplete() {
-        if (headerLength < 2) {
-            return;
-        }
-        masked = (header[1] & 0x80) != 0;
-        int lengthCode = header[1] & 0x7F;
-        int extendedLength = lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0;
-        int total = 2 + extendedLength + (masked ? 4 : 0);
-        if (headerLength < total) {
-            return;
-        }
-        fin = (header[0] & 0x80) != 0;
-        opcode = header[0] & 0x0F;
-        long length = lengthCode;
-        if (extendedLength > 0) {
-            length = 0;
-            for (int i = 2; i < 2 + extendedLength; i++) {
-                length = (length << 8) | (header[i] & 0xFF);
-            }
-        }
+        long length = header.payloadLength();
         payloadRemaining = length;
-        closePayload = opcode == OPCODE_CLOSE && length <= MAX_CONTROL_PAYLOAD ? new byte[(int) length] : null;
+        closePayload = header.opcode() == OPCODE_CLOSE && length <= MAX_CONTROL_PAYLOAD ? new byte[(int) length] : null;
         closePayloadLength = 0;
         if (payloadRemaining == 0) {
             frameComplete();
@@ -97,21 +74,16 @@ final class FrameScanner {
     }
 
     private void frameComplete() {
-        counter.frame(opcode, fin);
+        counter.frame(header.opcode(), header.fin());
         if (closePayload != null) {
             closeFrame(closePayload);
             closePayload = null;
         }
-        headerLength = 0;
+        header.reset();
     }
 
     private void closeFrame(byte[] payload) {
-        if (masked) {
-            int keyOffset = headerLength - 4;
-            for (int i = 0; i < payload.length; i++) {
-                payload[i] ^= header[keyOffset + (i & 3)];
-            }
-        }
+        header.unmask(payload);
         int code = -1;
         if (payload.length < 2) {
             connection.closeFrame(sender, code, "");

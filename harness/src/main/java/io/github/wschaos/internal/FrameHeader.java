@@ -1,0 +1,77 @@
+package io.github.wschaos.internal;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A WebSocket frame header (RFC 6455, section 5.2) collected byte by byte, so that a header split between two
+ * TCP segments is read whole, and decoded once complete. Reused frame after frame: {@link #reset()}.
+ */
+final class FrameHeader {
+
+    private static final int MAX_SIZE = 14;
+
+    private final byte[] bytes = new byte[MAX_SIZE];
+    private int length;
+
+    /** Adds the next byte; true once the header is complete. */
+    boolean add(byte next) {
+        bytes[length++] = next;
+        return length >= 2 && length == size();
+    }
+
+    /** Whether no byte of a header has been collected yet. */
+    boolean isEmpty() {
+        return length == 0;
+    }
+
+    /** The header's size in bytes, known from its second byte on. */
+    int size() {
+        int lengthCode = bytes[1] & 0x7F;
+        return 2 + (lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0) + (masked() ? 4 : 0);
+    }
+
+    boolean fin() {
+        return (bytes[0] & 0x80) != 0;
+    }
+
+    int opcode() {
+        return bytes[0] & 0x0F;
+    }
+
+    boolean masked() {
+        return (bytes[1] & 0x80) != 0;
+    }
+
+    long payloadLength() {
+        int lengthCode = bytes[1] & 0x7F;
+        if (lengthCode < 126) {
+            return lengthCode;
+        }
+        int extended = lengthCode == 126 ? 2 : 8;
+        long value = 0;
+        for (int i = 2; i < 2 + extended; i++) {
+            value = (value << 8) | (bytes[i] & 0xFF);
+        }
+        return value;
+    }
+
+    /** Unmasks {@code payload} in place with this header's masking key, if it has one. */
+    void unmask(byte[] payload) {
+        if (!masked()) {
+            return;
+        }
+        int keyOffset = size() - 4;
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] ^= bytes[keyOffset + (i & 3)];
+        }
+    }
+
+    /** Writes the complete header to {@code out}. */
+    ByteBuf writeTo(ByteBuf out) {
+        return out.writeBytes(bytes, 0, length);
+    }
+
+    void reset() {
+        length = 0;
+    }
+}
