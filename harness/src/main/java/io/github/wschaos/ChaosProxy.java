@@ -227,6 +227,7 @@ public final class ChaosProxy implements AutoCloseable {
         private TrustManagerFactory upstreamTrust;
         private boolean trustAnyUpstream;
         private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration requestTimeout = Duration.ofSeconds(60);
         private int maxHeaderSize = 8192;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -323,6 +324,18 @@ public final class ChaosProxy implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a client may take to send its whole request head; after that the proxy closes the connection
+         * without an answer, as nginx's {@code client_header_timeout} (60 s by default, as nginx's).
+         */
+        public Builder requestTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("request timeout " + timeout + " must be positive, e.g. PT60S");
+            }
+            this.requestTimeout = timeout;
+            return this;
+        }
+
         /** The largest request head (request line and headers) accepted from a client; 8 KiB by default, as nginx. */
         public Builder maxHeaderSize(int bytes) {
             if (bytes < 1024) {
@@ -352,7 +365,7 @@ public final class ChaosProxy implements AutoCloseable {
             }
             InetSocketAddress listen = new InetSocketAddress(resolveListenAddress(), port);
             ProxySettings settings = new ProxySettings(listen, listenerTls(), upstreamTls(), !trustAnyUpstream,
-                    connectTimeout, maxHeaderSize, ioThreads);
+                    connectTimeout, requestTimeout, maxHeaderSize, ioThreads);
             return new ChaosProxy(this, upstream, settings);
         }
 

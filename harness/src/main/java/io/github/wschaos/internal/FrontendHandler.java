@@ -61,6 +61,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean awaitingUpgradeResponse;
     private boolean upgradeRequested;
     private boolean responding;
+    private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
 
     FrontendHandler(ProxyServer server, long acceptedNanos) {
         this.server = server;
@@ -87,7 +88,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
         connection = ctx.channel().attr(ProxyServer.CONNECTION).get();
+        requestTimer = ctx.executor().schedule(this::requestTimedOut,
+                server.settings().requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
         ctx.read();
+    }
+
+    /** No complete request head in time: close without an answer, as nginx's {@code client_header_timeout}. */
+    private void requestTimedOut() {
+        if (connection.hasRequest() || !client.isActive()) {
+            return;
+        }
+        connection.outcome(Outcome.TIMED_OUT);
+        connection.failure("no complete request head within " + server.settings().requestTimeout());
+        connection.closedByProxy("request timeout");
+        client.close();
     }
 
     @Override
@@ -104,6 +118,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             boolean first = !connection.hasRequest();
             connection.request(request);
+            requestTimer.cancel(false);
             upgradeRequested = isWebSocketUpgrade(request);
             if (first && applyHandshakeFaults(ctx, request)) {
                 return;
@@ -311,6 +326,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (requestTimer != null) {
+            requestTimer.cancel(false);
+        }
         if (delayed && connection.currentOutcome() == Outcome.PENDING) {
             connection.outcome(Outcome.TIMED_OUT);
         }

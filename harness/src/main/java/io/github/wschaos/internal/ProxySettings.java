@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param upstreamTls the client TLS context used towards a {@code wss://} upstream
  * @param verifyUpstreamHostname whether the upstream certificate must match the upstream host name
  * @param connectTimeout how long to wait for the upstream's TCP (and TLS) connection
+ * @param requestTimeout how long a client may take to send its request head before the proxy closes
  * @param maxHeaderSize the largest request head accepted from a client, in bytes
  * @param ioThreads the number of event-loop threads
  */
@@ -21,6 +22,7 @@ public record ProxySettings(
         SslContext upstreamTls,
         boolean verifyUpstreamHostname,
         Duration connectTimeout,
+        Duration requestTimeout,
         int maxHeaderSize,
         int ioThreads) {
 }

@@ -22,7 +22,11 @@ public enum Outcome {
     TLS_FAILED,
     /** The connection was refused or reset before any HTTP exchange. */
     REFUSED,
-    /** The client gave up waiting for an answer that never came (a blackhole, a delayed handshake). */
+    /**
+     * A wait ran out: the client gave up on an answer that never came (a blackhole, a delayed handshake), or the
+     * proxy gave up on a request head that never came complete ({@code requestTimeout}, nginx's
+     * {@code client_header_timeout}).
+     */
     TIMED_OUT,
     /** The client closed the connection before its request was answered. */
     ABORTED_BY_CLIENT,

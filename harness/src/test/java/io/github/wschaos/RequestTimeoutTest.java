@@ -1,0 +1,49 @@
+package io.github.wschaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.record.Outcome;
+import io.github.wschaos.testing.NettyEchoServer;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A client that never finishes its request head is closed after the request timeout, as nginx does. */
+class RequestTimeoutTest {
+
+    @Test
+    void anUnfinishedRequestHeadIsClosedWithoutAnAnswer() throws Exception {
+        try (NettyEchoServer server = NettyEchoServer.start();
+                ChaosProxy proxy = ChaosProxy.builder().upstream(server.uri()).requestTimeout(Duration.ofMillis(300)).start();
+                Socket socket = new Socket("127.0.0.1", proxy.port())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /echo HT".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            assertThat(socket.getInputStream().read()).as("closed without a byte of answer").isEqualTo(-1);
+            // Tolerance: 300 ms, plus up to 1.2 s of scheduling on a busy machine.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofMillis(1500));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.recording().attempt(1).isClosed());
+            ConnectionRecord record = proxy.recording().attempt(1);
+            assertThat(record.outcome()).isEqualTo(Outcome.TIMED_OUT);
+            assertThat(record.failure()).contains("no complete request head within PT0.3S");
+        }
+    }
+
+    @Test
+    void aCompleteRequestIsNotTimedOut() throws Exception {
+        try (NettyEchoServer server = NettyEchoServer.start();
+                ChaosProxy proxy = ChaosProxy.builder().upstream(server.uri()).requestTimeout(Duration.ofMillis(200)).start();
+                io.github.wschaos.testing.JdkWebSocketClient client = io.github.wschaos.testing.JdkWebSocketClient.connect(proxy.uri())) {
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !client.closeCode().isDone());
+            client.send("still here");
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.messages().contains("still here"));
+        }
+    }
+}
