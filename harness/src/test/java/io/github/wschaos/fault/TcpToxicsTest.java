@@ -272,9 +272,13 @@ class TcpToxicsTest {
                 echoTime(client, "thirty characters, number " + i + "..");
             }
             client.sendQuietly("thirty characters, number 3..");
-            assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).as(proxy.recording()::timeline)
-                    .isEqualTo(JdkWebSocketClient.ABNORMAL);
-            assertThat(client.messages()).hasSize(3);
+            CloseInfo close = closedRecord(1);
+            assertThat(close.cause()).isEqualTo("limit-data");
+            assertThat(close.closeFrame()).isFalse();
+            // The client got the three whole messages and 7 bytes of the fourth, then the FIN. (The JDK client does not
+            // always report a stream that ends inside a frame: its close code is not asserted here; the raw-socket
+            // test above shows the exact bytes and the FIN.)
+            await().during(Duration.ofMillis(200)).atMost(TIMEOUT).until(() -> client.messages().size() == 3);
         }
     }
 
