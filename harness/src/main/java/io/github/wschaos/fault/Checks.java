@@ -20,6 +20,18 @@ final class Checks {
         }
     }
 
+    static void atLeast(String what, long value, long min, String example) {
+        if (value < min) {
+            throw new IllegalArgumentException(what + " " + value + " must be at least " + min + ", e.g. " + example);
+        }
+    }
+
+    static void direction(Direction direction) {
+        if (direction == null) {
+            throw new IllegalArgumentException("direction null must be one of UPSTREAM, DOWNSTREAM or BOTH");
+        }
+    }
+
     static void status(int status) {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("HTTP status " + status + " is outside 100-599");

@@ -103,4 +103,44 @@ public final class Faults {
     public static HalfOpen halfOpen(Direction direction) {
         return new HalfOpen(direction);
     }
+
+    /** Toxiproxy's {@code latency}: each chunk in {@code direction} delayed by {@code latency}, order kept. See {@link Latency}. */
+    public static Latency latency(Duration latency, Direction direction) {
+        return new Latency(latency, Duration.ZERO, direction);
+    }
+
+    /** Toxiproxy's {@code latency} with {@code jitter}: each chunk delayed by {@code latency} ± {@code jitter}. */
+    public static Latency latency(Duration latency, Duration jitter, Direction direction) {
+        return new Latency(latency, jitter, direction);
+    }
+
+    /** Toxiproxy's {@code bandwidth}: at most {@code rateKbPerSecond} × 1000 bytes per second. See {@link Bandwidth}. */
+    public static Bandwidth bandwidth(long rateKbPerSecond, Direction direction) {
+        return new Bandwidth(rateKbPerSecond, direction);
+    }
+
+    /** Toxiproxy's {@code slow_close}: a close in {@code direction} reaches the other side {@code delay} late. */
+    public static SlowClose slowClose(Duration delay, Direction direction) {
+        return new SlowClose(delay, direction);
+    }
+
+    /** Toxiproxy's {@code timeout}: bytes in {@code direction} dropped, the connection closed after {@code timeout} (zero: never). */
+    public static Timeout timeout(Duration timeout, Direction direction) {
+        return new Timeout(timeout, direction);
+    }
+
+    /** Toxiproxy's {@code reset_peer}: RST {@code timeout} after the first bytes in {@code direction}. See {@link ResetPeer}. */
+    public static ResetPeer resetPeer(Duration timeout, Direction direction) {
+        return new ResetPeer(timeout, direction);
+    }
+
+    /** Toxiproxy's {@code slicer}: chunks cut into pieces of about {@code averageSize} bytes, {@code delay} apart. */
+    public static Slicer slicer(int averageSize, int sizeVariation, Duration delay, Direction direction) {
+        return new Slicer(averageSize, sizeVariation, delay, direction);
+    }
+
+    /** Toxiproxy's {@code limit_data}: the connection closed once {@code bytes} bytes have passed in {@code direction}. */
+    public static LimitData limitData(long bytes, Direction direction) {
+        return new LimitData(bytes, direction);
+    }
 }

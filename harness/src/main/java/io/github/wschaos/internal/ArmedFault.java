@@ -17,7 +17,7 @@ final class ArmedFault implements FaultHandle {
     private final long armedNanos = System.nanoTime();
     private final AtomicInteger hits = new AtomicInteger();
     private final AtomicInteger nextCount = new AtomicInteger();
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<FaultSite> sites = ConcurrentHashMap.newKeySet();
     private volatile boolean armed = true;
 
     ArmedFault(FaultEngine engine, Fault fault, Target target) {
@@ -87,12 +87,12 @@ final class ArmedFault implements FaultHandle {
         return t instanceof Target.Path;
     }
 
-    void actingOn(Session session) {
-        sessions.add(session);
+    void actingOn(FaultSite site) {
+        sites.add(site);
     }
 
-    void doneWith(Session session) {
-        sessions.remove(session);
+    void doneWith(FaultSite site) {
+        sites.remove(site);
     }
 
     @Override
@@ -123,10 +123,10 @@ final class ArmedFault implements FaultHandle {
         armed = false;
         engine.disarmed(this);
         java.util.List<io.netty.util.concurrent.Future<?>> lifted = new java.util.ArrayList<>();
-        for (Session session : sessions) {
-            lifted.add(session.lift(this));
+        for (FaultSite site : sites) {
+            lifted.add(site.lift(this));
         }
-        sessions.clear();
+        sites.clear();
         FaultEngine.awaitAll(lifted);
     }
 

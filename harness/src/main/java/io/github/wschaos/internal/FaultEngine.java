@@ -23,6 +23,7 @@ public final class FaultEngine {
     private final double timeScale;
     private final List<ArmedFault> armed = new CopyOnWriteArrayList<>();
     private final Set<Session> upgraded = ConcurrentHashMap.newKeySet();
+    private final Set<Wire> wires = ConcurrentHashMap.newKeySet();
 
     public FaultEngine(long seed, double timeScale) {
         this.seed = seed;
@@ -47,7 +48,7 @@ public final class FaultEngine {
         Objects.requireNonNull(fault, "fault");
         Objects.requireNonNull(target, "target");
         ArmedFault armedFault = new ArmedFault(this, fault, target);
-        if (fault.stage() == Fault.Stage.CONNECT && armedFault.usesPath()) {
+        if ((fault.stage() == Fault.Stage.CONNECT || fault.stage() == Fault.Stage.BYTES) && armedFault.usesPath()) {
             throw new IllegalArgumentException("target '" + target + "' needs the request path, but " + fault.name()
                     + " acts when the connection is accepted, before any request is read; target attempts instead");
         }
@@ -56,6 +57,13 @@ public final class FaultEngine {
             List<Future<?>> applied = new ArrayList<>();
             for (Session session : upgraded) {
                 applied.add(session.offer(armedFault));
+            }
+            awaitAll(applied);
+        }
+        if (fault.stage() == Fault.Stage.BYTES) {
+            List<Future<?>> applied = new ArrayList<>();
+            for (Wire wire : wires) {
+                applied.add(wire.offer(armedFault));
             }
             awaitAll(applied);
         }
@@ -114,5 +122,22 @@ public final class FaultEngine {
 
     void closed(Session session) {
         upgraded.remove(session);
+    }
+
+    /** A connection was accepted: toxics armed now apply to it, and later ones will be offered. Its event loop only. */
+    void opened(Wire wire) {
+        wires.add(wire);
+        if (armed.isEmpty()) {
+            return;
+        }
+        for (ArmedFault fault : armed) {
+            if (fault.fault().stage() == Fault.Stage.BYTES) {
+                wire.offer(fault);
+            }
+        }
+    }
+
+    void closed(Wire wire) {
+        wires.remove(wire);
     }
 }

@@ -225,6 +225,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                         }
                         channel.pipeline().addLast("http", new HttpClientCodec(4096, 64 * 1024, 8192));
                         channel.pipeline().addLast("upstream", new BackendHandler(server, FrontendHandler.this, client));
+                        Wire wire = client.attr(ProxyServer.WIRE).get();
+                        if (wire != null) {
+                            wire.upstreamOpening(channel);
+                        }
                     }
                 });
         ChannelFuture connect = bootstrap.connect(upstream.host(), upstream.port());

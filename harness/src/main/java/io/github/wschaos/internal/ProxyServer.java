@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ProxyServer implements AutoCloseable {
 
     static final AttributeKey<LiveConnection> CONNECTION = AttributeKey.valueOf("wschaos.connection");
+    static final AttributeKey<Wire> WIRE = AttributeKey.valueOf("wschaos.wire");
     static final String HTTP_CODEC = "http";
 
     private final ProxySettings settings;
@@ -94,6 +95,9 @@ public final class ProxyServer implements AutoCloseable {
                 mismatch = tls.mode();
             }
         }
+        Wire wire = new Wire(faults, channel, connection, acceptedNanos);
+        channel.attr(WIRE).set(wire);
+        faults.opened(wire);
         channel.pipeline()
                 .addLast("sniffer", new ProtocolSniffer(this, mismatch))
                 .addLast(HTTP_CODEC, new HttpServerCodec(8192, settings.maxHeaderSize(), 8192))
@@ -173,8 +177,14 @@ public final class ProxyServer implements AutoCloseable {
     public void close() {
         for (Channel channel : channels) {
             LiveConnection connection = channel.attr(CONNECTION).get();
+            Wire wire = channel.attr(WIRE).get();
             if (connection != null) {
-                channel.eventLoop().execute(() -> connection.closedByProxy("proxy closed"));
+                channel.eventLoop().execute(() -> {
+                    connection.closedByProxy("proxy closed");
+                    if (wire != null) {
+                        wire.shutdown();
+                    }
+                });
             }
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

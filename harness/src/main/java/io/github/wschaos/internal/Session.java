@@ -15,7 +15,7 @@ import java.util.Map;
  * An upgraded connection as frame faults see it: both channels (on one event loop), its record, and the
  * faults acting on it. Every method runs its work on the connection's event loop.
  */
-final class Session {
+final class Session implements FaultSite {
 
     private final FaultEngine engine;
     private final Channel client;
@@ -65,7 +65,8 @@ final class Session {
     }
 
     /** Stops {@code fault} acting on this connection; the future completes once it has stopped. */
-    Future<?> lift(ArmedFault fault) {
+    @Override
+    public Future<?> lift(ArmedFault fault) {
         return onEventLoop(() -> {
             FrameFault behaviour = acting.remove(fault);
             if (behaviour != null) {

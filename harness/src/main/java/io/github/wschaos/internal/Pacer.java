@@ -1,0 +1,113 @@
+package io.github.wschaos.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.PendingWriteQueue;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The toxics that hold bytes back and let them go later ({@code latency}, {@code bandwidth}, {@code slicer}): each
+ * write is cut into pieces with a due time, pieces leave in order, each flushed on its own as Toxiproxy writes each
+ * chunk. Held bytes count towards the channel's writability (a {@link PendingWriteQueue}), so the relay stops reading
+ * the other side while too much is held, as a TCP window would.
+ */
+abstract class Pacer extends ToxicHandler {
+
+    private final ArrayDeque<Long> due = new ArrayDeque<>();
+    private PendingWriteQueue held;
+    private long lastDue;
+    private ScheduledFuture<?> timer;
+
+    Pacer(Wire wire, String cause) {
+        super(wire, cause);
+    }
+
+    @Override
+    void started() {
+        held = new PendingWriteQueue(ctx);
+        lastDue = System.nanoTime();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof ByteBuf buffer && buffer.isReadable()) {
+            pace(buffer, promise, System.nanoTime());
+        } else if (held.isEmpty()) {
+            ctx.write(msg, promise);
+        } else {
+            hold(msg, promise, lastDue);
+        }
+    }
+
+    /** Holds {@code buffer} (in pieces, the last one with {@code promise}) through {@link #hold}. */
+    abstract void pace(ByteBuf buffer, ChannelPromise promise, long nowNanos);
+
+    /** When the last held piece leaves, from {@link System#nanoTime()}. */
+    final long lastDue() {
+        return lastDue;
+    }
+
+    /** Holds {@code msg} until {@code dueNanos}, and never past what was held before it. */
+    final void hold(Object msg, ChannelPromise promise, long dueNanos) {
+        long at = dueNanos - lastDue > 0 ? dueNanos : lastDue;
+        lastDue = at;
+        held.add(msg, promise);
+        due.add(at);
+        if (timer == null) {
+            schedule(at);
+        }
+    }
+
+    private void schedule(long at) {
+        timer = ctx.executor().schedule(this::release, at - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    private void release() {
+        timer = null;
+        long now = System.nanoTime();
+        while (!due.isEmpty() && due.peek() - now <= 0) {
+            due.poll();
+            held.removeAndWrite();
+            ctx.flush();
+        }
+        if (!due.isEmpty()) {
+            schedule(due.peek());
+        }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        if (held.isEmpty()) {
+            ctx.flush();
+        }
+    }
+
+    @Override
+    boolean lifting() {
+        cancelTimer();
+        due.clear();
+        held.removeAndWriteAll();
+        ctx.flush();
+        return true;
+    }
+
+    @Override
+    void stopped() {
+        cancelTimer();
+        due.clear();
+        if (held != null && !held.isEmpty()) {
+            held.removeAndFailAll(new ClosedChannelException());
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}
