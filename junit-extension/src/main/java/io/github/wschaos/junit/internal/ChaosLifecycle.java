@@ -58,6 +58,10 @@ public final class ChaosLifecycle {
     private record ClassOwnerKey(ChaosLifecycle lifecycle) {
     }
 
+    /** Wraps the owning context: a context is AutoCloseable, and a store closes the AutoCloseable values it holds. */
+    private record ClassOwner(ExtensionContext context) {
+    }
+
     /** The proxy this instance started most recently (builder form), or null. */
     public ChaosProxy lastStarted() {
         return lastStarted;
@@ -118,15 +122,15 @@ public final class ChaosLifecycle {
             return false;
         }
         if (uri && parameter.getType() != URI.class && parameter.getType() != String.class) {
-            throw new ParameterResolutionException("@ChaosProxyUri on " + Elements.describe(parameter)
+            throw new ParameterResolutionException("@ChaosProxyUri on " + Elements.describe(parameter, parameterContext.getIndex())
                     + ": accepted types are java.net.URI and String, not " + parameter.getType().getName());
         }
-        Owner owner = ownerFor(parameter, context);
+        Owner owner = ownerFor(parameterContext, context);
         if (owner == null) {
             if (programmaticRegistered(context)) {
                 return false; // the registered builder-form instance answers
             }
-            throw new ParameterResolutionException(Elements.describe(parameter) + " asks for the chaos proxy, but "
+            throw new ParameterResolutionException(Elements.describe(parameter, parameterContext.getIndex()) + " asks for the chaos proxy, but "
                     + Elements.describe(context.getRequiredTestClass()) + " has no @WebSocketChaos (nor an enclosing class);"
                     + " annotate it, or register WebSocketChaosExtension.builder()...build() with @RegisterExtension");
         }
@@ -136,7 +140,7 @@ public final class ChaosLifecycle {
     /** The proxy, or its client URI. */
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
         Parameter parameter = parameterContext.getParameter();
-        ChaosProxy proxy = holder(ownerFor(parameter, context)).proxy();
+        ChaosProxy proxy = holder(ownerFor(parameterContext, context)).proxy();
         Optional<ChaosProxyUri> uri = parameterContext.findAnnotation(ChaosProxyUri.class);
         if (uri.isEmpty()) {
             return proxy;
@@ -146,14 +150,15 @@ public final class ChaosLifecycle {
             address = uri.get().value().isEmpty() ? proxy.uri() : proxy.uri(uri.get().value());
         } catch (IllegalArgumentException e) {
             throw new ParameterResolutionException("@ChaosProxyUri(\"" + uri.get().value() + "\") on "
-                    + Elements.describe(parameter) + ": " + e.getMessage(), e);
+                    + Elements.describe(parameter, parameterContext.getIndex()) + ": " + e.getMessage(), e);
         }
         return parameter.getType() == String.class ? address.toString() : address;
     }
 
-    private Owner ownerFor(Parameter parameter, ExtensionContext context) {
+    private Owner ownerFor(ParameterContext parameterContext, ExtensionContext context) {
+        Parameter parameter = parameterContext.getParameter();
         try {
-            return owner(context, () -> Elements.describe(parameter));
+            return owner(context, () -> Elements.describe(parameter, parameterContext.getIndex()));
         } catch (ExtensionConfigurationException e) {
             throw new ParameterResolutionException(e.getMessage(), e);
         }
@@ -181,9 +186,10 @@ public final class ChaosLifecycle {
                     + Elements.describe(annotated.get().getRequiredTestClass()) + "; use one of them");
         }
         ClassOwnerKey key = new ClassOwnerKey(this);
-        ExtensionContext classOwner = context.getStore(NAMESPACE).get(key, ExtensionContext.class);
+        ClassOwner marked = context.getStore(NAMESPACE).get(key, ClassOwner.class);
+        ExtensionContext classOwner = marked == null ? null : marked.context();
         if (classOwner == null && isClassContext(context)) {
-            context.getStore(NAMESPACE).put(key, context);
+            context.getStore(NAMESPACE).put(key, new ClassOwner(context));
             classOwner = context;
         }
         if (classOwner != null) {

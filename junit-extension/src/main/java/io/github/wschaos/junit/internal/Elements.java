@@ -31,9 +31,10 @@ public final class Elements {
         return String.valueOf(element);
     }
 
-    /** {@code parameter 'proxy' (ChaosProxy) of method com.example.FooTest.bar(ChaosProxy)}. */
-    public static String describe(Parameter parameter) {
-        return "parameter '" + parameter.getName() + "' (" + parameter.getType().getSimpleName() + ") of "
+    /** {@code parameter 1 (ChaosProxy proxy) of method com.example.FooTest.bar(ChaosProxy)}; the name if compiled in. */
+    public static String describe(Parameter parameter, int index) {
+        return "parameter " + (index + 1) + " (" + parameter.getType().getSimpleName()
+                + (parameter.isNamePresent() ? " " + parameter.getName() : "") + ") of "
                 + describe(parameter.getDeclaringExecutable());
     }
 
