@@ -20,6 +20,7 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * A started proxy kept in an extension store, closed with the store's context. Counts the tests running on it, so
  * that the reset between tests (faults disarmed, recording cleared) never pulls the rug from under a concurrent test.
  */
+@SuppressWarnings("deprecation") // CloseableResource: what JUnit before 5.13 closes; later ones close AutoCloseable
 public final class ProxyHolder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
     /** The upstream of a proxy whose upstream is to be set at run time: nothing listens on port 1. */

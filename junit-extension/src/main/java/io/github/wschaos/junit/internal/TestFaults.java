@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * One test's hold on a proxy and the faults its annotations armed. Closing it (from the extension's after-each, or by
  * the store when that never ran) disarms them and tells the holder the test is over, exactly once.
  */
+@SuppressWarnings("deprecation") // CloseableResource: what JUnit before 5.13 closes; later ones close AutoCloseable
 final class TestFaults implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
     private final ProxyHolder holder;
