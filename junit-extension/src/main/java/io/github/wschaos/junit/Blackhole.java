@@ -1,0 +1,55 @@
+package io.github.wschaos.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Arms the catalogue fault for a firewall dropping packets, an ISP blocking WebSockets, for one test (on a method) or for every test of the class (on the class).
+ *
+ * <p>Connections are accepted and never answered: the client's handshake times out.
+ *
+ * <p>Armed before the test's {@code @BeforeEach} methods, disarmed after its {@code @AfterEach} methods. Repeatable
+ * with different targets. Needs {@link WebSocketChaos} on the test class (or a registered
+ * {@link WebSocketChaosExtension}); without one the test fails with a message saying so.
+ * The proxy's counterpart is {@code io.github.wschaos.fault.Faults}.
+ */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@Repeatable(Blackhole.List.class)
+@ExtendWith(WebSocketChaosExtension.class)
+public @interface Blackhole {
+
+    /** Only these attempts, 1-based since the test started: {@code "3"} or {@code "2..4"}; empty for every attempt. */
+    String attempts() default "";
+
+    /** Only the next this many connections after the fault is armed; 0 for no limit. */
+    int next() default 0;
+
+    /** Each connection with this probability (0 to 1), drawn from the proxy's seed and the attempt number. */
+    double probability() default 1.0;
+
+    /**
+     * Only connections accepted at least this long after the fault is armed ({@code "2s"}, scaled by the proxy's
+     * time scale); empty for at once.
+     */
+    String startingAfter() default "";
+
+    /** Holds repeated {@code @Blackhole} annotations. */
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @Retention(RetentionPolicy.RUNTIME)
+    @Documented
+    @Inherited
+    @ExtendWith(WebSocketChaosExtension.class)
+    @interface List {
+        /** The repeated annotations. */
+        Blackhole[] value();
+    }
+}

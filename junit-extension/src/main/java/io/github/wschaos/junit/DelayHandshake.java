@@ -1,0 +1,62 @@
+package io.github.wschaos.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Arms the catalogue fault for a slow network or a cold start, for one test (on a method) or for every test of the class (on the class).
+ *
+ * <p>The answer to the upgrade request is held for {@link #value()}; a client with a shorter handshake timeout gives
+ * up.
+ *
+ * <p>Armed before the test's {@code @BeforeEach} methods, disarmed after its {@code @AfterEach} methods. Repeatable
+ * with different targets. Needs {@link WebSocketChaos} on the test class (or a registered
+ * {@link WebSocketChaosExtension}); without one the test fails with a message saying so.
+ * The proxy's counterpart is {@code io.github.wschaos.fault.Faults}.
+ */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@Repeatable(DelayHandshake.List.class)
+@ExtendWith(WebSocketChaosExtension.class)
+public @interface DelayHandshake {
+
+    /** How long the handshake is held, a production duration: {@code "500ms"}, {@code "2s"}, {@code "1m"}, {@code "1h"} or ISO-8601 {@code "PT2S"}, scaled by the proxy's time scale. */
+    String value();
+
+    /** Only these attempts, 1-based since the test started: {@code "3"} or {@code "2..4"}; empty for every attempt. */
+    String attempts() default "";
+
+    /** Only the next this many connections after the fault is armed; 0 for no limit. */
+    int next() default 0;
+
+    /** Only requests on this path, or under it when it ends with {@code /} or {@code *}; empty for any path. */
+    String path() default "";
+
+    /** Each connection with this probability (0 to 1), drawn from the proxy's seed and the attempt number. */
+    double probability() default 1.0;
+
+    /**
+     * Only connections accepted at least this long after the fault is armed ({@code "2s"}, scaled by the proxy's
+     * time scale); empty for at once.
+     */
+    String startingAfter() default "";
+
+    /** Holds repeated {@code @DelayHandshake} annotations. */
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @Retention(RetentionPolicy.RUNTIME)
+    @Documented
+    @Inherited
+    @ExtendWith(WebSocketChaosExtension.class)
+    @interface List {
+        /** The repeated annotations. */
+        DelayHandshake[] value();
+    }
+}

@@ -1,0 +1,291 @@
+package io.github.wschaos.junit.internal;
+
+import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.junit.ChaosProxyUri;
+import io.github.wschaos.junit.WebSocketChaos;
+import io.github.wschaos.junit.WebSocketChaos.Lifecycle;
+import io.github.wschaos.junit.WebSocketChaosExtension;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+
+/**
+ * What {@link WebSocketChaosExtension} does, behind its public callbacks. All state lives in the extension store
+ * (one namespace, keys made of unique ids), so one extension instance serves classes and methods running in parallel.
+ *
+ * <p>Who owns the proxy: with {@link WebSocketChaos} the nearest class context (the test class, then its enclosing
+ * classes) whose class carries the annotation, or the test's own context for {@link Lifecycle#PER_TEST}; with the
+ * builder form in a static field, the outermost class context it was registered in; in an instance field, the test.
+ */
+public final class ChaosLifecycle {
+
+    private static final Namespace NAMESPACE = Namespace.create(WebSocketChaosExtension.class);
+
+    private final ChaosSettings programmatic;
+    private volatile ChaosProxy lastStarted;
+
+    /**
+     * @param programmatic the builder's settings, or null for the instance JUnit creates from the annotations
+     */
+    public ChaosLifecycle(ChaosSettings programmatic) {
+        this.programmatic = programmatic;
+    }
+
+    /** Where the proxy lives and how it is configured. */
+    private record Owner(ExtensionContext context, ChaosSettings settings, Class<?> configClass, String declaredOn) {
+    }
+
+    private record HolderKey(String uniqueId) {
+    }
+
+    private record TestKey(String uniqueId) {
+    }
+
+    private record ClassOwnerKey(ChaosLifecycle lifecycle) {
+    }
+
+    /** Wraps the owning context: a context is AutoCloseable, and a store closes the AutoCloseable values it holds. */
+    private record ClassOwner(ExtensionContext context) {
+    }
+
+    /** The proxy this instance started most recently (builder form), or null. */
+    public ChaosProxy lastStarted() {
+        return lastStarted;
+    }
+
+    /** Builder form in a static field: claims the outermost class as the proxy's owner. */
+    public void beforeAll(ExtensionContext context) {
+        if (programmatic != null) {
+            owner(context, () -> Elements.describe(context.getRequiredTestClass()));
+        }
+    }
+
+    /** Starts the proxy if needed, resets it for this test and arms the test's fault annotations. */
+    public void beforeEach(ExtensionContext context) {
+        Owner owner = owner(context, () -> "test " + context.getDisplayName());
+        if (owner == null) {
+            failOnFaultsWithoutProxy(context);
+            return;
+        }
+        List<FaultAnnotations.Declared> declared = declaredFaults(context, owner.configClass());
+        TestFaults test = new TestFaults(holder(owner));
+        context.getStore(NAMESPACE).put(new TestKey(context.getUniqueId()), test);
+        declared.forEach(test::arm);
+    }
+
+    /** Fails the test when no upstream was ever given, before its body runs. */
+    public void beforeTestExecution(ExtensionContext context) {
+        TestFaults test = context.getStore(NAMESPACE).get(new TestKey(context.getUniqueId()), TestFaults.class);
+        if (test != null && test.holder().upstreamMissing()) {
+            throw new ExtensionConfigurationException("No upstream for the proxy of " + test.holder().declaredOn()
+                    + ": none was declared and none was set before " + context.getDisplayName() + " ran. Accepted are "
+                    + "upstream = \"ws://host:port/path\" (with ${name} or ${name:default} from system properties or the "
+                    + "environment), a static field or static no-argument method annotated @ChaosUpstream returning a URI "
+                    + "or String, or proxy.upstream(uri) in a @BeforeAll or @BeforeEach method");
+        }
+    }
+
+    /** Publishes the timeline when the test failed, then disarms its faults and releases the proxy. */
+    public void afterEach(ExtensionContext context) {
+        TestFaults test = context.getStore(NAMESPACE).remove(new TestKey(context.getUniqueId()), TestFaults.class);
+        if (test == null) {
+            return;
+        }
+        try {
+            if (context.getExecutionException().isPresent()) {
+                TimelineReport.publish(context, test.holder().proxy(), test.armed());
+            }
+        } finally {
+            test.close();
+        }
+    }
+
+    /** Claims {@code ChaosProxy} parameters and {@code @ChaosProxyUri} ones; rejects the latter on other types. */
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext context) {
+        Parameter parameter = parameterContext.getParameter();
+        boolean uri = parameterContext.isAnnotated(ChaosProxyUri.class);
+        if (parameter.getType() != ChaosProxy.class && !uri) {
+            return false;
+        }
+        if (uri && parameter.getType() != URI.class && parameter.getType() != String.class) {
+            throw new ParameterResolutionException("@ChaosProxyUri on " + Elements.describe(parameter, parameterContext.getIndex())
+                    + ": accepted types are java.net.URI and String, not " + parameter.getType().getName());
+        }
+        Owner owner = ownerFor(parameterContext, context);
+        if (owner == null) {
+            if (programmaticRegistered(context)) {
+                return false; // the registered builder-form instance answers
+            }
+            throw new ParameterResolutionException(Elements.describe(parameter, parameterContext.getIndex()) + " asks for the chaos proxy, but "
+                    + Elements.describe(context.getRequiredTestClass()) + " has no @WebSocketChaos (nor an enclosing class);"
+                    + " annotate it, or register WebSocketChaosExtension.builder()...build() with @RegisterExtension");
+        }
+        return true;
+    }
+
+    /** The proxy, or its client URI. */
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
+        Parameter parameter = parameterContext.getParameter();
+        ChaosProxy proxy = holder(ownerFor(parameterContext, context)).proxy();
+        Optional<ChaosProxyUri> uri = parameterContext.findAnnotation(ChaosProxyUri.class);
+        if (uri.isEmpty()) {
+            return proxy;
+        }
+        URI address;
+        try {
+            address = uri.get().value().isEmpty() ? proxy.uri() : proxy.uri(uri.get().value());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterResolutionException("@ChaosProxyUri(\"" + uri.get().value() + "\") on "
+                    + Elements.describe(parameter, parameterContext.getIndex()) + ": " + e.getMessage(), e);
+        }
+        return parameter.getType() == String.class ? address.toString() : address;
+    }
+
+    private Owner ownerFor(ParameterContext parameterContext, ExtensionContext context) {
+        Parameter parameter = parameterContext.getParameter();
+        try {
+            return owner(context, () -> Elements.describe(parameter, parameterContext.getIndex()));
+        } catch (ExtensionConfigurationException e) {
+            throw new ParameterResolutionException(e.getMessage(), e);
+        }
+    }
+
+    private Owner owner(ExtensionContext context, Supplier<String> requester) {
+        Optional<ExtensionContext> annotated = annotatedClassContext(context);
+        if (programmatic == null) {
+            if (annotated.isEmpty()) {
+                return null;
+            }
+            Class<?> configClass = annotated.get().getRequiredTestClass();
+            WebSocketChaos annotation = AnnotationSupport.findAnnotation(configClass, WebSocketChaos.class).orElseThrow();
+            ChaosSettings settings = ChaosSettings.of(annotation);
+            String declaredOn = "@WebSocketChaos on " + Elements.describe(configClass);
+            if (settings.lifecycle() == Lifecycle.PER_TEST) {
+                return new Owner(testContext(context, declaredOn + " has lifecycle = PER_TEST", requester), settings,
+                        configClass, declaredOn);
+            }
+            return new Owner(annotated.get(), settings, configClass, declaredOn);
+        }
+        if (annotated.isPresent()) {
+            throw new ExtensionConfigurationException("WebSocketChaosExtension is registered with @RegisterExtension for "
+                    + Elements.describe(context.getRequiredTestClass()) + " and @WebSocketChaos is on "
+                    + Elements.describe(annotated.get().getRequiredTestClass()) + "; use one of them");
+        }
+        ClassOwnerKey key = new ClassOwnerKey(this);
+        ClassOwner marked = context.getStore(NAMESPACE).get(key, ClassOwner.class);
+        ExtensionContext classOwner = marked == null ? null : marked.context();
+        if (classOwner == null && isClassContext(context)) {
+            context.getStore(NAMESPACE).put(key, new ClassOwner(context));
+            classOwner = context;
+        }
+        if (classOwner != null) {
+            Class<?> configClass = classOwner.getRequiredTestClass();
+            return new Owner(classOwner, programmatic, configClass,
+                    "WebSocketChaosExtension registered in " + Elements.describe(configClass));
+        }
+        Class<?> testClass = context.getRequiredTestClass();
+        String declaredOn = "WebSocketChaosExtension registered in an instance field of " + Elements.describe(testClass);
+        return new Owner(testContext(context, declaredOn, requester), programmatic, testClass, declaredOn);
+    }
+
+    private static ExtensionContext testContext(ExtensionContext context, String why, Supplier<String> requester) {
+        if (context.getElement().orElse(null) instanceof Method) {
+            return context;
+        }
+        throw new ExtensionConfigurationException(why + ": one proxy per test, so " + requester.get()
+                + " (outside a test) cannot receive it; receive it in test methods, @BeforeEach or @AfterEach methods,"
+                + " or use lifecycle = PER_CLASS (a static @RegisterExtension field) for one proxy per class");
+    }
+
+    private static boolean isClassContext(ExtensionContext context) {
+        return context.getElement().orElse(null) instanceof Class<?>;
+    }
+
+    /** The nearest context, from this one outwards, whose class carries @WebSocketChaos. */
+    private static Optional<ExtensionContext> annotatedClassContext(ExtensionContext context) {
+        for (ExtensionContext at = context; at != null; at = at.getParent().orElse(null)) {
+            if (at.getElement().orElse(null) instanceof Class<?> type
+                    && AnnotationSupport.isAnnotated(type, WebSocketChaos.class)) {
+                return Optional.of(at);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The classes from the outermost (the one the settings come from) to the test's own. */
+    private static List<Class<?>> classChain(ExtensionContext context, Class<?> outermost) {
+        List<Class<?>> chain = new ArrayList<>();
+        for (ExtensionContext at = context; at != null; at = at.getParent().orElse(null)) {
+            if (at.getElement().orElse(null) instanceof Class<?> type) {
+                chain.add(type);
+                if (type == outermost) {
+                    break;
+                }
+            }
+        }
+        Collections.reverse(chain);
+        return chain;
+    }
+
+    private static List<FaultAnnotations.Declared> declaredFaults(ExtensionContext context, Class<?> outermost) {
+        List<FaultAnnotations.Declared> declared = new ArrayList<>();
+        for (Class<?> type : classChain(context, outermost)) {
+            declared.addAll(FaultAnnotations.on(type));
+        }
+        context.getTestMethod().ifPresent(method -> declared.addAll(FaultAnnotations.on(method)));
+        return declared;
+    }
+
+    private static void failOnFaultsWithoutProxy(ExtensionContext context) {
+        if (programmaticRegistered(context)) {
+            return;
+        }
+        List<AnnotatedElement> elements = new ArrayList<>();
+        context.getTestMethod().ifPresent(elements::add);
+        elements.addAll(classChain(context, null));
+        for (AnnotatedElement element : elements) {
+            String fault = FaultAnnotations.firstOn(element);
+            if (fault != null) {
+                throw new ExtensionConfigurationException(fault + " needs a chaos proxy, but "
+                        + Elements.describe(context.getRequiredTestClass()) + " has no @WebSocketChaos (nor an enclosing "
+                        + "class); annotate the class with @WebSocketChaos(upstream = \"ws://host:port/path\"), or register "
+                        + "WebSocketChaosExtension.builder()...build() with @RegisterExtension");
+            }
+        }
+    }
+
+    /** Whether the test class or an enclosing one has a @RegisterExtension field of the builder form. */
+    private static boolean programmaticRegistered(ExtensionContext context) {
+        for (Class<?> type : classChain(context, null)) {
+            if (!AnnotationSupport.findAnnotatedFields(type, RegisterExtension.class,
+                    field -> WebSocketChaosExtension.class.isAssignableFrom(field.getType()),
+                    HierarchyTraversalMode.TOP_DOWN).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ProxyHolder holder(Owner owner) {
+        return owner.context().getStore(NAMESPACE).getOrComputeIfAbsent(new HolderKey(owner.context().getUniqueId()),
+                key -> {
+                    ProxyHolder started = ProxyHolder.start(owner.settings(), owner.configClass(), owner.declaredOn());
+                    lastStarted = started.proxy();
+                    return started;
+                }, ProxyHolder.class);
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.wschaos.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.github.wschaos.junit.testing.Kit;
+import io.github.wschaos.junit.testing.Ws;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.reporting.FileEntry;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** A failed test's connections are published as a report entry and a file; a passing test publishes nothing. */
+class FailureReportTest {
+
+    @BeforeAll
+    static void startEcho() {
+        Echo.start();
+    }
+
+    @AfterAll
+    static void stopEcho() {
+        Echo.stop();
+    }
+
+    @Test
+    void timelineOfAFailedTestIsAReportEntryAndAFile() throws Exception {
+        EngineExecutionResults results = Kit.run(Failing.class);
+        assertThat(Kit.failureMessages(results)).containsExactly("the client gave up");
+
+        List<ReportEntry> entries = results.allEvents().reportingEntryPublished().stream()
+                .map(event -> event.getRequiredPayload(ReportEntry.class)).toList();
+        assertThat(entries).hasSize(1);
+        String timeline = entries.get(0).getKeyValuePairs().get("wschaos.timeline");
+        assertThat(timeline)
+                .contains("during fails(URI)")
+                .contains("from @RespondWithStatus on method io.github.wschaos.junit.FailureReportTest$Failing.fails(URI)")
+                .containsPattern("(?m)^\\s+1 .*REJECTED 503")
+                .containsPattern("(?m)^\\s+2 .*UPGRADED 101")
+                .doesNotContain("passes");
+
+        List<FileEntry> files = results.allEvents().fileEntryPublished().stream()
+                .map(event -> event.getRequiredPayload(FileEntry.class)).toList();
+        assertThat(files).hasSize(1);
+        Path file = files.get(0).getPath();
+        assertThat(file.getFileName()).hasToString("wschaos-timeline.txt");
+        assertThat(Files.readString(file)).isEqualTo(timeline);
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class Failing {
+        @Test
+        @RespondWithStatus(value = 503, attempts = "1")
+        void fails(@ChaosProxyUri URI uri) {
+            assertThat(List.of(Ws.handshake(uri), Ws.handshake(uri))).containsExactly("503", "101");
+            fail("the client gave up");
+        }
+
+        @Test
+        void passes(@ChaosProxyUri URI uri) {
+            assertThat(Ws.handshake(uri)).isEqualTo("101");
+        }
+    }
+}

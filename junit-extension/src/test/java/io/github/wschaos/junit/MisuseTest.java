@@ -1,0 +1,289 @@
+package io.github.wschaos.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.fault.TlsMismatch;
+import io.github.wschaos.junit.testing.Kit;
+import java.net.URI;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every misuse fails the test with a message naming the element, the value and what is accepted. */
+class MisuseTest {
+
+    private static final String PREFIX = "io.github.wschaos.junit.MisuseTest$";
+
+    @BeforeAll
+    static void startEcho() {
+        Echo.start();
+    }
+
+    @AfterAll
+    static void stopEcho() {
+        Echo.stop();
+    }
+
+    private static String only(Class<?> fixture) {
+        var messages = Kit.failureMessages(Kit.run(fixture));
+        assertThat(messages).as("failures of " + fixture.getSimpleName()).hasSize(1);
+        return messages.get(0);
+    }
+
+    @Test
+    void noUpstream() {
+        assertThat(only(NoUpstream.class)).isEqualTo("No upstream for the proxy of @WebSocketChaos on class " + PREFIX
+                + "NoUpstream: none was declared and none was set before test() ran. Accepted are upstream = "
+                + "\"ws://host:port/path\" (with ${name} or ${name:default} from system properties or the environment), "
+                + "a static field or static no-argument method annotated @ChaosUpstream returning a URI or String, "
+                + "or proxy.upstream(uri) in a @BeforeAll or @BeforeEach method");
+    }
+
+    @WebSocketChaos
+    static class NoUpstream {
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void badDuration() {
+        assertThat(only(BadDuration.class)).isEqualTo("@DropIdleConnections on method " + PREFIX
+                + "BadDuration.test(): value = \"2 seconds\" is not a duration; accepted are a whole number with a unit "
+                + "(500ms, 2s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class BadDuration {
+        @Test
+        @DropIdleConnections("2 seconds")
+        void test() {
+        }
+    }
+
+    @Test
+    void badTargetingDuration() {
+        assertThat(only(BadStartingAfter.class)).isEqualTo("@CloseWithCode on class " + PREFIX
+                + "BadStartingAfter: startingAfter = \"-PT1S\" is not a duration; accepted are a whole number with a unit "
+                + "(500ms, 2s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    @CloseWithCode(value = 1001, startingAfter = "-PT1S")
+    static class BadStartingAfter {
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void badAttemptRange() {
+        assertThat(only(BadAttempts.class)).isEqualTo("@RefuseConnections on method " + PREFIX
+                + "BadAttempts.test(): attempts = \"two\" is not an attempt range; accepted are \"3\" (one attempt) "
+                + "or \"2..4\" (both included, from 1)");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class BadAttempts {
+        @Test
+        @RefuseConnections(attempts = "two")
+        void test() {
+        }
+    }
+
+    @Test
+    void valueTheCatalogueRejects() {
+        assertThat(only(BadCloseCode.class)).startsWith("@CloseWithCode on method " + PREFIX + "BadCloseCode.test(): ")
+                .contains("1005");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class BadCloseCode {
+        @Test
+        @CloseWithCode(1005)
+        void test() {
+        }
+    }
+
+    @Test
+    void unsupportedParameterType() {
+        assertThat(only(BadParameter.class)).isEqualTo("@ChaosProxyUri on parameter 1 (int) of method " + PREFIX
+                + "BadParameter.test(int): accepted types are java.net.URI and String, not int");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class BadParameter {
+        @Test
+        void test(@ChaosProxyUri int port) {
+        }
+    }
+
+    @Test
+    void faultAnnotationWithoutWebSocketChaos() {
+        String expected = " needs a chaos proxy, but class " + PREFIX + "%s has no @WebSocketChaos (nor an enclosing "
+                + "class); annotate the class with @WebSocketChaos(upstream = \"ws://host:port/path\"), or register "
+                + "WebSocketChaosExtension.builder()...build() with @RegisterExtension";
+        assertThat(only(FaultOnMethodOnly.class)).isEqualTo("@RespondWithStatus on method " + PREFIX
+                + "FaultOnMethodOnly.test()" + expected.formatted("FaultOnMethodOnly"));
+        assertThat(only(FaultOnClassOnly.class)).isEqualTo("@DropIdleConnections on class " + PREFIX
+                + "FaultOnClassOnly" + expected.formatted("FaultOnClassOnly"));
+    }
+
+    static class FaultOnMethodOnly {
+        @Test
+        @RespondWithStatus(503)
+        void test() {
+        }
+    }
+
+    @DropIdleConnections("1s")
+    static class FaultOnClassOnly {
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void proxyParameterWithoutWebSocketChaos() {
+        assertThat(only(ParameterWithoutChaos.class)).isEqualTo("parameter 1 (ChaosProxy) of constructor " + PREFIX
+                + "ParameterWithoutChaos(ChaosProxy) asks for the chaos proxy, but class " + PREFIX
+                + "ParameterWithoutChaos has no @WebSocketChaos (nor an enclosing class); annotate it, or register "
+                + "WebSocketChaosExtension.builder()...build() with @RegisterExtension");
+    }
+
+    @Blackhole
+    static class ParameterWithoutChaos {
+        ParameterWithoutChaos(ChaosProxy proxy) {
+        }
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void unresolvablePlaceholder() {
+        assertThat(only(MissingProperty.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "MissingProperty: "
+                + "upstream \"ws://${wschaos.test.missing}/echo\" uses ${wschaos.test.missing}, which is neither a system "
+                + "property nor an environment variable; set one, or give a default as ${wschaos.test.missing:value}");
+    }
+
+    @WebSocketChaos(upstream = "ws://${wschaos.test.missing}/echo")
+    static class MissingProperty {
+        @Test
+        void test(ChaosProxy proxy) {
+        }
+    }
+
+    @Test
+    void upstreamThatIsNotWebSocket() {
+        assertThat(only(HttpUpstream.class)).startsWith("@WebSocketChaos on class " + PREFIX + "HttpUpstream: ")
+                .contains("http://127.0.0.1:1/");
+    }
+
+    @WebSocketChaos(upstream = "http://127.0.0.1:1/")
+    static class HttpUpstream {
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void twoUpstreams() {
+        assertThat(only(TwoUpstreams.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "TwoUpstreams has 2 "
+                + "upstreams [upstream = \"" + Echo.UPSTREAM + "\", @ChaosUpstream method " + PREFIX
+                + "TwoUpstreams.upstream()]; declare exactly one");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class TwoUpstreams {
+        @ChaosUpstream
+        static URI upstream() {
+            return URI.create("ws://127.0.0.1:1/");
+        }
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void nonStaticChaosUpstream() {
+        assertThat(only(InstanceUpstream.class)).isEqualTo("@ChaosUpstream field " + PREFIX + "InstanceUpstream.upstream "
+                + "(for @WebSocketChaos on class " + PREFIX + "InstanceUpstream): accepted is a static field or a static "
+                + "method without parameters, of type java.net.URI or String; found non-static URI");
+    }
+
+    @WebSocketChaos
+    static class InstanceUpstream {
+        @ChaosUpstream
+        URI upstream = URI.create("ws://127.0.0.1:1/");
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void badTimeScale() {
+        assertThat(only(ZeroTimeScale.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "ZeroTimeScale: "
+                + "time scale 0.0 must be a positive finite number, e.g. 0.01");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM, timeScale = 0)
+    static class ZeroTimeScale {
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void perTestProxyOutsideATest() {
+        assertThat(only(PerTestInBeforeAll.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "PerTestInBeforeAll "
+                + "has lifecycle = PER_TEST: one proxy per test, so parameter 1 (ChaosProxy) of method " + PREFIX
+                + "PerTestInBeforeAll.beforeAll(ChaosProxy) (outside a test) cannot receive it; receive it in test "
+                + "methods, @BeforeEach or @AfterEach methods, or use lifecycle = PER_CLASS (a static @RegisterExtension "
+                + "field) for one proxy per class");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM, lifecycle = WebSocketChaos.Lifecycle.PER_TEST)
+    static class PerTestInBeforeAll {
+        @BeforeAll
+        static void beforeAll(ChaosProxy proxy) {
+        }
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void tlsFaultOnAPlainListener() {
+        assertThat(only(TlsOnPlain.class)).isEqualTo("@ForceTlsMismatch on method " + PREFIX + "TlsOnPlain.test(): "
+                + "TLS mismatch EXPIRED_CERTIFICATE changes the certificate of a TLS listener, but this proxy listens "
+                + "without TLS; build it with tls()");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class TlsOnPlain {
+        @Test
+        @ForceTlsMismatch(TlsMismatch.EXPIRED_CERTIFICATE)
+        void test() {
+        }
+    }
+
+    @Test
+    void badHeader() {
+        assertThat(only(BadHeader.class)).isEqualTo("@RespondWithStatus on method " + PREFIX + "BadHeader.test(): "
+                + "headers entry \"Retry-After 5\" is not a header; accepted is \"Name: value\", e.g. \"Retry-After: 5\"");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class BadHeader {
+        @Test
+        @RespondWithStatus(value = 503, headers = "Retry-After 5")
+        void test() {
+        }
+    }
+}
