@@ -8,11 +8,11 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as people write them in annotations and on the command line: {@code 500ms}, {@code 2s},
- * {@code 1.5s}, {@code 1m}, {@code 2h}, or ISO-8601 ({@code PT2S}).
+ * {@code 1.5s}, {@code 1m}, {@code 2h}, {@code 1d}, or ISO-8601 ({@code PT2S}); never negative.
  */
 public final class Durations {
 
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+    private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
 
     private Durations() {
     }
@@ -34,16 +34,22 @@ public final class Durations {
                 case "ms" -> 1e6;
                 case "s" -> 1e9;
                 case "m" -> 60e9;
-                default -> 3600e9;
+                case "h" -> 3600e9;
+                default -> 86400e9;
             };
             return Duration.ofNanos(Math.round(amount * nanosPerUnit));
         }
+        Duration parsed;
         try {
-            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+            parsed = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("duration '" + text + "' is not understood; " + ACCEPTED, e);
         }
+        if (parsed.isNegative()) {
+            throw new IllegalArgumentException("duration '" + text + "' is negative; " + ACCEPTED);
+        }
+        return parsed;
     }
 
-    private static final String ACCEPTED = "accepted are e.g. 500ms, 2s, 1.5s, 1m, 2h or ISO-8601 such as PT2S";
+    private static final String ACCEPTED = "accepted are e.g. 500ms, 2s, 1.5s, 1m, 2h, 1d or ISO-8601 such as PT2S";
 }

@@ -1,10 +1,7 @@
 package io.github.wschaos.junit.internal;
 
+import io.github.wschaos.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
@@ -15,8 +12,6 @@ public final class AnnotationDuration {
 
     /** The accepted forms, as the error messages print them. */
     public static final String ACCEPTED = "a whole number with a unit (500ms, 2s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)";
-
-    private static final Pattern SHORT = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
     private AnnotationDuration() {
     }
@@ -29,29 +24,11 @@ public final class AnnotationDuration {
      * @throws ExtensionConfigurationException naming {@code where}, the attribute, the value and {@link #ACCEPTED}
      */
     public static Duration parse(String value, String attribute, String where) {
-        String trimmed = value.trim();
-        Matcher shortForm = SHORT.matcher(trimmed.toLowerCase(Locale.ROOT));
-        if (shortForm.matches()) {
-            long amount = Long.parseLong(shortForm.group(1));
-            return switch (shortForm.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException(where + ": " + attribute + " = \"" + value
+                    + "\" is not a duration; accepted are " + ACCEPTED, e);
         }
-        if (trimmed.startsWith("P") || trimmed.startsWith("p")) {
-            try {
-                Duration parsed = Duration.parse(trimmed);
-                if (!parsed.isNegative()) {
-                    return parsed;
-                }
-            } catch (DateTimeParseException e) {
-                // fall through to the message below
-            }
-        }
-        throw new ExtensionConfigurationException(where + ": " + attribute + " = \"" + value
-                + "\" is not a duration; accepted are " + ACCEPTED);
     }
 }
