@@ -53,7 +53,7 @@ class WebSocketChaosAssertionsTest {
         assertThatThrownBy(() -> assertThat(proxy).reconnects().followBackoff(Backoff.constant(ofMillis(100))))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("to reconnect with constant 100ms")
-                .hasMessageContaining("the delay before attempt #3 was 0.2")
+                .hasMessageContaining("the delay before attempt #3 was ")
                 .hasMessageContaining("attempt  since start  outcome")
                 .hasMessageContaining("REJECTED 503");
         assertThatThrownBy(() -> assertThat(proxy).reconnects()
@@ -81,7 +81,7 @@ class WebSocketChaosAssertionsTest {
         assertThat(proxy).reconnects().hasNoStormFasterThan(ofMillis(50));
         assertThatThrownBy(() -> assertThat(proxy).reconnects().hasNoStormFasterThan(ofMillis(500)))
                 .hasMessageContaining("to wait at least 0.500s between attempts")
-                .hasMessageContaining("attempt #2 came 0.0");
+                .hasMessageContaining("but attempt #2 came ");
         assertThatThrownBy(() -> assertThat(proxy).reconnects().gaveUpAfter(2, ofMillis(100)))
                 .hasMessageContaining("to give up after 2 attempts")
                 .hasMessageContaining("there were 3 attempts");
