@@ -71,9 +71,10 @@ final class Fixes {
 
     /** A duration as the fault options write it: whole seconds from 1 s on, else 100 ms steps. */
     static String duration(double seconds) {
-        if (seconds >= 1) {
+        long tenths = Math.round(seconds * 10);
+        if (tenths >= 10) {
             return Math.round(seconds) + "s";
         }
-        return Math.max(100, Math.round(seconds * 10) * 100) + "ms";
+        return Math.max(100, tenths * 100) + "ms";
     }
 }
