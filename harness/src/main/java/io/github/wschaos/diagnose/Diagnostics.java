@@ -484,7 +484,7 @@ public final class Diagnostics {
                         : status + " from the upstream, relayed by " + named + ": the upstream saw a plain GET, not an upgrade"
                                 + " (Jetty and Java-WebSocket answer 404, Spring 400)";
                 fail("upgrade", evidence, start, new Finding(Cause.PROXY_WITHOUT_UPGRADE,
-                        meaning + ". " + capitalize(named) + " does not pass Upgrade and Connection on: nginx without"
+                        meaning + ". " + (proxy == Fixes.Proxy.UNKNOWN ? "A proxy in front" : "The proxy in front (" + named + ")") + " does not pass Upgrade and Connection on: nginx without"
                                 + " proxy_http_version 1.1 and the Upgrade/Connection headers, an Apache without upgrade=websocket"
                                 + " (mod_proxy_wstunnel), a corporate proxy.",
                         Fixes.upgradeFix(proxy, path),
@@ -754,15 +754,15 @@ public final class Diagnostics {
             String platform = platform(production);
             String scaled = options.timeScale == 1.0 ? "" : String.format(Locale.ROOT, " (%.1f s at time scale %s)", production, options.timeScale);
             String match = platform == null
-                    ? String.format(Locale.ROOT, "%.1f s%s matches no known platform default (within 10 %% of Heroku 55 s,"
+                    ? String.format(Locale.ROOT, "%.1f s%s. That matches no known platform default (within 10 %% of Heroku 55 s,"
                             + " nginx proxy_read_timeout 60 s, AWS ALB 60 s, Cloudflare 100 s): a configured timeout.", observed, scaled)
-                    : String.format(Locale.ROOT, "%.1f s%s matches %s.", observed, scaled, platform);
+                    : String.format(Locale.ROOT, "%.1f s%s. That matches %s.", observed, scaled, platform);
             String d = Fixes.duration(production);
             Fixes.Proxy proxy = Fixes.proxy(server);
             if (ending.kind == Ending.Kind.CLOSE_FRAME) {
                 findings.add(new Finding(Cause.IDLE_CLOSE,
                         "An idle connection was closed with close " + ending.code + " '" + ending.reason + "' after " + match
-                                + " The server's own idle timeout (Jetty: 1001 \"Connection Idle Timeout\"). " + pings + ".",
+                                + " The server's own idle timeout (Jetty: 1001 \"Connection Idle Timeout\"). " + capitalize(pings) + ".",
                         "Send a heartbeat (ping or an application message) more often than every " + d
                                 + ", or raise the server's idle timeout (Jetty: container.setIdleTimeout(...); Spring:"
                                 + " setMaxSessionIdleTimeout).",
@@ -771,11 +771,14 @@ public final class Diagnostics {
                                 "Faults.closeWithCode(" + ending.code + ", \"" + ending.reason + "\", Durations.parse(\"" + d + "\"))", "")));
                 return;
             }
-            String annotation = platform == null ? "@DropIdleConnections(\"" + d + "\")"
+            String idleAnnotation = proxy == Fixes.Proxy.NGINX
+                    ? "@DropIdleConnections(value = \"" + d + "\", resetOn = IdleTimer.UPSTREAM_DATA)"
+                    : "@DropIdleConnections(\"" + d + "\")";
+            String annotation = platform == null ? idleAnnotation
                     : platform.startsWith("Heroku") ? "@ChaosProfile(Platform.HEROKU_ROUTER)"
                     : platform.startsWith("nginx") ? "@ChaosProfile(Platform.NGINX_DEFAULTS)"
                     : platform.startsWith("an AWS") ? "@ChaosProfile(Platform.AWS_ALB)"
-                    : "@DropIdleConnections(\"" + d + "\")";
+                    : idleAnnotation;
             String fault = "drop-idle=" + d + (proxy == Fixes.Proxy.NGINX ? ":upstream" : "");
             String heartbeat = "Client: send a ping (or an application heartbeat) every " + Fixes.duration(production / 2)
                     + " or more often" + (pingsHelp ? " (the probe showed pings keep it open)" : "") + ", and reconnect with backoff on 1006.";
@@ -789,9 +792,10 @@ public final class Diagnostics {
                         ? "\nHeroku's router timeout (55 s) cannot be changed: only traffic keeps the connection open." : "");
             };
             findings.add(new Finding(Cause.IDLE_TIMEOUT,
-                    "An idle connection was cut without a close frame (clients report 1006) after " + match + " " + pings + ".",
-                    fix, new Reproduction(fault, annotation + (platform == null ? "" : " or @DropIdleConnections(\"" + d + "\")"),
-                            "Faults.dropIdleConnections(Durations.parse(\"" + d + "\"))", "")));
+                    "An idle connection was cut without a close frame (clients report 1006) after " + match + " " + capitalize(pings) + ".",
+                    fix, new Reproduction(fault, annotation + (platform == null ? "" : " or " + idleAnnotation),
+                            "Faults.dropIdleConnections(Durations.parse(\"" + d + "\")"
+                                    + (proxy == Fixes.Proxy.NGINX ? ", IdleTimer.UPSTREAM_DATA)" : ")"), "")));
         }
 
         /** The platform whose default idle timeout is within 10 % of {@code seconds}, nearest first; null if none. */
