@@ -1,0 +1,72 @@
+package io.github.wschaos.diagnose;
+
+/** The causes a diagnosis can name, each with a short title. */
+public enum Cause {
+    /** The host name does not resolve. */
+    UNKNOWN_HOST("the host name does not resolve"),
+    /** Connection refused: nothing listens on the port. */
+    CONNECTION_REFUSED("nothing listens on that port (connection refused)"),
+    /** The connection was reset (or closed) at once, before any answer. */
+    CONNECTION_RESET("the connection was reset at once, before any answer"),
+    /** The TCP connect timed out: packets are dropped on the way. */
+    CONNECT_TIMEOUT("the TCP connect timed out: packets are dropped (a firewall)"),
+    /** {@code wss://} to a port that speaks plain HTTP. */
+    PLAIN_PORT_FOR_WSS("wss:// to a port that speaks plain HTTP, not TLS"),
+    /** {@code ws://} to a port that speaks TLS. */
+    TLS_PORT_FOR_WS("ws:// to a port that speaks TLS"),
+    /** The certificate is not trusted (self-signed, unknown authority, incomplete chain). */
+    CERTIFICATE_UNTRUSTED("the certificate is not trusted (self-signed, unknown authority or incomplete chain)"),
+    /** The certificate has expired (or is not valid yet). */
+    CERTIFICATE_EXPIRED("the certificate has expired"),
+    /** The certificate is for another host name. */
+    CERTIFICATE_WRONG_HOST("the certificate is for another host name"),
+    /** Client and server share no TLS protocol version. */
+    NO_COMMON_TLS_PROTOCOL("client and server share no TLS protocol version"),
+    /** Another TLS handshake failure. */
+    TLS_FAILED("the TLS handshake failed"),
+    /** Nothing answered the upgrade request (or the TLS handshake) within the timeout. */
+    NO_ANSWER("no answer within the timeout: a blackhole (firewall) or a stalled handshake"),
+    /** The upgrade was answered, but slowly. */
+    SLOW_HANDSHAKE("the handshake is slow"),
+    /** A proxy in front did not pass the {@code Upgrade} header on: the upstream answered a plain GET. */
+    PROXY_WITHOUT_UPGRADE("a proxy in front does not pass the Upgrade header on (no WebSocket configuration)"),
+    /** {@code 404} on the path: the server does not handle the upgrade there. */
+    WRONG_PATH("404 on this path: the server does not handle WebSocket upgrades here"),
+    /** {@code 502}, {@code 503}, {@code 504} or {@code 52x}: the proxy cannot reach its upstream. */
+    UPSTREAM_UNAVAILABLE("the proxy in front cannot reach its upstream"),
+    /** A {@code 403} that depends on the {@code Origin} header. */
+    ORIGIN_NOT_ALLOWED("the Origin is not allowed"),
+    /** A {@code 403} whatever the {@code Origin}. */
+    FORBIDDEN("403 Forbidden whatever the Origin"),
+    /** {@code 401}: credentials missing. */
+    UNAUTHORIZED("401: the endpoint wants credentials"),
+    /** {@code 429}: rate limited. */
+    RATE_LIMITED("429: rate limited"),
+    /** Another status instead of {@code 101}. */
+    UNEXPECTED_STATUS("an unexpected status instead of 101"),
+    /** A {@code 101} with a wrong {@code Sec-WebSocket-Accept}, or an answer that is not HTTP. */
+    NOT_A_WEBSOCKET_ANSWER("the answer is not a valid WebSocket handshake"),
+    /** A close frame right after the upgrade. */
+    CLOSED_AFTER_UPGRADE("the server closes the connection right after the upgrade"),
+    /** TCP closed without a close frame right after the upgrade. */
+    DROPPED_AFTER_UPGRADE("the connection is dropped right after the upgrade, without a close frame"),
+    /** TCP reset right after the upgrade. */
+    RESET_AFTER_UPGRADE("the connection is reset right after the upgrade"),
+    /** A ping got no pong. */
+    PING_UNANSWERED("pings are not answered: control frames (or all data one way) are dropped"),
+    /** An idle connection is cut without a close frame. */
+    IDLE_TIMEOUT("idle connections are cut without a close frame (an idle timeout)"),
+    /** An idle connection is closed with a close frame. */
+    IDLE_CLOSE("idle connections are closed by the server with a close frame");
+
+    private final String title;
+
+    Cause(String title) {
+        this.title = title;
+    }
+
+    /** One line naming the cause. */
+    public String title() {
+        return title;
+    }
+}

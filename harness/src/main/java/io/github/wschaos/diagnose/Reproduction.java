@@ -1,0 +1,18 @@
+package io.github.wschaos.diagnose;
+
+/**
+ * The wschaos fault that reproduces a diagnosed cause locally.
+ *
+ * @param cliFault the value of {@code wschaos proxy --fault}, e.g. {@code strip-upgrade-headers}, {@code drop-idle=55s}
+ * @param annotation the JUnit extension's annotation, e.g. {@code @StripUpgradeHeaders}
+ * @param java the library call, e.g. {@code Faults.stripUpgradeHeaders()}
+ * @param proxyOptions options the proxy needs besides the fault (e.g. {@code --tls}), empty if none
+ */
+public record Reproduction(String cliFault, String annotation, String java, String proxyOptions) {
+
+    /** The full command line: {@code java -jar wschaos.jar proxy --upstream <your server> [options] --fault X}. */
+    public String commandLine() {
+        return "java -jar wschaos.jar proxy --upstream ws://127.0.0.1:8080" + (proxyOptions.isEmpty() ? "" : " " + proxyOptions)
+                + " --fault " + cliFault;
+    }
+}

@@ -1,0 +1,285 @@
+package io.github.wschaos.diagnose;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One probe connection at the byte level: a hand-written upgrade request, the answer's exact status line and
+ * headers, and RFC 6455 frames (client frames masked). Nothing is hidden or retried.
+ */
+final class Wire implements AutoCloseable {
+
+    static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static final int MAX_HEAD = 16 * 1024;
+    private static final int MAX_BODY = 4 * 1024;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    Wire(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new BufferedInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    /** A fresh random {@code Sec-WebSocket-Key}. */
+    static String newKey() {
+        byte[] key = new byte[16];
+        RANDOM.nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    /** The {@code Sec-WebSocket-Accept} a server must answer to {@code key}. */
+    static String expectedAccept(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JDK", e);
+        }
+    }
+
+    /** Writes the upgrade request; {@code origin} null sends none. */
+    void sendUpgrade(Endpoint endpoint, String key, String origin, Map<String, String> headers) throws IOException {
+        StringBuilder request = new StringBuilder()
+                .append("GET ").append(endpoint.requestTarget()).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(endpoint.hostHeader()).append("\r\n")
+                .append("Upgrade: websocket\r\n")
+                .append("Connection: Upgrade\r\n")
+                .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
+                .append("Sec-WebSocket-Version: 13\r\n");
+        if (origin != null) {
+            request.append("Origin: ").append(origin).append("\r\n");
+        }
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        if (headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("User-Agent"))) {
+            request.append("User-Agent: wschaos-diagnose\r\n");
+        }
+        out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    /**
+     * Reads the answer's head (and, unless it is a 101, up to 4 KiB of its body). Returns the raw first bytes too,
+     * so that an answer that is not HTTP at all (a TLS alert) can be named.
+     *
+     * @throws SocketTimeoutException when nothing complete arrived within the socket's timeout
+     * @throws EOFException when the peer closed before a complete head
+     */
+    Answer readAnswer() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int last4 = 0;
+        while (last4 != 0x0d0a0d0a) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException(head.size() == 0 ? "closed without an answer"
+                        : "closed after " + head.size() + " bytes of an incomplete answer: " + printable(head.toByteArray()));
+            }
+            head.write(b);
+            if (head.size() == 1 && (b == 0x15 || b == 0x16)) {
+                return Answer.tlsRecord(b);
+            }
+            last4 = (last4 << 8) | b;
+            if (head.size() > MAX_HEAD) {
+                throw new IOException("answer head larger than " + MAX_HEAD + " bytes: " + printable(head.toByteArray()));
+            }
+        }
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        String statusLine = lines[0];
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                headers.merge(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim(), (a, b) -> a + ", " + b);
+            }
+        }
+        int status = -1;
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length >= 2 && parts[0].startsWith("HTTP/")) {
+            try {
+                status = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                status = -1;
+            }
+        }
+        String body = status == 101 ? "" : readBody(headers);
+        return new Answer(statusLine, status, headers, body, -1);
+    }
+
+    private String readBody(Map<String, String> headers) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int wanted = MAX_BODY;
+        String length = headers.get("content-length");
+        if (length != null) {
+            try {
+                wanted = (int) Math.min(MAX_BODY, Long.parseLong(length.trim()));
+            } catch (NumberFormatException e) {
+                wanted = MAX_BODY;
+            }
+        }
+        try {
+            int previous = socket.getSoTimeout();
+            // The body is evidence only: what arrives promptly is enough.
+            socket.setSoTimeout(Math.min(previous == 0 ? 500 : previous, 500));
+            byte[] buffer = new byte[512];
+            while (body.size() < wanted) {
+                int n = in.read(buffer, 0, Math.min(buffer.length, wanted - body.size()));
+                if (n < 0) {
+                    break;
+                }
+                body.write(buffer, 0, n);
+            }
+            socket.setSoTimeout(previous);
+        } catch (IOException e) {
+            // Keep what was read.
+        }
+        return body.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Writes one masked client frame. */
+    void sendFrame(int opcode, byte[] payload) throws IOException {
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x80 | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xff);
+        }
+        frame.write(mask, 0, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** Sends a close frame with {@code code}. */
+    void sendClose(int code) throws IOException {
+        sendFrame(0x8, new byte[] {(byte) (code >>> 8), (byte) code});
+    }
+
+    /**
+     * Reads one frame (payloads up to 64 KiB kept, larger ones skipped).
+     *
+     * @throws SocketTimeoutException when the socket's timeout passes first
+     * @throws EOFException when TCP closed without a close frame
+     */
+    Frame readFrame() throws IOException {
+        int first = readByte();
+        int second = readByte();
+        long length = second & 0x7f;
+        if (length == 126) {
+            length = ((long) readByte() << 8) | readByte();
+        } else if (length == 127) {
+            length = 0;
+            for (int i = 0; i < 8; i++) {
+                length = (length << 8) | readByte();
+            }
+        }
+        byte[] mask = null;
+        if ((second & 0x80) != 0) {
+            mask = new byte[] {(byte) readByte(), (byte) readByte(), (byte) readByte(), (byte) readByte()};
+        }
+        int kept = (int) Math.min(length, 64 * 1024);
+        byte[] payload = new byte[kept];
+        for (int i = 0; i < length; i++) {
+            int b = readByte();
+            if (i < kept) {
+                payload[i] = (byte) (mask == null ? b : b ^ mask[i % 4]);
+            }
+        }
+        return new Frame(first & 0x0f, payload);
+    }
+
+    private int readByte() throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException("TCP closed without a close frame");
+        }
+        return b;
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Nothing left to do.
+        }
+    }
+
+    static String printable(byte[] bytes) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(bytes.length, 80); i++) {
+            int b = bytes[i] & 0xff;
+            text.append(b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b));
+        }
+        return text.toString();
+    }
+
+    /** An answer to the upgrade request: {@code status} -1 when it is not HTTP; {@code tlsByte} set when it is TLS. */
+    record Answer(String statusLine, int status, Map<String, String> headers, String body, int tlsByte) {
+
+        static Answer tlsRecord(int firstByte) {
+            return new Answer(String.format("(a TLS record, first byte 0x%02x)", firstByte), -1, Map.of(), "", firstByte);
+        }
+
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        String server() {
+            String server = header("server");
+            return server == null ? "" : server;
+        }
+    }
+
+    /** A frame from the server. */
+    record Frame(int opcode, byte[] payload) {
+
+        boolean isClose() {
+            return opcode == 0x8;
+        }
+
+        boolean isPing() {
+            return opcode == 0x9;
+        }
+
+        boolean isPong() {
+            return opcode == 0xA;
+        }
+
+        int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        }
+
+        String closeReason() {
+            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        }
+    }
+}

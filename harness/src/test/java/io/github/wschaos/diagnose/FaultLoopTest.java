@@ -1,0 +1,238 @@
+package io.github.wschaos.diagnose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.fault.Direction;
+import io.github.wschaos.fault.Fault;
+import io.github.wschaos.fault.Faults;
+import io.github.wschaos.fault.TlsMismatch;
+import io.github.wschaos.testing.NettyEchoServer;
+import io.github.wschaos.testing.NodeWsServer;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The loop closed both ways: every catalogue fault a client can see from outside, armed on a chaos proxy in front
+ * of a real server, is diagnosed as its cause, and the reproduction printed is that same fault (the CLI flag parses
+ * back to the fault that was armed).
+ */
+class FaultLoopTest {
+
+    private static NettyEchoServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = NettyEchoServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static ChaosProxy proxy() {
+        return ChaosProxy.builder().upstream(server.uri()).start();
+    }
+
+    private static ChaosProxy tlsProxy() {
+        return ChaosProxy.builder().upstream(server.uri()).tls().start();
+    }
+
+    private static Diagnostics.Builder diagnose(ChaosProxy proxy) {
+        Diagnostics.Builder builder = Diagnostics.builder(proxy.uri("/echo")).timeout(Duration.ofSeconds(2));
+        if (proxy.uri().getScheme().equals("wss")) {
+            builder.trust(proxy.certificate().trustManagerFactory());
+        }
+        return builder;
+    }
+
+    /** The fault the reproduction's CLI flag names, parsed by the command line's own parser. */
+    private static Fault parsed(Reproduction reproduction) throws Exception {
+        Method parse = Class.forName("io.github.wschaos.cli.FaultOption").getDeclaredMethod("parse", String.class);
+        parse.setAccessible(true);
+        return (Fault) parse.invoke(null, reproduction.cliFault());
+    }
+
+    private static void assertLoop(DiagnosisReport report, Cause cause, Fault armed) throws Exception {
+        assertThat(report.cause()).as(report.toText()).contains(cause);
+        assertThat(report.exitCode()).isEqualTo(1);
+        Reproduction reproduction = report.diagnosis().orElseThrow().reproduction();
+        assertThat(reproduction).as(report.toText()).isNotNull();
+        assertThat(parsed(reproduction)).as(report.toText()).isEqualTo(armed);
+        assertThat(report.toText()).contains("--fault " + reproduction.cliFault()).contains(reproduction.annotation());
+    }
+
+    @Test
+    void healthyThroughAProxyWithoutFaults() {
+        try (ChaosProxy proxy = proxy()) {
+            DiagnosisReport report = diagnose(proxy).run();
+            assertThat(report.healthy()).as(report.toText()).isTrue();
+            assertThat(report.exitCode()).isZero();
+            assertThat(report.check("upgrade").evidence()).startsWith("HTTP/1.1 101").contains("Sec-WebSocket-Accept valid");
+            assertThat(report.check("ping").status()).isEqualTo(CheckStatus.PASSED);
+            assertThat(report.check("idle").status()).isEqualTo(CheckStatus.SKIPPED);
+        }
+    }
+
+    @Test
+    void stripUpgradeHeadersInFrontOfNodeWs() throws Exception {
+        try (NodeWsServer node = NodeWsServer.start();
+             ChaosProxy proxy = ChaosProxy.builder().upstream(node.uri()).start()) {
+            Fault fault = Faults.stripUpgradeHeaders();
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).run();
+            assertLoop(report, Cause.PROXY_WITHOUT_UPGRADE, fault);
+            assertThat(report.check("upgrade").evidence()).startsWith("HTTP/1.1 426");
+            assertThat(report.toText()).contains("proxy_set_header Upgrade $http_upgrade;").contains("@StripUpgradeHeaders");
+        }
+    }
+
+    @Test
+    void dropIdleConnections() throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.dropIdleConnections(Duration.ofSeconds(1));
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).idle(Duration.ofSeconds(3)).run();
+            assertLoop(report, Cause.IDLE_TIMEOUT, fault);
+            assertThat(report.check("idle").evidence()).contains("TCP closed without a close frame after 1.");
+            assertThat(report.toText()).contains("@DropIdleConnections(\"1s\")").contains("matches no known platform default");
+        }
+    }
+
+    @Test
+    void herokuTimeoutRecognisedAtATimeScale() {
+        try (ChaosProxy proxy = ChaosProxy.builder().upstream(server.uri()).timeScale(0.02).start()) {
+            proxy.inject(Faults.dropIdleConnections(Duration.ofSeconds(55)));
+            DiagnosisReport report = diagnose(proxy).idle(Duration.ofSeconds(3)).timeScale(0.02).run();
+            assertThat(report.cause()).as(report.toText()).contains(Cause.IDLE_TIMEOUT);
+            Reproduction reproduction = report.diagnosis().orElseThrow().reproduction();
+            assertThat(reproduction.cliFault()).isEqualTo("drop-idle=55s");
+            assertThat(reproduction.annotation()).startsWith("@ChaosProfile(Platform.HEROKU_ROUTER)");
+            assertThat(report.toText()).contains("matches Heroku's router");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TlsMismatch.class)
+    void tlsMismatch(TlsMismatch mode) throws Exception {
+        try (ChaosProxy proxy = mode == TlsMismatch.TLS_LISTENER ? proxy() : tlsProxy()) {
+            Fault fault = Faults.forceTlsMismatch(mode);
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).run();
+            Cause expected = switch (mode) {
+                case PLAIN_LISTENER -> Cause.PLAIN_PORT_FOR_WSS;
+                case TLS_LISTENER -> Cause.TLS_PORT_FOR_WS;
+                case UNTRUSTED_CERTIFICATE -> Cause.CERTIFICATE_UNTRUSTED;
+                case EXPIRED_CERTIFICATE -> Cause.CERTIFICATE_EXPIRED;
+                case WRONG_HOST_CERTIFICATE -> Cause.CERTIFICATE_WRONG_HOST;
+                case NO_COMMON_PROTOCOL -> Cause.NO_COMMON_TLS_PROTOCOL;
+            };
+            assertLoop(report, expected, fault);
+            assertThat(report.check("TLS").status()).isEqualTo(CheckStatus.FAILED);
+            assertThat(report.check("upgrade").status()).isEqualTo(CheckStatus.SKIPPED);
+        }
+    }
+
+    @Test
+    void rejectOriginsDependsOnTheOrigin() throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            String own = "http://127.0.0.1:" + proxy.port();
+            Fault fault = Faults.rejectOrigins(own);
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).origin("https://evil.example").run();
+            assertLoop(report, Cause.ORIGIN_NOT_ALLOWED, fault);
+            assertThat(report.check("upgrade").evidence()).startsWith("HTTP/1.1 403");
+            assertThat(report.check("Origin").evidence()).contains("no Origin: 403").contains(own + ": 101");
+        }
+    }
+
+    @Test
+    void refuseConnections() throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.refuseConnections();
+            proxy.inject(fault);
+            assertLoop(diagnose(proxy).run(), Cause.CONNECTION_RESET, fault);
+        }
+    }
+
+    @Test
+    void blackhole() throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.blackhole();
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofMillis(800)).run();
+            assertLoop(report, Cause.NO_ANSWER, fault);
+            assertThat(report.check("upgrade").evidence()).contains("no answer within 800 ms");
+        }
+    }
+
+    @Test
+    void delayHandshake() throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.delayHandshake(Duration.ofSeconds(2));
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(5)).run();
+            assertLoop(report, Cause.SLOW_HANDSHAKE, fault);
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"503,UPSTREAM_UNAVAILABLE", "502,UPSTREAM_UNAVAILABLE", "522,UPSTREAM_UNAVAILABLE",
+            "404,WRONG_PATH", "401,UNAUTHORIZED", "429,RATE_LIMITED", "403,FORBIDDEN", "500,UNEXPECTED_STATUS"})
+    void respondWithStatus(int status, Cause cause) throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.respondWithStatus(status);
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).run();
+            assertLoop(report, cause, fault);
+            assertThat(report.check("upgrade").evidence()).startsWith("HTTP/1.1 " + status);
+        }
+    }
+
+    @Test
+    void closeWithCode() throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.closeWithCode(1012, "restart");
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).run();
+            assertThat(report.cause()).as(report.toText()).contains(Cause.CLOSED_AFTER_UPGRADE);
+            assertThat(parsed(report.diagnosis().orElseThrow().reproduction()).name()).isEqualTo(fault.name());
+            assertThat(report.diagnosis().orElseThrow().reproduction().cliFault()).isEqualTo("close-with-code=1012:restart");
+        }
+    }
+
+    @Test
+    void resetConnection() throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.resetConnection();
+            proxy.inject(fault);
+            assertLoop(diagnose(proxy).run(), Cause.RESET_AFTER_UPGRADE, fault);
+        }
+    }
+
+    @Test
+    void swallowPings() throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.swallowPings();
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofMillis(800)).run();
+            assertLoop(report, Cause.PING_UNANSWERED, fault);
+        }
+    }
+
+    @Test
+    void halfOpenLooksLikeUnansweredPings() {
+        try (ChaosProxy proxy = proxy()) {
+            proxy.inject(Faults.halfOpen(Direction.DOWNSTREAM));
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofMillis(800)).run();
+            assertThat(report.cause()).as(report.toText()).contains(Cause.PING_UNANSWERED);
+            assertThat(report.diagnosis().orElseThrow().explanation()).contains("half-open");
+        }
+    }
+}
