@@ -41,14 +41,15 @@ import org.junit.jupiter.api.Test;
  * page here does (100 ms doubling to 800 ms, reset on open).
  *
  * <p>The assertions read the proxy's recording, which works for any client, a browser included, and the browser's
- * console, captured through Selenium's {@code goog:loggingPrefs}. Tolerance on the delays: 100 ms or 25 %,
- * whichever is larger (the browser's timers and its network process run on the same busy machine).
+ * console, captured through Selenium's {@code goog:loggingPrefs}. Tolerance on the delays: 150 ms or 25 %,
+ * whichever is larger: the browser's timers and its network process run on the same busy machine, and at a load
+ * average of 9 on two cores the first delay once came 111 ms late.
  */
 class BrowserReconnectTest {
 
     private static final Duration INITIAL = ofMillis(100);
     private static final Duration MAX = ofMillis(800);
-    private static final Tolerance TOLERANCE = new Tolerance(ofMillis(100), 0.25);
+    private static final Tolerance TOLERANCE = new Tolerance(ofMillis(150), 0.25);
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private static HeadlessChromium browser;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.examples.support.AppServer;
+import io.github.wschaos.examples.support.Causes;
 import io.github.wschaos.examples.support.JdkClient;
 import io.github.wschaos.fault.Faults;
 import io.github.wschaos.fault.TlsMismatch;
@@ -79,7 +80,7 @@ class Ex04TlsMismatchTest {
                 JdkClient.Options.defaults().tls(tlsProxy.certificate().sslContext()));
 
         assertThat(failure).isInstanceOf(SSLException.class);
-        assertThat(causes(failure)).containsIgnoringCase("SSL message");
+        assertThat(Causes.of(failure)).containsIgnoringCase("SSL message");
     }
 
     @Test
@@ -117,13 +118,5 @@ class Ex04TlsMismatchTest {
             client.send("hello");
             await().atMost(WAIT).until(() -> client.messages().contains("hello"));
         }
-    }
-
-    private static String causes(Throwable failure) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            text.append(t).append('\n');
-        }
-        return text.toString();
     }
 }

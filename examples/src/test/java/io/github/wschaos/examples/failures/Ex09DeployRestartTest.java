@@ -30,14 +30,15 @@ import org.junit.jupiter.api.Test;
  * that survives a few {@code 503}s, and reset the backoff once a connection is open again. Here: 100 ms doubling
  * to an 800 ms cap.
  *
- * <p>Tolerance on the delays: 100 ms or 25 %, whichever is larger. Each measured delay also holds the client's own
- * work between the failure and the next connect (the JDK client's threads, on a busy two-core machine).
+ * <p>Tolerance on the delays: 150 ms or 25 %, whichever is larger. On a quiet machine the delays are within 7 ms
+ * of the schedule; on the shared two-core machine at a load average of 9, one delay in a run came 110 ms late (the
+ * client's threads and the proxy's waited for a core). A client without backoff or without a cap still fails.
  */
 class Ex09DeployRestartTest {
 
     private static final Duration INITIAL = ofMillis(100);
     private static final Duration MAX = ofMillis(800);
-    private static final Tolerance TOLERANCE = new Tolerance(ofMillis(100), 0.25);
+    private static final Tolerance TOLERANCE = new Tolerance(ofMillis(150), 0.25);
     private static final Duration QUIET = Duration.ofSeconds(1);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
