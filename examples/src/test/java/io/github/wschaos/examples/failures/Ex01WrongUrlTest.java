@@ -65,8 +65,9 @@ class Ex01WrongUrlTest {
 
         Throwable failure = JdkClient.handshakeFailure(proxy.uri("/echo"));
 
-        // the JDK reports it as "Connection reset", or as "HTTP/1.1 header parser received no bytes" caused by it
-        assertThat(Causes.of(failure)).contains("Connection reset");
+        // the JDK says "Connection reset", or "HTTP/1.1 header parser received no bytes" caused by a reset or, in about
+        // one run in ten here, by "EOF reached while reading": either way the connection ends before any answer
+        assertThat(Causes.of(failure)).containsAnyOf("Connection reset", "EOF reached while reading");
         assertThat(proxy).within(WAIT).attempt(1).hasOutcome(Outcome.REFUSED);
     }
 
