@@ -73,9 +73,10 @@ class Ex03ProxyWithoutUpgradeHeadersTest {
 
     @Test
     void fixedByPassingTheUpgradeHeaders() throws Exception {
-        try (FaultHandle misconfigured = proxy.inject(Faults.stripUpgradeHeaders())) {
-            assertThat(JdkClient.handshakeFailure(proxy.uri())).isInstanceOf(WebSocketHandshakeException.class);
-        }
+        FaultHandle misconfigured = proxy.inject(Faults.stripUpgradeHeaders());
+        assertThat(JdkClient.handshakeFailure(proxy.uri())).isInstanceOf(WebSocketHandshakeException.class);
+
+        misconfigured.close(); // the three lines above added to nginx's location
 
         assertEchoes(proxy.uri());
         assertThat(proxy).within(WAIT).attempt(2).isUpgraded().hasMessagesBothWays(1);
@@ -95,9 +96,10 @@ class Ex03ProxyWithoutUpgradeHeadersTest {
 
     @Test
     void theHotReloadEndpointIsFixedLikeTheAppsSocket() throws Exception {
-        try (FaultHandle misconfigured = proxy.inject(Faults.stripUpgradeHeaders(), Target.path(HMR))) {
-            assertThat(JdkClient.handshakeFailure(proxy.uri(HMR))).isInstanceOf(WebSocketHandshakeException.class);
-        }
+        FaultHandle misconfigured = proxy.inject(Faults.stripUpgradeHeaders(), Target.path(HMR));
+        assertThat(JdkClient.handshakeFailure(proxy.uri(HMR))).isInstanceOf(WebSocketHandshakeException.class);
+
+        misconfigured.close(); // the hot-reload location configured like the app's
 
         assertEchoes(proxy.uri(HMR));
         assertThat(proxy).within(WAIT).attempt(2).isUpgraded();

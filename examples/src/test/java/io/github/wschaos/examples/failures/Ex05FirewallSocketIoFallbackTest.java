@@ -76,15 +76,15 @@ class Ex05FirewallSocketIoFallbackTest {
 
     @Test
     void aWebSocketOnlyClientTimesOutAgainstABlackholeUntilTheFirewallOpens() {
-        try (FaultHandle firewall = proxy.inject(Faults.blackhole())) {
-            connect(SHORT_TIMEOUT, WebSocket.NAME);
+        FaultHandle firewall = proxy.inject(Faults.blackhole());
+        connect(SHORT_TIMEOUT, WebSocket.NAME);
 
-            await().atMost(WAIT).until(() -> connectErrors.size() >= 2);
-            assertThat(connectErrors).allMatch(error -> error.contains("timeout"));
-            assertThat(proxy).within(WAIT).hasAtLeastAttempts(2).attempt(1).wasHitBy("blackhole");
-            assertThat(echoes).isEmpty();
-        }
+        await().atMost(WAIT).until(() -> connectErrors.size() >= 2);
+        assertThat(connectErrors).allMatch(error -> error.contains("timeout"));
+        assertThat(proxy).within(WAIT).hasAtLeastAttempts(2).attempt(1).wasHitBy("blackhole");
+        assertThat(echoes).isEmpty();
 
+        firewall.close(); // the firewall lets the traffic through again
         assertThat(proxy).within(WAIT).reconnects().resumedTraffic();
         await().atMost(WAIT).until(() -> echoes.contains("hello"));
     }
