@@ -49,6 +49,9 @@ public final class ReconnectingWebSocket implements AutoCloseable {
     /** The close code that ends the session for good: {@code 1000 Normal Closure}. */
     public static final int NORMAL_CLOSURE = 1000;
 
+    /** The code {@link #stopped()} completes with when the last connection ended without a close frame. */
+    public static final int ABNORMAL_CLOSURE = 1006;
+
     private final URI uri;
     private final Duration initialDelay;
     private final Duration maxDelay;
@@ -156,6 +159,7 @@ public final class ReconnectingWebSocket implements AutoCloseable {
         Duration delay;
         synchronized (this) {
             if (closing) {
+                stopped.complete(ABNORMAL_CLOSURE); // closed by close() while this connection was failing
                 return;
             }
             delay = delayAfter(failures++);
