@@ -36,10 +36,11 @@ import org.junit.jupiter.api.Test;
  * ({@code reconnectionDelay} doubling up to {@code reconnectionDelayMax}, spread by {@code randomizationFactor}),
  * then connects, and an event makes the round trip.
  *
- * <p>Schedule: 200 ms doubling to an 800 ms cap. Tolerance: 100 ms or 25 % of the expected delay, whichever is
+ * <p>Schedule: 200 ms doubling to an 800 ms cap. Tolerance: 150 ms or 25 % of the expected delay, whichever is
  * larger. The default (50 ms or 20 %) is too tight for this client on a busy machine: each measured delay also holds
  * the client's own work between the failure and the next connect (engine.io's event thread, OkHttp), 15 to 30 ms
- * here, and once 63 ms on top of a 150 ms delay.
+ * as a rule, but 63 ms and once 170 ms in repeated runs on a two-core machine with other builds running. The wrong
+ * schedules below stay out of reach of that margin: they miss by 400 ms or more.
  *
  * <p>Found on the way: socket.io-client 2.1.2 reads {@code IO.Options.randomizationFactor == 0} as "not set" and
  * uses its default 0.5 ({@code Manager}'s constructor), so {@code setRandomizationFactor(0)} still jitters; the exact
@@ -51,7 +52,7 @@ class SocketIoReconnectTest {
     private static final Duration INITIAL = ofMillis(200);
     private static final Duration MAX = ofMillis(800);
 
-    private static final Tolerance TOLERANCE = new Tolerance(ofMillis(100), 0.25);
+    private static final Tolerance TOLERANCE = new Tolerance(ofMillis(150), 0.25);
 
     private SocketIOServer server;
     private ChaosProxy proxy;
@@ -117,14 +118,14 @@ class SocketIoReconnectTest {
 
         assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(TOLERANCE)
                 .followBackoff(Backoff.exponential(INITIAL, 2.0)))
-                .hasMessageContaining("to reconnect with exponential from 200ms x2.0 (tolerance ±max(100ms, 25%))")
+                .hasMessageContaining("to reconnect with exponential from 200ms x2.0 (tolerance ±max(150ms, 25%))")
                 .hasMessageContaining("the delay before attempt #5 was 0.")
                 .hasMessageContaining("outside 1.200s..2.000s")
                 .hasMessageContaining("REJECTED 503");
         assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(TOLERANCE)
                 .followBackoff(Backoff.constant(INITIAL)))
                 .hasMessageContaining("the delay before attempt #3 was 0.")
-                .hasMessageContaining("outside 0.100s..0.300s");
+                .hasMessageContaining("outside 0.050s..0.350s");
     }
 
     @Test
@@ -138,11 +139,11 @@ class SocketIoReconnectTest {
         assertThat(proxy).reconnects().withTolerance(TOLERANCE)
                 .followBackoff(Backoff.exponential(INITIAL, 2.0).cappedAt(MAX).withJitter(0.5));
 
-        // from the fourth delay on only 400 ms or more is possible: a constant 200 ms +- 50 % cannot hold
+        // from attempt #5 on every delay is 800 ms (1600 +- 50 % clamped): a constant 200 ms +- 50 % cannot hold
         assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(TOLERANCE)
                 .followBackoff(Backoff.constant(INITIAL).withJitter(0.5)))
-                .hasMessageContaining("to reconnect with constant 200ms with 50% jitter (tolerance ±max(100ms, 25%))")
-                .hasMessageContaining("outside 0.000s..0.400s");
+                .hasMessageContaining("to reconnect with constant 200ms with 50% jitter (tolerance ±max(150ms, 25%))")
+                .hasMessageContaining("outside 0.000s..0.450s");
         assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(Tolerance.of(ofMillis(20)))
                 .followBackoff(Backoff.constant(MAX)))
                 .hasMessageContaining("the delay before attempt #2 was 0.")
