@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
  * client backs off exponentially up to its cap, the one with the reset-on-open bug storms at its initial delay, and
  * {@code followBackoff} and {@code hasNoStormFasterThan} tell them apart.
  *
- * <p>Schedule: 100 ms doubling to an 800 ms cap; a connection counts as stable after 1 s. Tolerance: 80 ms or
- * 25 % of the expected delay, whichever is larger (the default 50 ms / 20 % was exceeded once in a few runs on a
- * busy two-core machine, by a delay 111 ms late).
+ * <p>Schedule: 100 ms doubling to an 800 ms cap; a connection counts as stable after 1 s. Tolerance: 100 ms or
+ * 25 % of the expected delay, whichever is larger (on a busy two-core machine delays came up to 111 ms late in
+ * repeated runs; the default 50 ms / 20 % and then 80 ms were each exceeded once).
  */
 class ReferenceClientTest {
 
@@ -34,7 +34,7 @@ class ReferenceClientTest {
     private static final Duration STABLE = ofSeconds(1);
     private static final Backoff RIGHT = Backoff.exponential(INITIAL, 2.0).cappedAt(MAX).resetAfterLiving(STABLE);
 
-    private static final Tolerance TOLERANCE = new Tolerance(ofMillis(80), 0.25);
+    private static final Tolerance TOLERANCE = new Tolerance(ofMillis(100), 0.25);
 
     private EchoServer server;
     private ChaosProxy proxy;
@@ -74,14 +74,13 @@ class ReferenceClientTest {
         assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(tight)
                 .followBackoff(Backoff.constant(INITIAL)))
                 .hasMessageContaining("to reconnect with constant 100ms (tolerance ±max(30ms, 0%))")
-                .hasMessageContaining("the delay before attempt #3 was 0.")
-                .hasMessageContaining(", outside 0.070s..0.130s")
+                // #3 for sure (200 ms), or already #2 when the first delay came over 30 ms late (149 ms once)
+                .hasMessageMatching("(?s).*the delay before attempt #[23] was 0\\.\\d+s, outside 0\\.070s\\.\\.0\\.130s.*")
                 .hasMessageContaining("attempt  since start  outcome");
         // the default Backoff resets after every upgraded connection, which is exactly the bug: it must not match
         assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(tight)
                 .followBackoff(Backoff.exponential(INITIAL, 2.0).cappedAt(MAX)))
-                .hasMessageContaining("the delay before attempt #3 was 0.")
-                .hasMessageContaining(", outside 0.070s..0.130s");
+                .hasMessageMatching("(?s).*the delay before attempt #[23] was 0\\.\\d+s, outside 0\\.070s\\.\\.0\\.130s.*");
     }
 
     @Test
@@ -92,10 +91,10 @@ class ReferenceClientTest {
         }
         assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(TOLERANCE).followBackoff(RIGHT))
                 .hasMessageContaining("to reconnect with exponential from 100ms x2.0 capped at 800ms, "
-                        + "reset after a connection of 1000ms (tolerance ±max(80ms, 25%))")
-                                // 100 ms where 200 (#3) or 400 ms (#4) were due; #3 passed once, at 146 ms, inside its 120 ms floor
-                .hasMessageMatching("(?s).*but the delay before attempt #[34] was 0\\.1\\d\\ds, "
-                        + "outside (0\\.120s\\.\\.0\\.280s|0\\.300s\\.\\.0\\.500s).*")
+                        + "reset after a connection of 1000ms (tolerance ±max(100ms, 25%))")
+                                // about 100 ms where 200 (#3) or 400 ms (#4) were due; #3 can pass (146 ms once, floor 100 ms), #4 cannot
+                .hasMessageMatching("(?s).*but the delay before attempt #[34] was 0\\.\\d+s, "
+                        + "outside (0\\.100s\\.\\.0\\.300s|0\\.300s\\.\\.0\\.500s).*")
                 .hasMessageContaining("UPGRADED 101");
         // every delay is the initial one, which is what the default Backoff (reset after any upgraded connection) expects
         assertThat(proxy).reconnects().withTolerance(TOLERANCE).followBackoff(Backoff.constant(INITIAL))
