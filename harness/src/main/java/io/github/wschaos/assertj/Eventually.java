@@ -23,12 +23,25 @@ final class Eventually {
         try {
             Awaitility.await().atMost(within).pollDelay(Duration.ZERO).pollInterval(POLL).untilAsserted(assertion::run);
         } catch (ConditionTimeoutException timeout) {
-            if (timeout.getCause() instanceof AssertionError failure) {
-                AssertionError withBound = new AssertionError("Within " + Backoff.millis(within) + ":" + System.lineSeparator()
-                        + failure.getMessage(), failure);
-                throw withBound;
+            AssertionError failure = timeout.getCause() instanceof AssertionError cause ? cause : lastCheck(assertion);
+            if (failure == null) {
+                return; // passed on the last look
             }
-            throw timeout;
+            throw new AssertionError("Within " + Backoff.millis(within) + ":" + System.lineSeparator()
+                    + failure.getMessage(), failure);
+        }
+    }
+
+    /**
+     * Awaitility does not always attach the last failure: when the bound runs out while a check is still being
+     * evaluated, the timeout has no cause and its message is Awaitility's. Checking once more gets the check's own.
+     */
+    private static AssertionError lastCheck(Runnable assertion) {
+        try {
+            assertion.run();
+            return null;
+        } catch (AssertionError failure) {
+            return failure;
         }
     }
 
