@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * The reconnect schedule a client is expected to follow, as a value: constant or exponential, optionally capped,
- * with jitter, and with the rule that resets it. {@code ReconnectAssert.followsBackoff(...)} compares it with the
+ * with jitter, and with the rule that resets it. {@code ReconnectAssert.followBackoff(...)} compares it with the
  * delays the proxy recorded.
  *
  * <pre>{@code

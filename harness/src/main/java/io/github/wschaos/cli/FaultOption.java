@@ -36,6 +36,31 @@ final class FaultOption {
         FAULTS.put("swallow-pings", value -> value == null ? Faults.swallowPings()
                 : Faults.swallowPings(constant(Direction.class, "swallow-pings", value)));
         FAULTS.put("half-open", value -> Faults.halfOpen(constant(Direction.class, "half-open", value)));
+        // Toxiproxy's TCP toxics: VALUE[@upstream|@downstream|@both], downstream by default as in Toxiproxy.
+        FAULTS.put("latency", value -> toxic("latency", value, (v, d) -> {
+            String[] parts = v.split(":", 2);
+            return parts.length == 2 ? Faults.latency(duration("latency", parts[0]), duration("latency", parts[1]), d)
+                    : Faults.latency(duration("latency", parts[0]), d);
+        }));
+        FAULTS.put("bandwidth", value -> toxic("bandwidth", value, (v, d) -> Faults.bandwidth(number("bandwidth", v), d)));
+        FAULTS.put("slow-close", value -> toxic("slow-close", value, (v, d) -> Faults.slowClose(duration("slow-close", v), d)));
+        FAULTS.put("timeout", value -> toxic("timeout", value, (v, d) -> Faults.timeout(duration("timeout", v), d)));
+        FAULTS.put("reset-peer", value -> toxic("reset-peer", value, (v, d) -> Faults.resetPeer(duration("reset-peer", v), d)));
+        FAULTS.put("slicer", value -> toxic("slicer", value, (v, d) -> {
+            String[] parts = v.split(":");
+            if (parts.length != 3) {
+                throw new IllegalArgumentException("fault 'slicer' needs AVERAGE:VARIATION:DELAY, e.g. slicer=64:16:10ms");
+            }
+            return Faults.slicer(number("slicer", parts[0]), number("slicer", parts[1]), duration("slicer", parts[2]), d);
+        }));
+        FAULTS.put("limit-data", value -> toxic("limit-data", value, (v, d) -> Faults.limitData(number("limit-data", v), d)));
+    }
+
+    private static Fault toxic(String name, String value, java.util.function.BiFunction<String, Direction, Fault> factory) {
+        String given = required(name, value, "VALUE[@upstream|@downstream|@both]");
+        int at = given.lastIndexOf('@');
+        Direction direction = at < 0 ? Direction.DOWNSTREAM : constant(Direction.class, name, given.substring(at + 1));
+        return factory.apply(at < 0 ? given : given.substring(0, at), direction);
     }
 
     private FaultOption() {

@@ -3,6 +3,7 @@ package io.github.wschaos.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.DropIdleConnections;
 import io.github.wschaos.fault.Faults;
 import io.github.wschaos.fault.IdleTimer;
@@ -35,6 +36,11 @@ class CommandLineTest {
                 .isEqualTo(Faults.rejectOrigins("https://a.example", "https://b.example"));
         assertThat(FaultOption.parse("close-with-code=1001:going away")).isEqualTo(Faults.closeWithCode(1001, "going away"));
         assertThat(FaultOption.parse("delay-handshake=1.5s")).isEqualTo(Faults.delayHandshake(Duration.ofMillis(1500)));
+        assertThat(FaultOption.parse("latency=100ms:20ms@upstream"))
+                .isEqualTo(Faults.latency(Duration.ofMillis(100), Duration.ofMillis(20), Direction.UPSTREAM));
+        assertThat(FaultOption.parse("limit-data=1000")).isEqualTo(Faults.limitData(1000, Direction.DOWNSTREAM));
+        assertThat(FaultOption.parse("slicer=64:16:10ms@both"))
+                .isEqualTo(Faults.slicer(64, 16, Duration.ofMillis(10), Direction.BOTH));
     }
 
     @Test
