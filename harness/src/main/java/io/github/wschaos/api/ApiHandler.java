@@ -21,14 +21,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Toxiproxy's routes over one {@link ProxyCollection}: the same paths, methods, status codes and bodies as its
  * {@code api.go} (gorilla/mux's {@code 404 page not found} and empty {@code 405} included, and its refusal of
- * browsers), plus wschaos's {@code /proxies/{name}/recording}. Runs on its own single-thread executor, so that the
- * proxies it starts and closes never hold up the I/O thread.
+ * browsers), plus wschaos's {@code /proxies/{name}/recording}. Each request runs on one API thread, in order, so
+ * that the proxies it starts and closes never hold up the I/O thread.
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -41,13 +43,31 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String JSON = "application/json";
 
     private final ProxyCollection collection;
+    private final Executor apiThread;
 
-    ApiHandler(ProxyCollection collection) {
+    ApiHandler(ProxyCollection collection, Executor apiThread) {
         this.collection = collection;
+        this.apiThread = apiThread;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        request.retain();
+        try {
+            apiThread.execute(() -> {
+                try {
+                    handle(ctx, request);
+                } finally {
+                    request.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            request.release();
+            ctx.close();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         FullHttpResponse response;
         try {

@@ -5,19 +5,22 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,13 +48,14 @@ public final class ChaosServer implements AutoCloseable {
 
     private final ProxyCollection collection;
     private final EventLoopGroup group;
-    private final EventExecutorGroup apiThread;
+    private final ExecutorService apiThread;
     private final Channel channel;
+    private final ChannelGroup connections = new DefaultChannelGroup("wschaos-api", GlobalEventExecutor.INSTANCE);
 
     private ChaosServer(InetSocketAddress address, ServerSettings settings) {
         this.collection = new ProxyCollection(settings);
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.apiThread = new DefaultEventExecutorGroup(1);
+        this.apiThread = Executors.newSingleThreadExecutor(task -> new Thread(task, "wschaos-api"));
         try {
             this.channel = new ServerBootstrap()
                     .group(group)
@@ -59,10 +63,11 @@ public final class ChaosServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            connections.add(ch);
                             ch.pipeline()
                                     .addLast(new HttpServerCodec())
                                     .addLast(new HttpObjectAggregator(1 << 20))
-                                    .addLast(apiThread, "api", new ApiHandler(collection));
+                                    .addLast("api", new ApiHandler(collection, apiThread));
                         }
                     })
                     .bind(address)
@@ -112,16 +117,21 @@ public final class ChaosServer implements AutoCloseable {
     public void close() {
         try {
             channel.close().syncUninterruptibly();
+            connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         } finally {
-            apiThread.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            collection.close();
             shutdown();
+            collection.close();
         }
     }
 
     private void shutdown() {
+        apiThread.shutdown();
+        try {
+            apiThread.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        apiThread.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     @Override
