@@ -1,6 +1,5 @@
 package io.github.wschaos.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.fault.Direction;
@@ -321,10 +320,5 @@ final class NamedProxy {
     static String hostPort(InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    /** The attributes' JSON, for error messages. */
-    static String describe(JsonNode node) {
-        return node == null ? "null" : node.toString();
     }
 }

@@ -9,7 +9,6 @@ import io.github.wschaos.fault.Faults;
 import io.github.wschaos.fault.IdleTimer;
 import io.github.wschaos.fault.TlsMismatch;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -305,16 +304,5 @@ final class ToxicTypes {
             accepted.add(name);
         }
         throw new IllegalArgumentException("mode \"" + text + "\" is not one of " + String.join(", ", accepted));
-    }
-
-    /** For documentation tests: every type's attribute names. */
-    static Map<String, List<String>> attributeNames() {
-        Map<String, List<String>> names = new LinkedHashMap<>();
-        TYPES.values().forEach(t -> names.put(t.name(), t.attributes().stream().map(Attribute::name).toList()));
-        return names;
-    }
-
-    static List<String> typeNames() {
-        return List.copyOf(Arrays.asList(TYPES.keySet().toArray(String[]::new)));
     }
 }
