@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "wschaos", mixinStandardHelpOptions = true, version = "wschaos 0.1.0",
         description = "Reproduce production-only WebSocket failures: a chaos proxy and a demo.",
-        subcommands = {ProxyCommand.class, DemoCommand.class, DiagnoseCommand.class})
+        subcommands = {ProxyCommand.class, ServerCommand.class, DiagnoseCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -27,6 +27,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose proxy, diagnose or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose proxy, server, diagnose or demo");
     }
 }

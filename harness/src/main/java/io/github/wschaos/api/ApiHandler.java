@@ -1,0 +1,258 @@
+package io.github.wschaos.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Toxiproxy's routes over one {@link ProxyCollection}: the same paths, methods, status codes and bodies as its
+ * {@code api.go} (gorilla/mux's {@code 404 page not found} and empty {@code 405} included, and its refusal of
+ * browsers), plus wschaos's {@code /proxies/{name}/recording}. Each request runs on one API thread, in order, so
+ * that the proxies it starts and closes never hold up the I/O thread.
+ */
+final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    /** The Toxiproxy version whose API this one follows. */
+    static final String TOXIPROXY_VERSION = "2.12.0";
+    /** This wschaos's version, also in {@code /version}. */
+    static final String WSCHAOS_VERSION = "0.1.0";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private static final String JSON = "application/json";
+
+    private final ProxyCollection collection;
+    private final Executor apiThread;
+
+    ApiHandler(ProxyCollection collection, Executor apiThread) {
+        this.collection = collection;
+        this.apiThread = apiThread;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        request.retain();
+        try {
+            apiThread.execute(() -> {
+                try {
+                    handle(ctx, request);
+                } finally {
+                    request.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            request.release();
+            ctx.close();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        FullHttpResponse response;
+        try {
+            response = respond(request);
+        } catch (ApiError e) {
+            response = error(e.status, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", request.method(), request.uri(), e);
+            response = error(500, String.valueOf(e.getMessage()));
+        }
+        LOG.debug("{} {} -> {}", request.method(), request.uri(), response.status().code());
+        if (response.status().code() != 204) {
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+        }
+        if (keepAlive) {
+            if (!request.protocolVersion().isKeepAliveDefault()) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private FullHttpResponse respond(FullHttpRequest request) {
+        String userAgent = request.headers().get(HttpHeaderNames.USER_AGENT, "");
+        if (userAgent.startsWith("Mozilla/")) {
+            return text(HttpResponseStatus.FORBIDDEN, "User agent not allowed\n");
+        }
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        HttpMethod method = request.method();
+        List<String> path = segments(new QueryStringDecoder(request.uri()).path());
+        if (path == null) {
+            return notFound();
+        }
+        switch (path.size()) {
+            case 1 -> {
+                switch (path.get(0)) {
+                    case "version":
+                        return only(method, Set.of("GET"), () -> text(HttpResponseStatus.OK, JSON + ";charset=utf-8",
+                                "{\"version\": \"" + TOXIPROXY_VERSION + "\", \"wschaos\": \"" + WSCHAOS_VERSION + "\"}\n"));
+                    case "reset":
+                        return only(method, Set.of("POST"), () -> {
+                            collection.reset();
+                            return noContent();
+                        });
+                    case "populate":
+                        return only(method, Set.of("POST"), () -> {
+                            ProxyCollection.Populated populated = collection.populate(body);
+                            return json(HttpResponseStatus.valueOf(populated.status()), populated.body());
+                        });
+                    case "proxies":
+                        if (method.equals(HttpMethod.GET)) {
+                            return json(HttpResponseStatus.OK, collection.list());
+                        }
+                        return only(method, Set.of("POST"), () -> json(HttpResponseStatus.CREATED, collection.create(body)));
+                    default:
+                        return notFound();
+                }
+            }
+            case 2, 3, 4 -> {
+                if (!path.get(0).equals("proxies")) {
+                    return notFound();
+                }
+                String name = path.get(1);
+                if (path.size() == 2) {
+                    return switch (method.name()) {
+                        case "GET" -> json(HttpResponseStatus.OK, collection.show(name));
+                        case "POST", "PATCH" -> json(HttpResponseStatus.OK, collection.update(name, body));
+                        case "DELETE" -> {
+                            collection.delete(name);
+                            yield noContent();
+                        }
+                        default -> notAllowed();
+                    };
+                }
+                if (path.size() == 3 && path.get(2).equals("toxics")) {
+                    return switch (method.name()) {
+                        case "GET" -> json(HttpResponseStatus.OK, collection.toxics(name));
+                        case "POST" -> json(HttpResponseStatus.OK, collection.createToxic(name, body));
+                        default -> notAllowed();
+                    };
+                }
+                if (path.size() == 3 && path.get(2).equals("recording")) {
+                    return switch (method.name()) {
+                        case "GET" -> json(HttpResponseStatus.OK, collection.recording(name));
+                        case "DELETE" -> {
+                            collection.clearRecording(name);
+                            yield noContent();
+                        }
+                        default -> notAllowed();
+                    };
+                }
+                if (path.size() == 4 && path.get(2).equals("toxics")) {
+                    String toxic = path.get(3);
+                    return switch (method.name()) {
+                        case "GET" -> json(HttpResponseStatus.OK, collection.showToxic(name, toxic));
+                        case "POST", "PATCH" -> json(HttpResponseStatus.OK, collection.updateToxic(name, toxic, body));
+                        case "DELETE" -> {
+                            collection.deleteToxic(name, toxic);
+                            yield noContent();
+                        }
+                        default -> notAllowed();
+                    };
+                }
+                return notFound();
+            }
+            default -> {
+                return notFound();
+            }
+        }
+    }
+
+    /** The path's segments, or null when one is empty (gorilla/mux matches no route then). */
+    private static List<String> segments(String path) {
+        if (!path.startsWith("/") || path.length() == 1) {
+            return null;
+        }
+        List<String> segments = Arrays.asList(path.substring(1).split("/", -1));
+        return segments.stream().anyMatch(String::isEmpty) ? null : segments;
+    }
+
+    private interface Route {
+        FullHttpResponse run();
+    }
+
+    private static FullHttpResponse only(HttpMethod method, Set<String> allowed, Route route) {
+        return allowed.contains(method.name()) ? route.run() : notAllowed();
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, JsonNode body) {
+        try {
+            return response(status, JSON, ProxyCollection.MAPPER.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Go's {@code http.Error} with the JSON of an {@code ApiError}: text/plain, a trailing newline. */
+    static FullHttpResponse error(int status, String message) {
+        String body;
+        try {
+            body = ProxyCollection.MAPPER.writeValueAsString(
+                    ProxyCollection.MAPPER.createObjectNode().put("error", message).put("status", status));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        FullHttpResponse response = text(HttpResponseStatus.valueOf(status), body + "\n");
+        response.headers().set("X-Content-Type-Options", "nosniff");
+        return response;
+    }
+
+    private static FullHttpResponse notFound() {
+        return text(HttpResponseStatus.NOT_FOUND, "404 page not found\n");
+    }
+
+    private static FullHttpResponse notAllowed() {
+        return response(HttpResponseStatus.METHOD_NOT_ALLOWED, null, new byte[0]);
+    }
+
+    private static FullHttpResponse noContent() {
+        return response(HttpResponseStatus.NO_CONTENT, null, new byte[0]);
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String body) {
+        return text(status, "text/plain; charset=utf-8", body);
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String contentType, String body) {
+        return response(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body) {
+        ByteBuf content = body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        if (contentType != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
+        return response;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("API connection failed: {}", cause.toString());
+        ctx.close();
+    }
+}

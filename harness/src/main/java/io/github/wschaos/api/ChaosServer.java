@@ -1,0 +1,200 @@
+package io.github.wschaos.api;
+
+import io.github.wschaos.ChaosProxy;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Toxiproxy's HTTP API, served by wschaos: any Toxiproxy client (toxiproxy-java, the Testcontainers module, the Go,
+ * Ruby or Python clients, curl) manages named WebSocket chaos proxies through it by changing one address.
+ *
+ * <pre>{@code
+ * try (ChaosServer server = ChaosServer.builder().port(0).seed(42).start()) {
+ *     ToxiproxyClient client = new ToxiproxyClient("127.0.0.1", server.port());
+ *     Proxy proxy = client.createProxy("chat", "127.0.0.1:0", "127.0.0.1:8080"); // upstream ws://127.0.0.1:8080
+ *     proxy.toxics().latency("slow", ToxicDirection.DOWNSTREAM, 200);
+ * }
+ * }</pre>
+ *
+ * <p>The routes, JSON shapes, status codes and error bodies are Toxiproxy 2.x's. Toxiproxy's seven TCP toxics keep
+ * their names, attributes and units, and arm the same faults as {@link io.github.wschaos.fault.Faults}; every other
+ * catalogue fault is an extra toxic type ({@code strip_upgrade_headers}, {@code drop_idle}, {@code reject_origins},
+ * ...). An upstream is {@code host:port} (taken as {@code ws://host:port}, with the client's path) or a
+ * {@code ws://}/{@code wss://} URI. Toxicity draws come from the server's {@link Builder#seed(long) seed}: the same
+ * seed hits the same attempts. {@code GET /proxies/{name}/recording} gives each proxy's recording as JSON.
+ *
+ * <p>{@link #close()} closes every proxy and the API listener and stops their threads.
+ */
+public final class ChaosServer implements AutoCloseable {
+
+    private final ProxyCollection collection;
+    private final EventLoopGroup group;
+    private final ExecutorService apiThread;
+    private final Channel channel;
+    private final ChannelGroup connections = new DefaultChannelGroup("wschaos-api", GlobalEventExecutor.INSTANCE);
+
+    private ChaosServer(InetSocketAddress address, ServerSettings settings) {
+        this.collection = new ProxyCollection(settings);
+        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.apiThread = Executors.newSingleThreadExecutor(task -> new Thread(task, "wschaos-api"));
+        try {
+            this.channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            connections.add(ch);
+                            ch.pipeline()
+                                    .addLast(new HttpServerCodec())
+                                    .addLast(new HttpObjectAggregator(1 << 20))
+                                    .addLast("api", new ApiHandler(collection, apiThread));
+                        }
+                    })
+                    .bind(address)
+                    .syncUninterruptibly()
+                    .channel();
+        } catch (Exception e) {
+            shutdown();
+            String where = NamedProxy.hostPort(address);
+            if (e instanceof BindException || String.valueOf(e.getMessage()).contains("in use")) {
+                throw new IllegalStateException("Cannot serve the API on " + where + ": address already in use. "
+                        + "Choose a free port, or port 0 for an ephemeral one.", e);
+            }
+            throw new IllegalStateException("Cannot serve the API on " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A builder: loopback, port 8474 (Toxiproxy's) unless told otherwise. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The address the API listens on. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The API's port. */
+    public int port() {
+        return address().getPort();
+    }
+
+    /** The API's base URI, e.g. {@code http://127.0.0.1:8474}. */
+    public URI uri() {
+        return URI.create("http://" + NamedProxy.hostPort(address()));
+    }
+
+    /**
+     * The running proxy behind the API proxy {@code name}, to arm faults or read its recording from Java; empty when
+     * there is no such proxy or it is disabled. A disabled and re-enabled proxy is a new {@link ChaosProxy}.
+     */
+    public Optional<ChaosProxy> proxy(String name) {
+        return Optional.ofNullable(collection.running(name));
+    }
+
+    /** Closes every proxy (and its connections), then the API listener; returns once their threads ended. */
+    @Override
+    public void close() {
+        try {
+            channel.close().syncUninterruptibly();
+            connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        } finally {
+            shutdown();
+            collection.close();
+        }
+    }
+
+    private void shutdown() {
+        apiThread.shutdown();
+        try {
+            apiThread.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Override
+    public String toString() {
+        return "ChaosServer " + (channel.isOpen() ? uri() : "(closed)");
+    }
+
+    /** Settings for a {@link ChaosServer}. */
+    public static final class Builder {
+
+        private String host = "127.0.0.1";
+        private int port = 8474;
+        private long seed = 0x5eed;
+        private boolean allowNonLoopback;
+
+        private Builder() {
+        }
+
+        /** The API's address, {@code 127.0.0.1} by default; anything else but loopback needs {@link #allowNonLoopback()}. */
+        public Builder host(String host) {
+            this.host = java.util.Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The API's port, 8474 (Toxiproxy's) by default; 0 picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is out of range; accepted are 0 (ephemeral) to 65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The seed of every toxicity draw: the same seed, toxic and attempt give the same hit or miss. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Lets the API and its proxies listen on addresses other than loopback. */
+        public Builder allowNonLoopback() {
+            this.allowNonLoopback = true;
+            return this;
+        }
+
+        /**
+         * Binds the API and starts serving.
+         *
+         * @throws IllegalStateException naming the address when it cannot be bound
+         * @throws IllegalArgumentException when the host is not loopback and that was not allowed
+         */
+        public ChaosServer start() {
+            InetAddress address;
+            try {
+                address = InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("API host '" + host + "' cannot be resolved; use an address such as 127.0.0.1", e);
+            }
+            if (!address.isLoopbackAddress() && !allowNonLoopback) {
+                throw new IllegalArgumentException("API host '" + host + "' is not a loopback address; accepted are "
+                        + "127.0.0.0/8 and ::1, or call allowNonLoopback() to listen on it anyway");
+            }
+            return new ChaosServer(new InetSocketAddress(address, port), new ServerSettings(seed, allowNonLoopback));
+        }
+    }
+}

@@ -1,0 +1,324 @@
+package io.github.wschaos.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.fault.Direction;
+import io.github.wschaos.fault.Fault;
+import io.github.wschaos.fault.FaultHandle;
+import io.github.wschaos.fault.Target;
+import io.github.wschaos.record.ConnectionRecord;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One proxy of the API: a name, a listen address, an upstream, whether it is enabled, its toxics, and the recording
+ * of its connections. While enabled it is a running {@link ChaosProxy}; disabling closes that proxy (its listener and
+ * every connection), enabling starts a new one on the same address and arms the toxics again. The recording spans
+ * every run: attempts are numbered on, and times count from the creation (or the last clear).
+ *
+ * <p>Not thread-safe: the {@link ProxyCollection} calls it under its lock.
+ */
+final class NamedProxy {
+
+    /** A toxic of this proxy: its fields as the API shows them, and the armed fault (null while disabled or inert). */
+    static final class Toxic {
+        final String name;
+        final String type;
+        final String stream;
+        final Direction direction;
+        float toxicity;
+        ObjectNode attributes;
+        FaultHandle handle;
+
+        Toxic(String name, String type, String stream, Direction direction, float toxicity, ObjectNode attributes) {
+            this.name = name;
+            this.type = type;
+            this.stream = stream;
+            this.direction = direction;
+            this.toxicity = toxicity;
+            this.attributes = attributes;
+        }
+
+        Fault fault() {
+            return ToxicTypes.fault(ToxicTypes.get(type), attributes, direction);
+        }
+
+        Target target() {
+            return toxicity >= 1.0f ? Target.all() : Target.probability(toxicity);
+        }
+    }
+
+    /** The connections of one finished run, with the offsets that continue the numbering and the clock. */
+    record Run(int attemptOffset, Duration timeOffset, List<ConnectionRecord> connections) {
+    }
+
+    final String name;
+    private final ServerSettings settings;
+    private String listen;
+    private String upstream;
+    private ChaosProxy proxy;
+    private final List<Toxic> toxics = new ArrayList<>();
+    private final List<Run> runs = new ArrayList<>();
+    private long originNanos = System.nanoTime();
+    private int attemptOffset;
+    private Duration timeOffset = Duration.ZERO;
+
+    NamedProxy(String name, String listen, String upstream, ServerSettings settings) {
+        this.name = name;
+        this.listen = listen;
+        this.upstream = upstream;
+        this.settings = settings;
+    }
+
+    String listen() {
+        return listen;
+    }
+
+    String upstream() {
+        return upstream;
+    }
+
+    boolean enabled() {
+        return proxy != null;
+    }
+
+    ChaosProxy proxy() {
+        return proxy;
+    }
+
+    /**
+     * Starts listening, as Toxiproxy's {@code start}; a no-op when enabled. The listen address is replaced by the one
+     * bound (port 0 resolved).
+     *
+     * @throws ApiError 500 with Go's wording when the address cannot be bound, 400 for a bad address or upstream
+     */
+    void start() {
+        if (proxy != null) {
+            return;
+        }
+        URI upstreamUri = upstreamUri(upstream);
+        InetSocketAddress address = listenAddress(listen, settings.allowNonLoopback());
+        ChaosProxy.Builder builder = ChaosProxy.builder()
+                .upstream(upstreamUri)
+                .listenHost(address.getAddress().getHostAddress())
+                .port(address.getPort())
+                .seed(settings.seed())
+                .ioThreads(1);
+        if (settings.allowNonLoopback()) {
+            builder.allowNonLoopback();
+        }
+        try {
+            proxy = builder.start();
+        } catch (IllegalStateException e) {
+            String message = String.valueOf(e.getMessage());
+            String bind = "listen tcp " + hostPort(address) + ": bind: ";
+            throw new ApiError(500, message.contains("already in use") ? bind + "address already in use" : bind + message);
+        }
+        listen = hostPort(proxy.address());
+        timeOffset = Duration.ofNanos(System.nanoTime() - originNanos).minus(proxy.recording().elapsed());
+        if (timeOffset.isNegative()) {
+            timeOffset = Duration.ZERO;
+        }
+        for (Toxic toxic : toxics) {
+            arm(toxic);
+        }
+    }
+
+    /** Closes the listener and every connection, as Toxiproxy's {@code stop}; a no-op when disabled. */
+    void stop() {
+        if (proxy == null) {
+            return;
+        }
+        ChaosProxy stopping = proxy;
+        proxy = null;
+        toxics.forEach(t -> t.handle = null);
+        stopping.close();
+        List<ConnectionRecord> connections = stopping.recording().connections();
+        runs.add(new Run(attemptOffset, timeOffset, connections));
+        attemptOffset += connections.size();
+    }
+
+    /**
+     * Applies a POST to the proxy: a new listen address or upstream restarts it (dropping its connections), then
+     * {@code enabled} starts or stops it, as Toxiproxy's {@code Update}.
+     */
+    void update(String newListen, String newUpstream, boolean enable) {
+        if (!newUpstream.equals(upstream)) {
+            upstreamUri(newUpstream);
+        }
+        if (!sameListen(newListen) || !newUpstream.equals(upstream)) {
+            stop();
+            listen = newListen;
+            upstream = newUpstream;
+        }
+        if (enable) {
+            start();
+        } else {
+            stop();
+        }
+    }
+
+    private boolean sameListen(String other) {
+        if (other.equals(listen)) {
+            return true;
+        }
+        try {
+            return listenAddress(other, true).equals(listenAddress(listen, true));
+        } catch (ApiError e) {
+            return false;
+        }
+    }
+
+    /** Every toxic, upstream ones first, then downstream, each in the order added: Toxiproxy's list order. */
+    List<Toxic> toxics() {
+        List<Toxic> ordered = new ArrayList<>(toxics);
+        ordered.sort(Comparator.comparingInt(t -> t.direction == Direction.UPSTREAM ? 0 : 1));
+        return ordered;
+    }
+
+    Toxic toxic(String toxicName) {
+        return toxics.stream().filter(t -> t.name.equals(toxicName)).findFirst().orElse(null);
+    }
+
+    /** Adds a checked toxic and arms it when the proxy runs. */
+    void add(Toxic toxic) {
+        toxic.fault(); // checks the values before anything changes
+        arm(toxic);
+        toxics.add(toxic);
+    }
+
+    /** Replaces a toxic's attributes and toxicity, re-arming it. */
+    void update(Toxic toxic, ObjectNode attributes, float toxicity) {
+        Toxic probe = new Toxic(toxic.name, toxic.type, toxic.stream, toxic.direction, toxicity, attributes);
+        probe.fault();
+        disarm(toxic);
+        toxic.attributes = attributes;
+        toxic.toxicity = toxicity;
+        arm(toxic);
+    }
+
+    void remove(Toxic toxic) {
+        disarm(toxic);
+        toxics.remove(toxic);
+    }
+
+    void removeAllToxics() {
+        List.copyOf(toxics).forEach(this::remove);
+    }
+
+    private void arm(Toxic toxic) {
+        if (proxy == null) {
+            return;
+        }
+        Fault fault = toxic.fault();
+        if (fault == null) {
+            return;
+        }
+        try {
+            toxic.handle = proxy.inject(fault, toxic.target());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw ApiError.badBody(toxic.type + ": " + e.getMessage());
+        }
+    }
+
+    private static void disarm(Toxic toxic) {
+        if (toxic.handle != null) {
+            toxic.handle.close();
+            toxic.handle = null;
+        }
+    }
+
+    /** Every connection of every run, attempts numbered on, as the recording route shows them. */
+    List<Run> recording() {
+        List<Run> all = new ArrayList<>(runs);
+        if (proxy != null) {
+            all.add(new Run(attemptOffset, timeOffset, proxy.recording().connections()));
+        }
+        return all;
+    }
+
+    /** Forgets every connection recorded so far; times count from now. */
+    void clearRecording() {
+        runs.clear();
+        attemptOffset = 0;
+        originNanos = System.nanoTime();
+        timeOffset = Duration.ZERO;
+        if (proxy != null) {
+            proxy.recording().clear();
+        }
+    }
+
+    /**
+     * Toxiproxy's {@code host:port} upstream as {@code ws://host:port} (the path is the client's), or a {@code ws://}
+     * or {@code wss://} URI as it is.
+     *
+     * @throws ApiError 400 naming the value when it is neither
+     */
+    static URI upstreamUri(String upstream) {
+        String text = upstream.contains("://") ? upstream : "ws://" + upstream;
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
+                throw new URISyntaxException(text, "not ws:// or wss:// with a host");
+            }
+            ChaosProxy.builder().upstream(uri); // the proxy's own checks
+            return uri;
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw ApiError.badBody("upstream \"" + upstream + "\" is not host:port, ws://host:port[/path] "
+                    + "or wss://host:port[/path]");
+        }
+    }
+
+    /**
+     * A listen address in Go's form: {@code host:port}, {@code [v6]:port}; an empty host means every address (only
+     * with non-loopback listening allowed), an empty string {@code 127.0.0.1:0}.
+     */
+    static InetSocketAddress listenAddress(String listen, boolean allowNonLoopback) {
+        if (listen.isEmpty()) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        }
+        int colon = listen.lastIndexOf(':');
+        if (colon < 0) {
+            throw new ApiError(500, "listen tcp: address " + listen + ": missing port in address");
+        }
+        String host = listen.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new ApiError(500, "listen tcp: lookup port " + listen.substring(colon + 1) + ": unknown port");
+        }
+        if (port < 0 || port > 65535) {
+            throw new ApiError(500, "listen tcp: address " + port + ": invalid port");
+        }
+        InetAddress address;
+        try {
+            address = host.isEmpty() ? InetAddress.getByName("0.0.0.0") : InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new ApiError(500, "listen tcp: lookup " + host + ": no such host");
+        }
+        if (!address.isLoopbackAddress() && !allowNonLoopback) {
+            throw ApiError.badBody("listen \"" + listen + "\" is not a loopback address; this server binds proxies to "
+                    + "loopback only unless started with allowNonLoopback() (--allow-non-loopback)");
+        }
+        return new InetSocketAddress(address, port);
+    }
+
+    /** Go's {@code Addr().String()}: {@code 127.0.0.1:8080}, {@code [::1]:8080}. */
+    static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}

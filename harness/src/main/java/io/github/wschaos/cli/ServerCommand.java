@@ -1,0 +1,67 @@
+package io.github.wschaos.cli;
+
+import io.github.wschaos.api.ChaosServer;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code wschaos server [--api 127.0.0.1:8474] [--seed N] [--allow-non-loopback]}: Toxiproxy's HTTP API, so that a
+ * Toxiproxy client or script drives WebSocket chaos proxies by changing one address. Prints the API's address once it
+ * listens, then serves until killed.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Serve Toxiproxy's HTTP API (named proxies, toxics, reset) with wschaos's WebSocket faults.")
+final class ServerCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--api", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8474",
+            description = "Where the API listens (default ${DEFAULT-VALUE}, Toxiproxy's; port 0 picks a free one).")
+    String api;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "24301",
+            description = "Seed of the toxicity draws: the same seed hits the same attempts (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--allow-non-loopback", description = "Allow the API and its proxies on addresses other than loopback.")
+    boolean allowNonLoopback;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws InterruptedException {
+        int colon = api.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--api '" + api + "' is not HOST:PORT, e.g. 127.0.0.1:8474");
+        }
+        ChaosServer server;
+        try {
+            ChaosServer.Builder builder = ChaosServer.builder()
+                    .host(api.substring(0, colon).replace("[", "").replace("]", ""))
+                    .port(Integer.parseInt(api.substring(colon + 1)))
+                    .seed(seed);
+            if (allowNonLoopback) {
+                builder.allowNonLoopback();
+            }
+            server = builder.start();
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--api '" + api + "' has no numeric port, e.g. 127.0.0.1:8474");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("wschaos server (Toxiproxy API) listening: " + server.uri() + " seed " + seed);
+        out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "wschaos-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

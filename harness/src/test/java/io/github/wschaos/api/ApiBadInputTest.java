@@ -1,0 +1,181 @@
+package io.github.wschaos.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wschaos.testing.JdkWebSocketClient;
+import io.github.wschaos.testing.NettyEchoServer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every bad input the API meets gets Toxiproxy's status code and an error body in Toxiproxy's shape
+ * ({@code {"error":"...","status":N}}) naming the value at fault; after each, the server keeps serving and the proxy
+ * it already had keeps relaying.
+ */
+class ApiBadInputTest {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private NettyEchoServer upstream;
+    private ChaosServer server;
+    private String listen;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = NettyEchoServer.start();
+        server = ChaosServer.builder().port(0).start();
+        HttpResponse<String> created = call("POST", "/proxies",
+                "{\"name\":\"echo\",\"listen\":\"127.0.0.1:0\",\"upstream\":\"127.0.0.1:" + upstream.uri().getPort() + "\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        listen = created.body().replaceAll(".*\"listen\":\"([^\"]+)\".*", "$1");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        // Whatever came before, the API still answers and the proxy still relays.
+        assertThat(call("GET", "/version", null).statusCode()).isEqualTo(200);
+        try (JdkWebSocketClient ws = JdkWebSocketClient.connect(URI.create("ws://" + listen + "/echo"))) {
+            ws.send("still relaying");
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> ws.messages().contains("still relaying"));
+        }
+        server.close();
+        upstream.close();
+    }
+
+    @Test
+    void unknownToxicType() throws Exception {
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latencyy\",\"attributes\":{\"latency\":1}}"), 400,
+                "invalid toxic type: \\\"latencyy\\\"; accepted are latency, bandwidth, slow_close, timeout, reset_peer, "
+                        + "slicer, limit_data, strip_upgrade_headers, drop_idle, tls_mismatch, reject_origins, refuse, "
+                        + "blackhole, delay_handshake, respond_with_status, close_with_code, reset, swallow_pings, half_open");
+        expect(call("POST", "/proxies/echo/toxics", "{\"attributes\":{}}"), 400, "invalid toxic type: \\\"\\\"; accepted are ",
+                true);
+    }
+
+    @Test
+    void unknownAttribute() throws Exception {
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\",\"attributes\":{\"latncy\":100}}"), 400,
+                "bad request body: unknown attribute \\\"latncy\\\" for toxic type latency; accepted are latency, jitter");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"strip_upgrade_headers\",\"attributes\":{\"x\":1}}"), 400,
+                "bad request body: unknown attribute \\\"x\\\" for toxic type strip_upgrade_headers; accepted are none");
+    }
+
+    @Test
+    void wrongJsonTypes() throws Exception {
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\",\"attributes\":{\"latency\":\"100ms\"}}"), 400,
+                "bad request body: attribute \\\"latency\\\" of toxic type latency must be an integer, got \\\"100ms\\\"");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\",\"attributes\":{\"latency\":1.5}}"), 400,
+                "bad request body: attribute \\\"latency\\\" of toxic type latency must be an integer, got 1.5");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"reject_origins\",\"attributes\":{\"allowed\":\"https://a\"}}"),
+                400, "bad request body: attribute \\\"allowed\\\" of toxic type reject_origins must be an array of strings, "
+                        + "got \\\"https://a\\\"");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\",\"toxicity\":\"0.5\"}"), 400,
+                "bad request body: \\\"toxicity\\\" must be a number from 0 to 1, got \\\"0.5\\\" (a string)");
+        expect(call("POST", "/proxies", "{\"name\":5,\"upstream\":\"127.0.0.1:1\"}"), 400,
+                "bad request body: \\\"name\\\" must be a string, got 5 (a number)");
+        expect(call("POST", "/proxies/echo", "{\"enabled\":\"no\"}"), 400,
+                "bad request body: \\\"enabled\\\" must be true or false, got \\\"no\\\" (a string)");
+        expect(call("POST", "/proxies", "[1]"), 400, "bad request body: expected a JSON object, got an array");
+        expect(call("POST", "/proxies", "{\"name\":"), 400, "bad request body: invalid JSON: ", true);
+        expect(call("POST", "/proxies", ""), 400, "bad request body: EOF");
+    }
+
+    @Test
+    void valuesOutOfRangeNameTheValue() throws Exception {
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\",\"attributes\":{\"latency\":-5}}"), 400,
+                "bad request body: latency: latency PT-0.005S must be zero or positive, e.g. PT0.5S");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\",\"toxicity\":1.5}"), 400,
+                "bad request body: \\\"toxicity\\\" 1.5 is outside 0..1");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"close_with_code\"}"), 400,
+                "missing required field: attributes.code for toxic type close_with_code (close code)");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\",\"stream\":\"sideways\"}"), 400,
+                "stream was invalid, can be either upstream or downstream: \\\"sideways\\\"");
+        expect(call("POST", "/proxies", "{\"name\":\"bad\",\"upstream\":\"http://127.0.0.1:1\"}"), 400,
+                "bad request body: upstream \\\"http://127.0.0.1:1\\\" is not host:port, ws://host:port[/path] or "
+                        + "wss://host:port[/path]");
+        expect(call("POST", "/proxies", "{\"name\":\"bad\",\"listen\":\"10.1.2.3:0\",\"upstream\":\"127.0.0.1:1\"}"), 400,
+                "bad request body: listen \\\"10.1.2.3:0\\\" is not a loopback address; this server binds proxies to "
+                        + "loopback only unless started with allowNonLoopback() (--allow-non-loopback)");
+    }
+
+    @Test
+    void aListenAddressInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            expect(call("POST", "/proxies", "{\"name\":\"clash\",\"listen\":\"" + address + "\",\"upstream\":\"127.0.0.1:1\"}"),
+                    500, "listen tcp " + address + ": bind: address already in use");
+            assertThat(call("GET", "/proxies/clash", null).statusCode()).as("not added").isEqualTo(404);
+            expect(call("POST", "/proxies/echo", "{\"listen\":\"" + address + "\"}"), 500,
+                    "listen tcp " + address + ": bind: address already in use");
+        }
+        // Toxiproxy leaves the proxy disabled on the new address; moving it back brings it up again.
+        assertThat(call("GET", "/proxies/echo", null).body()).contains("\"enabled\":false");
+        assertThat(call("POST", "/proxies/echo", "{\"listen\":\"" + listen + "\",\"enabled\":true}").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void nameClashes() throws Exception {
+        expect(call("POST", "/proxies", "{\"name\":\"echo\",\"upstream\":\"127.0.0.1:1\"}"), 409,
+                "proxy already exists: echo");
+        assertThat(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\"}").statusCode()).isEqualTo(200);
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\"}"), 409,
+                "toxic already exists: latency_downstream");
+        assertThat(call("DELETE", "/proxies/echo/toxics/latency_downstream", null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void missingFieldsAndUnknownNames() throws Exception {
+        expect(call("POST", "/proxies", "{\"upstream\":\"127.0.0.1:1\"}"), 400, "missing required field: name");
+        expect(call("POST", "/proxies", "{\"name\":\"x\"}"), 400, "missing required field: upstream");
+        expect(call("POST", "/populate", "[{\"name\":\"a\",\"upstream\":\"127.0.0.1:1\"},{\"upstream\":\"127.0.0.1:1\"}]"),
+                400, "missing required field: name at proxy 2");
+        expect(call("GET", "/proxies/nope", null), 404, "proxy not found: nope");
+        expect(call("DELETE", "/proxies/nope", null), 404, "proxy not found: nope");
+        expect(call("GET", "/proxies/echo/toxics/nope", null), 404, "toxic not found: nope");
+        expect(call("POST", "/proxies/echo/toxics/nope", "{}"), 404, "toxic not found: nope");
+    }
+
+    @Test
+    void routesMethodsAndBrowsersAsToxiproxy() throws Exception {
+        HttpResponse<String> unknown = call("GET", "/nothing", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).isEqualTo("404 page not found\n");
+        HttpResponse<String> method = call("PUT", "/proxies", "{}");
+        assertThat(method.statusCode()).isEqualTo(405);
+        assertThat(method.body()).isEmpty();
+        HttpResponse<String> browser = http.send(HttpRequest.newBuilder(server.uri().resolve("/proxies"))
+                .header("User-Agent", "Mozilla/5.0").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(browser.statusCode()).isEqualTo(403);
+        assertThat(browser.body()).isEqualTo("User agent not allowed\n");
+    }
+
+    private HttpResponse<String> call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(10));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expect(HttpResponse<String> response, int status, String message) {
+        expect(response, status, message, false);
+    }
+
+    /** The exact body, or with {@code prefix} its start: Toxiproxy's JSON, a newline, as {@code http.Error} writes it. */
+    private static void expect(HttpResponse<String> response, int status, String message, boolean prefix) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+        if (prefix) {
+            assertThat(response.body()).startsWith("{\"error\":\"" + message).endsWith("\",\"status\":" + status + "}\n");
+        } else {
+            assertThat(response.body()).isEqualTo("{\"error\":\"" + message + "\",\"status\":" + status + "}\n");
+        }
+    }
+}
