@@ -60,7 +60,12 @@ final class Child implements AutoCloseable {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms256m", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+                "-cp", System.getProperty("java.class.path")));
+        String extra = System.getProperty("bench.jvmArgs." + name, "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.add(mainClass);
         command.addAll(List.of(args));
         return start(name, command, log);
     }

@@ -62,10 +62,10 @@ public final class Main {
         this.quick = quick;
         this.rounds = rounds > 0 ? rounds : quick ? 1 : 3;
         this.threads = threads;
-        this.idleRequested = idle > 0 ? idle : quick ? 1000 : 10_000;
+        this.idleRequested = idle > 0 ? idle : quick ? 500 : 10_000;
         this.jmh = jmh;
-        this.warmup = quick ? 300 : 1000;
-        this.measure = quick ? 600 : 2000;
+        this.warmup = quick ? 200 : 1000;
+        this.measure = quick ? 400 : 2000;
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,8 +101,15 @@ public final class Main {
             System.out.printf("started: echo :%d, %s%n", echo.port(), targets.values().stream().skip(1)
                     .map(t -> t.name() + " :" + t.port() + " pid " + t.process().pid()).toList());
 
+            // Untimed: the JIT compiles the echo server's and wschaos's hot paths before anything is measured.
+            for (Target target : targets.values()) {
+                for (int size : SIZES) {
+                    client.closedLoop(target, 16, size, quick ? 400 : 2000, 1);
+                }
+                client.storm(target, 200, 32);
+            }
+            phase(begin, "warm-up");
             for (int round = 1; round <= rounds; round++) {
-                System.out.printf("round %d/%d%n", round, rounds);
                 for (int size : SIZES) {
                     for (int connections : CONNECTIONS) {
                         for (Target target : targets.values()) {
@@ -116,25 +123,28 @@ public final class Main {
                         }
                     }
                 }
+                phase(begin, "round " + round + "/" + rounds + ": throughput");
                 for (Target target : targets.values()) {
-                    long[] rtt = client.fixedRate(target, 16, 64, 2000, quick ? 500 : 1000, quick ? 1500 : 5000);
+                    long[] rtt = client.fixedRate(target, 16, 64, 2000, quick ? 300 : 1000, quick ? 1000 : 5000);
                     add("p50", target, percentile(rtt, 0.50) / 1e3);
                     add("p99", target, percentile(rtt, 0.99) / 1e3);
                     add("p99.9", target, percentile(rtt, 0.999) / 1e3);
                 }
+                phase(begin, "round " + round + "/" + rounds + ": latency");
                 for (Target target : targets.values()) {
-                    add("handshakes/s", target, client.storm(target, quick ? 500 : 2000, 32));
+                    add("handshakes/s", target, client.storm(target, quick ? 300 : 2000, 32));
                 }
+                phase(begin, "round " + round + "/" + rounds + ": handshakes");
                 for (Target target : targets.values()) {
                     if (target.name().startsWith(WSCHAOS)) {
                         target.process().command("clear", "OK");
                     }
                 }
             }
-            System.out.printf("idle: %d connections per target%n", idle);
             for (Target target : targets.values()) {
                 idle(client, target, idle);
             }
+            phase(begin, "idle: " + idle + " connections per target");
         } finally {
             for (Child child : started) {
                 child.close();
@@ -144,9 +154,14 @@ public final class Main {
             for (Map.Entry<String, Double> e : Lifecycle.run(quick).entrySet()) {
                 add(e.getKey(), WSCHAOS, e.getValue());
             }
+            phase(begin, "JMH");
         }
         print(idle);
         System.out.printf("%ntook %.0f s%n", (System.nanoTime() - begin) / 1e9);
+    }
+
+    private static void phase(long begin, String done) {
+        System.out.printf("%5.0f s  %s done%n", (System.nanoTime() - begin) / 1e9, done);
     }
 
     private void idle(LoadClient client, Target target, int n) throws InterruptedException {
@@ -227,7 +242,7 @@ public final class Main {
         row("latency p50 µs (16 conn, 2,000 msg/s)", "p50", v -> fmt(v, 0), true, true);
         row("latency p99 µs", "p99", v -> fmt(v, 0), true, true);
         row("latency p99.9 µs", "p99.9", v -> fmt(v, 0), true, true);
-        row("handshakes/s (storm of " + (quick ? 500 : 2000) + ", 32 at a time)", "handshakes/s", Main::count, true, true);
+        row("handshakes/s (storm of " + (quick ? 300 : 2000) + ", 32 at a time)", "handshakes/s", Main::count, true, true);
         row("idle connections held (of " + idle + ")", "idle held", Main::count, false, false);
         row("heap KiB / idle proxied conn", "heap/conn", v -> fmt(v, 2), false, false);
         row("RSS KiB / idle proxied conn", "rss/conn", v -> fmt(v, 2), false, false);
