@@ -300,7 +300,7 @@ public final class Main {
             Double best = min(median(p, NGINX), median(p, HAPROXY));
             if (direct != null && w != null && best != null) {
                 check("added latency " + p, w - direct <= best - direct,
-                        String.format(Locale.ROOT, "+%.0f µs vs +%.0f µs", w - direct, best - direct));
+                        String.format(Locale.ROOT, "%+.0f µs vs %+.0f µs", w - direct, best - direct));
             }
         }
         Double hs = median("handshakes/s", WSCHAOS);
