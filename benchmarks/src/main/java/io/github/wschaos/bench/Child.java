@@ -1,0 +1,172 @@
+package io.github.wschaos.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process the benchmark started: its output lines, its CPU time and resident memory from /proc (summed over
+ * the process and its descendants, so nginx's master and worker count together), and a stop by process id.
+ */
+final class Child implements AutoCloseable {
+
+    /** Linux's USER_HZ: /proc/[pid]/stat counts CPU time in these ticks. */
+    private static final long TICKS_PER_SECOND = 100;
+
+    private final String name;
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+    private Child(String name, Process process) {
+        this.name = name;
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, name + "-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static Child start(String name, List<String> command, Path log) {
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            Child child = new Child(name, process);
+            Runtime.getRuntime().addShutdownHook(new Thread(child::close));
+            return child;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name + ": " + command, e);
+        }
+    }
+
+    /** A Java process on this JVM's class path, without Netty's leak detector. */
+    static Child java(String name, Path log, String mainClass, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms256m", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
+                "-cp", System.getProperty("java.class.path")));
+        String extra = System.getProperty("bench.jvmArgs." + name, "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        return start(name, command, log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The next output line that starts with {@code prefix}, within {@code seconds}. */
+    String await(String prefix, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try {
+            while (true) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new IllegalStateException(name + " (pid " + pid() + ", alive " + process.isAlive()
+                            + ") printed no '" + prefix + "' within " + seconds + " s");
+                }
+                if (line.startsWith(prefix)) {
+                    return line.substring(prefix.length()).trim();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends one command line to the process's stdin and returns the reply that starts with {@code prefix}. */
+    String command(String command, String prefix) {
+        try {
+            OutputStream in = process.getOutputStream();
+            in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return await(prefix, 60);
+    }
+
+    /** CPU time (user + system) of the process and its descendants, in nanoseconds. */
+    long cpuNanos() {
+        long ticks = cpuTicks(process.pid());
+        for (ProcessHandle child : process.descendants().toList()) {
+            ticks += cpuTicks(child.pid());
+        }
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
+    /** Resident memory of the process and its descendants, in bytes. */
+    long rssBytes() {
+        long kb = rssKb(process.pid());
+        for (ProcessHandle child : process.descendants().toList()) {
+            kb += rssKb(child.pid());
+        }
+        return kb * 1024;
+    }
+
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name (which may hold spaces) start at the last ')'.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException ignored) {
+            // gone
+        }
+        return 0;
+    }
+
+    /** Stops the process and its descendants by process id: TERM, then KILL after two seconds. */
+    @Override
+    public void close() {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy();
+        descendants.forEach(ProcessHandle::destroy);
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + pid() + ")";
+    }
+}

@@ -1,0 +1,361 @@
+package io.github.wschaos.bench;
+
+import io.github.wschaos.bench.Targets.Target;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The benchmark: starts the echo server and the targets (direct, wschaos, nginx, haproxy, and wschaos with a
+ * frame-level fault armed that never fires), drives each with the same client in rounds (every figure of a
+ * round taken on every target before the next figure, so background load hits all alike), and prints one
+ * table of medians with ratios to direct and to nginx. Everything it starts it stops by process id.
+ *
+ * <p>{@code Main [--quick] [--rounds N] [--threads N] [--idle N] [--no-jmh]}
+ */
+public final class Main {
+
+    private static final String DIRECT = "direct";
+    private static final String WSCHAOS = "wschaos";
+    private static final String NGINX = "nginx";
+    private static final String HAPROXY = "haproxy";
+    private static final String FILTER = "wschaos+filter";
+    private static final List<String> COLUMNS = List.of(DIRECT, WSCHAOS, NGINX, HAPROXY, FILTER);
+
+    private static final int[] SIZES = {64, 16 * 1024};
+    private static final int[] CONNECTIONS = {1, 16, 256};
+
+    private final boolean quick;
+    private final int rounds;
+    private final int threads;
+    private final int idleRequested;
+    private final boolean jmh;
+    private final long warmup;
+    private final long measure;
+
+    /** figure -> target -> one value per round. */
+    private final Map<String, Map<String, List<Double>>> figures = new LinkedHashMap<>();
+
+    private Main(String[] args) {
+        boolean quick = false;
+        int rounds = -1;
+        int threads = 1;
+        int idle = -1;
+        boolean jmh = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--idle" -> idle = Integer.parseInt(args[++i]);
+                case "--no-jmh" -> jmh = false;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; accepted: --quick --rounds N --threads N --idle N --no-jmh");
+            }
+        }
+        this.quick = quick;
+        this.rounds = rounds > 0 ? rounds : quick ? 1 : 3;
+        this.threads = threads;
+        this.idleRequested = idle > 0 ? idle : quick ? 500 : 10_000;
+        this.jmh = jmh;
+        this.warmup = quick ? 200 : 1000;
+        this.measure = quick ? 400 : 2000;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new Main(args).run();
+    }
+
+    private void run() throws Exception {
+        long begin = System.nanoTime();
+        Path dir = Files.createTempDirectory("wschaos-bench");
+        int fdLimit = openFilesLimit();
+        int idle = Math.min(idleRequested, (fdLimit - 400) / 2);
+        System.out.printf("wschaos benchmark: %s, %d round(s), %d proxy thread(s)/worker(s), %d cores, open-files limit %d, logs in %s%n",
+                quick ? "quick" : "full", rounds, threads, Runtime.getRuntime().availableProcessors(), fdLimit, dir);
+        List<Child> started = new ArrayList<>();
+        Map<String, Target> targets = new LinkedHashMap<>();
+        try (LoadClient client = new LoadClient(1)) {
+            Target echo = Targets.echo(dir);
+            started.add(echo.process());
+            targets.put(DIRECT, new Target(DIRECT, echo.port(), null));
+            Target wschaos = Targets.wschaos(WSCHAOS, dir, echo.port(), threads);
+            started.add(wschaos.process());
+            targets.put(WSCHAOS, wschaos);
+            Target nginx = Targets.nginx(dir, echo.port(), threads);
+            started.add(nginx.process());
+            targets.put(NGINX, nginx);
+            Target haproxy = Targets.haproxy(dir, echo.port(), threads);
+            started.add(haproxy.process());
+            targets.put(HAPROXY, haproxy);
+            Target filter = Targets.wschaos(FILTER, dir, echo.port(), threads);
+            started.add(filter.process());
+            filter.process().command("arm", "OK");
+            targets.put(FILTER, filter);
+            System.out.printf("started: echo :%d, %s%n", echo.port(), targets.values().stream().skip(1)
+                    .map(t -> t.name() + " :" + t.port() + " pid " + t.process().pid()).toList());
+
+            // Untimed: the JIT compiles the echo server's and wschaos's hot paths before anything is measured.
+            for (Target target : targets.values()) {
+                for (int size : SIZES) {
+                    client.closedLoop(target, 16, size, quick ? 400 : 2000, 1);
+                }
+                client.storm(target, 200, 32);
+            }
+            phase(begin, "warm-up");
+            for (int round = 1; round <= rounds; round++) {
+                for (int size : SIZES) {
+                    for (int connections : CONNECTIONS) {
+                        for (Target target : targets.values()) {
+                            LoadClient.Throughput t = client.closedLoop(target, connections, size, warmup, measure);
+                            String cell = label(size) + " x " + connections;
+                            add("msg/s " + cell, target, t.perSecond());
+                            add("MB/s " + cell, target, t.perSecond() * size / 1e6);
+                            if (target.process() != null) {
+                                add("cpu " + cell, target, t.cpuMillisPerThousand());
+                            }
+                        }
+                    }
+                }
+                phase(begin, "round " + round + "/" + rounds + ": throughput");
+                for (Target target : targets.values()) {
+                    long[] rtt = client.fixedRate(target, 16, 64, 2000, quick ? 300 : 1000, quick ? 1000 : 5000);
+                    add("p50", target, percentile(rtt, 0.50) / 1e3);
+                    add("p99", target, percentile(rtt, 0.99) / 1e3);
+                    add("p99.9", target, percentile(rtt, 0.999) / 1e3);
+                }
+                phase(begin, "round " + round + "/" + rounds + ": latency");
+                for (Target target : targets.values()) {
+                    add("handshakes/s", target, client.storm(target, quick ? 300 : 2000, 32));
+                }
+                phase(begin, "round " + round + "/" + rounds + ": handshakes");
+                for (Target target : targets.values()) {
+                    if (target.name().startsWith(WSCHAOS)) {
+                        target.process().command("clear", "OK");
+                    }
+                }
+            }
+            for (Target target : targets.values()) {
+                idle(client, target, idle);
+            }
+            phase(begin, "idle: " + idle + " connections per target");
+        } finally {
+            for (Child child : started) {
+                child.close();
+            }
+        }
+        if (jmh) {
+            for (Map.Entry<String, Double> e : Lifecycle.run(quick).entrySet()) {
+                add(e.getKey(), WSCHAOS, e.getValue());
+            }
+            phase(begin, "JMH");
+        }
+        print(idle);
+        System.out.printf("%ntook %.0f s%n", (System.nanoTime() - begin) / 1e9);
+    }
+
+    private static void phase(long begin, String done) {
+        System.out.printf("%5.0f s  %s done%n", (System.nanoTime() - begin) / 1e9, done);
+    }
+
+    private void idle(LoadClient client, Target target, int n) throws InterruptedException {
+        boolean wschaos = target.name().startsWith(WSCHAOS);
+        if (wschaos) {
+            target.process().command("clear", "OK");
+        }
+        Child process = target.process();
+        long heap0 = wschaos ? Long.parseLong(process.command("heap", "HEAP")) : 0;
+        long rss0 = process == null ? 0 : process.rssBytes();
+        List<LoadClient.Conn> conns;
+        try {
+            conns = client.open(target.port(), n);
+        } catch (IllegalStateException e) {
+            System.out.printf("  %s: %s%n", target.name(), e.getMessage());
+            add("idle held", target, 0);
+            return;
+        }
+        try {
+            Thread.sleep(quick ? 200 : 1000);
+            long alive = conns.stream().filter(c -> c.channel.isActive()).count();
+            add("idle held", target, alive);
+            if (wschaos) {
+                long heap1 = Long.parseLong(process.command("heap", "HEAP"));
+                add("heap/conn", target, (heap1 - heap0) / 1024.0 / n);
+            }
+            if (process != null) {
+                add("rss/conn", target, (process.rssBytes() - rss0) / 1024.0 / n);
+            }
+        } finally {
+            LoadClient.closeAll(conns);
+        }
+    }
+
+    private void add(String figure, Target target, double value) {
+        add(figure, target.name(), value);
+    }
+
+    private void add(String figure, String target, double value) {
+        figures.computeIfAbsent(figure, f -> new LinkedHashMap<>()).computeIfAbsent(target, t -> new ArrayList<>()).add(value);
+    }
+
+    private Double median(String figure, String target) {
+        List<Double> values = figures.getOrDefault(figure, Map.of()).get(target);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static String label(int size) {
+        return size >= 1024 ? size / 1024 + " KiB" : size + " B";
+    }
+
+    // ---- the table -----------------------------------------------------------------------------------------
+
+    private void print(int idle) {
+        System.out.printf("%nMedians of %d round(s); in brackets the ratio to direct (d) and to nginx (n).%n%n", rounds);
+        System.out.println("| figure | " + String.join(" | ", COLUMNS) + " |");
+        System.out.println("|---|" + "---:|".repeat(COLUMNS.size()));
+        for (int size : SIZES) {
+            for (int connections : CONNECTIONS) {
+                String cell = label(size) + " x " + connections;
+                row("throughput " + cell + " conn, msg/s", "msg/s " + cell, Main::count, true, true);
+                row("throughput " + cell + " conn, MB/s", "MB/s " + cell, v -> fmt(v, 1), false, false);
+                row("proxy CPU ms / 1,000 msgs, " + cell, "cpu " + cell, v -> fmt(v, 1), false, true);
+            }
+        }
+        row("latency p50 µs (16 conn, 2,000 msg/s)", "p50", v -> fmt(v, 0), true, true);
+        row("latency p99 µs", "p99", v -> fmt(v, 0), true, true);
+        row("latency p99.9 µs", "p99.9", v -> fmt(v, 0), true, true);
+        row("handshakes/s (storm of " + (quick ? 300 : 2000) + ", 32 at a time)", "handshakes/s", Main::count, true, true);
+        row("idle connections held (of " + idle + ")", "idle held", Main::count, false, false);
+        row("heap KiB / idle proxied conn", "heap/conn", v -> fmt(v, 2), false, false);
+        row("RSS KiB / idle proxied conn", "rss/conn", v -> fmt(v, 2), false, false);
+        row("start → first upgrade through it, ms (JMH)", Lifecycle.START, v -> fmt(v, 2), false, false);
+        row("close → back to baseline threads, ms (JMH)", Lifecycle.CLOSE, v -> fmt(v, 2), false, false);
+        row("per-test reset (disarmAll + clear), µs (JMH)", Lifecycle.RESET, v -> fmt(v, 2), false, false);
+        printTargets(idle);
+    }
+
+    private void row(String title, String figure, Function<Double, String> format, boolean toDirect, boolean toNginx) {
+        if (!figures.containsKey(figure)) {
+            return;
+        }
+        Double direct = median(figure, DIRECT);
+        Double nginx = median(figure, NGINX);
+        StringBuilder line = new StringBuilder("| " + title + " |");
+        for (String column : COLUMNS) {
+            Double value = median(figure, column);
+            if (value == null) {
+                line.append(" — |");
+                continue;
+            }
+            line.append(' ').append(format.apply(value));
+            List<String> ratios = new ArrayList<>();
+            if (toDirect && direct != null && !column.equals(DIRECT) && direct != 0) {
+                ratios.add(fmt(value / direct, 2) + "d");
+            }
+            if (toNginx && nginx != null && !column.equals(NGINX) && !column.equals(DIRECT) && nginx != 0) {
+                ratios.add(fmt(value / nginx, 2) + "n");
+            }
+            if (!ratios.isEmpty()) {
+                line.append(" (").append(String.join(" ", ratios)).append(')');
+            }
+            line.append(" |");
+        }
+        System.out.println(line);
+    }
+
+    /** The targets, each marked met or missed with the margin. */
+    private void printTargets(int idle) {
+        System.out.printf("%nTargets (wschaos vs the better of nginx and haproxy, same run):%n");
+        for (int size : SIZES) {
+            for (int connections : CONNECTIONS) {
+                String figure = "msg/s " + label(size) + " x " + connections;
+                Double w = median(figure, WSCHAOS);
+                Double best = max(median(figure, NGINX), median(figure, HAPROXY));
+                if (w != null && best != null) {
+                    check("throughput " + label(size) + " x " + connections, w >= best, fmt(w / best, 2) + "x the better proxy");
+                }
+            }
+        }
+        for (String p : List.of("p50", "p99")) {
+            Double direct = median(p, DIRECT);
+            Double w = median(p, WSCHAOS);
+            Double best = min(median(p, NGINX), median(p, HAPROXY));
+            if (direct != null && w != null && best != null) {
+                check("added latency " + p, w - direct <= best - direct,
+                        String.format(Locale.ROOT, "%+.0f µs vs %+.0f µs", w - direct, best - direct));
+            }
+        }
+        Double hs = median("handshakes/s", WSCHAOS);
+        Double hsNginx = median("handshakes/s", NGINX);
+        if (hs != null && hsNginx != null) {
+            check("handshakes/s at least nginx's", hs >= hsNginx, fmt(hs / hsNginx, 2) + "x nginx");
+        }
+        Double heap = median("heap/conn", WSCHAOS);
+        if (heap != null) {
+            check("heap per idle connection ≤ 10 KiB", heap <= 10, fmt(heap, 2) + " KiB");
+        }
+        Double held = median("idle held", WSCHAOS);
+        if (held != null) {
+            check("10,000 idle connections held", held >= 10_000, count(held) + " held of " + idle + " opened");
+        }
+        Double start = median(Lifecycle.START, WSCHAOS);
+        if (start != null) {
+            check("start to first connection < 20 ms", start < 20, fmt(start, 2) + " ms");
+        }
+        Double reset = median(Lifecycle.RESET, WSCHAOS);
+        if (reset != null) {
+            check("per-test reset < 1 ms", reset < 1000, fmt(reset, 2) + " µs");
+        }
+    }
+
+    private static void check(String what, boolean met, String detail) {
+        System.out.printf("  %-7s %s: %s%n", met ? "MET" : "MISSED", what, detail);
+    }
+
+    private static Double max(Double a, Double b) {
+        return a == null ? b : b == null ? a : Math.max(a, b);
+    }
+
+    private static Double min(Double a, Double b) {
+        return a == null ? b : b == null ? a : Math.min(a, b);
+    }
+
+    private static String count(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String fmt(double v, int decimals) {
+        return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    private static int openFilesLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    return Integer.parseInt(line.split("\\s+")[3]);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux: assume enough
+        }
+        return 1 << 20;
+    }
+}
