@@ -59,7 +59,7 @@ class ProxyInFrontOfContainerTest {
 
         client = ReconnectingClientMain.start(proxy.uri("/echo"), 200, null);
 
-        await().atMost(WAIT).until(() -> client.events().contains("ECHO hello 1"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.events()).contains("ECHO hello 1"));
         assertThat(proxy).attempt(1).isUpgraded().hasMessagesBothWays(1);
     }
 
@@ -74,7 +74,7 @@ class ProxyInFrontOfContainerTest {
 
         strip.close();
         await().atMost(WAIT).until(() -> client.events().stream().anyMatch(e -> e.startsWith("ECHO hello")));
-        assertThat(proxy).reconnects().resumedTraffic();
+        assertThat(proxy).within(WAIT).reconnects().resumedTraffic();
     }
 
     @Test
@@ -112,7 +112,7 @@ class ProxyInFrontOfContainerTest {
 
         proxy.recording().clear();
         client = ReconnectingClientMain.start(proxy.uri("/echo"), 200, "https://app.example");
-        await().atMost(WAIT).until(() -> client.events().contains("ECHO hello 1"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.events()).contains("ECHO hello 1"));
         assertThat(proxy).attempt(1).isUpgraded();
     }
 }

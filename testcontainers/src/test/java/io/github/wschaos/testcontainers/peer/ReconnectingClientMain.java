@@ -3,6 +3,7 @@ package io.github.wschaos.testcontainers.peer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -82,7 +83,9 @@ public final class ReconnectingClientMain implements AutoCloseable {
         }
         builder.buildAsync(uri, new Listener(attempt)).whenComplete((ws, error) -> {
             if (error != null) {
-                log("FAILED " + attempt + " " + error.getCause());
+                Throwable cause = error.getCause() == null ? error : error.getCause();
+                log("FAILED " + attempt + " " + (cause instanceof WebSocketHandshakeException handshake
+                        ? "status " + handshake.getResponse().statusCode() : cause.toString()));
                 reconnect();
             }
         });
