@@ -91,7 +91,7 @@ class ContainerisedClientTest {
 
         strip.close();
         assertThat(proxy).within(WAIT).hasUpgradedConnections(1);
-        assertThat(proxy).reconnects().resumedTraffic();
+        assertThat(proxy).within(WAIT).reconnects().resumedTraffic();
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,8 +44,9 @@ public final class ReconnectingClientMain implements AutoCloseable {
      *
      * @param args {@code URL [delayMillis] [origin]}
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         start(URI.create(args[0]), args.length > 1 ? Long.parseLong(args[1]) : 200, args.length > 2 ? args[2] : null);
+        new CountDownLatch(1).await(); // until the container is stopped
     }
 
     /**
