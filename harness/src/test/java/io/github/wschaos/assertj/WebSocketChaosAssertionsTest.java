@@ -4,19 +4,17 @@ import static io.github.wschaos.assertj.WebSocketChaosAssertions.assertThat;
 import static io.github.wschaos.assertj.WebSocketChaosAssertions.assertThatThrownBy;
 import static java.time.Duration.ofMillis;
 
-import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.fault.Faults;
 import io.github.wschaos.fault.Target;
 import io.github.wschaos.record.Outcome;
+import io.github.wschaos.testing.EchoBehindProxy;
 import io.github.wschaos.testing.JdkWebSocketClient;
-import io.github.wschaos.testing.NettyEchoServer;
 import io.github.wschaos.testing.ScriptedReconnector;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The assertions against a client whose schedule the test sets, so that a right assertion must pass and a
@@ -26,89 +24,77 @@ class WebSocketChaosAssertionsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private NettyEchoServer server;
-    private ChaosProxy proxy;
-
-    @BeforeEach
-    void start() {
-        server = NettyEchoServer.start();
-        proxy = ChaosProxy.start(server.uri());
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close();
-        server.close();
-    }
+    @RegisterExtension
+    final EchoBehindProxy echo = new EchoBehindProxy();
 
     @Test
     void cappedExponentialBackoffPassesAndAConstantOneFails() throws Exception {
-        proxy.inject(Faults.respondWithStatus(503));
+        echo.proxy().inject(Faults.respondWithStatus(503));
         runSchedule(List.of(ofMillis(100), ofMillis(200), ofMillis(400), ofMillis(400)));
 
-        assertThat(proxy).hasAttempts(5).attempt(3).wasRejectedWith(503).wasHitBy("respond-with-status");
-        assertThat(proxy).reconnects()
+        assertThat(echo.proxy()).hasAttempts(5).attempt(3).wasRejectedWith(503).wasHitBy("respond-with-status");
+        assertThat(echo.proxy()).reconnects()
                 .followBackoff(Backoff.exponential(ofMillis(100), 2.0).cappedAt(ofMillis(400)));
 
-        assertThatThrownBy(() -> assertThat(proxy).reconnects().followBackoff(Backoff.constant(ofMillis(100))))
+        assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().followBackoff(Backoff.constant(ofMillis(100))))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("to reconnect with constant 100ms")
                 .hasMessageContaining("the delay before attempt #3 was ")
                 .hasMessageContaining("attempt  since start  outcome")
                 .hasMessageContaining("REJECTED 503");
-        assertThatThrownBy(() -> assertThat(proxy).reconnects()
+        assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects()
                 .followBackoff(Backoff.exponential(ofMillis(100), 2.0)))
                 .hasMessageContaining("the delay before attempt #5");
     }
 
     @Test
     void constantBackoffWithinATolerance() throws Exception {
-        proxy.inject(Faults.refuseConnections());
+        echo.proxy().inject(Faults.refuseConnections());
         runSchedule(List.of(ofMillis(150), ofMillis(150), ofMillis(150)));
-        assertThat(proxy).attempt(1).hasOutcome(Outcome.REFUSED);
-        assertThat(proxy).reconnects().withTolerance(Tolerance.of(ofMillis(60))).followBackoff(Backoff.constant(ofMillis(150)));
-        assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(Tolerance.of(ofMillis(10)))
+        assertThat(echo.proxy()).attempt(1).hasOutcome(Outcome.REFUSED);
+        assertThat(echo.proxy()).reconnects().withTolerance(Tolerance.of(ofMillis(60))).followBackoff(Backoff.constant(ofMillis(150)));
+        assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().withTolerance(Tolerance.of(ofMillis(10)))
                 .followBackoff(Backoff.constant(ofMillis(300))))
                 .hasMessageContaining("outside 0.290s..0.310s");
     }
 
     @Test
     void givingUpAndStorms() throws Exception {
-        proxy.inject(Faults.respondWithStatus(502));
-        try (ScriptedReconnector client = ScriptedReconnector.start(proxy.uri(), List.of(ofMillis(80), ofMillis(80)))) {
-            assertThat(proxy).reconnects().gaveUpAfter(3, ofMillis(400));
+        echo.proxy().inject(Faults.respondWithStatus(502));
+        try (ScriptedReconnector client = ScriptedReconnector.start(echo.proxy().uri(), List.of(ofMillis(80), ofMillis(80)))) {
+            assertThat(echo.proxy()).reconnects().gaveUpAfter(3, ofMillis(400));
         }
-        assertThat(proxy).reconnects().hasNoStormFasterThan(ofMillis(50));
-        assertThatThrownBy(() -> assertThat(proxy).reconnects().hasNoStormFasterThan(ofMillis(500)))
+        assertThat(echo.proxy()).reconnects().hasNoStormFasterThan(ofMillis(50));
+        assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().hasNoStormFasterThan(ofMillis(500)))
                 .hasMessageContaining("to wait at least 0.500s between attempts")
                 .hasMessageContaining("but attempt #2 came ");
-        assertThatThrownBy(() -> assertThat(proxy).reconnects().gaveUpAfter(2, ofMillis(100)))
+        assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().gaveUpAfter(2, ofMillis(100)))
                 .hasMessageContaining("to give up after 2 attempts")
                 .hasMessageContaining("there were 3 attempts");
     }
 
     @Test
     void noReconnectAfterANormalCloseAndResumedTraffic() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             client.send("hello");
             client.sendClose(1000, "done");
             client.closeCode().get(5, TimeUnit.SECONDS);
         }
-        assertThat(proxy).reconnects().doesNotReconnectAfterNormalClose(ofMillis(300));
-        assertThat(proxy).within(WAIT).attempt(1).isUpgraded().closedWithCode(1000);
-        assertThatThrownBy(() -> assertThat(proxy).reconnects().resumedTraffic())
+        assertThat(echo.proxy()).reconnects().doesNotReconnectAfterNormalClose(ofMillis(300));
+        assertThat(echo.proxy()).within(WAIT).attempt(1).isUpgraded().closedWithCode(1000);
+        assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().resumedTraffic())
                 .hasMessageContaining("there was only one attempt");
 
-        try (JdkWebSocketClient again = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient again = JdkWebSocketClient.connect(echo.proxy().uri())) {
             again.send("back");
-            assertThat(proxy).within(WAIT).reconnects().resumedTraffic();
+            assertThat(echo.proxy()).within(WAIT).reconnects().resumedTraffic();
         }
     }
 
     @Test
     void waitsWithinABoundAndReportsTheBound() {
-        proxy.inject(Faults.respondWithStatus(503), Target.next(1));
-        assertThatThrownBy(() -> assertThat(proxy).within(ofMillis(200)).hasAtLeastAttempts(1))
+        echo.proxy().inject(Faults.respondWithStatus(503), Target.next(1));
+        assertThatThrownBy(() -> assertThat(echo.proxy()).within(ofMillis(200)).hasAtLeastAttempts(1))
                 .hasMessageContaining("Within 200ms")
                 .hasMessageContaining("to have at least 1 attempts but had 0")
                 .hasMessageContaining("(no connection attempts)");
@@ -119,18 +105,18 @@ class WebSocketChaosAssertionsTest {
         assertThatThrownBy(() -> Backoff.exponential(ofMillis(100), 1.0)).hasMessageContaining("factor 1.0");
         assertThatThrownBy(() -> Backoff.exponential(ofMillis(100), 2.0).cappedAt(ofMillis(50)))
                 .hasMessageContaining("cap PT0.05S is below the initial delay PT0.1S");
-        assertThatThrownBy(() -> assertThat(proxy).hasAttempts(-1)).hasMessageContaining("attempt count -1");
+        assertThatThrownBy(() -> assertThat(echo.proxy()).hasAttempts(-1)).hasMessageContaining("attempt count -1");
         assertThatThrownBy(() -> Backoff.constant(Duration.ZERO)).hasMessageContaining("PT0S");
         assertThatThrownBy(() -> Backoff.constant(ofMillis(10)).withJitter(1.5)).hasMessageContaining("jitter 1.5");
-        assertThatThrownBy(() -> assertThat(proxy).reconnects().gaveUpAfter(0, ofMillis(10))).hasMessageContaining("attempts 0");
+        assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().gaveUpAfter(0, ofMillis(10))).hasMessageContaining("attempts 0");
     }
 
     private void runSchedule(List<Duration> delays) throws Exception {
-        try (ScriptedReconnector client = ScriptedReconnector.start(proxy.uri(), delays)) {
+        try (ScriptedReconnector client = ScriptedReconnector.start(echo.proxy().uri(), delays)) {
             client.done().get(10, TimeUnit.SECONDS);
         }
-        assertThat(proxy).within(WAIT).hasAttempts(delays.size() + 1);
+        assertThat(echo.proxy()).within(WAIT).hasAttempts(delays.size() + 1);
         org.awaitility.Awaitility.await().atMost(WAIT).until(() ->
-                proxy.recording().connections().stream().allMatch(record -> record.isClosed()));
+                echo.proxy().recording().connections().stream().allMatch(record -> record.isClosed()));
     }
 }

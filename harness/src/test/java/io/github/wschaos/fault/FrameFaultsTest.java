@@ -3,42 +3,29 @@ package io.github.wschaos.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.record.CloseInfo;
 import io.github.wschaos.record.Closer;
+import io.github.wschaos.testing.EchoBehindProxy;
 import io.github.wschaos.testing.JdkWebSocketClient;
 import io.github.wschaos.testing.NettyEchoServer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Faults that act on upgraded connections, seen through the JDK's WebSocket client. */
 class FrameFaultsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private NettyEchoServer server;
-    private ChaosProxy proxy;
-
-    @BeforeEach
-    void start() {
-        server = NettyEchoServer.start();
-        proxy = ChaosProxy.start(server.uri());
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close();
-        server.close();
-    }
+    @RegisterExtension
+    final EchoBehindProxy echo = new EchoBehindProxy();
 
     @Test
     void closeWithCodeClosesOpenConnectionsLikeARestartingServer() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             echo(client, "before");
-            proxy.inject(Faults.closeWithCode(1012, "service restart"));
+            echo.proxy().inject(Faults.closeWithCode(1012, "service restart"));
 
             assertThat(client.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1012);
             assertThat(client.closeReason().get(5, TimeUnit.SECONDS)).isEqualTo("service restart");
@@ -52,9 +39,9 @@ class FrameFaultsTest {
 
     @Test
     void closeWithCodeAfterADelayHitsNewConnectionsThatLongAfterTheUpgrade() throws Exception {
-        proxy.inject(Faults.closeWithCode(4000, "app says go", Duration.ofMillis(300)));
+        echo.proxy().inject(Faults.closeWithCode(4000, "app says go", Duration.ofMillis(300)));
         long start = System.nanoTime();
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             echo(client, "within the grace period");
             assertThat(client.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(4000);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -63,9 +50,9 @@ class FrameFaultsTest {
 
     @Test
     void resetDropsTheConnectionWithoutACloseFrame() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             echo(client, "before");
-            proxy.inject(Faults.resetConnection());
+            echo.proxy().inject(Faults.resetConnection());
             assertThat(client.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(JdkWebSocketClient.ABNORMAL);
         }
         CloseInfo close = closedRecord(1);
@@ -77,8 +64,8 @@ class FrameFaultsTest {
 
     @Test
     void idleConnectionsAreDroppedWithoutACloseFrame() throws Exception {
-        proxy.inject(Faults.dropIdleConnections(Duration.ofMillis(300)));
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        echo.proxy().inject(Faults.dropIdleConnections(Duration.ofMillis(300)));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             echo(client, "last words");
             assertThat(client.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(JdkWebSocketClient.ABNORMAL);
             // Tolerance: the drop comes 300 ms after the last data, give or take scheduling (at most +700 ms here).
@@ -91,8 +78,8 @@ class FrameFaultsTest {
 
     @Test
     void trafficInEitherDirectionKeepsAnAnyDataConnectionAlive() throws Exception {
-        proxy.inject(Faults.dropIdleConnections(Duration.ofMillis(400), IdleTimer.ANY_DATA));
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        echo.proxy().inject(Faults.dropIdleConnections(Duration.ofMillis(400), IdleTimer.ANY_DATA));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             // Client data only, every 100 ms for three timeouts: the server stays silent, the connection stays open.
             await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
                     .until(() -> {
@@ -104,8 +91,8 @@ class FrameFaultsTest {
 
     @Test
     void clientDataDoesNotResetAnUpstreamDataTimerAsWithNginx() throws Exception {
-        proxy.inject(Faults.dropIdleConnections(Duration.ofMillis(400), IdleTimer.UPSTREAM_DATA));
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        echo.proxy().inject(Faults.dropIdleConnections(Duration.ofMillis(400), IdleTimer.UPSTREAM_DATA));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             long start = System.nanoTime();
             // Client data every 100 ms does not count: the connection drops 400 ms after the upgrade anyway.
             await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -121,8 +108,8 @@ class FrameFaultsTest {
 
     @Test
     void disarmingTheIdleDropKeepsOpenConnectionsOpen() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
-            FaultHandle drop = proxy.inject(Faults.dropIdleConnections(Duration.ofMillis(300)));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            FaultHandle drop = echo.proxy().inject(Faults.dropIdleConnections(Duration.ofMillis(300)));
             drop.close();
             await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> !client.closeCode().isDone());
             echo(client, "still open");
@@ -131,8 +118,8 @@ class FrameFaultsTest {
 
     @Test
     void swallowedPingsGetNoPongUntilDisarmed() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
-            FaultHandle swallow = proxy.inject(Faults.swallowPings(Direction.UPSTREAM));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            FaultHandle swallow = echo.proxy().inject(Faults.swallowPings(Direction.UPSTREAM));
             client.ping("lost");
             echo(client, "data still flows");
             assertThat(client.pongs()).isEmpty();
@@ -147,9 +134,9 @@ class FrameFaultsTest {
 
     @Test
     void halfOpenStopsOneDirectionWhileTcpStaysOpen() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             echo(client, "before");
-            FaultHandle halfOpen = proxy.inject(Faults.halfOpen(Direction.DOWNSTREAM));
+            FaultHandle halfOpen = echo.proxy().inject(Faults.halfOpen(Direction.DOWNSTREAM));
             client.send("into the void");
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                     .until(() -> client.messages().size() == 1 && !client.closeCode().isDone());
@@ -166,7 +153,7 @@ class FrameFaultsTest {
     }
 
     private CloseInfo closedRecord(int attempt) {
-        await().atMost(TIMEOUT).until(() -> proxy.recording().attempt(attempt).isClosed());
-        return proxy.recording().attempt(attempt).close().orElseThrow();
+        await().atMost(TIMEOUT).until(() -> echo.proxy().recording().attempt(attempt).isClosed());
+        return echo.proxy().recording().attempt(attempt).close().orElseThrow();
     }
 }

@@ -3,43 +3,29 @@ package io.github.wschaos.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
+import io.github.wschaos.testing.EchoBehindProxy;
 import io.github.wschaos.testing.JdkWebSocketClient;
-import io.github.wschaos.testing.NettyEchoServer;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Faults that act before the upgrade, seen through the JDK's WebSocket client. */
 class HandshakeFaultsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private NettyEchoServer server;
-    private ChaosProxy proxy;
-
-    @BeforeEach
-    void start() {
-        server = NettyEchoServer.start();
-        proxy = ChaosProxy.start(server.uri());
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close();
-        server.close();
-    }
+    @RegisterExtension
+    final EchoBehindProxy echo = new EchoBehindProxy();
 
     @Test
     void respondWithStatusAnswersInsteadOfTheUpstreamUntilDisarmed() throws Exception {
-        try (FaultHandle fault = proxy.inject(Faults.respondWithStatus(503, Map.of("Retry-After", "5"), "busy"))) {
-            Throwable failure = JdkWebSocketClient.handshakeFailure(proxy.uri(), null, TIMEOUT, null);
+        try (FaultHandle fault = echo.proxy().inject(Faults.respondWithStatus(503, Map.of("Retry-After", "5"), "busy"))) {
+            Throwable failure = JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, TIMEOUT, null);
             assertThat(failure).isInstanceOf(WebSocketHandshakeException.class);
             WebSocketHandshakeException handshake = (WebSocketHandshakeException) failure;
             assertThat(handshake.getResponse().statusCode()).isEqualTo(503);
@@ -48,85 +34,85 @@ class HandshakeFaultsTest {
         }
         assertEchoWorks();
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            ConnectionRecord first = proxy.recording().attempt(1);
+            ConnectionRecord first = echo.proxy().recording().attempt(1);
             assertThat(first.outcome()).isEqualTo(Outcome.REJECTED);
             assertThat(first.status()).isEqualTo(503);
             assertThat(first.faults()).containsExactly("respond-with-status");
-            assertThat(proxy.recording().attempt(2).faults()).isEmpty();
+            assertThat(echo.proxy().recording().attempt(2).faults()).isEmpty();
         });
     }
 
     @Test
     void rejectOriginsAnswers403UnlessTheOriginIsAllowed() throws Exception {
-        proxy.inject(Faults.rejectOrigins("https://app.example"));
+        echo.proxy().inject(Faults.rejectOrigins("https://app.example"));
 
-        Throwable noOrigin = JdkWebSocketClient.handshakeFailure(proxy.uri(), null, TIMEOUT, null);
-        Throwable wrongOrigin = JdkWebSocketClient.handshakeFailure(proxy.uri(), null, TIMEOUT, "https://evil.example");
+        Throwable noOrigin = JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, TIMEOUT, null);
+        Throwable wrongOrigin = JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, TIMEOUT, "https://evil.example");
         assertThat(noOrigin).as(String.valueOf(noOrigin)).isInstanceOf(WebSocketHandshakeException.class);
         assertThat(((WebSocketHandshakeException) noOrigin).getResponse().statusCode()).isEqualTo(403);
         assertThat(((WebSocketHandshakeException) wrongOrigin).getResponse().statusCode()).isEqualTo(403);
 
-        try (JdkWebSocketClient allowed = JdkWebSocketClient.connect(proxy.uri(), null, TIMEOUT, "https://app.example")) {
+        try (JdkWebSocketClient allowed = JdkWebSocketClient.connect(echo.proxy().uri(), null, TIMEOUT, "https://app.example")) {
             allowed.send("hi");
             await().atMost(TIMEOUT).until(() -> allowed.messages().contains("hi"));
         }
-        assertThat(proxy.recording().attempt(2).failure()).contains("https://evil.example");
-        assertThat(proxy.recording().attempt(3).outcome()).isEqualTo(Outcome.UPGRADED);
+        assertThat(echo.proxy().recording().attempt(2).failure()).contains("https://evil.example");
+        assertThat(echo.proxy().recording().attempt(3).outcome()).isEqualTo(Outcome.UPGRADED);
     }
 
     @Test
     void rejectOriginsUsesTheConfiguredStatus() {
-        proxy.inject(Faults.rejectOrigins(401, "https://app.example"));
-        Throwable failure = JdkWebSocketClient.handshakeFailure(proxy.uri(), null, TIMEOUT, "https://other.example");
+        echo.proxy().inject(Faults.rejectOrigins(401, "https://app.example"));
+        Throwable failure = JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, TIMEOUT, "https://other.example");
         assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(401);
     }
 
     @Test
     void refusedConnectionsFailAtOnceAndRecoverWhenDisarmed() throws Exception {
-        try (FaultHandle refuse = proxy.inject(Faults.refuseConnections())) {
-            Throwable failure = JdkWebSocketClient.handshakeFailure(proxy.uri(), null, TIMEOUT, null);
+        try (FaultHandle refuse = echo.proxy().inject(Faults.refuseConnections())) {
+            Throwable failure = JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, TIMEOUT, null);
             assertThat(failure).isInstanceOf(java.io.IOException.class).isNotInstanceOf(HttpTimeoutException.class);
         }
         assertEchoWorks();
         await().atMost(TIMEOUT).untilAsserted(() ->
-                assertThat(proxy.recording().attempt(1).outcome()).isEqualTo(Outcome.REFUSED));
+                assertThat(echo.proxy().recording().attempt(1).outcome()).isEqualTo(Outcome.REFUSED));
     }
 
     @Test
     void blackholedHandshakesTimeOut() throws Exception {
-        try (FaultHandle blackhole = proxy.inject(Faults.blackhole())) {
-            Throwable failure = JdkWebSocketClient.handshakeFailure(proxy.uri(), null, Duration.ofMillis(300), null);
+        try (FaultHandle blackhole = echo.proxy().inject(Faults.blackhole())) {
+            Throwable failure = JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, Duration.ofMillis(300), null);
             assertThat(failure).isInstanceOf(HttpTimeoutException.class);
         }
         await().atMost(TIMEOUT).untilAsserted(() ->
-                assertThat(proxy.recording().attempt(1).outcome()).isEqualTo(Outcome.TIMED_OUT));
+                assertThat(echo.proxy().recording().attempt(1).outcome()).isEqualTo(Outcome.TIMED_OUT));
         assertEchoWorks();
     }
 
     @Test
     void delayedHandshakeArrivesLateOrTimesOut() throws Exception {
-        proxy.inject(Faults.delayHandshake(Duration.ofMillis(400)));
+        echo.proxy().inject(Faults.delayHandshake(Duration.ofMillis(400)));
 
         long start = System.nanoTime();
-        try (JdkWebSocketClient patient = JdkWebSocketClient.connect(proxy.uri(), null, TIMEOUT, null)) {
+        try (JdkWebSocketClient patient = JdkWebSocketClient.connect(echo.proxy().uri(), null, TIMEOUT, null)) {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
         }
-        Throwable impatient = JdkWebSocketClient.handshakeFailure(proxy.uri(), null, Duration.ofMillis(150), null);
+        Throwable impatient = JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, Duration.ofMillis(150), null);
         assertThat(impatient).isInstanceOf(HttpTimeoutException.class);
         await().atMost(TIMEOUT).untilAsserted(() ->
-                assertThat(proxy.recording().attempt(2).outcome()).isEqualTo(Outcome.TIMED_OUT));
+                assertThat(echo.proxy().recording().attempt(2).outcome()).isEqualTo(Outcome.TIMED_OUT));
     }
 
     @Test
     void pathTargetsOnlyHitThatPath() throws Exception {
-        proxy.inject(Faults.respondWithStatus(404), Target.path("/other"));
+        echo.proxy().inject(Faults.respondWithStatus(404), Target.path("/other"));
         assertEchoWorks();
-        Throwable failure = JdkWebSocketClient.handshakeFailure(proxy.uri("/other"), null, TIMEOUT, null);
+        Throwable failure = JdkWebSocketClient.handshakeFailure(echo.proxy().uri("/other"), null, TIMEOUT, null);
         assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(404);
     }
 
     private void assertEchoWorks() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             client.send("still there?");
             await().atMost(TIMEOUT).until(() -> client.messages().contains("still there?"));
         }

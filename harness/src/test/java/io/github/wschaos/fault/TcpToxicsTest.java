@@ -8,8 +8,8 @@ import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.record.CloseInfo;
 import io.github.wschaos.record.Closer;
 import io.github.wschaos.testing.EchoServer;
+import io.github.wschaos.testing.EchoBehindProxy;
 import io.github.wschaos.testing.JdkWebSocketClient;
-import io.github.wschaos.testing.NettyEchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,25 +41,13 @@ class TcpToxicsTest {
     private static final String UPGRADE_REQUEST = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
-    private NettyEchoServer server;
-    private ChaosProxy proxy;
-
-    @BeforeEach
-    void start() {
-        server = NettyEchoServer.start();
-        proxy = ChaosProxy.start(server.uri());
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close();
-        server.close();
-    }
+    @RegisterExtension
+    final EchoBehindProxy echo = new EchoBehindProxy();
 
     @Test
     void latencyDelaysEveryAnswerOfAnOpenConnectionUntilDisarmed() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
-            FaultHandle latency = proxy.inject(Faults.latency(Duration.ofMillis(500), Direction.DOWNSTREAM));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            FaultHandle latency = echo.proxy().inject(Faults.latency(Duration.ofMillis(500), Direction.DOWNSTREAM));
             // Tolerance: at least the 500 ms latency, at most 2 s more on a loaded machine.
             assertThat(echoTime(client, "slow")).isBetween(Duration.ofMillis(500), Duration.ofMillis(2500));
 
@@ -71,21 +58,21 @@ class TcpToxicsTest {
 
     @Test
     void latencyUpstreamSlowsTheHandshakeItself() throws Exception {
-        proxy.inject(Faults.latency(Duration.ofMillis(300), Direction.UPSTREAM));
+        echo.proxy().inject(Faults.latency(Duration.ofMillis(300), Direction.UPSTREAM));
         long start = System.nanoTime();
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             // The upgrade request is delayed like any other bytes: at least 300 ms (the client's own start-up and a
             // loaded machine may add up to 2.7 s).
             assertThat(since(start)).isBetween(Duration.ofMillis(300), Duration.ofMillis(3000));
             assertThat(echoTime(client, "request delayed too")).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         }
-        assertThat(proxy.recording().attempt(1).faults()).containsExactly("latency");
+        assertThat(echo.proxy().recording().attempt(1).faults()).containsExactly("latency");
     }
 
     @Test
     void jitterVariesEachDelayWithinItsBounds() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
-            proxy.inject(Faults.latency(Duration.ofMillis(200), Duration.ofMillis(100), Direction.DOWNSTREAM));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            echo.proxy().inject(Faults.latency(Duration.ofMillis(200), Duration.ofMillis(100), Direction.DOWNSTREAM));
             List<Duration> times = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 times.add(echoTime(client, "jitter " + i));
@@ -100,8 +87,8 @@ class TcpToxicsTest {
 
     @Test
     void jitterNeverReordersBytes() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
-            proxy.inject(Faults.latency(Duration.ofMillis(50), Duration.ofMillis(45), Direction.BOTH));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            echo.proxy().inject(Faults.latency(Duration.ofMillis(50), Duration.ofMillis(45), Direction.BOTH));
             List<String> sent = IntStream.range(0, 30).mapToObj(i -> "message " + i).toList();
             sent.forEach(client::send);
             // Reordered bytes would break the frames: all 30 arrive intact and in order.
@@ -112,8 +99,8 @@ class TcpToxicsTest {
 
     @Test
     void bandwidthBoundsThroughputByTheRate() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
-            FaultHandle bandwidth = proxy.inject(Faults.bandwidth(50, Direction.DOWNSTREAM));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            FaultHandle bandwidth = echo.proxy().inject(Faults.bandwidth(50, Direction.DOWNSTREAM));
             String big = "x".repeat(60_000);
             // 60 004 bytes at 50 KB/s take at least 1.2 s; allow 50 ms of timer error below, 2.8 s above on a
             // loaded machine (without the toxic the same echo takes a few milliseconds).
@@ -126,8 +113,8 @@ class TcpToxicsTest {
 
     @Test
     void slowCloseHoldsTheClientsCloseBackAfterTheServerDropped() throws Exception {
-        proxy.inject(Faults.slowClose(Duration.ofMillis(400), Direction.DOWNSTREAM));
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        echo.proxy().inject(Faults.slowClose(Duration.ofMillis(400), Direction.DOWNSTREAM));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             echoTime(client, "data flows as usual");
             long start = System.nanoTime();
             client.send(EchoServer.ABORT);
@@ -139,10 +126,10 @@ class TcpToxicsTest {
 
     @Test
     void timeoutStopsDataThenClosesWithoutACloseFrame() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             echoTime(client, "before");
             long armed = System.nanoTime();
-            proxy.inject(Faults.timeout(Duration.ofMillis(300), Direction.DOWNSTREAM));
+            echo.proxy().inject(Faults.timeout(Duration.ofMillis(300), Direction.DOWNSTREAM));
             client.send("never answered");
             assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(JdkWebSocketClient.ABNORMAL);
             // Closed 300 ms after arming, at most 2.7 s late on a loaded machine.
@@ -157,12 +144,12 @@ class TcpToxicsTest {
 
     @Test
     void timeoutZeroHangsTheHandshakeAndDisarmingClosesWhatItHeld() throws Exception {
-        FaultHandle timeout = proxy.inject(Faults.timeout(Duration.ZERO, Direction.DOWNSTREAM));
+        FaultHandle timeout = echo.proxy().inject(Faults.timeout(Duration.ZERO, Direction.DOWNSTREAM));
         try (Socket socket = rawConnect()) {
             socket.getOutputStream().write(UPGRADE_REQUEST.getBytes(StandardCharsets.US_ASCII));
             socket.setSoTimeout(500);
             assertThatThrownBy(socket.getInputStream()::read).isInstanceOf(SocketTimeoutException.class);
-            assertThat(proxy.recording().attempt(1).isClosed()).isFalse();
+            assertThat(echo.proxy().recording().attempt(1).isClosed()).isFalse();
 
             timeout.close();
             // As Toxiproxy's cleanup: the connection that lost its bytes is closed (a FIN, nothing else).
@@ -170,14 +157,14 @@ class TcpToxicsTest {
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
         }
         assertThat(closedRecord(1).cause()).isEqualTo("timeout");
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             assertThat(echoTime(client, "normal")).isLessThan(Duration.ofMillis(500));
         }
     }
 
     @Test
     void resetPeerResetsTheHandshakeAfterTheTimeout() throws Exception {
-        proxy.inject(Faults.resetPeer(Duration.ofMillis(300), Direction.UPSTREAM));
+        echo.proxy().inject(Faults.resetPeer(Duration.ofMillis(300), Direction.UPSTREAM));
         try (Socket socket = rawConnect()) {
             long start = System.nanoTime();
             socket.getOutputStream().write(UPGRADE_REQUEST.getBytes(StandardCharsets.US_ASCII));
@@ -189,13 +176,13 @@ class TcpToxicsTest {
         CloseInfo close = closedRecord(1);
         assertThat(close.closeFrame()).isFalse();
         assertThat(close.cause()).isEqualTo("reset-peer");
-        assertThat(server.closesReceived()).isEmpty();
+        assertThat(echo.server().closesReceived()).isEmpty();
     }
 
     @Test
     void resetPeerOnAnOpenConnectionResetsOnTheNextMessage() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
-            proxy.inject(Faults.resetPeer(Duration.ZERO, Direction.UPSTREAM));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            echo.proxy().inject(Faults.resetPeer(Duration.ZERO, Direction.UPSTREAM));
             await().during(Duration.ofMillis(200)).atMost(TIMEOUT).until(() -> !client.closeCode().isDone());
             client.sendQuietly("trigger");
             assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(JdkWebSocketClient.ABNORMAL);
@@ -208,7 +195,7 @@ class TcpToxicsTest {
         int average = 16;
         int variation = 4;
         Duration delay = Duration.ofMillis(40);
-        proxy.inject(Faults.slicer(average, variation, delay, Direction.DOWNSTREAM));
+        echo.proxy().inject(Faults.slicer(average, variation, delay, Direction.DOWNSTREAM));
         List<Integer> reads = new ArrayList<>();
         long first = 0;
         long last = 0;
@@ -237,8 +224,8 @@ class TcpToxicsTest {
 
     @Test
     void slicedTrafficStillCarriesIntactMessages() throws Exception {
-        proxy.inject(Faults.slicer(8, 3, Duration.ZERO, Direction.BOTH));
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        echo.proxy().inject(Faults.slicer(8, 3, Duration.ZERO, Direction.BOTH));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             String text = "sliced but whole ".repeat(40);
             echoTime(client, text);
             assertThat(client.messages()).containsExactly(text);
@@ -247,7 +234,7 @@ class TcpToxicsTest {
 
     @Test
     void limitDataPassesExactlyTheLimitThenCloses() throws Exception {
-        proxy.inject(Faults.limitData(40, Direction.DOWNSTREAM));
+        echo.proxy().inject(Faults.limitData(40, Direction.DOWNSTREAM));
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         try (Socket socket = rawConnect()) {
             socket.getOutputStream().write(UPGRADE_REQUEST.getBytes(StandardCharsets.US_ASCII));
@@ -265,9 +252,9 @@ class TcpToxicsTest {
 
     @Test
     void limitDataOnAnOpenConnectionCutsTheMessageThatCrossesTheLimit() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             // Each echo of 29 characters is a 31-byte frame: three fit in 100 bytes (93), the fourth crosses it.
-            proxy.inject(Faults.limitData(100, Direction.DOWNSTREAM));
+            echo.proxy().inject(Faults.limitData(100, Direction.DOWNSTREAM));
             for (int i = 0; i < 3; i++) {
                 echoTime(client, "thirty characters, number " + i + "..");
             }
@@ -285,15 +272,15 @@ class TcpToxicsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyToxic")
     void trafficIsNormalAfterDisarming(String name, Supplier<Fault> toxic) throws Exception {
-        FaultHandle handle = proxy.inject(toxic.get());
+        FaultHandle handle = echo.proxy().inject(toxic.get());
         assertThat(handle.fault().name()).isEqualTo(name);
         assertThat(handle.fault().stage()).isEqualTo(Fault.Stage.BYTES);
         handle.close();
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             // Armed, each toxic would take 4 s or more (or forever) for this echo.
             assertThat(echoTime(client, "x".repeat(10_000))).isLessThan(Duration.ofMillis(1500));
         }
-        assertThat(proxy.recording().attempt(1).faults()).isEmpty();
+        assertThat(echo.proxy().recording().attempt(1).faults()).isEmpty();
     }
 
     static Stream<Arguments> everyToxic() {
@@ -310,8 +297,8 @@ class TcpToxicsTest {
 
     @Test
     void disarmingLatencyPassesHeldBytesOnAtOnce() throws Exception {
-        try (JdkWebSocketClient client = JdkWebSocketClient.connect(proxy.uri())) {
-            FaultHandle latency = proxy.inject(Faults.latency(Duration.ofSeconds(10), Direction.DOWNSTREAM));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            FaultHandle latency = echo.proxy().inject(Faults.latency(Duration.ofSeconds(10), Direction.DOWNSTREAM));
             client.send("held");
             await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> client.messages().isEmpty());
             long start = System.nanoTime();
@@ -323,7 +310,7 @@ class TcpToxicsTest {
 
     @Test
     void durationsFollowTheTimeScale() throws Exception {
-        try (ChaosProxy scaled = ChaosProxy.builder().upstream(server.uri()).timeScale(0.1).start();
+        try (ChaosProxy scaled = ChaosProxy.builder().upstream(echo.server().uri()).timeScale(0.1).start();
                 JdkWebSocketClient client = JdkWebSocketClient.connect(scaled.uri())) {
             scaled.inject(Faults.latency(Duration.ofSeconds(3), Direction.DOWNSTREAM));
             // 3 s at a time scale of 0.1 is 300 ms; at most 1.7 s more, still below the unscaled 3 s.
@@ -333,7 +320,7 @@ class TcpToxicsTest {
 
     @Test
     void toxicsCannotTargetAPathTheyActBefore() {
-        assertThatThrownBy(() -> proxy.inject(Faults.latency(Duration.ofMillis(10), Direction.BOTH), Target.path("/echo")))
+        assertThatThrownBy(() -> echo.proxy().inject(Faults.latency(Duration.ofMillis(10), Direction.BOTH), Target.path("/echo")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("needs the request path").hasMessageContaining("latency");
     }
@@ -378,7 +365,7 @@ class TcpToxicsTest {
 
     private Socket rawConnect() throws IOException {
         Socket socket = new Socket();
-        socket.connect(proxy.address(), 5000);
+        socket.connect(echo.proxy().address(), 5000);
         socket.setSoTimeout(5000);
         socket.setTcpNoDelay(true);
         return socket;
@@ -397,7 +384,7 @@ class TcpToxicsTest {
     }
 
     private CloseInfo closedRecord(int attempt) {
-        await().atMost(TIMEOUT).until(() -> proxy.recording().attempt(attempt).isClosed());
-        return proxy.recording().attempt(attempt).close().orElseThrow();
+        await().atMost(TIMEOUT).until(() -> echo.proxy().recording().attempt(attempt).isClosed());
+        return echo.proxy().recording().attempt(attempt).close().orElseThrow();
     }
 }
