@@ -7,7 +7,6 @@ import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.internal.ConnectionLog;
 import io.github.wschaos.internal.FaultEngine;
-import io.github.wschaos.internal.ListenerTls;
 import io.github.wschaos.internal.ProxyServer;
 import io.github.wschaos.internal.ProxySettings;
 import io.github.wschaos.internal.Upstream;
@@ -53,9 +52,9 @@ public final class ChaosProxy implements AutoCloseable {
     private final double timeScale;
     private volatile Upstream upstream;
 
-    private ChaosProxy(Builder builder, Upstream upstream, ProxySettings settings) {
+    private ChaosProxy(Builder builder, Upstream upstream, ProxySettings settings, ProxyCertificate certificate) {
         this.upstream = upstream;
-        this.certificate = settings.listenerTls() == null ? null : new ProxyCertificate(settings.listenerTls().authority());
+        this.certificate = certificate;
         this.timeScale = builder.timeScale;
         this.log = new ConnectionLog();
         this.faults = new FaultEngine(builder.seed, builder.timeScale);
@@ -222,6 +221,7 @@ public final class ChaosProxy implements AutoCloseable {
         private int port;
         private boolean allowNonLoopback;
         private boolean tls;
+        private ProxyCertificate sharedCertificate;
         private long seed = 0x5eed;
         private double timeScale = 1.0;
         private TrustManagerFactory upstreamTrust;
@@ -281,6 +281,16 @@ public final class ChaosProxy implements AutoCloseable {
 
         /** Listens with TLS ({@code wss://}) using a certificate generated in memory for the loopback names. */
         public Builder tls() {
+            this.tls = true;
+            return this;
+        }
+
+        /**
+         * Listens with TLS ({@code wss://}) presenting the certificate of {@code certificate}
+         * ({@link ProxyCertificate#generate()}): every proxy built with it is trusted by the same client trust.
+         */
+        public Builder tls(ProxyCertificate certificate) {
+            this.sharedCertificate = Objects.requireNonNull(certificate, "certificate");
             this.tls = true;
             return this;
         }
@@ -364,9 +374,10 @@ public final class ChaosProxy implements AutoCloseable {
                 throw new IllegalStateException("No upstream: call upstream(\"ws://host:port/path\") before start()");
             }
             InetSocketAddress listen = new InetSocketAddress(resolveListenAddress(), port);
-            ProxySettings settings = new ProxySettings(listen, listenerTls(), upstreamTls(), !trustAnyUpstream,
-                    connectTimeout, requestTimeout, maxHeaderSize, ioThreads);
-            return new ChaosProxy(this, upstream, settings);
+            ProxyCertificate certificate = !tls ? null : sharedCertificate != null ? sharedCertificate : ProxyCertificate.generate();
+            ProxySettings settings = new ProxySettings(listen, certificate == null ? null : certificate.material(),
+                    upstreamTls(), !trustAnyUpstream, connectTimeout, requestTimeout, maxHeaderSize, ioThreads);
+            return new ChaosProxy(this, upstream, settings, certificate);
         }
 
         private InetAddress resolveListenAddress() {
@@ -381,10 +392,6 @@ public final class ChaosProxy implements AutoCloseable {
                         + "accepted are 127.0.0.0/8 and ::1, or call allowNonLoopback() to listen on it anyway");
             }
             return address;
-        }
-
-        private ListenerTls listenerTls() {
-            return tls ? ListenerTls.generate() : null;
         }
 
         private SslContext upstreamTls() {

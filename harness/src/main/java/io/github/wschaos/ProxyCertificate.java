@@ -1,5 +1,6 @@
 package io.github.wschaos;
 
+import io.github.wschaos.internal.ListenerTls;
 import io.netty.pkitesting.X509Bundle;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -9,17 +10,34 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * What a client needs to trust a TLS proxy listener: the in-memory authority that issued the listener's
  * certificate (valid for {@code localhost}, {@code 127.0.0.1} and {@code ::1}). The private keys never touch
- * the disk and are new for every proxy.
+ * the disk and are new for every proxy, unless several proxies share one through
+ * {@link ChaosProxy.Builder#tls(ProxyCertificate)}: then one trust accepts all of them.
  *
  * <p>A client that is not given this trust material sees what it sees in front of any unknown certificate
  * (for Java clients, "PKIX path building failed").
  */
 public final class ProxyCertificate {
 
+    private final ListenerTls material;
     private final X509Bundle authority;
 
-    ProxyCertificate(X509Bundle authority) {
-        this.authority = authority;
+    private ProxyCertificate(ListenerTls material) {
+        this.material = material;
+        this.authority = material.authority();
+    }
+
+    /**
+     * A new authority and the loopback certificate it issues, generated in memory, to give to several proxies with
+     * {@link ChaosProxy.Builder#tls(ProxyCertificate)} so that clients trust all of them (and proxies restarted
+     * with it) through one {@link #pem()}.
+     */
+    public static ProxyCertificate generate() {
+        return new ProxyCertificate(ListenerTls.generate());
+    }
+
+    /** The listener's TLS material (certificates and keys), for the proxy that presents it. */
+    ListenerTls material() {
+        return material;
     }
 
     /** The authority's certificate: the one to trust. */

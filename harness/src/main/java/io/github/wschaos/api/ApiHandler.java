@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -20,7 +19,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Toxiproxy's routes over one {@link ProxyCollection}: the same paths, methods, status codes and bodies as its
  * {@code api.go} (gorilla/mux's {@code 404 page not found} and empty {@code 405} included, and its refusal of
- * browsers), plus wschaos's {@code /proxies/{name}/recording}. Each request runs on one API thread, in order, so
+ * browsers), plus wschaos's {@code /proxies/{name}/recording} and {@code /certificate}. Each request runs on one API thread, in order, so
  * that the proxies it starts and closes never hold up the I/O thread.
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -41,6 +39,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String JSON = "application/json";
+    private static final String PEM = "application/x-pem-file";
 
     private final ProxyCollection collection;
     private final Executor apiThread;
@@ -94,92 +93,88 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private FullHttpResponse respond(FullHttpRequest request) {
-        String userAgent = request.headers().get(HttpHeaderNames.USER_AGENT, "");
-        if (userAgent.startsWith("Mozilla/")) {
-            return text(HttpResponseStatus.FORBIDDEN, "User agent not allowed\n");
-        }
         String body = request.content().toString(StandardCharsets.UTF_8);
-        HttpMethod method = request.method();
         List<String> path = segments(new QueryStringDecoder(request.uri()).path());
-        if (path == null) {
-            return notFound();
+        Route route = path == null ? NOT_FOUND : route(request.method().name(), path, body);
+        if (route == NOT_FOUND || route == NOT_ALLOWED) {
+            return route.run();
         }
-        switch (path.size()) {
-            case 1 -> {
-                switch (path.get(0)) {
-                    case "version":
-                        return only(method, Set.of("GET"), () -> text(HttpResponseStatus.OK, JSON + ";charset=utf-8",
-                                "{\"version\": \"" + TOXIPROXY_VERSION + "\", \"wschaos\": \"" + WSCHAOS_VERSION + "\"}\n"));
-                    case "reset":
-                        return only(method, Set.of("POST"), () -> {
-                            collection.reset();
-                            return noContent();
-                        });
-                    case "populate":
-                        return only(method, Set.of("POST"), () -> {
-                            ProxyCollection.Populated populated = collection.populate(body);
-                            return json(HttpResponseStatus.valueOf(populated.status()), populated.body());
-                        });
-                    case "proxies":
-                        if (method.equals(HttpMethod.GET)) {
-                            return json(HttpResponseStatus.OK, collection.list());
-                        }
-                        return only(method, Set.of("POST"), () -> json(HttpResponseStatus.CREATED, collection.create(body)));
-                    default:
-                        return notFound();
-                }
-            }
-            case 2, 3, 4 -> {
-                if (!path.get(0).equals("proxies")) {
-                    return notFound();
-                }
-                String name = path.get(1);
-                if (path.size() == 2) {
-                    return switch (method.name()) {
-                        case "GET" -> json(HttpResponseStatus.OK, collection.show(name));
-                        case "POST", "PATCH" -> json(HttpResponseStatus.OK, collection.update(name, body));
-                        case "DELETE" -> {
-                            collection.delete(name);
-                            yield noContent();
-                        }
-                        default -> notAllowed();
-                    };
-                }
-                if (path.size() == 3 && path.get(2).equals("toxics")) {
-                    return switch (method.name()) {
-                        case "GET" -> json(HttpResponseStatus.OK, collection.toxics(name));
-                        case "POST" -> json(HttpResponseStatus.OK, collection.createToxic(name, body));
-                        default -> notAllowed();
-                    };
-                }
-                if (path.size() == 3 && path.get(2).equals("recording")) {
-                    return switch (method.name()) {
-                        case "GET" -> json(HttpResponseStatus.OK, collection.recording(name));
-                        case "DELETE" -> {
-                            collection.clearRecording(name);
-                            yield noContent();
-                        }
-                        default -> notAllowed();
-                    };
-                }
-                if (path.size() == 4 && path.get(2).equals("toxics")) {
-                    String toxic = path.get(3);
-                    return switch (method.name()) {
-                        case "GET" -> json(HttpResponseStatus.OK, collection.showToxic(name, toxic));
-                        case "POST", "PATCH" -> json(HttpResponseStatus.OK, collection.updateToxic(name, toxic, body));
-                        case "DELETE" -> {
-                            collection.deleteToxic(name, toxic);
-                            yield noContent();
-                        }
-                        default -> notAllowed();
-                    };
-                }
-                return notFound();
-            }
-            default -> {
-                return notFound();
-            }
+        // gorilla/mux runs Toxiproxy's middleware only on a matched route: a browser gets 404 and 405 like anyone.
+        if (request.headers().get(HttpHeaderNames.USER_AGENT, "").startsWith("Mozilla/")) {
+            return httpError(HttpResponseStatus.FORBIDDEN, "User agent not allowed");
         }
+        return route.run();
+    }
+
+    /** What {@code method} on {@code path} does: a route, {@link #NOT_FOUND} or {@link #NOT_ALLOWED}. */
+    private Route route(String method, List<String> path, String body) {
+        if (path.size() == 1) {
+            return switch (path.get(0)) {
+                case "version" -> only(method, "GET", () -> text(HttpResponseStatus.OK, JSON + ";charset=utf-8",
+                        "{\"version\": \"" + TOXIPROXY_VERSION + "\", \"wschaos\": \"" + WSCHAOS_VERSION + "\"}\n"));
+                case "reset" -> only(method, "POST", () -> {
+                    collection.reset();
+                    return noContent();
+                });
+                case "populate" -> only(method, "POST", () -> {
+                    ProxyCollection.Populated populated = collection.populate(body);
+                    return json(HttpResponseStatus.valueOf(populated.status()), populated.body());
+                });
+                case "proxies" -> switch (method) {
+                    case "GET" -> () -> json(HttpResponseStatus.OK, collection.list());
+                    case "POST" -> () -> json(HttpResponseStatus.CREATED, collection.create(body));
+                    default -> NOT_ALLOWED;
+                };
+                case "certificate" -> only(method, "GET", () -> text(HttpResponseStatus.OK, PEM,
+                        collection.certificate().pem()));
+                default -> NOT_FOUND;
+            };
+        }
+        if (path.size() > 4 || !path.get(0).equals("proxies")) {
+            return NOT_FOUND;
+        }
+        String name = path.get(1);
+        if (path.size() == 2) {
+            return switch (method) {
+                case "GET" -> () -> json(HttpResponseStatus.OK, collection.show(name));
+                case "POST", "PATCH" -> () -> json(HttpResponseStatus.OK, collection.update(name, body));
+                case "DELETE" -> () -> {
+                    collection.delete(name);
+                    return noContent();
+                };
+                default -> NOT_ALLOWED;
+            };
+        }
+        if (path.size() == 3 && path.get(2).equals("toxics")) {
+            return switch (method) {
+                case "GET" -> () -> json(HttpResponseStatus.OK, collection.toxics(name));
+                case "POST" -> () -> json(HttpResponseStatus.OK, collection.createToxic(name, body));
+                default -> NOT_ALLOWED;
+            };
+        }
+        if (path.size() == 3 && path.get(2).equals("recording")) {
+            return switch (method) {
+                case "GET" -> () -> json(HttpResponseStatus.OK, collection.recording(name));
+                case "DELETE" -> () -> {
+                    collection.clearRecording(name);
+                    return noContent();
+                };
+                default -> NOT_ALLOWED;
+            };
+        }
+        if (path.size() == 4 && path.get(2).equals("toxics")) {
+            String toxic = path.get(3);
+            return switch (method) {
+                case "GET" -> () -> json(HttpResponseStatus.OK, collection.showToxic(name, toxic));
+                case "POST", "PATCH" -> () -> json(HttpResponseStatus.OK, collection.updateToxic(name, toxic, body));
+                case "DELETE" -> () -> {
+                    collection.deleteToxic(name, toxic);
+                    return noContent();
+                };
+                default -> NOT_ALLOWED;
+            };
+        }
+        return NOT_FOUND;
     }
 
     /** The path's segments, or null when one is empty (gorilla/mux matches no route then). */
@@ -195,8 +190,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         FullHttpResponse run();
     }
 
-    private static FullHttpResponse only(HttpMethod method, Set<String> allowed, Route route) {
-        return allowed.contains(method.name()) ? route.run() : notAllowed();
+    /** gorilla/mux's answer to an unknown path: Go's {@code http.NotFound}. */
+    private static final Route NOT_FOUND = ApiHandler::notFound;
+    /** gorilla/mux's answer to a known path with another method: 405, no body. */
+    private static final Route NOT_ALLOWED = ApiHandler::notAllowed;
+
+    private static Route only(String method, String allowed, Route route) {
+        return allowed.equals(method) ? route : NOT_ALLOWED;
     }
 
     private static FullHttpResponse json(HttpResponseStatus status, JsonNode body) {
@@ -216,13 +216,18 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        FullHttpResponse response = text(HttpResponseStatus.valueOf(status), body + "\n");
-        response.headers().set("X-Content-Type-Options", "nosniff");
-        return response;
+        return httpError(HttpResponseStatus.valueOf(status), body);
     }
 
     private static FullHttpResponse notFound() {
-        return text(HttpResponseStatus.NOT_FOUND, "404 page not found\n");
+        return httpError(HttpResponseStatus.NOT_FOUND, "404 page not found");
+    }
+
+    /** Go's {@code http.Error}: the text and a newline, as text/plain, with {@code nosniff}. */
+    private static FullHttpResponse httpError(HttpResponseStatus status, String text) {
+        FullHttpResponse response = text(status, text + "\n");
+        response.headers().set("X-Content-Type-Options", "nosniff");
+        return response;
     }
 
     private static FullHttpResponse notAllowed() {

@@ -1,6 +1,7 @@
 package io.github.wschaos.api;
 
 import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.ProxyCertificate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -112,6 +113,14 @@ public final class ChaosServer implements AutoCloseable {
         return Optional.ofNullable(collection.running(name));
     }
 
+    /**
+     * The TLS authority and certificate every {@code "tls": true} proxy of this server presents (the same for all of
+     * them, and across restarts); {@code GET /certificate} serves its {@link ProxyCertificate#pem() PEM}.
+     */
+    public ProxyCertificate certificate() {
+        return collection.certificate();
+    }
+
     /** Closes every proxy (and its connections), then the API listener; returns once their threads ended. */
     @Override
     public void close() {
@@ -137,6 +146,20 @@ public final class ChaosServer implements AutoCloseable {
     @Override
     public String toString() {
         return "ChaosServer " + (channel.isOpen() ? uri() : "(closed)");
+    }
+
+    /** The server's certificate, generated when a proxy or a client first needs it. */
+    private static final class LazyCertificate implements java.util.function.Supplier<ProxyCertificate> {
+
+        private ProxyCertificate certificate;
+
+        @Override
+        public synchronized ProxyCertificate get() {
+            if (certificate == null) {
+                certificate = ProxyCertificate.generate();
+            }
+            return certificate;
+        }
     }
 
     /** Settings for a {@link ChaosServer}. */
@@ -194,7 +217,8 @@ public final class ChaosServer implements AutoCloseable {
                 throw new IllegalArgumentException("API host '" + host + "' is not a loopback address; accepted are "
                         + "127.0.0.0/8 and ::1, or call allowNonLoopback() to listen on it anyway");
             }
-            return new ChaosServer(new InetSocketAddress(address, port), new ServerSettings(seed, allowNonLoopback));
+            return new ChaosServer(new InetSocketAddress(address, port),
+                    new ServerSettings(seed, allowNonLoopback, new LazyCertificate()));
         }
     }
 }

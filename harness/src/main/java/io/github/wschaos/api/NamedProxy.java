@@ -5,6 +5,8 @@ import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.FaultHandle;
+import io.github.wschaos.fault.ForceTlsMismatch;
+import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.fault.Target;
 import io.github.wschaos.record.ConnectionRecord;
 import java.net.InetAddress;
@@ -21,7 +23,9 @@ import java.util.Locale;
 /**
  * One proxy of the API: a name, a listen address, an upstream, whether it is enabled, its toxics, and the recording
  * of its connections. While enabled it is a running {@link ChaosProxy}; disabling closes that proxy (its listener and
- * every connection), enabling starts a new one on the same address and arms the toxics again. The recording spans
+ * every connection), enabling starts a new one on the same address and arms the toxics again. wschaos adds two
+ * fields: {@code tls} (the listener serves TLS with the server's certificate) and {@code upstream_ca} (what a
+ * {@code wss://} upstream's certificate must chain to). The recording spans
  * every run: attempts are numbered on, and times count from the creation (or the last clear).
  *
  * <p>Not thread-safe: the {@link ProxyCollection} calls it under its lock.
@@ -64,6 +68,8 @@ final class NamedProxy {
     private final ServerSettings settings;
     private String listen;
     private String upstream;
+    private boolean tls;
+    private String upstreamCa;
     private ChaosProxy proxy;
     private final List<Toxic> toxics = new ArrayList<>();
     private final List<Run> runs = new ArrayList<>();
@@ -71,10 +77,20 @@ final class NamedProxy {
     private int attemptOffset;
     private Duration timeOffset = Duration.ZERO;
 
-    NamedProxy(String name, String listen, String upstream, ServerSettings settings) {
+    /**
+     * A proxy, not started yet.
+     *
+     * @param tls whether the listener serves TLS with the server's certificate (wschaos's {@code "tls"})
+     * @param upstreamCa PEM certificates a {@code wss://} upstream must chain to, or empty for the JDK's trust store
+     * @throws ApiError 400 naming a bad upstream or {@code upstream_ca}
+     */
+    NamedProxy(String name, String listen, String upstream, boolean tls, String upstreamCa, ServerSettings settings) {
+        checkUpstream(upstream, upstreamCa);
         this.name = name;
         this.listen = listen;
         this.upstream = upstream;
+        this.tls = tls;
+        this.upstreamCa = upstreamCa;
         this.settings = settings;
     }
 
@@ -84,6 +100,20 @@ final class NamedProxy {
 
     String upstream() {
         return upstream;
+    }
+
+    boolean tls() {
+        return tls;
+    }
+
+    String upstreamCa() {
+        return upstreamCa;
+    }
+
+    /** Whether {@code listen}, {@code upstream}, {@code tls} and {@code upstream_ca} are this proxy's. */
+    boolean sameAs(String otherListen, String otherUpstream, boolean otherTls, String otherUpstreamCa) {
+        return sameListen(otherListen) && upstream.equals(otherUpstream) && tls == otherTls
+                && upstreamCa.equals(otherUpstreamCa);
     }
 
     boolean enabled() {
@@ -114,6 +144,12 @@ final class NamedProxy {
                 .ioThreads(1);
         if (settings.allowNonLoopback()) {
             builder.allowNonLoopback();
+        }
+        if (tls) {
+            builder.tls(settings.certificate().get());
+        }
+        if (!upstreamCa.isEmpty()) {
+            builder.upstreamTrust(PemTrust.of(upstreamCa));
         }
         try {
             proxy = builder.start();
@@ -147,17 +183,20 @@ final class NamedProxy {
     }
 
     /**
-     * Applies a POST to the proxy: a new listen address or upstream restarts it (dropping its connections), then
-     * {@code enabled} starts or stops it, as Toxiproxy's {@code Update}.
+     * Applies a POST to the proxy: a new listen address or upstream (or wschaos's {@code tls}, {@code upstream_ca})
+     * restarts it (dropping its connections), then {@code enabled} starts or stops it, as Toxiproxy's {@code Update}.
      */
-    void update(String newListen, String newUpstream, boolean enable) {
-        if (!newUpstream.equals(upstream)) {
-            upstreamUri(newUpstream);
+    void update(String newListen, String newUpstream, boolean newTls, String newUpstreamCa, boolean enable) {
+        checkUpstream(newUpstream, newUpstreamCa);
+        if (!newTls) {
+            toxics.forEach(t -> checkFits(t, false));
         }
-        if (!sameListen(newListen) || !newUpstream.equals(upstream)) {
+        if (!sameAs(newListen, newUpstream, newTls, newUpstreamCa)) {
             stop();
             listen = newListen;
             upstream = newUpstream;
+            tls = newTls;
+            upstreamCa = newUpstreamCa;
         }
         if (enable) {
             start();
@@ -190,7 +229,7 @@ final class NamedProxy {
 
     /** Adds a checked toxic and arms it when the proxy runs. */
     void add(Toxic toxic) {
-        toxic.fault(); // checks the values before anything changes
+        checkFits(toxic, tls); // checks the values before anything changes
         arm(toxic);
         toxics.add(toxic);
     }
@@ -198,7 +237,7 @@ final class NamedProxy {
     /** Replaces a toxic's attributes and toxicity, re-arming it. */
     void update(Toxic toxic, ObjectNode attributes, float toxicity) {
         Toxic probe = new Toxic(toxic.name, toxic.type, toxic.stream, toxic.direction, toxicity, attributes);
-        probe.fault();
+        checkFits(probe, tls);
         disarm(toxic);
         toxic.attributes = attributes;
         toxic.toxicity = toxicity;
@@ -212,6 +251,21 @@ final class NamedProxy {
 
     void removeAllToxics() {
         List.copyOf(toxics).forEach(this::remove);
+    }
+
+    /**
+     * Checks a toxic's values, and that a {@code tls_mismatch} mode that changes the listener's certificate has a TLS
+     * listener to change.
+     *
+     * @throws ApiError 400 naming the value
+     */
+    private void checkFits(Toxic toxic, boolean tlsListener) {
+        if (toxic.fault() instanceof ForceTlsMismatch mismatch && !tlsListener
+                && mismatch.mode() != TlsMismatch.PLAIN_LISTENER && mismatch.mode() != TlsMismatch.TLS_LISTENER) {
+            throw ApiError.badBody("tls_mismatch: mode \"" + mismatch.mode().name().toLowerCase(Locale.ROOT)
+                    + "\" changes the certificate of a TLS listener, but proxy " + name + " listens without TLS; create it with "
+                    + "\"tls\": true, or use mode plain_listener or tls_listener");
+        }
     }
 
     private void arm(Toxic toxic) {
@@ -253,6 +307,22 @@ final class NamedProxy {
         timeOffset = Duration.ZERO;
         if (proxy != null) {
             proxy.recording().clear();
+        }
+    }
+
+    /**
+     * Checks an upstream and its {@code upstream_ca}: the CA is PEM and only goes with a {@code wss://} upstream.
+     *
+     * @throws ApiError 400 naming the value
+     */
+    static void checkUpstream(String upstream, String upstreamCa) {
+        URI uri = upstreamUri(upstream);
+        if (!upstreamCa.isEmpty()) {
+            if (!uri.getScheme().equalsIgnoreCase("wss")) {
+                throw ApiError.badBody("\"upstream_ca\" is for a wss:// upstream, but upstream \"" + upstream
+                        + "\" is plain; give upstream as wss://host:port, or leave upstream_ca out");
+            }
+            PemTrust.of(upstreamCa);
         }
     }
 

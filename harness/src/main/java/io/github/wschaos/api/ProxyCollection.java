@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.ProxyCertificate;
 import io.github.wschaos.fault.Direction;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ final class ProxyCollection implements AutoCloseable {
         String listen = string(input, "listen", "");
         String upstream = string(input, "upstream", "");
         boolean enabled = bool(input, "enabled", true);
+        boolean tls = bool(input, "tls", false);
+        String upstreamCa = string(input, "upstream_ca", "");
         if (name.isEmpty()) {
             throw new ApiError(400, "missing required field: name");
         }
@@ -55,8 +58,7 @@ final class ProxyCollection implements AutoCloseable {
         if (proxies.containsKey(name)) {
             throw new ApiError(409, "proxy already exists: " + name);
         }
-        NamedProxy.upstreamUri(upstream);
-        NamedProxy proxy = new NamedProxy(name, listen, upstream, settings);
+        NamedProxy proxy = new NamedProxy(name, listen, upstream, tls, upstreamCa, settings);
         if (enabled) {
             proxy.start();
         }
@@ -81,7 +83,8 @@ final class ProxyCollection implements AutoCloseable {
             }
             string(entry, "listen", "");
             bool(entry, "enabled", true);
-            NamedProxy.upstreamUri(entry.get("upstream").asText());
+            bool(entry, "tls", false);
+            NamedProxy.checkUpstream(entry.get("upstream").asText(), string(entry, "upstream_ca", ""));
             entries.add(entry);
         }
         ArrayNode done = JSON.arrayNode();
@@ -90,8 +93,10 @@ final class ProxyCollection implements AutoCloseable {
             String listen = string(entry, "listen", "");
             String upstream = entry.get("upstream").asText();
             boolean enabled = bool(entry, "enabled", true);
+            boolean tls = bool(entry, "tls", false);
+            String upstreamCa = string(entry, "upstream_ca", "");
             NamedProxy existing = proxies.get(name);
-            if (existing != null && existing.upstream().equals(upstream) && sameAddress(existing.listen(), listen)) {
+            if (existing != null && existing.sameAs(listen, upstream, tls, upstreamCa)) {
                 done.add(proxyJson(existing));
                 continue;
             }
@@ -99,7 +104,7 @@ final class ProxyCollection implements AutoCloseable {
                 existing.stop();
                 proxies.remove(name);
             }
-            NamedProxy proxy = new NamedProxy(name, listen, upstream, settings);
+            NamedProxy proxy = new NamedProxy(name, listen, upstream, tls, upstreamCa, settings);
             if (enabled) {
                 try {
                     proxy.start();
@@ -126,14 +131,19 @@ final class ProxyCollection implements AutoCloseable {
         return proxyJson(get(name));
     }
 
-    /** {@code POST|PATCH /proxies/{name}}: listen, upstream, enabled; missing fields keep their values. */
+    /**
+     * {@code POST|PATCH /proxies/{name}}: listen, upstream, enabled (and wschaos's tls, upstream_ca); missing fields
+     * keep their values.
+     */
     synchronized ObjectNode update(String name, String body) {
         NamedProxy proxy = get(name);
         ObjectNode input = object(parse(body));
         String listen = string(input, "listen", proxy.listen());
         String upstream = string(input, "upstream", proxy.upstream());
         boolean enabled = bool(input, "enabled", proxy.enabled());
-        proxy.update(listen, upstream, enabled);
+        boolean tls = bool(input, "tls", proxy.tls());
+        String upstreamCa = string(input, "upstream_ca", proxy.upstreamCa());
+        proxy.update(listen, upstream, tls, upstreamCa, enabled);
         return proxyJson(proxy);
     }
 
@@ -218,6 +228,11 @@ final class ProxyCollection implements AutoCloseable {
         get(name).clearRecording();
     }
 
+    /** {@code GET /certificate}: the server's TLS authority, shared by every {@code "tls": true} proxy. */
+    ProxyCertificate certificate() {
+        return settings.certificate().get();
+    }
+
     /** The running proxy behind {@code name}, or null when there is none or it is disabled. */
     synchronized ChaosProxy running(String name) {
         NamedProxy proxy = proxies.get(name);
@@ -246,20 +261,19 @@ final class ProxyCollection implements AutoCloseable {
         return toxic;
     }
 
-    private boolean sameAddress(String current, String requested) {
-        try {
-            return NamedProxy.listenAddress(current, true).equals(NamedProxy.listenAddress(requested, true));
-        } catch (ApiError e) {
-            return false;
-        }
-    }
-
     static ObjectNode proxyJson(NamedProxy proxy) {
         ObjectNode node = JSON.objectNode()
                 .put("name", proxy.name)
                 .put("listen", proxy.listen())
                 .put("upstream", proxy.upstream())
                 .put("enabled", proxy.enabled());
+        // wschaos's fields, shown only when set: a proxy created the Toxiproxy way has Toxiproxy's JSON exactly.
+        if (proxy.tls()) {
+            node.put("tls", true);
+        }
+        if (!proxy.upstreamCa().isEmpty()) {
+            node.put("upstream_ca", proxy.upstreamCa());
+        }
         ArrayNode toxics = node.putArray("toxics");
         proxy.toxics().forEach(t -> toxics.add(toxicJson(t)));
         return node;

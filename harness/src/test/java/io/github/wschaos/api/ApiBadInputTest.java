@@ -107,6 +107,76 @@ class ApiBadInputTest {
     }
 
     @Test
+    void badAttributesOfTheConnectionLevelWebSocketToxics() throws Exception {
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"tls_mismatch\",\"attributes\":{\"mode\":\"tls\"}}"), 400,
+                "bad request body: tls_mismatch: mode \\\"tls\\\" is not one of plain_listener, tls_listener, "
+                        + "untrusted_certificate, expired_certificate, wrong_host_certificate, no_common_protocol");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"tls_mismatch\",\"attributes\":{\"mode\":1}}"), 400,
+                "bad request body: attribute \\\"mode\\\" of toxic type tls_mismatch must be a string, got 1");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"tls_mismatch\"}"), 400,
+                "missing required field: attributes.mode for toxic type tls_mismatch (plain_listener, tls_listener, "
+                        + "untrusted_certificate, expired_certificate, wrong_host_certificate, no_common_protocol)");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"tls_mismatch\",\"attributes\":{\"mode\":\"expired_certificate\"}}"),
+                400, "bad request body: tls_mismatch: mode \\\"expired_certificate\\\" changes the certificate of a TLS "
+                        + "listener, but proxy echo listens without TLS; create it with \\\"tls\\\": true, or use mode "
+                        + "plain_listener or tls_listener");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"refuse\",\"attributes\":{\"timeout\":1}}"), 400,
+                "bad request body: unknown attribute \\\"timeout\\\" for toxic type refuse; accepted are none");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"blackhole\",\"attributes\":{\"delay\":1}}"), 400,
+                "bad request body: unknown attribute \\\"delay\\\" for toxic type blackhole; accepted are none");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"delay_handshake\",\"attributes\":{\"delay\":\"1s\"}}"), 400,
+                "bad request body: attribute \\\"delay\\\" of toxic type delay_handshake must be an integer, got \\\"1s\\\"");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"delay_handshake\",\"attributes\":{\"delay\":-5}}"), 400,
+                "bad request body: delay_handshake: handshake delay PT-0.005S must be positive, e.g. PT2S (2 seconds)");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"delay_handshake\"}"), 400,
+                "missing required field: attributes.delay for toxic type delay_handshake (ms)");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"reset\",\"attributes\":{\"delay\":5}}"), 400,
+                "bad request body: unknown attribute \\\"delay\\\" for toxic type reset; accepted are after");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"reset\",\"attributes\":{\"after\":-5}}"), 400,
+                "bad request body: reset: reset delay PT-0.005S must be zero or positive, e.g. PT0.5S");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"swallow_pings\",\"attributes\":{\"direction\":\"sideways\"}}"),
+                400, "bad request body: attribute \\\"direction\\\" of toxic type swallow_pings must be one of "
+                        + "\\\"upstream\\\", \\\"downstream\\\", \\\"both\\\", got \\\"sideways\\\"");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"half_open\",\"attributes\":{\"direction\":1}}"), 400,
+                "bad request body: attribute \\\"direction\\\" of toxic type half_open must be one of "
+                        + "\\\"upstream\\\", \\\"downstream\\\", \\\"both\\\", got 1");
+        expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"half_open\",\"attributes\":{\"stream\":\"upstream\"}}"), 400,
+                "bad request body: unknown attribute \\\"stream\\\" for toxic type half_open; accepted are direction");
+        assertThat(call("GET", "/proxies/echo/toxics", null).body()).as("nothing added").isEqualTo("[]");
+    }
+
+    @Test
+    void badTlsFields() throws Exception {
+        expect(call("POST", "/proxies", "{\"name\":\"s\",\"upstream\":\"127.0.0.1:1\",\"tls\":\"yes\"}"), 400,
+                "bad request body: \\\"tls\\\" must be true or false, got \\\"yes\\\" (a string)");
+        expect(call("POST", "/proxies", "{\"name\":\"s\",\"upstream\":\"wss://127.0.0.1:1\",\"upstream_ca\":\"not a pem\"}"),
+                400, "bad request body: \\\"upstream_ca\\\" is not a PEM certificate (-----BEGIN CERTIFICATE----- ...): ",
+                true);
+        expect(call("POST", "/proxies", "{\"name\":\"s\",\"upstream\":\"127.0.0.1:1\",\"upstream_ca\":\"x\"}"), 400,
+                "bad request body: \\\"upstream_ca\\\" is for a wss:// upstream, but upstream \\\"127.0.0.1:1\\\" is plain; "
+                        + "give upstream as wss://host:port, or leave upstream_ca out");
+        expect(call("POST", "/populate", "[{\"name\":\"s\",\"upstream\":\"127.0.0.1:1\",\"tls\":1}]"), 400,
+                "bad request body: \\\"tls\\\" must be true or false, got 1 (a number)");
+        expect(call("PATCH", "/proxies/echo", "{\"upstream_ca\":\"x\"}"), 400,
+                "bad request body: \\\"upstream_ca\\\" is for a wss:// upstream, but upstream \\\"127.0.0.1:"
+                        + upstream.uri().getPort() + "\\\" is plain; give upstream as wss://host:port, or leave upstream_ca out");
+        assertThat(call("GET", "/proxies", null).body()).as("nothing added or changed").doesNotContain("\"s\"", "tls", "upstream_ca");
+
+        // A certificate mode armed on a TLS proxy keeps it from going back to plain.
+        assertThat(call("PATCH", "/proxies/echo", "{\"tls\":true}").statusCode()).isEqualTo(200);
+        assertThat(call("POST", "/proxies/echo/toxics", "{\"name\":\"old\",\"type\":\"tls_mismatch\","
+                + "\"attributes\":{\"mode\":\"expired_certificate\"}}").statusCode()).isEqualTo(200);
+        expect(call("PATCH", "/proxies/echo", "{\"tls\":false}"), 400,
+                "bad request body: tls_mismatch: mode \\\"expired_certificate\\\" changes the certificate of a TLS "
+                        + "listener, but proxy echo listens without TLS; create it with \\\"tls\\\": true, or use mode "
+                        + "plain_listener or tls_listener");
+        assertThat(call("DELETE", "/proxies/echo/toxics/old", null).statusCode()).isEqualTo(204);
+        HttpResponse<String> plain = call("PATCH", "/proxies/echo", "{\"tls\":false}");
+        assertThat(plain.statusCode()).isEqualTo(200);
+        listen = plain.body().replaceAll(".*\"listen\":\"([^\"]+)\".*", "$1");
+    }
+
+    @Test
     void aListenAddressInUse() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             String address = "127.0.0.1:" + taken.getLocalPort();
@@ -146,16 +216,33 @@ class ApiBadInputTest {
 
     @Test
     void routesMethodsAndBrowsersAsToxiproxy() throws Exception {
-        HttpResponse<String> unknown = call("GET", "/nothing", null);
-        assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(unknown.body()).isEqualTo("404 page not found\n");
-        HttpResponse<String> method = call("PUT", "/proxies", "{}");
-        assertThat(method.statusCode()).isEqualTo(405);
-        assertThat(method.body()).isEmpty();
-        HttpResponse<String> browser = http.send(HttpRequest.newBuilder(server.uri().resolve("/proxies"))
-                .header("User-Agent", "Mozilla/5.0").GET().build(), HttpResponse.BodyHandlers.ofString());
+        for (String path : new String[] {"/nothing", "/metrics", "/proxies/", "/proxies/echo/toxics/a/b", "/proxies/echo/nothing"}) {
+            HttpResponse<String> unknown = call("GET", path, null);
+            assertThat(unknown.statusCode()).as(path).isEqualTo(404);
+            assertThat(unknown.body()).isEqualTo("404 page not found\n");
+            assertThat(unknown.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+            assertThat(unknown.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        }
+        for (String[] route : new String[][] {{"PUT", "/proxies"}, {"GET", "/reset"}, {"POST", "/version"},
+                {"PUT", "/proxies/echo/toxics"}, {"POST", "/certificate"}, {"POST", "/proxies/echo/recording"}}) {
+            HttpResponse<String> method = call(route[0], route[1], "{}");
+            assertThat(method.statusCode()).as(route[0] + " " + route[1]).isEqualTo(405);
+            assertThat(method.body()).isEmpty();
+        }
+        HttpResponse<String> version = call("GET", "/version", null);
+        assertThat(version.headers().firstValue("Content-Type")).hasValue("application/json;charset=utf-8");
+        assertThat(version.body()).isEqualTo("{\"version\": \"2.12.0\", \"wschaos\": \"0.1.0\"}\n");
+        HttpResponse<String> browser = browser("/proxies");
         assertThat(browser.statusCode()).isEqualTo(403);
         assertThat(browser.body()).isEqualTo("User agent not allowed\n");
+        assertThat(browser.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        // gorilla/mux runs Toxiproxy's browser check only on a matched route.
+        assertThat(browser("/nothing").statusCode()).isEqualTo(404);
+    }
+
+    private HttpResponse<String> browser(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).header("User-Agent", "Mozilla/5.0").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> call(String method, String path, String body) throws Exception {

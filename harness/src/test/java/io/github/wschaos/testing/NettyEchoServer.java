@@ -18,8 +18,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,8 +48,12 @@ public final class NettyEchoServer implements EchoServer {
     private final String path;
     private final List<CloseStatus> closes = new CopyOnWriteArrayList<>();
 
-    private NettyEchoServer(String path, String subprotocols) {
+    private final X509Bundle certificate;
+
+    private NettyEchoServer(String path, String subprotocols, X509Bundle certificate) {
         this.path = path;
+        this.certificate = certificate;
+        SslContext tls = certificate == null ? null : serverContext(certificate);
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(path)
                 .checkStartsWith(true)
@@ -60,6 +70,9 @@ public final class NettyEchoServer implements EchoServer {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                                 new WebSocketServerCompressionHandler(0), new WebSocketServerProtocolHandler(config),
                                 new Echo());
@@ -72,17 +85,51 @@ public final class NettyEchoServer implements EchoServer {
 
     /** An echo server at {@code /echo}. */
     public static NettyEchoServer start() {
-        return new NettyEchoServer("/echo", null);
+        return new NettyEchoServer("/echo", null, null);
     }
 
     /** An echo server at {@code path} that accepts {@code subprotocols} (comma-separated), or any if null. */
     public static NettyEchoServer start(String path, String subprotocols) {
-        return new NettyEchoServer(path, subprotocols);
+        return new NettyEchoServer(path, subprotocols, null);
+    }
+
+    /**
+     * A {@code wss://} echo server at {@code /echo} with a self-signed certificate for {@code 127.0.0.1} and
+     * {@code localhost}, generated in memory: only a client given {@link #certificatePem()} trusts it.
+     */
+    public static NettyEchoServer startTls() {
+        try {
+            Instant now = Instant.now();
+            X509Bundle certificate = new CertificateBuilder().subject("CN=localhost, O=wschaos test upstream")
+                    .setIsCertificateAuthority(true).notBefore(now.minus(1, ChronoUnit.HOURS))
+                    .notAfter(now.plus(1, ChronoUnit.DAYS)).addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
+                    .addExtendedKeyUsageServerAuth().ecp256().buildSelfSigned();
+            return new NettyEchoServer("/echo", null, certificate);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not generate the upstream's certificate: " + e, e);
+        }
+    }
+
+    /** The self-signed certificate of a {@link #startTls()} server, in PEM form. */
+    public String certificatePem() {
+        if (certificate == null) {
+            throw new IllegalStateException("This echo server listens without TLS");
+        }
+        return certificate.getCertificatePEM();
+    }
+
+    private static SslContext serverContext(X509Bundle certificate) {
+        try {
+            return SslContextBuilder.forServer(certificate.toKeyManagerFactory()).build();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not set up the upstream's TLS: " + e, e);
+        }
     }
 
     @Override
     public URI uri() {
-        return URI.create("ws://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort() + path);
+        return URI.create((certificate == null ? "ws" : "wss") + "://127.0.0.1:"
+                + ((InetSocketAddress) channel.localAddress()).getPort() + path);
     }
 
     @Override
