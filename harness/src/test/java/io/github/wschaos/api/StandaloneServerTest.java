@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.wschaos.testing.JdkWebSocketClient;
 import io.github.wschaos.testing.NettyEchoServer;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -114,6 +118,38 @@ class StandaloneServerTest {
         HttpResponse<String> missing = send("GET", "/proxies/echo", null);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).isEqualTo("{\"error\":\"proxy not found: echo\",\"status\":404}\n");
+    }
+
+    @Test
+    void aNodeScriptCreatesATlsProxyAndTrustsItWithTheFetchedCertificate() throws Exception {
+        Path script = Files.createTempFile("wschaos-tls-proxy-client-", ".js");
+        try {
+            try (InputStream in = StandaloneServerTest.class.getResourceAsStream("tls-proxy-client.js")) {
+                Files.copy(java.util.Objects.requireNonNull(in, "tls-proxy-client.js"), script, StandardCopyOption.REPLACE_EXISTING);
+            }
+            ProcessBuilder builder = new ProcessBuilder(System.getProperty("wschaos.node", "node"), script.toString(),
+                    api.toString(), "127.0.0.1:" + upstream.uri().getPort()).redirectErrorStream(true);
+            String nodePath = System.getenv("NODE_PATH");
+            builder.environment().put("NODE_PATH", nodePath == null || nodePath.isEmpty()
+                    ? "/usr/share/nodejs" : nodePath + java.io.File.pathSeparator + "/usr/share/nodejs");
+            Process node = builder.start();
+            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+                try (InputStream in = node.getInputStream()) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node script ended").isTrue();
+            String lines = output.get(5, TimeUnit.SECONDS);
+            assertThat(node.exitValue()).as(lines).isZero();
+            assertThat(lines).as(lines).contains("CREATED 201 tls=true\n", "ECHO hello from node\n");
+            // Node's default trust does not know the server's authority; the exact code depends on the chain shape.
+            assertThat(lines).as(lines).containsPattern("UNTRUSTED (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE"
+                    + "|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|DEPTH_ZERO_SELF_SIGNED_CERT)");
+        } finally {
+            Files.deleteIfExists(script);
+        }
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
