@@ -43,6 +43,11 @@ import java.util.concurrent.TimeUnit;
  * {@code ws://}/{@code wss://} URI. Toxicity draws come from the server's {@link Builder#seed(long) seed}: the same
  * seed hits the same attempts. {@code GET /proxies/{name}/recording} gives each proxy's recording as JSON.
  *
+ * <p>wschaos adds two proxy fields: {@code "tls": true} makes the listener serve {@code wss://} with the server's
+ * {@link #certificate() certificate} (one authority for every proxy of the server, served as PEM by
+ * {@code GET /certificate}), and {@code "upstream_ca"} gives the PEM a {@code wss://} upstream's certificate must
+ * chain to.
+ *
  * <p>{@link #close()} closes every proxy and the API listener and stops their threads.
  */
 public final class ChaosServer implements AutoCloseable {

@@ -40,6 +40,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TlsProxiesTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * For API calls: the first {@code "tls": true} proxy of a JVM generates the server's certificate and loads the
+     * TLS classes, which took 5-9 s with the two cores of the test machine shared by several builds.
+     */
+    private static final Duration API_TIMEOUT = Duration.ofSeconds(30);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private NettyEchoServer upstream;
@@ -202,7 +207,7 @@ class TlsProxiesTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(TIMEOUT)
+        return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).timeout(API_TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
