@@ -22,12 +22,6 @@ public final class ContainerUpstreamResolver implements UpstreamResolver {
     @Override
     public URI resolve(Object value, Request request) {
         ContainerState container = (ContainerState) value;
-        if (!container.isRunning()) {
-            throw new IllegalStateException("the container in " + request.memberName() + " is not started when the proxy "
-                    + "starts; annotate the class with @Testcontainers and the field with @Container (Testcontainers then "
-                    + "starts a static container before @BeforeAll methods and tests), or start it yourself in a static "
-                    + "initializer or a @BeforeAll method that runs before the proxy is first asked for");
-        }
         int port = request.port();
         if (port == 0) {
             List<Integer> exposed = container.getExposedPorts();
@@ -36,6 +30,12 @@ public final class ContainerUpstreamResolver implements UpstreamResolver {
                         + ", not exactly one port; name the port in @ChaosUpstream(port = ...)");
             }
             port = exposed.get(0);
+        }
+        if (!container.isRunning()) {
+            throw new IllegalStateException("the container in " + request.memberName() + " is not started when the proxy "
+                    + "starts; annotate the class with @Testcontainers and the field with @Container (Testcontainers then "
+                    + "starts a static container before @BeforeAll methods and tests), or start it yourself in a static "
+                    + "initializer or a @BeforeAll method that runs before the proxy is first asked for");
         }
         return ContainerUpstream.of(container, port).path(request.path()).uri();
     }
