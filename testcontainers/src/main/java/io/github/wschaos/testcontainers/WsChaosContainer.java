@@ -103,8 +103,9 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
 
     /**
      * Exposes only the first {@code count} proxy ports (from {@link #FIRST_PROXY_PORT}) instead of
-     * {@value #PROXY_PORT_COUNT}. Every published port costs the Docker engine a forwarding rule: measured on a loaded
-     * 2-core CI machine, creating and removing a container with 33 published ports took about 10 s, with 1 port about 2 s.
+     * {@value #PROXY_PORT_COUNT}. Every published port costs the Docker engine a forwarding rule: measured on a busy
+     * 2-core machine (load average 17), creating, starting and removing a container with 33 published ports took about
+     * 10 s, with 1 port about 2 s.
      *
      * @param count 1 to {@value #PROXY_PORT_COUNT}
      * @return this

@@ -25,6 +25,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 @RequiresDocker
 @WebSocketChaos
 @Testcontainers
+@SuppressWarnings("try") // resources held open for the test's duration, not referenced
 class WebSocketChaosBeforeTestcontainersTest {
 
     @Container

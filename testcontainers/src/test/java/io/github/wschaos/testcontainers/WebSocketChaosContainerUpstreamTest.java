@@ -25,6 +25,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 @RequiresDocker
 @Testcontainers
 @WebSocketChaos
+@SuppressWarnings("try") // resources held open for the test's duration, not referenced
 class WebSocketChaosContainerUpstreamTest {
 
     @Container

@@ -27,6 +27,7 @@ import org.testcontainers.containers.GenericContainer;
  * observing each. The echo server shares the container's network namespace (every hop on a loopback interface).
  */
 @RequiresDocker
+@SuppressWarnings("try") // resources held open for the test's duration, not referenced
 class WsChaosControlApiTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
