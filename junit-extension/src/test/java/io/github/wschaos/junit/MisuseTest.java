@@ -36,8 +36,8 @@ class MisuseTest {
         assertThat(only(NoUpstream.class)).isEqualTo("No upstream for the proxy of @WebSocketChaos on class " + PREFIX
                 + "NoUpstream: none was declared and none was set before test() ran. Accepted are upstream = "
                 + "\"ws://host:port/path\" (with ${name} or ${name:default} from system properties or the environment), "
-                + "a static field or static no-argument method annotated @ChaosUpstream returning a URI or String, "
-                + "or proxy.upstream(uri) in a @BeforeAll or @BeforeEach method");
+                + "a static field or static no-argument method annotated @ChaosUpstream holding a URI, a String or a "
+                + "container (with wschaos-testcontainers), or proxy.upstream(uri) in a @BeforeAll or @BeforeEach method");
     }
 
     @WebSocketChaos
@@ -212,7 +212,8 @@ class MisuseTest {
     void nonStaticChaosUpstream() {
         assertThat(only(InstanceUpstream.class)).isEqualTo("@ChaosUpstream field " + PREFIX + "InstanceUpstream.upstream "
                 + "(for @WebSocketChaos on class " + PREFIX + "InstanceUpstream): accepted is a static field or a static "
-                + "method without parameters, of type java.net.URI or String; found non-static URI");
+                + "method without parameters, of type java.net.URI, String, or a type an UpstreamResolver resolves (with "
+                + "wschaos-testcontainers: a Testcontainers container); found non-static URI");
     }
 
     @WebSocketChaos

@@ -20,15 +20,15 @@ import org.testcontainers.containers.ContainerState;
  *         .start();
  * }</pre>
  *
- * <p>With {@code @WebSocketChaos}, name the {@code @Container} field from a {@code @ChaosUpstream} method (read when
- * the proxy starts, after Testcontainers has started the class's static containers):
+ * <p>With {@code @WebSocketChaos}, annotate the {@code @Container} field itself with {@code @ChaosUpstream}; it is
+ * resolved the same way when the proxy starts, after Testcontainers has started the class's static containers:
  * <pre>{@code
  * @Testcontainers
  * @WebSocketChaos
  * class ChatTest {
- *     @Container static GenericContainer<?> echo = new GenericContainer<>("my/echo:1").withExposedPorts(8080);
- *
- *     @ChaosUpstream static URI upstream() { return ContainerUpstream.of(echo, 8080).path("/echo").uri(); }
+ *     @Container
+ *     @ChaosUpstream(port = 8080, path = "/echo")
+ *     static GenericContainer<?> echo = new GenericContainer<>("my/echo:1").withExposedPorts(8080);
  * }
  * }</pre>
  * It is also a {@code Supplier<URI>}, so {@code WebSocketChaosExtension.builder().upstream(ContainerUpstream.of(...))}

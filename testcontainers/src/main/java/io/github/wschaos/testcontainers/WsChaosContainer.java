@@ -1,5 +1,8 @@
 package io.github.wschaos.testcontainers;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,14 +29,24 @@ import org.testcontainers.utility.DockerImageName;
  *
  * <p>Two ways to run it:
  * <ul>
- *   <li><b>Control API</b> (the default command, {@code wschaos server --api 0.0.0.0:8474}): the Toxiproxy-compatible
- *       HTTP API on {@link #CONTROL_PORT}, proxies created at run time on {@link #FIRST_PROXY_PORT} and the
- *       {@value #PROXY_PORT_COUNT} ports after it, as Toxiproxy's image does. {@link #proxy(String, String)} creates
- *       one and returns a {@link Proxy} handle that arms faults as toxics; toxiproxy-java works against
+ *   <li><b>Control API</b> (the image's default command, {@code wschaos server --api 0.0.0.0:8474
+ *       --allow-non-loopback}): the Toxiproxy-compatible HTTP API on {@link #CONTROL_PORT}, proxies created at run
+ *       time on {@link #FIRST_PROXY_PORT} and the ports after it, {@value #PROXY_PORT_COUNT} in all (8666-8697, as
+ *       Toxiproxy's image and Testcontainers' {@code ToxiproxyContainer} use them). {@link #proxy(String, String)}
+ *       creates one and returns a {@link Proxy} handle that arms faults as toxics; toxiproxy-java works against
  *       {@link #controlUri()} as well.</li>
  *   <li><b>Standalone proxy</b> ({@link #withStandaloneProxy(String, String...)}): one proxy, its faults given on the
  *       command line, listening on {@link #FIRST_PROXY_PORT}; no control API.</li>
  * </ul>
+ *
+ * <pre>{@code
+ * WsChaosContainer chaos = LoopbackPorts.publishOnLoopback(new WsChaosContainer());
+ * chaos.start();
+ * WsChaosContainer.Proxy proxy = chaos.proxy("echo", "echo:8080");     // upstream as the container sees it
+ * try (WsChaosContainer.Toxic strip = proxy.arm("no-upgrade", "strip_upgrade_headers", Map.of())) {
+ *     // a client connecting to proxy.uri("/echo") gets the upstream's own answer to a plain GET (e.g. 426)
+ * }
+ * }</pre>
  *
  * <pre>{@code
  * Network network = Network.newNetwork();
@@ -57,12 +70,18 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
     /** The first proxy port in the container. */
     public static final int FIRST_PROXY_PORT = 8666;
 
-    /** How many proxy ports are exposed, from {@link #FIRST_PROXY_PORT} on (Toxiproxy's image exposes as many). */
+    /**
+     * How many proxy ports are exposed by default, from {@link #FIRST_PROXY_PORT} on: 8666-8697, as Testcontainers'
+     * {@code ToxiproxyContainer} exposes them.
+     */
     public static final int PROXY_PORT_COUNT = 32;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AtomicInteger nextPort = new AtomicInteger(FIRST_PROXY_PORT);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private boolean standalone;
+    private int proxyPortCount = PROXY_PORT_COUNT;
 
     /** The image of this library's version, {@code wschaos/wschaos:VERSION}. */
     public WsChaosContainer() {
@@ -77,12 +96,44 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
     public WsChaosContainer(DockerImageName image) {
         super(Objects.requireNonNull(image, "image"));
         withImagePullPolicy(name -> false);
-        withCommand("server", "--api", "0.0.0.0:" + CONTROL_PORT, "--allow-non-loopback");
-        addExposedPort(CONTROL_PORT);
-        for (int i = 0; i < PROXY_PORT_COUNT; i++) {
-            addExposedPort(FIRST_PROXY_PORT + i);
-        }
+        // The image's default command runs the control API on CONTROL_PORT (as Toxiproxy's image does).
+        exposeControlAndProxyPorts();
         waitingFor(Wait.forHttp("/version").forPort(CONTROL_PORT));
+    }
+
+    /**
+     * Exposes only the first {@code count} proxy ports (from {@link #FIRST_PROXY_PORT}) instead of
+     * {@value #PROXY_PORT_COUNT}. Every published port costs the Docker engine a forwarding rule: measured on a busy
+     * 2-core machine (load average 17), creating, starting and removing a container with 33 published ports took about
+     * 10 s, with 1 port about 2 s.
+     *
+     * @param count 1 to {@value #PROXY_PORT_COUNT}
+     * @return this
+     */
+    public WsChaosContainer withProxyPortCount(int count) {
+        if (count < 1 || count > PROXY_PORT_COUNT) {
+            throw new IllegalArgumentException("proxy port count " + count + " is out of range; accepted are 1 to "
+                    + PROXY_PORT_COUNT + " (ports " + FIRST_PROXY_PORT + "-" + (FIRST_PROXY_PORT + PROXY_PORT_COUNT - 1) + ")");
+        }
+        requireControlApi("withProxyPortCount");
+        proxyPortCount = count;
+        exposeControlAndProxyPorts();
+        return this;
+    }
+
+    private void requireControlApi(String call) {
+        if (standalone) {
+            throw new IllegalStateException(call + " needs the control API, but this container runs the standalone proxy "
+                    + "(withStandaloneProxy); drop withStandaloneProxy to get the control API, the image's default");
+        }
+    }
+
+    private void exposeControlAndProxyPorts() {
+        List<Integer> ports = new ArrayList<>(List.of(CONTROL_PORT));
+        for (int i = 0; i < proxyPortCount; i++) {
+            ports.add(FIRST_PROXY_PORT + i);
+        }
+        setExposedPorts(ports);
     }
 
     /** {@code wschaos/wschaos:VERSION}, the version of this library. */
@@ -139,16 +190,24 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
      * Creates a proxy through the control API, on the next free proxy port.
      *
      * @param name the proxy's name, unique in this container
-     * @param upstream {@code host:port} or {@code ws://host:port/path} as seen from the container
+     * @param upstream {@code host:port} or {@code ws://host:port/path} as seen from the container (a network alias,
+     *        or {@code 127.0.0.1} for a container sharing this one's network namespace)
      * @return a handle that arms faults on it
+     * @throws IllegalStateException when all exposed proxy ports are taken, or the API refuses
      */
     public Proxy proxy(String name, String upstream) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(upstream, "upstream");
+        requireControlApi("proxy(name, upstream)");
         int port = nextPort.getAndIncrement();
-        if (port >= FIRST_PROXY_PORT + PROXY_PORT_COUNT) {
-            throw new IllegalStateException("All " + PROXY_PORT_COUNT + " proxy ports are taken; reuse a proxy");
+        if (port >= FIRST_PROXY_PORT + proxyPortCount) {
+            throw new IllegalStateException("All " + proxyPortCount + " exposed proxy ports (" + FIRST_PROXY_PORT + "-"
+                    + (FIRST_PROXY_PORT + proxyPortCount - 1) + ") are taken: a deleted proxy's port is not reused; "
+                    + "expose more with withProxyPortCount (up to " + PROXY_PORT_COUNT + ")");
         }
-        send("POST", "/proxies", "{\"name\":" + json(name) + ",\"listen\":\"0.0.0.0:" + port + "\",\"upstream\":"
-                + json(upstream) + ",\"enabled\":true}");
+        ObjectNode body = JSON.createObjectNode().put("name", name).put("listen", "0.0.0.0:" + port)
+                .put("upstream", upstream).put("enabled", true);
+        send("POST", "/proxies", body);
         return new Proxy(name, port);
     }
 
@@ -170,28 +229,32 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
         return URI.create(scheme + "://" + host + ":" + getMappedPort(port) + pathAndQuery);
     }
 
-    private String send(String method, String path, String body) {
-        HttpRequest request = HttpRequest.newBuilder(controlUri().resolve(path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(10))
-                .build();
+    private String send(String method, String path, ObjectNode body) {
+        URI target = controlUri().resolve(path);
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(target)
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(10))
+                    .build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + body + " as JSON: " + e.getOriginalMessage(), e);
+        }
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 300) {
-                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+                throw new IllegalStateException(method + " " + target + " answered " + response.statusCode() + ": "
+                        + response.body().strip());
             }
             return response.body();
         } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + controlUri().resolve(path) + " failed", e);
+            throw new UncheckedIOException(method + " " + target + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new IllegalStateException(method + " " + target + " interrupted", e);
         }
-    }
-
-    private static String json(String value) {
-        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static String version() {
@@ -237,39 +300,54 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
         }
 
         /**
-         * Arms a fault as a toxic on the downstream side, for every connection.
+         * Arms a fault as a toxic, for every connection, until the returned handle is closed. The types are
+         * Toxiproxy's TCP toxics ({@code latency}, {@code bandwidth}, {@code timeout}, {@code reset_peer}, ...) and
+         * wschaos's faults under their catalogue names with {@code _} ({@code strip_upgrade_headers},
+         * {@code drop_idle}, {@code reject_origins}, {@code close_with_code}, ...); see the README's "Coming from
+         * Toxiproxy" for their attributes.
          *
-         * @param toxicName its name, to remove it later
-         * @param type the toxic type, e.g. {@code strip_upgrade_headers}, {@code drop_idle}, {@code latency}
-         * @param attributes its attributes (numbers and strings), e.g. {@code Map.of("timeout", 2000)}
-         * @return this
+         * @param toxicName its name, unique on this proxy
+         * @param type the toxic type
+         * @param attributes its attributes: numbers, strings, booleans, lists and maps of them, e.g.
+         *        {@code Map.of("timeout", 2000)} or {@code Map.of("allowed", List.of("https://app.example"))}
+         * @return the armed toxic; closing it removes it
+         * @throws IllegalStateException with the API's answer when it refuses the toxic (unknown type or attribute)
          */
-        public Proxy arm(String toxicName, String type, Map<String, ?> attributes) {
-            StringBuilder attrs = new StringBuilder("{");
-            attributes.forEach((key, value) -> {
-                if (attrs.length() > 1) {
-                    attrs.append(',');
-                }
-                attrs.append(json(key)).append(':').append(value instanceof Number ? value.toString() : json(String.valueOf(value)));
-            });
-            attrs.append('}');
-            send("POST", "/proxies/" + name + "/toxics", "{\"name\":" + json(toxicName) + ",\"type\":" + json(type)
-                    + ",\"stream\":\"downstream\",\"toxicity\":1.0,\"attributes\":" + attrs + "}");
-            return this;
+        public Toxic arm(String toxicName, String type, Map<String, ?> attributes) {
+            Objects.requireNonNull(toxicName, "toxicName");
+            Objects.requireNonNull(type, "type");
+            ObjectNode toxic = JSON.createObjectNode().put("name", toxicName).put("type", type)
+                    .put("stream", "downstream").put("toxicity", 1.0);
+            toxic.set("attributes", JSON.valueToTree(Objects.requireNonNull(attributes, "attributes")));
+            send("POST", "/proxies/" + name + "/toxics", toxic);
+            return new Toxic(this, toxicName);
         }
 
-        /**
-         * Removes a fault armed with {@link #arm}.
-         *
-         * @param toxicName its name
-         */
-        public void disarm(String toxicName) {
-            send("DELETE", "/proxies/" + name + "/toxics/" + toxicName, null);
-        }
-
-        /** Deletes the proxy. */
+        /** Deletes the proxy (its port is not reused). */
         public void delete() {
             send("DELETE", "/proxies/" + name, null);
+        }
+    }
+
+    /** A toxic armed with {@link Proxy#arm}: {@link #close()} removes it, and connections go back to being relayed. */
+    public final class Toxic implements AutoCloseable {
+        private final Proxy proxy;
+        private final String name;
+
+        private Toxic(Proxy proxy, String name) {
+            this.proxy = proxy;
+            this.name = name;
+        }
+
+        /** The toxic's name. */
+        public String name() {
+            return name;
+        }
+
+        /** Removes the toxic. */
+        @Override
+        public void close() {
+            send("DELETE", "/proxies/" + proxy.name() + "/toxics/" + name, null);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.wschaos.testcontainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.wschaos.testcontainers.peer.ReconnectingClientMain;
@@ -8,32 +9,40 @@ import io.github.wschaos.testcontainers.support.RequiresDocker;
 import io.github.wschaos.testcontainers.support.TestImages;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 
-/** The wschaos image, started through {@link WsChaosContainer}, in front of an echo server container. */
+/**
+ * The wschaos image's standalone proxy mode (a command override of the image's default, the control API), started
+ * through {@link WsChaosContainer} in front of an echo server container on a shared network.
+ */
 @RequiresDocker
 class WsChaosContainerTest {
 
     private static final Network NETWORK = Network.newNetwork();
+    private static GenericContainer<?> echo;
 
-    @AfterAll
-    static void closeNetwork() {
-        NETWORK.close();
+    @BeforeAll
+    @SuppressWarnings("resource")
+    static void startEcho() {
+        echo = LoopbackPorts.publishOnLoopback(TestImages.echoServer().withNetwork(NETWORK).withNetworkAliases("echo"));
+        echo.start();
     }
 
-    @SuppressWarnings("resource")
-    private static GenericContainer<?> echoOnNetwork() {
-        return TestImages.echoServer().withNetwork(NETWORK).withNetworkAliases("echo");
+    @AfterAll
+    static void stopEchoAndCloseNetwork() {
+        if (echo != null) {
+            echo.stop();
+        }
+        NETWORK.close();
     }
 
     @Test
     void standaloneProxyRelaysToAnotherContainer() {
-        try (GenericContainer<?> echo = LoopbackPorts.publishOnLoopback(echoOnNetwork());
-             WsChaosContainer chaos = LoopbackPorts.publishOnLoopback(new WsChaosContainer(TestImages.WSCHAOS)
-                     .withNetwork(NETWORK).withStandaloneProxy("ws://echo:8080/echo"))) {
-            echo.start();
+        try (WsChaosContainer chaos = LoopbackPorts.publishOnLoopback(new WsChaosContainer(TestImages.WSCHAOS)
+                .withNetwork(NETWORK).withStandaloneProxy("ws://echo:8080/echo"))) {
             chaos.start();
             try (ReconnectingClientMain client = ReconnectingClientMain.start(chaos.standaloneProxyUri("/echo"), 200, null)) {
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(client.events()).contains("ECHO hello 1"));
@@ -43,15 +52,23 @@ class WsChaosContainerTest {
 
     @Test
     void standaloneProxyArmsAFaultFromTheCommandLine() {
-        try (GenericContainer<?> echo = LoopbackPorts.publishOnLoopback(echoOnNetwork());
-             WsChaosContainer chaos = LoopbackPorts.publishOnLoopback(new WsChaosContainer(TestImages.WSCHAOS)
-                     .withNetwork(NETWORK).withStandaloneProxy("ws://echo:8080/echo", "strip-upgrade-headers"))) {
-            echo.start();
+        try (WsChaosContainer chaos = LoopbackPorts.publishOnLoopback(new WsChaosContainer(TestImages.WSCHAOS)
+                .withNetwork(NETWORK).withStandaloneProxy("ws://echo:8080/echo", "strip-upgrade-headers"))) {
             chaos.start();
             try (ReconnectingClientMain client = ReconnectingClientMain.start(chaos.standaloneProxyUri("/echo"), 200, null)) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> client.events().stream().filter(e -> e.endsWith("status 426")).count() >= 2);
                 assertThat(client.events()).noneMatch(e -> e.startsWith("OPEN"));
             }
+        }
+    }
+
+    @Test
+    void standaloneModeHasNoControlApi() {
+        try (WsChaosContainer chaos = new WsChaosContainer(TestImages.WSCHAOS).withStandaloneProxy("ws://echo:8080/echo")) {
+            assertThat(chaos.getExposedPorts()).containsExactly(8666);
+            assertThatThrownBy(() -> chaos.proxy("p", "echo:8080"))
+                    .hasMessageContaining("proxy(name, upstream) needs the control API, but this container runs the "
+                            + "standalone proxy");
         }
     }
 

@@ -94,8 +94,9 @@ public final class ChaosLifecycle {
             throw new ExtensionConfigurationException("No upstream for the proxy of " + test.holder().declaredOn()
                     + ": none was declared and none was set before " + context.getDisplayName() + " ran. Accepted are "
                     + "upstream = \"ws://host:port/path\" (with ${name} or ${name:default} from system properties or the "
-                    + "environment), a static field or static no-argument method annotated @ChaosUpstream returning a URI "
-                    + "or String, or proxy.upstream(uri) in a @BeforeAll or @BeforeEach method");
+                    + "environment), a static field or static no-argument method annotated @ChaosUpstream holding a URI, "
+                    + "a String or a container (with wschaos-testcontainers), or proxy.upstream(uri) in a @BeforeAll or "
+                    + "@BeforeEach method");
         }
     }
 

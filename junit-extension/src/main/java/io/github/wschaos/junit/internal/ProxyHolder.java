@@ -2,10 +2,7 @@ package io.github.wschaos.junit.internal;
 
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.junit.ChaosUpstream;
-import java.lang.reflect.Field;
 import java.lang.reflect.Member;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
-import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
  * A started proxy kept in an extension store, closed with the store's context. Counts the tests running on it, so
@@ -85,35 +81,12 @@ public final class ProxyHolder implements ExtensionContext.Store.CloseableResour
             return supplied;
         }
         if (!members.isEmpty()) {
-            return fromMember(members.get(0), declaredOn);
+            return UpstreamMember.resolve(members.get(0), declaredOn);
         }
         return NOT_SET;
     }
 
-    private static URI fromMember(Member member, String declaredOn) {
-        String where = "@ChaosUpstream " + Elements.describe((java.lang.reflect.AnnotatedElement) member) + " (for " + declaredOn + ")";
-        Class<?> type = member instanceof Field field ? field.getType() : ((Method) member).getReturnType();
-        boolean noArgs = !(member instanceof Method method) || method.getParameterCount() == 0;
-        if (!Modifier.isStatic(member.getModifiers()) || !noArgs || (type != URI.class && type != String.class)) {
-            throw new ExtensionConfigurationException(where + ": accepted is a static field or a static method without "
-                    + "parameters, of type java.net.URI or String; found " + (Modifier.isStatic(member.getModifiers()) ? "static " : "non-static ")
-                    + type.getSimpleName() + (noArgs ? "" : " with parameters"));
-        }
-        Object value;
-        try {
-            value = member instanceof Field field ? ReflectionSupport.tryToReadFieldValue(field, null).get()
-                    : ReflectionSupport.invokeMethod((Method) member, null);
-        } catch (Exception e) {
-            throw new ExtensionConfigurationException(where + " threw " + e, e);
-        }
-        if (value == null) {
-            throw new ExtensionConfigurationException(where + " is null when the proxy starts; "
-                    + "give it a value in a static initializer or @BeforeAll, or call proxy.upstream(uri) at run time instead");
-        }
-        return value instanceof URI uri ? uri : parse(value.toString(), where);
-    }
-
-    private static URI parse(String uri, String where) {
+    static URI parse(String uri, String where) {
         try {
             return new URI(uri);
         } catch (URISyntaxException e) {

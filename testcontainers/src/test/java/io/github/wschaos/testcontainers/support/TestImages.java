@@ -50,4 +50,22 @@ public final class TestImages {
                 .withExposedPorts(8080)
                 .waitingFor(Wait.forLogMessage(".*LISTENING 8080.*", 1));
     }
+
+    /**
+     * An echo server in the network namespace of {@code neighbour} (a started container), listening on its loopback
+     * at {@code 127.0.0.1:8080}: the neighbour reaches it there, and nothing else does.
+     */
+    @SuppressWarnings("resource")
+    public static GenericContainer<?> echoServerBeside(GenericContainer<?> neighbour) {
+        return new GenericContainer<>(PEER)
+                .withImagePullPolicy(NEVER_PULL)
+                .withNetworkMode("container:" + neighbour.getContainerId())
+                .withCommand(ECHO_MAIN, "127.0.0.1", "8080")
+                .waitingFor(Wait.forLogMessage(".*LISTENING 8080.*", 1));
+    }
+
+    /** The host a container's mapped ports are reached on, as an address: 127.0.0.1 for "localhost". */
+    public static String host(GenericContainer<?> container) {
+        return "localhost".equals(container.getHost()) ? "127.0.0.1" : container.getHost();
+    }
 }
