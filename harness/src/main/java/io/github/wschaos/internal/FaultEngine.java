@@ -78,8 +78,9 @@ public final class FaultEngine {
                 : "when the connection is accepted";
         return new IllegalArgumentException("target '" + target + "' needs " + needs + ", but " + fault.name()
                 + " acts " + when + ", before any request is read; target attempts instead (accepted for "
-                + fault.name() + ": all, next, attempts, after, probability), or use a fault that acts on the request"
-                + " head: blackhole, refuse, respond-with-status, reject-origins, strip-upgrade-headers, delay-handshake");
+                + fault.name() + ": all, next, attempts, after, probability), or use a fault that acts on the"
+                + " request head: blackhole, refuse, respond-with-status, reject-origins, strip-upgrade-headers,"
+                + " delay-handshake");
     }
 
     /**
