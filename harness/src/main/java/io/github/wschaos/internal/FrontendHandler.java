@@ -192,6 +192,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (blackhole) {
             ctx.pipeline().replace(this, "blackhole", new ConnectStage.Blackhole(connection));
         } else {
+            responding = true; // whatever else the client sent is released, not queued for an upstream
             connection.outcome(Outcome.REFUSED);
             connection.closedByProxy("refuse");
             Reset.abort(ctx.channel());
