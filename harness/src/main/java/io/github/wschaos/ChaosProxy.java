@@ -156,7 +156,8 @@ public final class ChaosProxy implements AutoCloseable {
     /**
      * Arms {@code fault} for the connections {@code target} picks; close the handle to disarm it.
      *
-     * @throws IllegalArgumentException if the target needs the request path but the fault acts before it is read
+     * @throws IllegalArgumentException if the target needs the request (a path, or {@link Target#upgrades()}) but the
+     *     fault acts before it is read (TLS mismatch, the Toxiproxy toxics)
      * @throws IllegalStateException if the fault needs a TLS listener and this proxy has none
      */
     public FaultHandle inject(Fault fault, Target target) {

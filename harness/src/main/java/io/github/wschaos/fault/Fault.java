@@ -25,7 +25,10 @@ public sealed interface Fault permits StripUpgradeHeaders, DropIdleConnections, 
 
     /** The points in a connection's life where faults act. */
     enum Stage {
-        /** On accept, before any byte is read: refuse, blackhole, TLS mismatch. The request path is not known yet. */
+        /**
+         * On accept, before any byte is read: refuse, blackhole, TLS mismatch. The request path is not known yet;
+         * refuse and blackhole move to {@link #HANDSHAKE} when their target needs the request.
+         */
         CONNECT,
         /** On the request head: mutate it, answer it, or hold it. */
         HANDSHAKE,

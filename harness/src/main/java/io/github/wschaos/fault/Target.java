@@ -11,6 +11,7 @@ import java.util.Objects;
  * proxy.inject(Faults.refuseConnections(), Target.next(3));            // the next three attempts
  * proxy.inject(Faults.stripUpgradeHeaders(), Target.path("/_next/webpack-hmr"));
  * proxy.inject(Faults.dropIdleConnections(ofSeconds(2)), Target.probability(0.3));
+ * proxy.inject(Faults.blackhole(), Target.upgrades());                  // a firewall that drops WebSockets only
  * }</pre>
  *
  * <p>Targets combine with {@link #and(Target)}. A probability is drawn from the proxy's seed and the attempt
@@ -48,7 +49,8 @@ public sealed interface Target {
     /**
      * Requests whose path (without the query) is {@code path}, or lies under it when it ends with {@code /}
      * or {@code *}: {@code "/chat"}, {@code "/socket.io/"}, {@code "/_next/*"}. Not for faults that act before
-     * the request is read ({@link Fault.Stage#CONNECT}).
+     * the request is read ({@link Fault.Stage#CONNECT}, {@link Fault.Stage#BYTES}), except {@link Faults#blackhole()}
+     * and {@link Faults#refuseConnections()}, which then act on the request head.
      */
     static Target path(String path) {
         Objects.requireNonNull(path, "path");
@@ -56,6 +58,24 @@ public sealed interface Target {
             throw new IllegalArgumentException("path '" + path + "' must start with '/', e.g. /chat or /socket.io/");
         }
         return new Path(path);
+    }
+
+    /**
+     * Requests that ask for a WebSocket upgrade ({@code Upgrade: websocket}); plain HTTP requests on the same
+     * proxy (Socket.IO's long-polling, health checks, static pages) are relayed untouched. This is what a
+     * corporate proxy or a deep-packet-inspecting firewall does when it lets HTTP through but not WebSockets:
+     * {@code proxy.inject(Faults.blackhole(), Target.upgrades())} swallows the upgrade request and never answers
+     * (the client's handshake times out), {@code Faults.refuseConnections()} resets the connection (RST) once the
+     * upgrade request is read, {@code Faults.respondWithStatus(403)} answers it in the upstream's place.
+     *
+     * <p>{@link Faults#blackhole()} and {@link Faults#refuseConnections()} act on the request head, not on
+     * accept, when their target includes upgrades or a path; the upstream never sees the request. Other faults that act
+     * before the request is read ({@link Fault.Stage#CONNECT}, {@link Fault.Stage#BYTES}) reject this target.
+     * Like {@link #path(String)}, it looks at the first request of a connection, the one a WebSocket client
+     * opens the connection for.
+     */
+    static Target upgrades() {
+        return Upgrades.INSTANCE;
     }
 
     /** Connections accepted at least {@code delay} after the fault was armed (scaled by the proxy's time scale). */
@@ -84,6 +104,16 @@ public sealed interface Target {
         @Override
         public String toString() {
             return "all";
+        }
+    }
+
+    /** Requests for a WebSocket upgrade. */
+    enum Upgrades implements Target {
+        INSTANCE;
+
+        @Override
+        public String toString() {
+            return "upgrades";
         }
     }
 

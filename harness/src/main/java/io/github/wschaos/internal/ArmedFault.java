@@ -1,7 +1,9 @@
 package io.github.wschaos.internal;
 
+import io.github.wschaos.fault.Blackhole;
 import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.FaultHandle;
+import io.github.wschaos.fault.RefuseConnections;
 import io.github.wschaos.fault.Target;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -14,6 +16,7 @@ final class ArmedFault implements FaultHandle {
     private final FaultEngine engine;
     private final Fault fault;
     private final Target target;
+    private final Fault.Stage stage;
     private final long armedNanos = System.nanoTime();
     private final AtomicInteger hits = new AtomicInteger();
     private final AtomicInteger nextCount = new AtomicInteger();
@@ -24,14 +27,30 @@ final class ArmedFault implements FaultHandle {
         this.engine = engine;
         this.fault = fault;
         this.target = target;
+        this.stage = stageFor(fault, target);
+    }
+
+    /**
+     * Where the fault acts: its own stage, except that blackhole and refuse move from the accept to the request
+     * head when their target needs the request (a firewall that drops or resets only some requests).
+     */
+    private static Fault.Stage stageFor(Fault fault, Target target) {
+        if ((fault instanceof Blackhole || fault instanceof RefuseConnections) && needsRequest(target)) {
+            return Fault.Stage.HANDSHAKE;
+        }
+        return fault.stage();
+    }
+
+    Fault.Stage stage() {
+        return stage;
     }
 
     /**
      * Whether this fault hits a connection, counting the hit. Stateless parts of the target are checked first
      * so that "the next N" only counts connections the rest of the target lets through.
      */
-    boolean hits(LiveConnection connection, String path, long acceptedNanos) {
-        if (!armed || !matchesStateless(target, connection.attempt(), path, acceptedNanos)
+    boolean hits(LiveConnection connection, String path, boolean upgrade, long acceptedNanos) {
+        if (!armed || !matchesStateless(target, connection.attempt(), path, upgrade, acceptedNanos)
                 || !takesNext(target)) {
             return false;
         }
@@ -40,12 +59,15 @@ final class ArmedFault implements FaultHandle {
         return true;
     }
 
-    private boolean matchesStateless(Target t, int attempt, String path, long acceptedNanos) {
+    private boolean matchesStateless(Target t, int attempt, String path, boolean upgrade, long acceptedNanos) {
         if (t instanceof Target.Attempts a) {
             return attempt >= a.first() && attempt <= a.last();
         }
         if (t instanceof Target.Path p) {
             return path != null && p.matches(path);
+        }
+        if (t instanceof Target.Upgrades) {
+            return upgrade;
         }
         if (t instanceof Target.After a) {
             return acceptedNanos - armedNanos >= engine.scale(a.delay()).toNanos();
@@ -54,8 +76,8 @@ final class ArmedFault implements FaultHandle {
             return draw(attempt) < p.p();
         }
         if (t instanceof Target.Both both) {
-            return matchesStateless(both.first(), attempt, path, acceptedNanos)
-                    && matchesStateless(both.second(), attempt, path, acceptedNanos);
+            return matchesStateless(both.first(), attempt, path, upgrade, acceptedNanos)
+                    && matchesStateless(both.second(), attempt, path, upgrade, acceptedNanos);
         }
         return true;
     }
@@ -76,15 +98,17 @@ final class ArmedFault implements FaultHandle {
         return new SplittableRandom(mixed).nextDouble();
     }
 
-    boolean usesPath() {
-        return usesPath(target);
+    /** Whether the target needs the request head: a path, or whether the request is a WebSocket upgrade. */
+    static boolean needsRequest(Target t) {
+        return uses(t, Target.Path.class) || uses(t, Target.Upgrades.class);
     }
 
-    private static boolean usesPath(Target t) {
+    /** Whether {@code t} is, or combines, a target of {@code kind}. */
+    static boolean uses(Target t, Class<? extends Target> kind) {
         if (t instanceof Target.Both both) {
-            return usesPath(both.first()) || usesPath(both.second());
+            return uses(both.first(), kind) || uses(both.second(), kind);
         }
-        return t instanceof Target.Path;
+        return kind.isInstance(t);
     }
 
     void actingOn(FaultSite site) {

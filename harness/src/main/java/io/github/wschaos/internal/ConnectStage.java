@@ -6,7 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
-/** The handlers of the faults that act as soon as a connection is accepted. */
+/** The handlers of the faults that act as soon as a connection is accepted (blackhole also on a request head). */
 final class ConnectStage {
 
     private ConnectStage() {
@@ -28,12 +28,22 @@ final class ConnectStage {
         }
     }
 
-    /** {@code Blackhole}: reads and drops everything, answers nothing; the client gives up in the end. */
+    /**
+     * {@code Blackhole}: reads and drops everything, answers nothing; the client gives up in the end. Added on
+     * accept, or in place of the HTTP proxy once a request head it targets was read.
+     */
     static final class Blackhole extends ChannelInboundHandlerAdapter {
         private final LiveConnection connection;
 
         Blackhole(LiveConnection connection) {
             this.connection = connection;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            if (ctx.channel().isActive()) {
+                ctx.channel().config().setAutoRead(true);
+            }
         }
 
         @Override

@@ -48,19 +48,19 @@ public final class FaultEngine {
         Objects.requireNonNull(fault, "fault");
         Objects.requireNonNull(target, "target");
         ArmedFault armedFault = new ArmedFault(this, fault, target);
-        if ((fault.stage() == Fault.Stage.CONNECT || fault.stage() == Fault.Stage.BYTES) && armedFault.usesPath()) {
-            throw new IllegalArgumentException("target '" + target + "' needs the request path, but " + fault.name()
-                    + " acts when the connection is accepted, before any request is read; target attempts instead");
+        Fault.Stage stage = armedFault.stage();
+        if ((stage == Fault.Stage.CONNECT || stage == Fault.Stage.BYTES) && ArmedFault.needsRequest(target)) {
+            throw beforeTheRequest(fault, target);
         }
         armed.add(armedFault);
-        if (fault.stage() == Fault.Stage.FRAMES) {
+        if (stage == Fault.Stage.FRAMES) {
             List<Future<?>> applied = new ArrayList<>();
             for (Session session : upgraded) {
                 applied.add(session.offer(armedFault));
             }
             awaitAll(applied);
         }
-        if (fault.stage() == Fault.Stage.BYTES) {
+        if (stage == Fault.Stage.BYTES) {
             List<Future<?>> applied = new ArrayList<>();
             for (Wire wire : wires) {
                 applied.add(wire.offer(armedFault));
@@ -68,6 +68,19 @@ public final class FaultEngine {
             awaitAll(applied);
         }
         return armedFault;
+    }
+
+    /** A fault that acts before any request is read, armed with a target that needs the request. */
+    private static IllegalArgumentException beforeTheRequest(Fault fault, Target target) {
+        String needs = ArmedFault.uses(target, Target.Path.class) ? "the request path"
+                : "to know whether the request is a WebSocket upgrade";
+        String when = fault.stage() == Fault.Stage.BYTES ? "on the raw bytes from the moment the connection is accepted"
+                : "when the connection is accepted";
+        return new IllegalArgumentException("target '" + target + "' needs " + needs + ", but " + fault.name()
+                + " acts " + when + ", before any request is read; target attempts instead (accepted for "
+                + fault.name() + ": all, next, attempts, after, probability), or use a fault that acts on the"
+                + " request head: blackhole, refuse, respond-with-status, reject-origins, strip-upgrade-headers,"
+                + " delay-handshake");
     }
 
     /**
@@ -96,14 +109,18 @@ public final class FaultEngine {
         return List.copyOf(armed);
     }
 
-    /** The faults of {@code stage} that hit this connection, counting their hits. */
-    List<ArmedFault> hitting(Fault.Stage stage, LiveConnection connection, String path, long acceptedNanos) {
+    /**
+     * The faults of {@code stage} that hit this connection, counting their hits. {@code path} is null and
+     * {@code upgrade} false before the request is read.
+     */
+    List<ArmedFault> hitting(Fault.Stage stage, LiveConnection connection, String path, boolean upgrade,
+            long acceptedNanos) {
         if (armed.isEmpty()) {
             return List.of();
         }
         List<ArmedFault> hits = new ArrayList<>(1);
         for (ArmedFault fault : armed) {
-            if (fault.fault().stage() == stage && fault.hits(connection, path, acceptedNanos)) {
+            if (fault.stage() == stage && fault.hits(connection, path, upgrade, acceptedNanos)) {
                 hits.add(fault);
             }
         }
@@ -114,7 +131,7 @@ public final class FaultEngine {
     void upgraded(Session session) {
         upgraded.add(session);
         for (ArmedFault fault : armed) {
-            if (fault.fault().stage() == Fault.Stage.FRAMES) {
+            if (fault.stage() == Fault.Stage.FRAMES) {
                 session.offer(fault);
             }
         }
@@ -131,7 +148,7 @@ public final class FaultEngine {
             return;
         }
         for (ArmedFault fault : armed) {
-            if (fault.fault().stage() == Fault.Stage.BYTES) {
+            if (fault.stage() == Fault.Stage.BYTES) {
                 wire.offer(fault);
             }
         }

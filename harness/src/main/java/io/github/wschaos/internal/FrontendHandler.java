@@ -2,8 +2,10 @@ package io.github.wschaos.internal;
 
 import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.Outcome;
+import io.github.wschaos.fault.Blackhole;
 import io.github.wschaos.fault.DelayHandshake;
 import io.github.wschaos.fault.Fault;
+import io.github.wschaos.fault.RefuseConnections;
 import io.github.wschaos.fault.RejectOrigins;
 import io.github.wschaos.fault.RespondWithStatus;
 import io.github.wschaos.fault.StripUpgradeHeaders;
@@ -144,8 +146,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      */
     private boolean applyHandshakeFaults(ChannelHandlerContext ctx, HttpRequest request) {
         path = new QueryStringDecoder(request.uri()).path();
-        for (ArmedFault hit : server.faults().hitting(Fault.Stage.HANDSHAKE, connection, path, acceptedNanos)) {
+        for (ArmedFault hit : server.faults().hitting(Fault.Stage.HANDSHAKE, connection, path, upgradeRequested,
+                acceptedNanos)) {
             Fault fault = hit.fault();
+            if (fault instanceof Blackhole || fault instanceof RefuseConnections) {
+                ReferenceCountUtil.release(request);
+                releasePending();
+                requestDropped(ctx, fault instanceof Blackhole);
+                return true;
+            }
             if (fault instanceof RespondWithStatus respond) {
                 ReferenceCountUtil.release(request);
                 respondAndClose(HandshakeFaults.response(ctx.alloc(), respond), HttpResponseStatus.valueOf(respond.status()));
@@ -173,6 +182,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
         }
         return false;
+    }
+
+    /**
+     * A firewall that inspected the request head and dropped it: the upstream never sees it. A blackhole then
+     * swallows whatever the client sends and never answers; a refusal resets the connection (RST).
+     */
+    private void requestDropped(ChannelHandlerContext ctx, boolean blackhole) {
+        if (blackhole) {
+            ctx.pipeline().replace(this, "blackhole", new ConnectStage.Blackhole(connection));
+        } else {
+            responding = true; // whatever else the client sent is released, not queued for an upstream
+            connection.outcome(Outcome.REFUSED);
+            connection.closedByProxy("refuse");
+            Reset.abort(ctx.channel());
+        }
     }
 
     @Override

@@ -81,7 +81,7 @@ public final class ProxyServer implements AutoCloseable {
         channel.attr(CONNECTION).set(connection);
         channel.pipeline().addLast("recorder", new ConnectionRecorder(connection));
         TlsMismatch mismatch = null;
-        for (ArmedFault hit : faults.hitting(Fault.Stage.CONNECT, connection, null, acceptedNanos)) {
+        for (ArmedFault hit : faults.hitting(Fault.Stage.CONNECT, connection, null, false, acceptedNanos)) {
             Fault fault = hit.fault();
             if (fault instanceof RefuseConnections) {
                 channel.pipeline().addLast("refuse", new ConnectStage.Refuse(connection));

@@ -54,7 +54,7 @@ final class Session implements FaultSite {
     /** Applies {@code fault} if its target hits this connection; the future completes once it is in effect. */
     Future<?> offer(ArmedFault fault) {
         return onEventLoop(() -> {
-            if (!client.isActive() || acting.containsKey(fault) || !fault.hits(connection, path, acceptedNanos)) {
+            if (!client.isActive() || acting.containsKey(fault) || !fault.hits(connection, path, true, acceptedNanos)) {
                 return;
             }
             FrameFault behaviour = behaviourOf(fault.fault());

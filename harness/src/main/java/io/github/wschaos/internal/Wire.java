@@ -49,7 +49,8 @@ final class Wire implements FaultSite {
     /** Applies {@code fault} if its target hits this connection; the future completes once it is in effect. */
     Future<?> offer(ArmedFault fault) {
         return onEventLoop(() -> {
-            if (ended || !client.isOpen() || acting.containsKey(fault) || !fault.hits(connection, null, acceptedNanos)) {
+            if (ended || !client.isOpen() || acting.containsKey(fault)
+                    || !fault.hits(connection, null, false, acceptedNanos)) {
                 return;
             }
             List<ToxicHandler> handlers = new ArrayList<>(2);

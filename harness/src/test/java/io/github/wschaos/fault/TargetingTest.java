@@ -84,10 +84,21 @@ class TargetingTest {
     @Test
     void connectStageFaultsRejectPathTargets() {
         try (ChaosProxy proxy = ChaosProxy.start(server.uri())) {
-            assertThatThrownBy(() -> proxy.inject(Faults.refuseConnections(), Target.path("/echo")))
+            assertThatThrownBy(() -> proxy.inject(Faults.forceTlsMismatch(TlsMismatch.TLS_LISTENER), Target.path("/echo")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("path /echo")
-                    .hasMessageContaining("refuse");
+                    .hasMessageContaining("tls-mismatch");
+        }
+    }
+
+    @Test
+    void refuseAndBlackholeTargetedAtAPathActOnTheRequestHead() throws Exception {
+        try (ChaosProxy proxy = ChaosProxy.start(server.uri())) {
+            proxy.inject(Faults.refuseConnections(), Target.path("/echo/blocked"));
+            assertThat(status(proxy, "/echo")).isEqualTo(101);
+            assertThatThrownBy(() -> status(proxy, "/echo/blocked")).isInstanceOf(IOException.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.recording().attempt(2).outcome() == Outcome.REFUSED);
+            assertThat(proxy.recording().attempt(2).faults()).containsExactly("refuse");
         }
     }
 

@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * A real Jetty 12 HTTP/1.1 server on loopback that remembers every request it got (with the port of the TCP
@@ -24,6 +25,7 @@ import org.eclipse.jetty.util.Callback;
  * <ul>
  *   <li>{@code /echo}: the request body back, written in three parts without a length (chunked);</li>
  *   <li>{@code /poll}: {@code polled}, 200 ms after the request arrived (a long-polling answer);</li>
+ *   <li>{@code /ws}: a WebSocket upgrade, then the echo of {@link JettyEchoServer} (recorded too, with an empty body);</li>
  *   <li>anything else: {@code hello from <path>} with a {@code Content-Length}.</li>
  * </ul>
  */
@@ -53,7 +55,13 @@ public final class JettyHttpServer implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        server.setHandler(new Answers());
+        WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, container ->
+                container.addMapping("/ws", (request, response, callback) -> {
+                    received.add(received(request, ""));
+                    return new JettyEchoServer.Echo(new CopyOnWriteArrayList<>());
+                }));
+        webSockets.setHandler(new Answers());
+        server.setHandler(webSockets);
         server.start();
     }
 
@@ -77,6 +85,12 @@ public final class JettyHttpServer implements AutoCloseable {
         server.stop();
     }
 
+    private static Received received(Request request, String body) {
+        InetSocketAddress remote = (InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress();
+        return new Received(request.getMethod(), request.getHttpURI().getPath(), request.getHeaders().get(HttpHeader.HOST),
+                request.getHeaders().get(HttpHeader.TRANSFER_ENCODING), remote.getPort(), body);
+    }
+
     private final class Answers extends Handler.Abstract {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
@@ -85,9 +99,7 @@ public final class JettyHttpServer implements AutoCloseable {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             String path = request.getHttpURI().getPath();
-            InetSocketAddress remote = (InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress();
-            received.add(new Received(request.getMethod(), path, request.getHeaders().get(HttpHeader.HOST),
-                    request.getHeaders().get(HttpHeader.TRANSFER_ENCODING), remote.getPort(), body));
+            received.add(received(request, body));
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
             switch (path) {
                 case "/echo" -> echoInParts(response, body, callback);

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Arms the catalogue fault for a firewall dropping packets, an ISP blocking WebSockets, for one test (on a method) or for every test of the class (on the class).
  *
- * <p>Connections are accepted and never answered: the client's handshake times out.
+ * <p>Connections are accepted and never answered: the client's handshake times out. With {@code upgradesOnly}
+ * (or a {@code path}) the request head is read first and only the requests it targets are swallowed: a firewall
+ * that lets plain HTTP through but silently drops WebSocket upgrades, while Socket.IO's long-polling still works.
  *
  * <p>Armed before the test's {@code @BeforeEach} methods, disarmed after its {@code @AfterEach} methods. Repeatable
  * with different targets. Needs {@link WebSocketChaos} on the test class (or a registered
@@ -32,6 +34,15 @@ public @interface Blackhole {
 
     /** Only the next this many connections after the fault is armed; 0 for no limit. */
     int next() default 0;
+
+    /** Only requests on this path, or under it when it ends with {@code /} or {@code *}; empty for any path. */
+    String path() default "";
+
+    /**
+     * Only WebSocket upgrade requests ({@code Upgrade: websocket}); plain HTTP through the proxy (long-polling,
+     * health checks) is left alone. See {@code Target.upgrades()}.
+     */
+    boolean upgradesOnly() default false;
 
     /** Each connection with this probability (0 to 1), drawn from the proxy's seed and the attempt number. */
     double probability() default 1.0;

@@ -40,6 +40,12 @@ public @interface DelayHandshake {
     /** Only requests on this path, or under it when it ends with {@code /} or {@code *}; empty for any path. */
     String path() default "";
 
+    /**
+     * Only WebSocket upgrade requests ({@code Upgrade: websocket}); plain HTTP through the proxy (long-polling,
+     * health checks) is left alone. See {@code Target.upgrades()}.
+     */
+    boolean upgradesOnly() default false;
+
     /** Each connection with this probability (0 to 1), drawn from the proxy's seed and the attempt number. */
     double probability() default 1.0;
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Arms the catalogue fault for a server that is down, a wrong port, a container that cannot reach the host, for one test (on a method) or for every test of the class (on the class).
  *
  * <p>Connections are reset (RST) as soon as they are accepted: the client reports "connection refused" or
- * "connection reset".
+ * "connection reset". With {@code upgradesOnly} (or a {@code path}) the request head is read first and only the
+ * requests it targets are reset: a firewall that resets WebSocket upgrades but lets plain HTTP through.
  *
  * <p>Armed before the test's {@code @BeforeEach} methods, disarmed after its {@code @AfterEach} methods. Repeatable
  * with different targets. Needs {@link WebSocketChaos} on the test class (or a registered
@@ -33,6 +34,15 @@ public @interface RefuseConnections {
 
     /** Only the next this many connections after the fault is armed; 0 for no limit. */
     int next() default 0;
+
+    /** Only requests on this path, or under it when it ends with {@code /} or {@code *}; empty for any path. */
+    String path() default "";
+
+    /**
+     * Only WebSocket upgrade requests ({@code Upgrade: websocket}); plain HTTP through the proxy (long-polling,
+     * health checks) is left alone. See {@code Target.upgrades()}.
+     */
+    boolean upgradesOnly() default false;
 
     /** Each connection with this probability (0 to 1), drawn from the proxy's seed and the attempt number. */
     double probability() default 1.0;

@@ -15,6 +15,9 @@ import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
 import io.github.wschaos.junit.testing.Ws;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +42,7 @@ class FaultAnnotationsTest {
 
     @Test
     void everyAnnotationArmsItsFaultWithItsTarget() {
-        Kit.runPassing(5, Catalogue.class);
+        Kit.runPassing(6, Catalogue.class);
     }
 
     private static List<String> armed(ChaosProxy proxy) {
@@ -91,6 +94,17 @@ class FaultAnnotationsTest {
         }
 
         @Test
+        @Blackhole(upgradesOnly = true, path = "/socket.io/")
+        @RefuseConnections(upgradesOnly = true, next = 1)
+        @RespondWithStatus(value = 403, upgradesOnly = true, attempts = "2")
+        void upgradeTargets(ChaosProxy proxy) {
+            assertThat(armed(proxy)).containsExactly(
+                    of(Faults.refuseConnections(), Target.next(1).and(Target.upgrades())),
+                    of(Faults.blackhole(), Target.path("/socket.io/").and(Target.upgrades())),
+                    of(Faults.respondWithStatus(403), Target.attempt(2).and(Target.upgrades())));
+        }
+
+        @Test
         @SwallowPings
         @HalfOpen(value = Direction.UPSTREAM, path = "/echo")
         void frameFaults(ChaosProxy proxy) {
@@ -111,7 +125,7 @@ class FaultAnnotationsTest {
 
     @Test
     void faultsActOnRealConnections() {
-        Kit.runPassing(3, OnTheWire.class);
+        Kit.runPassing(4, OnTheWire.class);
     }
 
     @WebSocketChaos(upstream = Echo.UPSTREAM, timeScale = 0.01)
@@ -129,6 +143,19 @@ class FaultAnnotationsTest {
             assertThat(handshakes).last().isEqualTo("101");
             assertThat(proxy.recording().connections()).extracting(ConnectionRecord::outcome)
                     .containsExactly(Outcome.REFUSED, Outcome.REFUSED, Outcome.UPGRADED);
+        }
+
+        @Test
+        @RefuseConnections(upgradesOnly = true)
+        void upgradesRefusedWhilePlainHttpIsRelayed(@ChaosProxyUri URI uri, ChaosProxy proxy) throws Exception {
+            HttpResponse<String> plain = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(uri.toString().replace("ws://", "http://"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(plain.statusCode()).as("the echo server's own answer to a GET without Upgrade").isEqualTo(400);
+            assertThat(Ws.handshake(uri)).startsWith("failed");
+            assertThat(proxy.recording().connections()).extracting(ConnectionRecord::outcome)
+                    .startsWith(Outcome.NOT_WEBSOCKET).contains(Outcome.REFUSED).doesNotContain(Outcome.UPGRADED);
         }
 
         @Test

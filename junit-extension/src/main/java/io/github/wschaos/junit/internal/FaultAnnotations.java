@@ -32,8 +32,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The fault annotations and the faults they stand for. Adding a fault annotation takes the annotation (its own
- * attributes plus the targeting attributes {@code attempts}, {@code next}, {@code path}, {@code probability},
- * {@code startingAfter}, any of which it may leave out) and one line in the static block below.
+ * attributes plus the targeting attributes {@code attempts}, {@code next}, {@code path}, {@code upgradesOnly},
+ * {@code probability}, {@code startingAfter}, any of which it may leave out) and one line in the static block below.
  */
 public final class FaultAnnotations {
 
@@ -144,6 +144,9 @@ public final class FaultAnnotations {
         String path = attribute(annotation, "path", String.class, "");
         if (!path.isEmpty()) {
             parts.add(Target.path(path));
+        }
+        if (attribute(annotation, "upgradesOnly", Boolean.class, false)) {
+            parts.add(Target.upgrades());
         }
         double probability = attribute(annotation, "probability", Double.class, 1.0);
         if (probability != 1.0) {
