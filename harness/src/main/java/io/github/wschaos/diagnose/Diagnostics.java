@@ -1,5 +1,6 @@
 package io.github.wschaos.diagnose;
 
+import io.github.wschaos.fault.Direction;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -41,7 +42,11 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code TLS}: for {@code wss://} the handshake (plain HTTP on the port, certificate untrusted, expired or
  *       for another host, no common protocol); for {@code ws://} whether the port speaks TLS after all;</li>
  *   <li>{@code upgrade}: {@code 101} with a valid {@code Sec-WebSocket-Accept}, or what the answer instead means;</li>
- *   <li>{@code ping}: a ping on the upgraded connection is answered by a pong;</li>
+ *   <li>{@code ping}: a ping on the upgraded connection is answered by a pong, and how long the round trip takes
+ *       next to the TCP connect; when no pong comes, the closing handshake (and the test message of
+ *       {@link Builder#echo()}) tell dropped control frames from a half-open connection;</li>
+ *   <li>{@code echo} (only with {@link Builder#echo()}): a short text message and a 16,000-byte one come back: the
+ *       round trip and the throughput;</li>
  *   <li>{@code Origin}: the handshake repeated without {@code Origin}, with the URL's own origin and with the given
  *       one; a {@code 403} that depends on it means the origin is not allowed;</li>
  *   <li>{@code idle} (only with {@link Builder#idle(Duration)}): a connection held open without data, how it ended
@@ -58,9 +63,15 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class Diagnostics {
 
-    static final List<String> STEPS = List.of("URL", "TCP connect", "TLS", "upgrade", "ping", "Origin", "idle");
-    /** A handshake answered later than this is reported as slow. */
+    static final List<String> STEPS = List.of("URL", "TCP connect", "TLS", "upgrade", "ping", "echo", "Origin", "idle");
+    /** A handshake answered later than this is reported as slow, and so is a ping round trip. */
     static final Duration SLOW_HANDSHAKE = Duration.ofSeconds(1);
+    /** A connection that stays silent this long or longer before it is closed or reset was held open on purpose. */
+    static final Duration SILENCE = Duration.ofMillis(100);
+    /** The size of the {@code --echo} throughput message: below common server limits (Tomcat's 8 KiB buffer aside). */
+    static final int LARGE_MESSAGE = 16_000;
+    /** An echo throughput below this many kilobytes (1000 bytes) per second is reported as a thin link. */
+    static final int THIN_LINK_KB_PER_SECOND = 100;
 
     private Diagnostics() {
     }
@@ -91,6 +102,7 @@ public final class Diagnostics {
         private TrustManagerFactory trust;
         private double timeScale = 1.0;
         private Consumer<String> progress = message -> { };
+        private boolean echo;
 
         private Builder(Endpoint endpoint) {
             this.endpoint = endpoint;
@@ -129,6 +141,18 @@ public final class Diagnostics {
                 throw new IllegalArgumentException("timeout '" + timeout + "' must be positive, e.g. 5s");
             }
             this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * The endpoint echoes text messages (an echo route, a test endpoint): the {@code echo} step sends a short text
+         * message and a 16,000-byte one and expects each back, measuring the round trip and the throughput (a thin
+         * link, a connection cut after some bytes); and when pings go unanswered, the short message tells dropped
+         * control frames from a half-open connection. Off by default: to a server that does not echo, a message is a
+         * request it may act on.
+         */
+        public Builder echo() {
+            this.echo = true;
             return this;
         }
 
@@ -181,6 +205,9 @@ public final class Diagnostics {
         private String failedStep;
         private String workingOrigin;
         private boolean originSent;
+        private long connectNanos;
+        private long handshakeNanos;
+        private boolean pong;
 
         Run(Builder options) {
             this.options = options;
@@ -194,9 +221,11 @@ public final class Diagnostics {
             Wire wire = firstConnection();
             if (wire != null) {
                 try (wire) {
-                    ping(wire);
+                    if (ping(wire) && (!options.echo || echo(wire))) {
+                        closingHandshake(wire);
+                    }
                 }
-                if (checks.get("ping").status() == CheckStatus.PASSED) {
+                if (pong) {
                     origins(true);
                     if (options.idle != null) {
                         idle();
@@ -209,6 +238,8 @@ public final class Diagnostics {
                 if (check == null) {
                     check = step.equals("idle") && options.idle == null
                             ? Check.skipped(step, "not asked (--idle 70s holds an idle connection open)")
+                            : step.equals("echo") && !options.echo
+                            ? Check.skipped(step, "not asked (--echo sends text messages and expects them back: for an endpoint that echoes)")
                             : Check.skipped(step, failedStep == null ? "not applicable" : "skipped: the " + failedStep + " step failed");
                 }
                 ordered.add(check);
@@ -237,6 +268,7 @@ public final class Diagnostics {
                 tcpFailure(e, start);
                 return null;
             }
+            connectNanos = System.nanoTime() - start;
             checks.put("TCP connect", Check.passed("TCP connect", "connected to " + address.getHostAddress() + ":" + endpoint.port()
                     + " in " + millis(start), since(start)));
             try {
@@ -398,7 +430,7 @@ public final class Diagnostics {
             options.progress.accept("upgrade request " + endpoint.requestTarget() + " ...");
             long start = System.nanoTime();
             String key = Wire.newKey();
-            Wire wire;
+            Wire wire = null;
             Wire.Answer answer;
             try {
                 wire = new Wire(socket);
@@ -406,11 +438,18 @@ public final class Diagnostics {
                 answer = wire.readAnswer();
             } catch (IOException e) {
                 close(socket);
+                long silent = System.nanoTime() - start;
+                long received = wire == null ? 0 : wire.received();
                 String evidence = "request sent; " + e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start);
                 plainPortUnknown();
                 if (e instanceof SocketTimeoutException) {
                     fail("upgrade", "request sent; no answer within " + options.timeout.toMillis() + " ms (TCP still open)", start,
                             noAnswer("the upgrade request"));
+                } else if (e instanceof EOFException && received > 0) {
+                    fail("upgrade", evidence, start, cutAfterBytes(received, "in the middle of the answer to the upgrade request"));
+                } else if (received == 0 && silent >= SILENCE.toNanos()) {
+                    fail("upgrade", "request sent; no answer, then " + (e instanceof EOFException ? "TCP closed (FIN, nothing sent)"
+                            : e.getClass().getName() + ": " + e.getMessage()) + " after " + millis(start), start, afterSilence(e, silent));
                 } else {
                     fail("upgrade", evidence, start, reset());
                 }
@@ -448,6 +487,7 @@ public final class Diagnostics {
                 }
                 originSent = options.origin != null;
                 workingOrigin = options.origin;
+                handshakeNanos = took.toNanos();
                 if (took.compareTo(SLOW_HANDSHAKE) > 0) {
                     checks.put("upgrade", Check.failed("upgrade", seen + " (slow: more than " + SLOW_HANDSHAKE.toMillis() + " ms)"
                             + "\nSec-WebSocket-Accept valid", took));
@@ -537,81 +577,342 @@ public final class Diagnostics {
 
         // ---- step 5: ping ----
 
-        private void ping(Wire wire) {
+        /** Pings on the first connection; true when a pong came and the connection is still usable. */
+        private boolean ping(Wire wire) {
             options.progress.accept("ping ...");
             long start = System.nanoTime();
-            byte[] payload = "wschaos-diagnose".getBytes(StandardCharsets.US_ASCII);
-            int data = 0;
+            int[] data = {0};
             try {
-                wire.sendFrame(0x9, payload);
-                long deadline = start + options.timeout.toNanos();
-                while (true) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new SocketTimeoutException("no pong");
-                    }
-                    wire.socket().setSoTimeout((int) Math.max(1, left / 1_000_000));
-                    Wire.Frame frame = wire.readFrame();
-                    if (frame.isPong()) {
-                        checks.put("ping", Check.passed("ping", "pong in " + millis(start)
-                                + (data > 0 ? " (" + data + " data frames from the server first)" : ""), since(start)));
-                        break;
-                    } else if (frame.isPing()) {
-                        wire.sendFrame(0xA, frame.payload());
-                    } else if (frame.isClose()) {
-                        String reason = frame.closeReason();
-                        String code = frame.closeCode() + (reason.isEmpty() ? "" : ":" + reason);
-                        fail("ping", "close frame " + frame.closeCode() + " '" + reason + "' " + millis(start) + " after the upgrade",
-                                start, new Finding(Cause.CLOSED_AFTER_UPGRADE,
-                                        "The server sent close " + frame.closeCode() + " '" + reason + "' right after the upgrade"
-                                                + " (1001 going away: a deploy; 1012 restart; 1013 try again later; 1011 server error;"
-                                                + " 1008 policy, often authentication).",
-                                        "Clients must reconnect with backoff on 1001/1012/1013; find why the server closes (its log).",
-                                        new Reproduction("close-with-code=" + code,
-                                                "@CloseWithCode(value = " + frame.closeCode() + ", reason = \"" + reason + "\")",
-                                                "Faults.closeWithCode(" + frame.closeCode() + ", \"" + reason + "\")", "")));
-                        return;
-                    } else {
-                        data++;
-                    }
+                wire.sendFrame(0x9, "wschaos-diagnose".getBytes(StandardCharsets.US_ASCII));
+                Wire.Frame frame = await(wire, start + options.timeout.toNanos(), Wire.Frame::isPong, data);
+                if (frame.isClose()) {
+                    closedAfterUpgrade(frame, start);
+                    return false;
                 }
+                pong = true;
+                long rtt = System.nanoTime() - start;
+                String evidence = "pong in " + millis(start) + " (the TCP connect took " + connectNanos / 1_000_000 + " ms)"
+                        + (data[0] > 0 ? " (" + data[0] + " data frames from the server first)" : "");
+                if (rtt > SLOW_HANDSHAKE.toNanos()) {
+                    checks.put("ping", Check.failed("ping", evidence + " (slow: more than " + SLOW_HANDSHAKE.toMillis() + " ms)", since(start)));
+                    latency(rtt);
+                } else {
+                    checks.put("ping", Check.passed("ping", evidence, since(start)));
+                }
+                return true;
+            } catch (SocketTimeoutException e) {
+                unanswered(wire, start, data[0]);
+            } catch (Wire.CutFrame e) {
+                fail("ping", e.getMessage() + " " + millis(start) + " after the upgrade (" + wire.received() + " bytes received)",
+                        start, cutAfterBytes(wire.received(), "in the middle of a frame after the upgrade"));
+            } catch (EOFException e) {
+                fail("ping", "TCP closed without a close frame " + millis(start) + " after the upgrade", start,
+                        new Finding(Cause.DROPPED_AFTER_UPGRADE,
+                                "The connection was closed right after the upgrade without a close frame (clients report 1006).",
+                                "Look at the server's and proxy's logs for why it closes at once.",
+                                Fixes.fault("reset", "@ResetConnection (closest: it resets instead of closing)", "Faults.resetConnection()")));
+            } catch (IOException e) {
+                fail("ping", e.getClass().getName() + ": " + e.getMessage() + " " + millis(start) + " after the upgrade", start,
+                        new Finding(Cause.RESET_AFTER_UPGRADE,
+                                "The connection was reset right after the upgrade (clients report 1006 / \"Connection reset\"):"
+                                        + " a crash, or a middlebox evicting the connection.",
+                                "Look at the server's log for a crash; clients must reconnect with backoff.",
+                                Fixes.fault("reset", "@ResetConnection", "Faults.resetConnection()")));
+            }
+            return false;
+        }
+
+        /**
+         * Reads frames until one {@code wanted} (or a close frame) arrives, answering the server's pings and counting
+         * its other frames in {@code others[0]}.
+         *
+         * @throws SocketTimeoutException when {@code deadline} passes first
+         */
+        private static Wire.Frame await(Wire wire, long deadline, java.util.function.Predicate<Wire.Frame> wanted, int[] others)
+                throws IOException {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SocketTimeoutException("nothing wanted within the timeout");
+                }
+                wire.socket().setSoTimeout((int) Math.max(1, left / 1_000_000));
+                Wire.Frame frame = wire.readFrame();
+                if (wanted.test(frame) || frame.isClose()) {
+                    return frame;
+                }
+                if (frame.isPing()) {
+                    wire.sendFrame(0xA, frame.payload());
+                } else if (!frame.isPong()) {
+                    others[0]++;
+                }
+            }
+        }
+
+        private void closedAfterUpgrade(Wire.Frame frame, long start) {
+            String reason = frame.closeReason();
+            String code = frame.closeCode() + (reason.isEmpty() ? "" : ":" + reason);
+            fail("ping", "close frame " + frame.closeCode() + " '" + reason + "' " + millis(start) + " after the upgrade",
+                    start, new Finding(Cause.CLOSED_AFTER_UPGRADE,
+                            "The server sent close " + frame.closeCode() + " '" + reason + "' right after the upgrade"
+                                    + " (1001 going away: a deploy; 1012 restart; 1013 try again later; 1011 server error;"
+                                    + " 1008 policy, often authentication).",
+                            "Clients must reconnect with backoff on 1001/1012/1013; find why the server closes (its log).",
+                            new Reproduction("close-with-code=" + code,
+                                    "@CloseWithCode(value = " + frame.closeCode() + ", reason = \"" + reason + "\")",
+                                    "Faults.closeWithCode(" + frame.closeCode() + ", \"" + reason + "\")", "")));
+        }
+
+        /** A pong came back after {@code rtt}, far later than the TCP connect: latency beyond the first hop. */
+        private void latency(long rtt) {
+            String d = Fixes.floorTenths(rtt - connectNanos);
+            boolean explainsHandshake = handshakeNanos > SLOW_HANDSHAKE.toNanos() && handshakeNanos <= rtt * 3 / 2 + 100_000_000L;
+            if (explainsHandshake) {
+                findings.removeIf(finding -> finding.cause() == Cause.SLOW_HANDSHAKE);
+            }
+            findings.add(new Finding(Cause.LATENCY,
+                    "A ping on the upgraded connection came back after " + rtt / 1_000_000 + " ms, while the TCP connect took "
+                            + connectNanos / 1_000_000 + " ms" + (explainsHandshake ? " and the 101 " + handshakeNanos / 1_000_000 + " ms" : "")
+                            + ": every round trip is slow, and the time is spent beyond the first hop (a slow or distant link,"
+                            + " a proxy that holds data back, an overloaded server). A client whose pong or handshake timeout is"
+                            + " shorter than a round trip drops a working connection.",
+                    "Give the client's handshake and heartbeat (pong) timeouts a margin above " + rtt / 1_000_000 + " ms; find"
+                            + " where the time goes (the server's load, the proxy, the route: mtr " + endpoint.host() + ").",
+                    Fixes.toxic("latency=" + d, "Faults.latency(Durations.parse(\"" + d + "\"), Direction.DOWNSTREAM)")));
+        }
+
+        /**
+         * A ping got no pong: dropped control frames, or a half-open connection? The closing handshake, which every
+         * WebSocket server answers, is the probe; with {@code --echo} a short text message first. No data message is
+         * sent without {@code --echo}: to a server that does not echo, it is a request.
+         */
+        private void unanswered(Wire wire, long start, int data) {
+            String noPong = "ping sent; no pong within " + options.timeout.toMillis() + " ms (TCP still open)"
+                    + (data > 0 ? "; " + data + " data frames came from the server meanwhile" : "");
+            boolean echoed = false;
+            String echo = "";
+            if (options.echo) {
+                options.progress.accept("echo: does a text message get through? ...");
+                long echoStart = System.nanoTime();
+                Probe probe = probe(wire, "wschaos-diagnose echo".getBytes(StandardCharsets.US_ASCII));
+                echoed = probe.kind == Probe.Kind.ECHOED;
+                echo = "the test message " + (echoed ? "was echoed in " + probe.nanos / 1_000_000 + " ms" : probe.describe(options));
+                checks.put("echo", new Check("echo", echoed ? CheckStatus.PASSED : CheckStatus.FAILED,
+                        echo + " (--echo: the endpoint is taken to echo text messages)", since(echoStart)));
+                if (probe.kind != Probe.Kind.ECHOED && probe.kind != Probe.Kind.TIMED_OUT) {
+                    fail("ping", noPong + "\n" + echo, start, afterProbe(probe, wire));
+                    return;
+                }
+            }
+            options.progress.accept("ping unanswered: is the closing handshake answered? ...");
+            long closeStart = System.nanoTime();
+            String close;
+            boolean closeAnswered = false;
+            boolean closedByServer = false;
+            try {
+                wire.sendClose(1000);
+                Wire.Frame frame = await(wire, closeStart + options.timeout.toNanos(), Wire.Frame::isClose, new int[1]);
+                closeAnswered = true;
+                close = "our close frame was answered with close " + frame.closeCode() + " in " + millis(closeStart);
+            } catch (SocketTimeoutException e) {
+                close = "our close frame got no answer within " + options.timeout.toMillis() + " ms (TCP still open)";
+            } catch (IOException e) {
+                closedByServer = true;
+                close = "TCP " + (e instanceof EOFException ? "closed" : "reset") + " without a close frame " + millis(closeStart)
+                        + " after our close frame";
+            }
+            String evidence = noPong + (echo.isEmpty() ? "" : "\n" + echo) + "\n" + close;
+            if (echoed || closeAnswered) {
+                fail("ping", evidence, start, new Finding(Cause.PING_UNANSWERED,
+                        "A ping got no pong within " + options.timeout.toMillis() + " ms while " + (echoed ? "a text message was echoed"
+                                + (closeAnswered ? " and the closing handshake was answered" : "") : "the closing handshake was answered")
+                                + ": frames flow both ways, only pings and pongs are lost. A middlebox drops control frames, or"
+                                + " the server does not answer pings as RFC 6455 requires. A client that relies on pongs to"
+                                + " detect a dead connection closes a working one.",
+                        "Detect dead connections with an application-level heartbeat (a message the server answers) and a"
+                                + " timeout; find the middlebox that drops the frames.",
+                        Fixes.fault("swallow-pings", "@SwallowPings", "Faults.swallowPings()")));
+                return;
+            }
+            Direction lost = closedByServer || data > 0 ? Direction.DOWNSTREAM : Direction.UPSTREAM;
+            String name = lost.name().toLowerCase(Locale.ROOT);
+            fail("ping", evidence, start, new Finding(Cause.HALF_OPEN,
+                    "Neither the ping" + (options.echo ? ", the test message" : "") + " nor the close frame got an answer, while"
+                            + " TCP stayed open: a half-open connection, where one direction no longer carries anything (a NAT"
+                            + " or firewall that lost the connection's state, a crashed middlebox, a cable pulled). "
+                            + (lost == Direction.DOWNSTREAM
+                                    ? (closedByServer ? "The server received our close (it closed TCP) but its answers never arrived"
+                                            : "The server's frames arrive but ours go unanswered")
+                                            + ": what comes back is lost."
+                                    : "Nothing we sent was answered and the server stayed silent: what we send is lost (or both ways).")
+                            + (options.echo ? "" : " No data message was sent (--echo would add one, for an endpoint that echoes):"
+                                    + " the closing handshake, which every WebSocket server answers, was the probe."),
+                    "Only a heartbeat with a timeout detects it: send a ping (or an application heartbeat) regularly and close"
+                            + " and reconnect when no answer comes in time; keep the connection busier than the NAT's or"
+                            + " firewall's idle timeout.",
+                    new Reproduction("half-open=" + name, "@HalfOpen(Direction." + lost.name() + ")",
+                            "Faults.halfOpen(Direction." + lost.name() + ")", "")));
+        }
+
+        /** The finding for a probe that ended the connection (close frame, TCP closed, reset). */
+        private Finding afterProbe(Probe probe, Wire wire) {
+            return switch (probe.kind) {
+                case CUT, CLOSED -> cutAfterBytes(wire.received(), probe.kind == Probe.Kind.CUT
+                        ? "in the middle of a frame" : "at a frame boundary, after a message was sent");
+                case CLOSE_FRAME -> new Finding(Cause.NO_ECHO,
+                        "The server answered the test message with close " + probe.closeCode + " '" + probe.closeReason + "': it does"
+                                + " not take that message (1003 unsupported data, 1007 invalid payload, 1008 policy, 1009 too big)."
+                                + " Is the endpoint an echo endpoint?",
+                        "Run diagnose without --echo for an endpoint that does not echo; if it should echo, see the server's log.", null);
+                case RESET -> new Finding(Cause.RESET_AFTER_UPGRADE,
+                        "The connection was reset after the test message (clients report 1006 / \"Connection reset\").",
+                        "Look at the server's log for a crash; clients must reconnect with backoff.",
+                        Fixes.fault("reset", "@ResetConnection", "Faults.resetConnection()"));
+                default -> new Finding(Cause.NO_ECHO,
+                        "The test message did not come back within " + options.timeout.toMillis() + " ms although pings are"
+                                + " answered: the endpoint does not echo, or something on the way drops data frames.",
+                        "Run diagnose without --echo for an endpoint that does not echo; otherwise look for what drops data.", null);
+            };
+        }
+
+        // ---- step 6: echo ----
+
+        /** The {@code --echo} step on the upgraded connection; true when the connection is still usable. */
+        private boolean echo(Wire wire) {
+            options.progress.accept("echo: a short text message, then " + LARGE_MESSAGE + " bytes ...");
+            long start = System.nanoTime();
+            String assumption = " (--echo: the endpoint is taken to echo text messages)";
+            Probe small = probe(wire, "wschaos-diagnose echo".getBytes(StandardCharsets.US_ASCII));
+            if (small.kind != Probe.Kind.ECHOED) {
+                fail("echo", "the short test message " + small.describe(options) + assumption, start, afterProbe(small, wire));
+                return false;
+            }
+            byte[] large = new byte[LARGE_MESSAGE];
+            java.util.Arrays.fill(large, (byte) 'w');
+            long before = wire.received();
+            Probe big = probe(wire, large);
+            String shortEcho = "a short text message was echoed in " + String.format(Locale.ROOT, "%.1f ms", small.nanos / 1e6);
+            if (big.kind == Probe.Kind.CLOSE_FRAME) {
+                checks.put("echo", Check.passed("echo", shortEcho + "; the " + LARGE_MESSAGE + "-byte message was answered with close "
+                        + big.closeCode + " '" + big.closeReason + "': throughput not measured" + assumption, since(start)));
+                return false;
+            }
+            if (big.kind == Probe.Kind.TIMED_OUT) {
+                long got = wire.received() - before;
+                if (got == 0) {
+                    fail("echo", shortEcho + "; the " + LARGE_MESSAGE + "-byte message " + big.describe(options) + assumption, start,
+                            afterProbe(big, wire));
+                } else {
+                    thinLink(start, shortEcho + "; of the " + LARGE_MESSAGE + "-byte message only " + got + " bytes came back within "
+                            + options.timeout.toMillis() + " ms" + assumption, got, options.timeout.toNanos());
+                }
+                return false;
+            }
+            if (big.kind != Probe.Kind.ECHOED) {
+                fail("echo", shortEcho + "; the " + LARGE_MESSAGE + "-byte message " + big.describe(options) + " ("
+                        + wire.received() + " bytes received in all)" + assumption, start, afterProbe(big, wire));
+                return false;
+            }
+            long transfer = Math.max(1, big.nanos - small.nanos);
+            double rate = LARGE_MESSAGE / (transfer / 1e9) / 1000;
+            String evidence = shortEcho + "; " + LARGE_MESSAGE + " bytes in " + String.format(Locale.ROOT, "%.1f ms", big.nanos / 1e6)
+                    + String.format(Locale.ROOT, " (%.0f KB/s)", rate) + assumption;
+            if (rate < THIN_LINK_KB_PER_SECOND) {
+                thinLink(start, evidence, LARGE_MESSAGE, transfer);
+            } else {
+                checks.put("echo", Check.passed("echo", evidence, since(start)));
+            }
+            return true;
+        }
+
+        private void thinLink(long start, String evidence, long bytes, long nanos) {
+            long rate = Math.max(1, Math.round(bytes / (nanos / 1e9) / 1000));
+            fail("echo", evidence + " (thin: less than " + THIN_LINK_KB_PER_SECOND + " KB/s)", start, new Finding(Cause.BANDWIDTH_LIMITED,
+                    "A " + LARGE_MESSAGE + "-byte message came back at about " + rate + " KB/s (the time of a short echo subtracted):"
+                            + " a thin link or a rate limit on the way. Large messages (a snapshot, a file) take seconds, and"
+                            + " heartbeats queued behind them come late. From an echo, the direction cannot be told: the"
+                            + " reproduction limits the way back.",
+                    "Keep messages small or compress them (permessage-deflate); give heartbeat timeouts room for the largest"
+                            + " message; find the rate limit (a traffic shaper, a proxy's limit_rate, a mobile link).",
+                    Fixes.toxic("bandwidth=" + rate, "Faults.bandwidth(" + rate + ", Direction.DOWNSTREAM)")));
+        }
+
+        /** Sends {@code payload} as a text message and waits (bounded by the timeout) for the same text back. */
+        private Probe probe(Wire wire, byte[] payload) {
+            long start = System.nanoTime();
+            Probe probe = new Probe();
+            try {
+                wire.sendFrame(0x1, payload);
+                Wire.Frame frame = await(wire, start + options.timeout.toNanos(),
+                        f -> f.opcode() == 0x1 && java.util.Arrays.equals(f.payload(), payload), new int[1]);
+                if (frame.isClose()) {
+                    probe.kind = Probe.Kind.CLOSE_FRAME;
+                    probe.closeCode = frame.closeCode();
+                    probe.closeReason = frame.closeReason();
+                } else {
+                    probe.kind = Probe.Kind.ECHOED;
+                }
+            } catch (SocketTimeoutException e) {
+                probe.kind = Probe.Kind.TIMED_OUT;
+            } catch (Wire.CutFrame e) {
+                probe.kind = Probe.Kind.CUT;
+            } catch (EOFException e) {
+                probe.kind = Probe.Kind.CLOSED;
+            } catch (IOException e) {
+                probe.kind = Probe.Kind.RESET;
+                probe.closeReason = e.getMessage();
+            }
+            probe.nanos = System.nanoTime() - start;
+            return probe;
+        }
+
+        /** The end of a good first connection: our close frame, drained until the server's. */
+        private void closingHandshake(Wire wire) {
+            try {
                 wire.sendClose(1000);
                 wire.socket().setSoTimeout(Math.min(timeoutMillis, 1000));
                 for (int i = 0; i < 100 && !wire.readFrame().isClose(); i++) {
                     // drain until the server's close frame
                 }
-            } catch (SocketTimeoutException e) {
-                if (!checks.containsKey("ping")) {
-                    fail("ping", "ping sent; no pong within " + options.timeout.toMillis() + " ms (TCP still open)", start,
-                            new Finding(Cause.PING_UNANSWERED,
-                                    "A ping got no pong within " + options.timeout.toMillis() + " ms while the connection stayed"
-                                            + " open: a middlebox drops control frames (or all data one way: a half-open"
-                                            + " connection), or the server does not answer pings as RFC 6455 requires.",
-                                    "Detect it with an application-level heartbeat (a message the server echoes) and a timeout;"
-                                            + " find the middlebox that drops the frames.",
-                                    Fixes.fault("swallow-pings", "@SwallowPings", "Faults.swallowPings()")));
-                }
-            } catch (EOFException e) {
-                if (!checks.containsKey("ping")) {
-                    fail("ping", "TCP closed without a close frame " + millis(start) + " after the upgrade", start,
-                            new Finding(Cause.DROPPED_AFTER_UPGRADE,
-                                    "The connection was closed right after the upgrade without a close frame (clients report 1006).",
-                                    "Look at the server's and proxy's logs for why it closes at once.",
-                                    Fixes.fault("reset", "@ResetConnection (closest: it resets instead of closing)", "Faults.resetConnection()")));
-                }
             } catch (IOException e) {
-                if (!checks.containsKey("ping")) {
-                    fail("ping", e.getClass().getName() + ": " + e.getMessage() + " " + millis(start) + " after the upgrade", start,
-                            new Finding(Cause.RESET_AFTER_UPGRADE,
-                                    "The connection was reset right after the upgrade (clients report 1006 / \"Connection reset\"):"
-                                            + " a crash, or a middlebox evicting the connection.",
-                                    "Look at the server's log for a crash; clients must reconnect with backoff.",
-                                    Fixes.fault("reset", "@ResetConnection", "Faults.resetConnection()")));
-                }
+                // the checks are done; closing is a courtesy
             }
         }
 
-        // ---- step 6: Origin ----
+        /** The connection was closed (FIN, no close frame) after {@code bytes} bytes from the server. */
+        private Finding cutAfterBytes(long bytes, String where) {
+            return new Finding(Cause.CUT_AFTER_BYTES,
+                    "The connection was closed without a close frame after " + bytes + " bytes from the server"
+                            + (endpoint.secure() ? " (counted after TLS decryption)" : "") + ", " + where
+                            + " (clients report 1006, or a handshake error for a cut answer): a proxy or firewall with a"
+                            + " transfer limit, a server that crashes on a message, or a middlebox that cuts connections.",
+                    "Find what closes the connection after " + bytes + " bytes: the proxy's limits (body or buffer sizes), the"
+                            + " server's log for a crash; clients must reconnect with backoff on 1006.",
+                    Fixes.toxic("limit-data=" + bytes, "Faults.limitData(" + bytes + ", Direction.DOWNSTREAM)"));
+        }
+
+        /** The upgrade request got no answer, then the connection was closed ({@link EOFException}) or reset. */
+        private Finding afterSilence(IOException e, long silent) {
+            String d = Fixes.floorTenths(silent);
+            if (e instanceof EOFException) {
+                return new Finding(Cause.CLOSED_AFTER_SILENCE,
+                        "TCP connected and the upgrade request went out, but nothing came back; after "
+                                + String.format(Locale.ROOT, "%.1f s", silent / 1e9) + " the connection was closed (FIN) without"
+                                + " a byte: a hung server, or a proxy or firewall that swallows the traffic and gives up after a"
+                                + " fixed time. Clients see a handshake that fails without a status.",
+                        "Look at the server: is it reading and answering (its log, a thread dump)? A proxy in front that closes"
+                                + " silently after " + d + " has a timeout of that length for its upstream.",
+                        Fixes.toxic("timeout=" + d, "Faults.timeout(Durations.parse(\"" + d + "\"), Direction.DOWNSTREAM)"));
+            }
+            return new Finding(Cause.RESET_AFTER_SILENCE,
+                    "TCP connected and the upgrade request went out, but nothing came back; after "
+                            + String.format(Locale.ROOT, "%.1f s", silent / 1e9) + " the connection was reset (" + e.getMessage()
+                            + "): a server that crashes while handling the request, or a middlebox that drops the traffic and"
+                            + " then resets the connection.",
+                    "Look at the server's log for a crash while handling the upgrade; check firewalls and load balancers between.",
+                    Fixes.toxic("reset-peer=" + d, "Faults.resetPeer(Durations.parse(\"" + d + "\"), Direction.DOWNSTREAM)"));
+        }
+
+        // ---- step 7: Origin ----
 
         private void origins(boolean upgraded) {
             options.progress.accept("Origin variants ...");
@@ -705,7 +1006,7 @@ public final class Diagnostics {
             }
         }
 
-        // ---- step 7: idle ----
+        // ---- step 8: idle ----
 
         private void idle() {
             Duration limit = options.idle;
@@ -953,6 +1254,28 @@ public final class Diagnostics {
             } catch (IOException e) {
                 // nothing to do
             }
+        }
+    }
+
+    /** How a test message of {@code --echo} fared. */
+    private static final class Probe {
+
+        enum Kind { ECHOED, CLOSE_FRAME, TIMED_OUT, CUT, CLOSED, RESET }
+
+        Kind kind;
+        long nanos;
+        int closeCode;
+        String closeReason = "";
+
+        String describe(Builder options) {
+            return switch (kind) {
+                case ECHOED -> "was echoed in " + nanos / 1_000_000 + " ms";
+                case CLOSE_FRAME -> "was answered with close " + closeCode + " '" + closeReason + "'";
+                case TIMED_OUT -> "did not come back within " + options.timeout.toMillis() + " ms";
+                case CUT -> "was cut: TCP closed in the middle of a frame";
+                case CLOSED -> "got TCP closed without a close frame";
+                case RESET -> "got the connection reset (" + closeReason + ")";
+            };
         }
     }
 
