@@ -61,7 +61,7 @@ public enum Cause {
     /** A ping got no pong, while other frames still flow. */
     PING_UNANSWERED("pings are not answered, while other frames flow: control frames are dropped"),
     /** Neither pings nor any other frame get an answer while TCP stays open. */
-    HALF_OPEN("a half-open connection: nothing sent gets an answer while TCP stays open"),
+    HALF_OPEN("a half-open connection: nothing sent gets an answer, though TCP is open"),
     /** Every round trip on the upgraded connection is slow. */
     LATENCY("every round trip is slow: latency on the way"),
     /** A large message comes back slowly. */

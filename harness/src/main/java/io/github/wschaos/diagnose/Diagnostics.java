@@ -66,12 +66,19 @@ public final class Diagnostics {
     static final List<String> STEPS = List.of("URL", "TCP connect", "TLS", "upgrade", "ping", "echo", "Origin", "idle");
     /** A handshake answered later than this is reported as slow, and so is a ping round trip. */
     static final Duration SLOW_HANDSHAKE = Duration.ofSeconds(1);
-    /** A connection that stays silent this long or longer before it is closed or reset was held open on purpose. */
-    static final Duration SILENCE = Duration.ofMillis(100);
+    /**
+     * A connection that stays silent this long (or four TCP connect times, if longer) before it is closed or reset
+     * was held open on purpose; a refusal comes within about a round trip.
+     */
+    static final Duration SILENCE = Duration.ofMillis(500);
     /** The size of the {@code --echo} throughput message: below common server limits (Tomcat's 8 KiB buffer aside). */
     static final int LARGE_MESSAGE = 16_000;
-    /** An echo throughput below this many kilobytes (1000 bytes) per second is reported as a thin link. */
-    static final int THIN_LINK_KB_PER_SECOND = 100;
+    /**
+     * An echo throughput below this many kilobytes (1000 bytes) per second is reported as a thin link (a 2G mobile
+     * link, a shaped connection): the 16,000-byte echo then takes 0.8 s longer than a short one, far above the
+     * hiccups of a busy machine or network.
+     */
+    static final int THIN_LINK_KB_PER_SECOND = 20;
 
     private Diagnostics() {
     }
@@ -392,6 +399,13 @@ public final class Diagnostics {
                                 + " (TLS 1.0/1.1 are disabled in current JDKs and browsers).",
                         "Enable TLS 1.2 and 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;).",
                         Fixes.tls("no-common-protocol")));
+            } else if (trust.leaf() == null && silentFor(start) && (lower.contains("remote host terminated the handshake")
+                    || lower.contains("peer shut down incorrectly") || lower.contains("connection reset"))) {
+                long silent = System.nanoTime() - start;
+                boolean reset = lower.contains("connection reset");
+                fail("TLS", "ClientHello sent; no answer, then " + (reset ? "the connection was reset" : "TCP closed (FIN, nothing sent)")
+                        + " after " + millis(start) + "\n" + evidence, start,
+                        afterSilence(reset ? new SocketException(e.getMessage()) : new EOFException(), silent, "the TLS handshake began"));
             } else if (trust.leaf() == null && (lower.contains("remote host terminated the handshake")
                     || lower.contains("peer shut down incorrectly") || lower.contains("handshake_failure"))) {
                 fail("TLS", evidence, start, new Finding(Cause.NO_COMMON_TLS_PROTOCOL,
@@ -411,6 +425,14 @@ public final class Diagnostics {
                         "Compare with openssl s_client -connect " + endpoint.host() + ":" + endpoint.port() + " -servername "
                                 + endpoint.host() + ".", null));
             }
+        }
+
+        /**
+         * Whether a connection that ended without an answer (or a TLS handshake without a certificate) was silent long
+         * enough to be held open on purpose: a server refusing answers within about a round trip (the TCP connect).
+         */
+        private boolean silentFor(long start) {
+            return System.nanoTime() - start >= Math.max(SILENCE.toNanos(), 4 * connectNanos);
         }
 
         private static boolean expired(Throwable problem) {
@@ -447,9 +469,10 @@ public final class Diagnostics {
                             noAnswer("the upgrade request"));
                 } else if (e instanceof EOFException && received > 0) {
                     fail("upgrade", evidence, start, cutAfterBytes(received, "in the middle of the answer to the upgrade request"));
-                } else if (received == 0 && silent >= SILENCE.toNanos()) {
+                } else if (received == 0 && silentFor(start)) {
                     fail("upgrade", "request sent; no answer, then " + (e instanceof EOFException ? "TCP closed (FIN, nothing sent)"
-                            : e.getClass().getName() + ": " + e.getMessage()) + " after " + millis(start), start, afterSilence(e, silent));
+                            : e.getClass().getName() + ": " + e.getMessage()) + " after " + millis(start), start,
+                            afterSilence(e, silent, "the upgrade request went out"));
                 } else {
                     fail("upgrade", evidence, start, reset());
                 }
@@ -664,7 +687,8 @@ public final class Diagnostics {
 
         /** A pong came back after {@code rtt}, far later than the TCP connect: latency beyond the first hop. */
         private void latency(long rtt) {
-            String d = Fixes.floorTenths(rtt - connectNanos);
+            // The whole round trip: locally the base round trip is next to nothing, so the toxic must add all of it.
+            String d = Fixes.floorTenths(rtt);
             boolean explainsHandshake = handshakeNanos > SLOW_HANDSHAKE.toNanos() && handshakeNanos <= rtt * 3 / 2 + 100_000_000L;
             if (explainsHandshake) {
                 findings.removeIf(finding -> finding.cause() == Cause.SLOW_HANDSHAKE);
@@ -733,16 +757,17 @@ public final class Diagnostics {
                         Fixes.fault("swallow-pings", "@SwallowPings", "Faults.swallowPings()")));
                 return;
             }
-            Direction lost = closedByServer || data > 0 ? Direction.DOWNSTREAM : Direction.UPSTREAM;
+            // The server got our close and closed TCP: the way back is lost. Otherwise nothing we send is answered: the
+            // way there is lost (the server's own frames may still arrive), or both ways, which looks the same.
+            Direction lost = closedByServer ? Direction.DOWNSTREAM : Direction.UPSTREAM;
             String name = lost.name().toLowerCase(Locale.ROOT);
             fail("ping", evidence, start, new Finding(Cause.HALF_OPEN,
-                    "Neither the ping" + (options.echo ? ", the test message" : "") + " nor the close frame got an answer, while"
-                            + " TCP stayed open: a half-open connection, where one direction no longer carries anything (a NAT"
+                    "Neither the ping" + (options.echo ? ", the test message" : "") + " nor the close frame got an answer, although"
+                            + " the TCP connection was open: a half-open connection, where one direction no longer carries anything (a NAT"
                             + " or firewall that lost the connection's state, a crashed middlebox, a cable pulled). "
                             + (lost == Direction.DOWNSTREAM
-                                    ? (closedByServer ? "The server received our close (it closed TCP) but its answers never arrived"
-                                            : "The server's frames arrive but ours go unanswered")
-                                            + ": what comes back is lost."
+                                    ? "The server received our close (it closed TCP) but its answers never arrived: what comes back is lost."
+                                    : data > 0 ? "The server's own frames still arrive, but nothing we send is answered: what we send is lost."
                                     : "Nothing we sent was answered and the server stayed silent: what we send is lost (or both ways).")
                             + (options.echo ? "" : " No data message was sent (--echo would add one, for an endpoint that echoes):"
                                     + " the closing handshake, which every WebSocket server answers, was the probe."),
@@ -891,11 +916,11 @@ public final class Diagnostics {
         }
 
         /** The upgrade request got no answer, then the connection was closed ({@link EOFException}) or reset. */
-        private Finding afterSilence(IOException e, long silent) {
+        private Finding afterSilence(IOException e, long silent, String what) {
             String d = Fixes.floorTenths(silent);
             if (e instanceof EOFException) {
                 return new Finding(Cause.CLOSED_AFTER_SILENCE,
-                        "TCP connected and the upgrade request went out, but nothing came back; after "
+                        "TCP connected and " + what + ", but nothing came back; after "
                                 + String.format(Locale.ROOT, "%.1f s", silent / 1e9) + " the connection was closed (FIN) without"
                                 + " a byte: a hung server, or a proxy or firewall that swallows the traffic and gives up after a"
                                 + " fixed time. Clients see a handshake that fails without a status.",
@@ -904,7 +929,7 @@ public final class Diagnostics {
                         Fixes.toxic("timeout=" + d, "Faults.timeout(Durations.parse(\"" + d + "\"), Direction.DOWNSTREAM)"));
             }
             return new Finding(Cause.RESET_AFTER_SILENCE,
-                    "TCP connected and the upgrade request went out, but nothing came back; after "
+                    "TCP connected and " + what + ", but nothing came back; after "
                             + String.format(Locale.ROOT, "%.1f s", silent / 1e9) + " the connection was reset (" + e.getMessage()
                             + "): a server that crashes while handling the request, or a middlebox that drops the traffic and"
                             + " then resets the connection.",

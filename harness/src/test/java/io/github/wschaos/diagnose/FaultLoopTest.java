@@ -7,6 +7,9 @@ import io.github.wschaos.fault.Bandwidth;
 import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.Faults;
+import io.github.wschaos.fault.Latency;
+import io.github.wschaos.fault.ResetPeer;
+import io.github.wschaos.fault.Timeout;
 import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.testing.NettyEchoServer;
 import io.github.wschaos.testing.NodeWsServer;
@@ -21,7 +24,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The loop closed both ways: every catalogue fault a client can see from outside, armed on a chaos proxy in front
  * of a real server, is diagnosed as its cause, and the reproduction printed is that same fault (the CLI flag parses
- * back to the fault that was armed).
+ * back to the fault that was armed; for a measured delay or rate, the same fault with the magnitude measured,
+ * within a tolerance). Toxiproxy's TCP toxics included: latency, bandwidth (with {@code --echo}), timeout,
+ * reset_peer and limit_data are diagnosed; slicer without a delay and slow_close are documented as not observable
+ * from outside, and a slicer with a delay shows as the thin link it is.
  */
 class FaultLoopTest {
 
@@ -30,6 +36,12 @@ class FaultLoopTest {
     @BeforeAll
     static void startServer() {
         server = NettyEchoServer.start();
+        // The first handshake in a JVM (class loading, a cold JIT) can take longer than the short timeouts below on a
+        // loaded machine; one diagnosis through a proxy without faults first (its result does not matter: a cold one
+        // may well be slow) keeps that out of the cases.
+        try (ChaosProxy proxy = proxy()) {
+            diagnose(proxy).timeout(Duration.ofSeconds(30)).echo().run();
+        }
     }
 
     @AfterAll
@@ -73,6 +85,21 @@ class FaultLoopTest {
         assertThat(reproduction).as(report.toText()).isNotNull();
         assertThat(parsed(reproduction)).as(report.toText()).isEqualTo(armed);
         assertThat(report.toText()).contains("--fault " + reproduction.cliFault()).contains(reproduction.annotation());
+    }
+
+    /**
+     * For faults whose magnitude diagnose measures (a delay, a rate): the cause, and a reproduction that parses back
+     * to the same kind of fault; the caller checks the magnitude within a tolerance.
+     */
+    private static <F extends Fault> F assertMeasuredLoop(DiagnosisReport report, Cause cause, Class<F> type) throws Exception {
+        assertThat(report.cause()).as(report.toText()).contains(cause);
+        assertThat(report.exitCode()).isEqualTo(1);
+        Reproduction reproduction = report.diagnosis().orElseThrow().reproduction();
+        assertThat(report.toText()).contains("--fault " + reproduction.cliFault()).contains(reproduction.annotation())
+                .contains("proxy.inject(" + reproduction.java() + ")");
+        Fault parsed = parsed(reproduction);
+        assertThat(parsed).as(report.toText()).isInstanceOf(type);
+        return type.cast(parsed);
     }
 
     @Test
@@ -275,7 +302,10 @@ class FaultLoopTest {
             Fault fault = Faults.latency(Duration.ofMillis(1200), Direction.DOWNSTREAM);
             proxy.inject(fault);
             DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(4)).run();
-            assertLoop(report, Cause.LATENCY, fault);
+            Latency measured = assertMeasuredLoop(report, Cause.LATENCY, Latency.class);
+            assertThat(measured.latency()).as(report.toText()).isBetween(Duration.ofMillis(1200), Duration.ofMillis(1500));
+            assertThat(measured.jitter()).isZero();
+            assertThat(measured.direction()).isEqualTo(Direction.DOWNSTREAM);
             assertThat(report.findings()).extracting(Finding::cause).doesNotContain(Cause.SLOW_HANDSHAKE);
             assertThat(report.check("ping").evidence()).matches("(?s)pong in 1[2-9]\\d\\d ms \\(the TCP connect took \\d+ ms\\).*");
             assertThat(report.diagnosis().orElseThrow().explanation()).contains("and the 101");
@@ -295,17 +325,12 @@ class FaultLoopTest {
     @Test
     void bandwidthShowsInTheEchoOfALargeMessage() throws Exception {
         try (ChaosProxy proxy = proxy()) {
-            Fault fault = Faults.bandwidth(32, Direction.DOWNSTREAM);
+            Fault fault = Faults.bandwidth(8, Direction.DOWNSTREAM);
             proxy.inject(fault);
-            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(3)).echo().run();
-            assertThat(report.cause()).as(report.toText()).contains(Cause.BANDWIDTH_LIMITED);
-            Reproduction reproduction = report.diagnosis().orElseThrow().reproduction();
-            assertThat(report.toText()).contains("--fault " + reproduction.cliFault());
-            // A measured rate: the same fault, its rate within a quarter of the armed one.
-            Fault parsed = parsed(reproduction);
-            assertThat(parsed).isInstanceOf(Bandwidth.class);
-            assertThat(((Bandwidth) parsed).direction()).isEqualTo(Direction.DOWNSTREAM);
-            assertThat(((Bandwidth) parsed).rate()).as(report.toText()).isBetween(24L, 40L);
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(5)).echo().run();
+            Bandwidth measured = assertMeasuredLoop(report, Cause.BANDWIDTH_LIMITED, Bandwidth.class);
+            assertThat(measured.direction()).isEqualTo(Direction.DOWNSTREAM);
+            assertThat(measured.rate()).as(report.toText()).isBetween(6L, 10L);
             assertThat(report.check("echo").evidence()).contains("16000 bytes in").contains("KB/s");
         }
     }
@@ -313,9 +338,9 @@ class FaultLoopTest {
     @Test
     void bandwidthIsNotVisibleWithoutATransfer() {
         try (ChaosProxy proxy = proxy()) {
-            proxy.inject(Faults.bandwidth(32, Direction.DOWNSTREAM));
+            proxy.inject(Faults.bandwidth(8, Direction.DOWNSTREAM));
             DiagnosisReport report = diagnose(proxy).run();
-            assertThat(report.healthy()).as("a 101 and a pong are too small to show a 32 KB/s limit\n" + report.toText()).isTrue();
+            assertThat(report.healthy()).as("a 101 and a pong are too small to show an 8 KB/s limit\n" + report.toText()).isTrue();
         }
     }
 
@@ -325,8 +350,28 @@ class FaultLoopTest {
             Fault fault = Faults.timeout(Duration.ofSeconds(1), Direction.DOWNSTREAM);
             proxy.inject(fault);
             DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(3)).run();
-            assertLoop(report, Cause.CLOSED_AFTER_SILENCE, fault);
+            Timeout measured = assertMeasuredLoop(report, Cause.CLOSED_AFTER_SILENCE, Timeout.class);
+            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1300));
+            assertThat(measured.direction()).isEqualTo(Direction.DOWNSTREAM);
             assertThat(report.check("upgrade").evidence()).startsWith("request sent; no answer, then TCP closed (FIN, nothing sent) after 1");
+        }
+    }
+
+    /** Over TLS the silence falls on the handshake: no certificate, then a FIN or a reset after the toxic's time. */
+    @Test
+    void timeoutAndResetPeerDuringTheTlsHandshake() throws Exception {
+        try (ChaosProxy proxy = tlsProxy()) {
+            proxy.inject(Faults.timeout(Duration.ofSeconds(1), Direction.DOWNSTREAM));
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(3)).run();
+            Timeout measured = assertMeasuredLoop(report, Cause.CLOSED_AFTER_SILENCE, Timeout.class);
+            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1300));
+            assertThat(report.check("TLS").evidence()).startsWith("ClientHello sent; no answer, then TCP closed");
+        }
+        try (ChaosProxy proxy = tlsProxy()) {
+            proxy.inject(Faults.resetPeer(Duration.ofSeconds(1), Direction.DOWNSTREAM));
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(3)).run();
+            ResetPeer measured = assertMeasuredLoop(report, Cause.RESET_AFTER_SILENCE, ResetPeer.class);
+            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1300));
         }
     }
 
@@ -346,7 +391,9 @@ class FaultLoopTest {
             Fault fault = Faults.resetPeer(Duration.ofSeconds(1), Direction.DOWNSTREAM);
             proxy.inject(fault);
             DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(3)).run();
-            assertLoop(report, Cause.RESET_AFTER_SILENCE, fault);
+            ResetPeer measured = assertMeasuredLoop(report, Cause.RESET_AFTER_SILENCE, ResetPeer.class);
+            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1300));
+            assertThat(measured.direction()).isEqualTo(Direction.DOWNSTREAM);
             assertThat(report.check("upgrade").evidence()).contains("Connection reset").contains(" after 1");
         }
     }
@@ -377,32 +424,33 @@ class FaultLoopTest {
     /**
      * Not observable from outside: a stream sliced without delay is reassembled by every correct client (and by
      * diagnose), and a held-back FIN after the closing handshake changes nothing a client reports. Both stay healthy.
+     * (The slicer runs without --echo: cutting a 16,000-byte echo into 16-byte writes costs the proxy enough CPU on
+     * a busy machine to look like a thin link.)
      */
     @Test
     void slicerWithoutDelayAndSlowCloseAreNotVisibleFromOutside() {
-        for (Fault fault : java.util.List.of(Faults.slicer(16, 4, Duration.ZERO, Direction.DOWNSTREAM),
-                Faults.slowClose(Duration.ofMillis(500), Direction.BOTH))) {
-            try (ChaosProxy proxy = proxy()) {
-                proxy.inject(fault);
-                DiagnosisReport report = diagnose(proxy).echo().run();
-                assertThat(report.healthy()).as(fault + "\n" + report.toText()).isTrue();
-            }
+        try (ChaosProxy proxy = proxy()) {
+            proxy.inject(Faults.slicer(16, 4, Duration.ZERO, Direction.DOWNSTREAM));
+            DiagnosisReport report = diagnose(proxy).run();
+            assertThat(report.healthy()).as(report.toText()).isTrue();
+        }
+        try (ChaosProxy proxy = proxy()) {
+            proxy.inject(Faults.slowClose(Duration.ofMillis(500), Direction.BOTH));
+            DiagnosisReport report = diagnose(proxy).echo().run();
+            assertThat(report.healthy()).as(report.toText()).isTrue();
         }
     }
 
     /**
-     * A slicer with a delay after each piece is, from outside, a rate limit (16 bytes per millisecond is 16 KB/s at
-     * most): an echoed large message names a thin link, and the reproduction is the bandwidth toxic.
+     * A slicer with a delay after each piece is, from outside, a rate limit (16 bytes per 2 ms is 8 KB/s at most): an
+     * echoed large message names a thin link, and the reproduction is the bandwidth toxic.
      */
     @Test
     void slicerWithADelayShowsAsAThinLink() throws Exception {
         try (ChaosProxy proxy = proxy()) {
-            proxy.inject(Faults.slicer(16, 4, Duration.ofMillis(1), Direction.DOWNSTREAM));
-            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(4)).echo().run();
-            assertThat(report.cause()).as(report.toText()).contains(Cause.BANDWIDTH_LIMITED);
-            Fault parsed = parsed(report.diagnosis().orElseThrow().reproduction());
-            assertThat(parsed).isInstanceOf(Bandwidth.class);
-            assertThat(((Bandwidth) parsed).rate()).as(report.toText()).isBetween(1L, 16L);
+            proxy.inject(Faults.slicer(16, 4, Duration.ofMillis(2), Direction.DOWNSTREAM));
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(5)).echo().run();
+            assertThat(assertMeasuredLoop(report, Cause.BANDWIDTH_LIMITED, Bandwidth.class).rate()).as(report.toText()).isBetween(1L, 8L);
         }
     }
 
