@@ -79,6 +79,8 @@ public final class Diagnostics {
      * hiccups of a busy machine or network.
      */
     static final int THIN_LINK_KB_PER_SECOND = 20;
+    private static final byte[] SHORT_MESSAGE = "wschaos-diagnose echo".getBytes(StandardCharsets.US_ASCII);
+    private static final String ECHO_ASSUMPTION = " (--echo: the endpoint is taken to echo text messages)";
 
     private Diagnostics() {
     }
@@ -405,7 +407,8 @@ public final class Diagnostics {
                 boolean reset = lower.contains("connection reset");
                 fail("TLS", "ClientHello sent; no answer, then " + (reset ? "the connection was reset" : "TCP closed (FIN, nothing sent)")
                         + " after " + millis(start) + "\n" + evidence, start,
-                        afterSilence(reset ? new SocketException(e.getMessage()) : new EOFException(), silent, "the TLS handshake began"));
+                        StreamFindings.afterSilence(reset ? new SocketException(e.getMessage()) : new EOFException(), silent,
+                                "the TLS handshake began"));
             } else if (trust.leaf() == null && (lower.contains("remote host terminated the handshake")
                     || lower.contains("peer shut down incorrectly") || lower.contains("handshake_failure"))) {
                 fail("TLS", evidence, start, new Finding(Cause.NO_COMMON_TLS_PROTOCOL,
@@ -468,11 +471,12 @@ public final class Diagnostics {
                     fail("upgrade", "request sent; no answer within " + options.timeout.toMillis() + " ms (TCP still open)", start,
                             noAnswer("the upgrade request"));
                 } else if (e instanceof EOFException && received > 0) {
-                    fail("upgrade", evidence, start, cutAfterBytes(received, "in the middle of the answer to the upgrade request"));
+                    fail("upgrade", evidence, start, StreamFindings.cutAfterBytes(received, "in the middle of the answer to the upgrade request",
+                            endpoint.secure()));
                 } else if (received == 0 && silentFor(start)) {
                     fail("upgrade", "request sent; no answer, then " + (e instanceof EOFException ? "TCP closed (FIN, nothing sent)"
                             : e.getClass().getName() + ": " + e.getMessage()) + " after " + millis(start), start,
-                            afterSilence(e, silent, "the upgrade request went out"));
+                            StreamFindings.afterSilence(e, silent, "the upgrade request went out"));
                 } else {
                     fail("upgrade", evidence, start, reset());
                 }
@@ -607,7 +611,7 @@ public final class Diagnostics {
             int[] data = {0};
             try {
                 wire.sendFrame(0x9, "wschaos-diagnose".getBytes(StandardCharsets.US_ASCII));
-                Wire.Frame frame = await(wire, start + options.timeout.toNanos(), Wire.Frame::isPong, data);
+                Wire.Frame frame = EchoProbe.await(wire, start + options.timeout.toNanos(), Wire.Frame::isPong, data);
                 if (frame.isClose()) {
                     closedAfterUpgrade(frame, start);
                     return false;
@@ -618,7 +622,12 @@ public final class Diagnostics {
                         + (data[0] > 0 ? " (" + data[0] + " data frames from the server first)" : "");
                 if (rtt > SLOW_HANDSHAKE.toNanos()) {
                     checks.put("ping", Check.failed("ping", evidence + " (slow: more than " + SLOW_HANDSHAKE.toMillis() + " ms)", since(start)));
-                    latency(rtt);
+                    // A slow 101 that the round trip explains is the same latency, not a delayed handshake.
+                    boolean explainsHandshake = handshakeNanos > SLOW_HANDSHAKE.toNanos() && handshakeNanos <= rtt * 3 / 2 + 100_000_000L;
+                    if (explainsHandshake) {
+                        findings.removeIf(finding -> finding.cause() == Cause.SLOW_HANDSHAKE);
+                    }
+                    findings.add(StreamFindings.latency(rtt, connectNanos, explainsHandshake ? handshakeNanos : 0, endpoint.host()));
                 } else {
                     checks.put("ping", Check.passed("ping", evidence, since(start)));
                 }
@@ -627,7 +636,7 @@ public final class Diagnostics {
                 unanswered(wire, start, data[0]);
             } catch (Wire.CutFrame e) {
                 fail("ping", e.getMessage() + " " + millis(start) + " after the upgrade (" + wire.received() + " bytes received)",
-                        start, cutAfterBytes(wire.received(), "in the middle of a frame after the upgrade"));
+                        start, StreamFindings.cutAfterBytes(wire.received(), "in the middle of a frame after the upgrade", endpoint.secure()));
             } catch (EOFException e) {
                 fail("ping", "TCP closed without a close frame " + millis(start) + " after the upgrade", start,
                         new Finding(Cause.DROPPED_AFTER_UPGRADE,
@@ -645,32 +654,6 @@ public final class Diagnostics {
             return false;
         }
 
-        /**
-         * Reads frames until one {@code wanted} (or a close frame) arrives, answering the server's pings and counting
-         * its other frames in {@code others[0]}.
-         *
-         * @throws SocketTimeoutException when {@code deadline} passes first
-         */
-        private static Wire.Frame await(Wire wire, long deadline, java.util.function.Predicate<Wire.Frame> wanted, int[] others)
-                throws IOException {
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new SocketTimeoutException("nothing wanted within the timeout");
-                }
-                wire.socket().setSoTimeout((int) Math.max(1, left / 1_000_000));
-                Wire.Frame frame = wire.readFrame();
-                if (wanted.test(frame) || frame.isClose()) {
-                    return frame;
-                }
-                if (frame.isPing()) {
-                    wire.sendFrame(0xA, frame.payload());
-                } else if (!frame.isPong()) {
-                    others[0]++;
-                }
-            }
-        }
-
         private void closedAfterUpgrade(Wire.Frame frame, long start) {
             String reason = frame.closeReason();
             String code = frame.closeCode() + (reason.isEmpty() ? "" : ":" + reason);
@@ -683,25 +666,6 @@ public final class Diagnostics {
                             new Reproduction("close-with-code=" + code,
                                     "@CloseWithCode(value = " + frame.closeCode() + ", reason = \"" + reason + "\")",
                                     "Faults.closeWithCode(" + frame.closeCode() + ", \"" + reason + "\")", "")));
-        }
-
-        /** A pong came back after {@code rtt}, far later than the TCP connect: latency beyond the first hop. */
-        private void latency(long rtt) {
-            // The whole round trip: locally the base round trip is next to nothing, so the toxic must add all of it.
-            String d = Fixes.floorTenths(rtt);
-            boolean explainsHandshake = handshakeNanos > SLOW_HANDSHAKE.toNanos() && handshakeNanos <= rtt * 3 / 2 + 100_000_000L;
-            if (explainsHandshake) {
-                findings.removeIf(finding -> finding.cause() == Cause.SLOW_HANDSHAKE);
-            }
-            findings.add(new Finding(Cause.LATENCY,
-                    "A ping on the upgraded connection came back after " + rtt / 1_000_000 + " ms, while the TCP connect took "
-                            + connectNanos / 1_000_000 + " ms" + (explainsHandshake ? " and the 101 " + handshakeNanos / 1_000_000 + " ms" : "")
-                            + ": every round trip is slow, and the time is spent beyond the first hop (a slow or distant link,"
-                            + " a proxy that holds data back, an overloaded server). A client whose pong or handshake timeout is"
-                            + " shorter than a round trip drops a working connection.",
-                    "Give the client's handshake and heartbeat (pong) timeouts a margin above " + rtt / 1_000_000 + " ms; find"
-                            + " where the time goes (the server's load, the proxy, the route: mtr " + endpoint.host() + ").",
-                    Fixes.toxic("latency=" + d, "Faults.latency(Durations.parse(\"" + d + "\"), Direction.DOWNSTREAM)")));
         }
 
         /**
@@ -717,13 +681,14 @@ public final class Diagnostics {
             if (options.echo) {
                 options.progress.accept("echo: does a text message get through? ...");
                 long echoStart = System.nanoTime();
-                Probe probe = probe(wire, "wschaos-diagnose echo".getBytes(StandardCharsets.US_ASCII));
-                echoed = probe.kind == Probe.Kind.ECHOED;
-                echo = "the test message " + (echoed ? "was echoed in " + probe.nanos / 1_000_000 + " ms" : probe.describe(options));
-                checks.put("echo", new Check("echo", echoed ? CheckStatus.PASSED : CheckStatus.FAILED,
-                        echo + " (--echo: the endpoint is taken to echo text messages)", since(echoStart)));
-                if (probe.kind != Probe.Kind.ECHOED && probe.kind != Probe.Kind.TIMED_OUT) {
-                    fail("ping", noPong + "\n" + echo, start, afterProbe(probe, wire));
+                EchoProbe probe = EchoProbe.send(wire, SHORT_MESSAGE, options.timeout);
+                echoed = probe.kind() == EchoProbe.Kind.ECHOED;
+                echo = "the test message " + probe.describe(options.timeout);
+                checks.put("echo", new Check("echo", echoed ? CheckStatus.PASSED : CheckStatus.FAILED, echo + ECHO_ASSUMPTION,
+                        since(echoStart)));
+                if (!echoed && probe.kind() != EchoProbe.Kind.TIMED_OUT) {
+                    fail("ping", noPong + "\n" + echo, start,
+                            StreamFindings.notEchoed(probe, wire.received(), endpoint.secure(), options.timeout));
                     return;
                 }
             }
@@ -734,7 +699,7 @@ public final class Diagnostics {
             boolean closedByServer = false;
             try {
                 wire.sendClose(1000);
-                Wire.Frame frame = await(wire, closeStart + options.timeout.toNanos(), Wire.Frame::isClose, new int[1]);
+                Wire.Frame frame = EchoProbe.await(wire, closeStart + options.timeout.toNanos(), Wire.Frame::isClose, new int[1]);
                 closeAnswered = true;
                 close = "our close frame was answered with close " + frame.closeCode() + " in " + millis(closeStart);
             } catch (SocketTimeoutException e) {
@@ -746,57 +711,13 @@ public final class Diagnostics {
             }
             String evidence = noPong + (echo.isEmpty() ? "" : "\n" + echo) + "\n" + close;
             if (echoed || closeAnswered) {
-                fail("ping", evidence, start, new Finding(Cause.PING_UNANSWERED,
-                        "A ping got no pong within " + options.timeout.toMillis() + " ms while " + (echoed ? "a text message was echoed"
-                                + (closeAnswered ? " and the closing handshake was answered" : "") : "the closing handshake was answered")
-                                + ": frames flow both ways, only pings and pongs are lost. A middlebox drops control frames, or"
-                                + " the server does not answer pings as RFC 6455 requires. A client that relies on pongs to"
-                                + " detect a dead connection closes a working one.",
-                        "Detect dead connections with an application-level heartbeat (a message the server answers) and a"
-                                + " timeout; find the middlebox that drops the frames.",
-                        Fixes.fault("swallow-pings", "@SwallowPings", "Faults.swallowPings()")));
+                fail("ping", evidence, start, StreamFindings.swallowedPings(options.timeout, echoed, closeAnswered));
                 return;
             }
             // The server got our close and closed TCP: the way back is lost. Otherwise nothing we send is answered: the
             // way there is lost (the server's own frames may still arrive), or both ways, which looks the same.
             Direction lost = closedByServer ? Direction.DOWNSTREAM : Direction.UPSTREAM;
-            String name = lost.name().toLowerCase(Locale.ROOT);
-            fail("ping", evidence, start, new Finding(Cause.HALF_OPEN,
-                    "Neither the ping" + (options.echo ? ", the test message" : "") + " nor the close frame got an answer, although"
-                            + " the TCP connection was open: a half-open connection, where one direction no longer carries anything (a NAT"
-                            + " or firewall that lost the connection's state, a crashed middlebox, a cable pulled). "
-                            + (lost == Direction.DOWNSTREAM
-                                    ? "The server received our close (it closed TCP) but its answers never arrived: what comes back is lost."
-                                    : data > 0 ? "The server's own frames still arrive, but nothing we send is answered: what we send is lost."
-                                    : "Nothing we sent was answered and the server stayed silent: what we send is lost (or both ways).")
-                            + (options.echo ? "" : " No data message was sent (--echo would add one, for an endpoint that echoes):"
-                                    + " the closing handshake, which every WebSocket server answers, was the probe."),
-                    "Only a heartbeat with a timeout detects it: send a ping (or an application heartbeat) regularly and close"
-                            + " and reconnect when no answer comes in time; keep the connection busier than the NAT's or"
-                            + " firewall's idle timeout.",
-                    new Reproduction("half-open=" + name, "@HalfOpen(Direction." + lost.name() + ")",
-                            "Faults.halfOpen(Direction." + lost.name() + ")", "")));
-        }
-
-        /** The finding for a probe that ended the connection (close frame, TCP closed, reset). */
-        private Finding afterProbe(Probe probe, Wire wire) {
-            return switch (probe.kind) {
-                case CUT, CLOSED -> cutAfterBytes(wire.received(), probe.kind == Probe.Kind.CUT
-                        ? "in the middle of a frame" : "at a frame boundary, after a message was sent");
-                case CLOSE_FRAME -> new Finding(Cause.NO_ECHO,
-                        "The server answered the test message with close " + probe.closeCode + " '" + probe.closeReason + "': it does"
-                                + " not take that message (1003 unsupported data, 1007 invalid payload, 1008 policy, 1009 too big)."
-                                + " Is the endpoint an echo endpoint?",
-                        "Run diagnose without --echo for an endpoint that does not echo; if it should echo, see the server's log.", null);
-                case RESET -> new Finding(Cause.RESET_AFTER_UPGRADE,
-                        "The connection was reset after the test message (clients report 1006 / \"Connection reset\").",
-                        "Look at the server's log for a crash; clients must reconnect with backoff.",
-                        Fixes.fault("reset", "@ResetConnection", "Faults.resetConnection()"));
-                default -> new Finding(Cause.NO_ECHO,
-                        "The test message did not come back within " + options.timeout.toMillis() + " ms although pings are"
-                                + " answered: the endpoint does not echo, or something on the way drops data frames.",
-                        "Run diagnose without --echo for an endpoint that does not echo; otherwise look for what drops data.", null);
-            };
+            fail("ping", evidence, start, StreamFindings.halfOpen(lost, data, options.echo));
         }
 
         // ---- step 6: echo ----
@@ -805,89 +726,54 @@ public final class Diagnostics {
         private boolean echo(Wire wire) {
             options.progress.accept("echo: a short text message, then " + LARGE_MESSAGE + " bytes ...");
             long start = System.nanoTime();
-            String assumption = " (--echo: the endpoint is taken to echo text messages)";
-            Probe small = probe(wire, "wschaos-diagnose echo".getBytes(StandardCharsets.US_ASCII));
-            if (small.kind != Probe.Kind.ECHOED) {
-                fail("echo", "the short test message " + small.describe(options) + assumption, start, afterProbe(small, wire));
+            EchoProbe small = EchoProbe.send(wire, SHORT_MESSAGE, options.timeout);
+            if (small.kind() != EchoProbe.Kind.ECHOED) {
+                fail("echo", "the short test message " + small.describe(options.timeout) + ECHO_ASSUMPTION, start,
+                        StreamFindings.notEchoed(small, wire.received(), endpoint.secure(), options.timeout));
                 return false;
             }
             byte[] large = new byte[LARGE_MESSAGE];
             java.util.Arrays.fill(large, (byte) 'w');
             long before = wire.received();
-            Probe big = probe(wire, large);
-            String shortEcho = "a short text message was echoed in " + String.format(Locale.ROOT, "%.1f ms", small.nanos / 1e6);
-            if (big.kind == Probe.Kind.CLOSE_FRAME) {
-                checks.put("echo", Check.passed("echo", shortEcho + "; the " + LARGE_MESSAGE + "-byte message was answered with close "
-                        + big.closeCode + " '" + big.closeReason + "': throughput not measured" + assumption, since(start)));
-                return false;
-            }
-            if (big.kind == Probe.Kind.TIMED_OUT) {
-                long got = wire.received() - before;
-                if (got == 0) {
-                    fail("echo", shortEcho + "; the " + LARGE_MESSAGE + "-byte message " + big.describe(options) + assumption, start,
-                            afterProbe(big, wire));
-                } else {
-                    thinLink(start, shortEcho + "; of the " + LARGE_MESSAGE + "-byte message only " + got + " bytes came back within "
-                            + options.timeout.toMillis() + " ms" + assumption, got, options.timeout.toNanos());
+            EchoProbe big = EchoProbe.send(wire, large, options.timeout);
+            String shortEcho = "a short text message was echoed in " + String.format(Locale.ROOT, "%.1f ms", small.nanos() / 1e6);
+            String bigOne = "; the " + LARGE_MESSAGE + "-byte message ";
+            switch (big.kind()) {
+                case ECHOED -> {
+                    long transfer = Math.max(1, big.nanos() - small.nanos());
+                    double rate = LARGE_MESSAGE / (transfer / 1e9) / 1000;
+                    String evidence = shortEcho + "; " + LARGE_MESSAGE + " bytes in " + String.format(Locale.ROOT, "%.1f ms", big.nanos() / 1e6)
+                            + String.format(Locale.ROOT, " (%.0f KB/s)", rate) + ECHO_ASSUMPTION;
+                    if (rate < THIN_LINK_KB_PER_SECOND) {
+                        thinLink(start, evidence, LARGE_MESSAGE, transfer);
+                    } else {
+                        checks.put("echo", Check.passed("echo", evidence, since(start)));
+                    }
+                    return true;
                 }
-                return false;
+                case CLOSE_FRAME -> checks.put("echo", Check.passed("echo", shortEcho + bigOne + big.describe(options.timeout)
+                        + ": throughput not measured" + ECHO_ASSUMPTION, since(start)));
+                case TIMED_OUT -> {
+                    long got = wire.received() - before;
+                    if (got == 0) {
+                        fail("echo", shortEcho + bigOne + big.describe(options.timeout) + ECHO_ASSUMPTION, start,
+                                StreamFindings.notEchoed(big, wire.received(), endpoint.secure(), options.timeout));
+                    } else {
+                        thinLink(start, shortEcho + "; of the " + LARGE_MESSAGE + "-byte message only " + got + " bytes came back within "
+                                + options.timeout.toMillis() + " ms" + ECHO_ASSUMPTION, got, options.timeout.toNanos());
+                    }
+                }
+                default -> fail("echo", shortEcho + bigOne + big.describe(options.timeout) + " (" + wire.received()
+                        + " bytes received in all)" + ECHO_ASSUMPTION, start,
+                        StreamFindings.notEchoed(big, wire.received(), endpoint.secure(), options.timeout));
             }
-            if (big.kind != Probe.Kind.ECHOED) {
-                fail("echo", shortEcho + "; the " + LARGE_MESSAGE + "-byte message " + big.describe(options) + " ("
-                        + wire.received() + " bytes received in all)" + assumption, start, afterProbe(big, wire));
-                return false;
-            }
-            long transfer = Math.max(1, big.nanos - small.nanos);
-            double rate = LARGE_MESSAGE / (transfer / 1e9) / 1000;
-            String evidence = shortEcho + "; " + LARGE_MESSAGE + " bytes in " + String.format(Locale.ROOT, "%.1f ms", big.nanos / 1e6)
-                    + String.format(Locale.ROOT, " (%.0f KB/s)", rate) + assumption;
-            if (rate < THIN_LINK_KB_PER_SECOND) {
-                thinLink(start, evidence, LARGE_MESSAGE, transfer);
-            } else {
-                checks.put("echo", Check.passed("echo", evidence, since(start)));
-            }
-            return true;
+            return false;
         }
 
         private void thinLink(long start, String evidence, long bytes, long nanos) {
             long rate = Math.max(1, Math.round(bytes / (nanos / 1e9) / 1000));
-            fail("echo", evidence + " (thin: less than " + THIN_LINK_KB_PER_SECOND + " KB/s)", start, new Finding(Cause.BANDWIDTH_LIMITED,
-                    "A " + LARGE_MESSAGE + "-byte message came back at about " + rate + " KB/s (the time of a short echo subtracted):"
-                            + " a thin link or a rate limit on the way. Large messages (a snapshot, a file) take seconds, and"
-                            + " heartbeats queued behind them come late. From an echo, the direction cannot be told: the"
-                            + " reproduction limits the way back.",
-                    "Keep messages small or compress them (permessage-deflate); give heartbeat timeouts room for the largest"
-                            + " message; find the rate limit (a traffic shaper, a proxy's limit_rate, a mobile link).",
-                    Fixes.toxic("bandwidth=" + rate, "Faults.bandwidth(" + rate + ", Direction.DOWNSTREAM)")));
-        }
-
-        /** Sends {@code payload} as a text message and waits (bounded by the timeout) for the same text back. */
-        private Probe probe(Wire wire, byte[] payload) {
-            long start = System.nanoTime();
-            Probe probe = new Probe();
-            try {
-                wire.sendFrame(0x1, payload);
-                Wire.Frame frame = await(wire, start + options.timeout.toNanos(),
-                        f -> f.opcode() == 0x1 && java.util.Arrays.equals(f.payload(), payload), new int[1]);
-                if (frame.isClose()) {
-                    probe.kind = Probe.Kind.CLOSE_FRAME;
-                    probe.closeCode = frame.closeCode();
-                    probe.closeReason = frame.closeReason();
-                } else {
-                    probe.kind = Probe.Kind.ECHOED;
-                }
-            } catch (SocketTimeoutException e) {
-                probe.kind = Probe.Kind.TIMED_OUT;
-            } catch (Wire.CutFrame e) {
-                probe.kind = Probe.Kind.CUT;
-            } catch (EOFException e) {
-                probe.kind = Probe.Kind.CLOSED;
-            } catch (IOException e) {
-                probe.kind = Probe.Kind.RESET;
-                probe.closeReason = e.getMessage();
-            }
-            probe.nanos = System.nanoTime() - start;
-            return probe;
+            fail("echo", evidence + " (thin: less than " + THIN_LINK_KB_PER_SECOND + " KB/s)", start,
+                    StreamFindings.thinLink(LARGE_MESSAGE, rate));
         }
 
         /** The end of a good first connection: our close frame, drained until the server's. */
@@ -901,40 +787,6 @@ public final class Diagnostics {
             } catch (IOException e) {
                 // the checks are done; closing is a courtesy
             }
-        }
-
-        /** The connection was closed (FIN, no close frame) after {@code bytes} bytes from the server. */
-        private Finding cutAfterBytes(long bytes, String where) {
-            return new Finding(Cause.CUT_AFTER_BYTES,
-                    "The connection was closed without a close frame after " + bytes + " bytes from the server"
-                            + (endpoint.secure() ? " (counted after TLS decryption)" : "") + ", " + where
-                            + " (clients report 1006, or a handshake error for a cut answer): a proxy or firewall with a"
-                            + " transfer limit, a server that crashes on a message, or a middlebox that cuts connections.",
-                    "Find what closes the connection after " + bytes + " bytes: the proxy's limits (body or buffer sizes), the"
-                            + " server's log for a crash; clients must reconnect with backoff on 1006.",
-                    Fixes.toxic("limit-data=" + bytes, "Faults.limitData(" + bytes + ", Direction.DOWNSTREAM)"));
-        }
-
-        /** The upgrade request got no answer, then the connection was closed ({@link EOFException}) or reset. */
-        private Finding afterSilence(IOException e, long silent, String what) {
-            String d = Fixes.floorTenths(silent);
-            if (e instanceof EOFException) {
-                return new Finding(Cause.CLOSED_AFTER_SILENCE,
-                        "TCP connected and " + what + ", but nothing came back; after "
-                                + String.format(Locale.ROOT, "%.1f s", silent / 1e9) + " the connection was closed (FIN) without"
-                                + " a byte: a hung server, or a proxy or firewall that swallows the traffic and gives up after a"
-                                + " fixed time. Clients see a handshake that fails without a status.",
-                        "Look at the server: is it reading and answering (its log, a thread dump)? A proxy in front that closes"
-                                + " silently after " + d + " has a timeout of that length for its upstream.",
-                        Fixes.toxic("timeout=" + d, "Faults.timeout(Durations.parse(\"" + d + "\"), Direction.DOWNSTREAM)"));
-            }
-            return new Finding(Cause.RESET_AFTER_SILENCE,
-                    "TCP connected and " + what + ", but nothing came back; after "
-                            + String.format(Locale.ROOT, "%.1f s", silent / 1e9) + " the connection was reset (" + e.getMessage()
-                            + "): a server that crashes while handling the request, or a middlebox that drops the traffic and"
-                            + " then resets the connection.",
-                    "Look at the server's log for a crash while handling the upgrade; check firewalls and load balancers between.",
-                    Fixes.toxic("reset-peer=" + d, "Faults.resetPeer(Durations.parse(\"" + d + "\"), Direction.DOWNSTREAM)"));
         }
 
         // ---- step 7: Origin ----
@@ -1279,28 +1131,6 @@ public final class Diagnostics {
             } catch (IOException e) {
                 // nothing to do
             }
-        }
-    }
-
-    /** How a test message of {@code --echo} fared. */
-    private static final class Probe {
-
-        enum Kind { ECHOED, CLOSE_FRAME, TIMED_OUT, CUT, CLOSED, RESET }
-
-        Kind kind;
-        long nanos;
-        int closeCode;
-        String closeReason = "";
-
-        String describe(Builder options) {
-            return switch (kind) {
-                case ECHOED -> "was echoed in " + nanos / 1_000_000 + " ms";
-                case CLOSE_FRAME -> "was answered with close " + closeCode + " '" + closeReason + "'";
-                case TIMED_OUT -> "did not come back within " + options.timeout.toMillis() + " ms";
-                case CUT -> "was cut: TCP closed in the middle of a frame";
-                case CLOSED -> "got TCP closed without a close frame";
-                case RESET -> "got the connection reset (" + closeReason + ")";
-            };
         }
     }
 
