@@ -14,12 +14,12 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code wschaos diagnose ws[s]://host[:port]/path [--origin O] [--header K:V]... [--idle 70s] [--timeout 5s]
- * [--insecure] [--json]}: runs the checklist of {@link Diagnostics} against a real endpoint, prints it with the
+ * [--echo] [--insecure] [--json]}: runs the checklist of {@link Diagnostics} against a real endpoint, prints it with the
  * diagnosis, the fix and the fault that reproduces it. Exit code 0 healthy, 1 a problem found, 2 bad arguments.
  * Progress goes to standard error, the report to standard output.
  */
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
-        description = "Run the WebSocket checklist (TCP, TLS, upgrade, ping, Origin, idle) against an endpoint, name the"
+        description = "Run the WebSocket checklist (TCP, TLS, upgrade, ping, echo, Origin, idle) against an endpoint, name the"
                 + " cause and the wschaos fault that reproduces it. Exit 0 healthy, 1 problem found, 2 usage error.")
 final class DiagnoseCommand implements Callable<Integer> {
 
@@ -41,6 +41,10 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s",
             description = "Bound on connect, TLS, the upgrade answer and a pong (default ${DEFAULT-VALUE})")
     String timeout;
+
+    @Option(names = "--echo", description = "The endpoint echoes text messages: send a short one and a 16,000-byte one"
+            + " and expect them back (round trip, throughput, half-open connections)")
+    boolean echo;
 
     @Option(names = "--insecure", description = "Go on past certificate problems (they stay in the TLS evidence)")
     boolean insecure;
@@ -68,6 +72,9 @@ final class DiagnoseCommand implements Callable<Integer> {
             }
             if (insecure) {
                 builder.insecure();
+            }
+            if (echo) {
+                builder.echo();
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -24,6 +24,12 @@ public enum Cause {
     NO_COMMON_TLS_PROTOCOL("client and server share no TLS protocol version"),
     /** Another TLS handshake failure. */
     TLS_FAILED("the TLS handshake failed"),
+    /** Nothing answered the upgrade request, then the connection was closed (FIN, no answer). */
+    CLOSED_AFTER_SILENCE("the connection goes silent, then is closed without an answer (a hung peer)"),
+    /** Nothing answered the upgrade request, then the connection was reset. */
+    RESET_AFTER_SILENCE("the connection goes silent, then is reset"),
+    /** The connection was closed in the middle of an answer or a frame, after a number of bytes. */
+    CUT_AFTER_BYTES("the connection is closed after a number of bytes, in the middle of a message"),
     /** Nothing answered the upgrade request (or the TLS handshake) within the timeout. */
     NO_ANSWER("no answer within the timeout: a blackhole (firewall) or a stalled handshake"),
     /** The upgrade was answered, but slowly. */
@@ -52,8 +58,16 @@ public enum Cause {
     DROPPED_AFTER_UPGRADE("the connection is dropped right after the upgrade, without a close frame"),
     /** TCP reset right after the upgrade. */
     RESET_AFTER_UPGRADE("the connection is reset right after the upgrade"),
-    /** A ping got no pong. */
-    PING_UNANSWERED("pings are not answered: control frames (or all data one way) are dropped"),
+    /** A ping got no pong, while other frames still flow. */
+    PING_UNANSWERED("pings are not answered, while other frames flow: control frames are dropped"),
+    /** Neither pings nor any other frame get an answer while TCP stays open. */
+    HALF_OPEN("a half-open connection: nothing sent gets an answer, though TCP is open"),
+    /** Every round trip on the upgraded connection is slow. */
+    LATENCY("every round trip is slow: latency on the way"),
+    /** A large message comes back slowly. */
+    BANDWIDTH_LIMITED("a thin link: large messages arrive slowly"),
+    /** The test message of {@code --echo} did not come back. */
+    NO_ECHO("the test message (--echo) did not come back"),
     /** An idle connection is cut without a close frame. */
     IDLE_TIMEOUT("idle connections are cut without a close frame (an idle timeout)"),
     /** An idle connection is closed with a close frame. */

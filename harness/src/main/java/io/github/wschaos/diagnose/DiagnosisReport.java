@@ -44,7 +44,7 @@ public record DiagnosisReport(Endpoint endpoint, List<Check> checks, List<Findin
         return diagnosis().map(Finding::cause);
     }
 
-    /** The step named {@code name} ("URL", "TCP connect", "TLS", "upgrade", "ping", "Origin", "idle"). */
+    /** The step named {@code name} ("URL", "TCP connect", "TLS", "upgrade", "ping", "echo", "Origin", "idle"). */
     public Check check(String name) {
         return checks.stream().filter(check -> check.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no step '" + name + "' in " + checks.stream().map(Check::name).toList()));
@@ -67,6 +67,7 @@ public record DiagnosisReport(Endpoint endpoint, List<Check> checks, List<Findin
         if (healthy()) {
             out.append("Diagnosis: healthy. The endpoint upgrades with a valid Sec-WebSocket-Accept")
                     .append(check("ping").status() == CheckStatus.PASSED ? " and answers pings" : "")
+                    .append(check("echo").status() == CheckStatus.PASSED ? "; messages are echoed" : "")
                     .append(check("idle").status() == CheckStatus.PASSED ? "; an idle connection stayed open" : "")
                     .append(".\n");
             return out.toString();

@@ -1,5 +1,6 @@
 package io.github.wschaos.diagnose;
 
+import io.github.wschaos.fault.Direction;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -41,7 +42,11 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code TLS}: for {@code wss://} the handshake (plain HTTP on the port, certificate untrusted, expired or
  *       for another host, no common protocol); for {@code ws://} whether the port speaks TLS after all;</li>
  *   <li>{@code upgrade}: {@code 101} with a valid {@code Sec-WebSocket-Accept}, or what the answer instead means;</li>
- *   <li>{@code ping}: a ping on the upgraded connection is answered by a pong;</li>
+ *   <li>{@code ping}: a ping on the upgraded connection is answered by a pong, and how long the round trip takes
+ *       next to the TCP connect; when no pong comes, the closing handshake (and the test message of
+ *       {@link Builder#echo()}) tell dropped control frames from a half-open connection;</li>
+ *   <li>{@code echo} (only with {@link Builder#echo()}): a short text message and a 16,000-byte one come back: the
+ *       round trip and the throughput;</li>
  *   <li>{@code Origin}: the handshake repeated without {@code Origin}, with the URL's own origin and with the given
  *       one; a {@code 403} that depends on it means the origin is not allowed;</li>
  *   <li>{@code idle} (only with {@link Builder#idle(Duration)}): a connection held open without data, how it ended
@@ -58,9 +63,24 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class Diagnostics {
 
-    static final List<String> STEPS = List.of("URL", "TCP connect", "TLS", "upgrade", "ping", "Origin", "idle");
-    /** A handshake answered later than this is reported as slow. */
+    static final List<String> STEPS = List.of("URL", "TCP connect", "TLS", "upgrade", "ping", "echo", "Origin", "idle");
+    /** A handshake answered later than this is reported as slow, and so is a ping round trip. */
     static final Duration SLOW_HANDSHAKE = Duration.ofSeconds(1);
+    /**
+     * A connection that stays silent this long (or four TCP connect times, if longer) before it is closed or reset
+     * was held open on purpose; a refusal comes within about a round trip.
+     */
+    static final Duration SILENCE = Duration.ofMillis(500);
+    /** The size of the {@code --echo} throughput message: below common server limits (Tomcat's 8 KiB buffer aside). */
+    static final int LARGE_MESSAGE = 16_000;
+    /**
+     * An echo throughput below this many kilobytes (1000 bytes) per second is reported as a thin link (a 2G mobile
+     * link, a shaped connection): the 16,000-byte echo then takes 0.8 s longer than a short one, far above the
+     * hiccups of a busy machine or network.
+     */
+    static final int THIN_LINK_KB_PER_SECOND = 20;
+    private static final byte[] SHORT_MESSAGE = "wschaos-diagnose echo".getBytes(StandardCharsets.US_ASCII);
+    private static final String ECHO_ASSUMPTION = " (--echo: the endpoint is taken to echo text messages)";
 
     private Diagnostics() {
     }
@@ -91,6 +111,7 @@ public final class Diagnostics {
         private TrustManagerFactory trust;
         private double timeScale = 1.0;
         private Consumer<String> progress = message -> { };
+        private boolean echo;
 
         private Builder(Endpoint endpoint) {
             this.endpoint = endpoint;
@@ -129,6 +150,18 @@ public final class Diagnostics {
                 throw new IllegalArgumentException("timeout '" + timeout + "' must be positive, e.g. 5s");
             }
             this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * The endpoint echoes text messages (an echo route, a test endpoint): the {@code echo} step sends a short text
+         * message and a 16,000-byte one and expects each back, measuring the round trip and the throughput (a thin
+         * link, a connection cut after some bytes); and when pings go unanswered, the short message tells dropped
+         * control frames from a half-open connection. Off by default: to a server that does not echo, a message is a
+         * request it may act on.
+         */
+        public Builder echo() {
+            this.echo = true;
             return this;
         }
 
@@ -181,6 +214,9 @@ public final class Diagnostics {
         private String failedStep;
         private String workingOrigin;
         private boolean originSent;
+        private long connectNanos;
+        private long handshakeNanos;
+        private boolean pong;
 
         Run(Builder options) {
             this.options = options;
@@ -194,9 +230,11 @@ public final class Diagnostics {
             Wire wire = firstConnection();
             if (wire != null) {
                 try (wire) {
-                    ping(wire);
+                    if (ping(wire) && (!options.echo || echo(wire))) {
+                        closingHandshake(wire);
+                    }
                 }
-                if (checks.get("ping").status() == CheckStatus.PASSED) {
+                if (pong) {
                     origins(true);
                     if (options.idle != null) {
                         idle();
@@ -209,6 +247,8 @@ public final class Diagnostics {
                 if (check == null) {
                     check = step.equals("idle") && options.idle == null
                             ? Check.skipped(step, "not asked (--idle 70s holds an idle connection open)")
+                            : step.equals("echo") && !options.echo
+                            ? Check.skipped(step, "not asked (--echo sends text messages and expects them back: for an endpoint that echoes)")
                             : Check.skipped(step, failedStep == null ? "not applicable" : "skipped: the " + failedStep + " step failed");
                 }
                 ordered.add(check);
@@ -237,6 +277,7 @@ public final class Diagnostics {
                 tcpFailure(e, start);
                 return null;
             }
+            connectNanos = System.nanoTime() - start;
             checks.put("TCP connect", Check.passed("TCP connect", "connected to " + address.getHostAddress() + ":" + endpoint.port()
                     + " in " + millis(start), since(start)));
             try {
@@ -360,6 +401,14 @@ public final class Diagnostics {
                                 + " (TLS 1.0/1.1 are disabled in current JDKs and browsers).",
                         "Enable TLS 1.2 and 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;).",
                         Fixes.tls("no-common-protocol")));
+            } else if (trust.leaf() == null && silentFor(start) && (lower.contains("remote host terminated the handshake")
+                    || lower.contains("peer shut down incorrectly") || lower.contains("connection reset"))) {
+                long silent = System.nanoTime() - start;
+                boolean reset = lower.contains("connection reset");
+                fail("TLS", "ClientHello sent; no answer, then " + (reset ? "the connection was reset" : "TCP closed (FIN, nothing sent)")
+                        + " after " + millis(start) + "\n" + evidence, start,
+                        StreamFindings.afterSilence(reset ? new SocketException(e.getMessage()) : new EOFException(), silent,
+                                "the TLS handshake began"));
             } else if (trust.leaf() == null && (lower.contains("remote host terminated the handshake")
                     || lower.contains("peer shut down incorrectly") || lower.contains("handshake_failure"))) {
                 fail("TLS", evidence, start, new Finding(Cause.NO_COMMON_TLS_PROTOCOL,
@@ -381,6 +430,14 @@ public final class Diagnostics {
             }
         }
 
+        /**
+         * Whether a connection that ended without an answer (or a TLS handshake without a certificate) was silent long
+         * enough to be held open on purpose: a server refusing answers within about a round trip (the TCP connect).
+         */
+        private boolean silentFor(long start) {
+            return System.nanoTime() - start >= Math.max(SILENCE.toNanos(), 4 * connectNanos);
+        }
+
         private static boolean expired(Throwable problem) {
             for (Throwable t = problem; t != null; t = t.getCause()) {
                 if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
@@ -398,7 +455,7 @@ public final class Diagnostics {
             options.progress.accept("upgrade request " + endpoint.requestTarget() + " ...");
             long start = System.nanoTime();
             String key = Wire.newKey();
-            Wire wire;
+            Wire wire = null;
             Wire.Answer answer;
             try {
                 wire = new Wire(socket);
@@ -406,11 +463,20 @@ public final class Diagnostics {
                 answer = wire.readAnswer();
             } catch (IOException e) {
                 close(socket);
+                long silent = System.nanoTime() - start;
+                long received = wire == null ? 0 : wire.received();
                 String evidence = "request sent; " + e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start);
                 plainPortUnknown();
                 if (e instanceof SocketTimeoutException) {
                     fail("upgrade", "request sent; no answer within " + options.timeout.toMillis() + " ms (TCP still open)", start,
                             noAnswer("the upgrade request"));
+                } else if (e instanceof EOFException && received > 0) {
+                    fail("upgrade", evidence, start, StreamFindings.cutAfterBytes(received, "in the middle of the answer to the upgrade request",
+                            endpoint.secure()));
+                } else if (received == 0 && silentFor(start)) {
+                    fail("upgrade", "request sent; no answer, then " + (e instanceof EOFException ? "TCP closed (FIN, nothing sent)"
+                            : e.getClass().getName() + ": " + e.getMessage()) + " after " + millis(start), start,
+                            StreamFindings.afterSilence(e, silent, "the upgrade request went out"));
                 } else {
                     fail("upgrade", evidence, start, reset());
                 }
@@ -448,6 +514,7 @@ public final class Diagnostics {
                 }
                 originSent = options.origin != null;
                 workingOrigin = options.origin;
+                handshakeNanos = took.toNanos();
                 if (took.compareTo(SLOW_HANDSHAKE) > 0) {
                     checks.put("upgrade", Check.failed("upgrade", seen + " (slow: more than " + SLOW_HANDSHAKE.toMillis() + " ms)"
                             + "\nSec-WebSocket-Accept valid", took));
@@ -537,81 +604,192 @@ public final class Diagnostics {
 
         // ---- step 5: ping ----
 
-        private void ping(Wire wire) {
+        /** Pings on the first connection; true when a pong came and the connection is still usable. */
+        private boolean ping(Wire wire) {
             options.progress.accept("ping ...");
             long start = System.nanoTime();
-            byte[] payload = "wschaos-diagnose".getBytes(StandardCharsets.US_ASCII);
-            int data = 0;
+            int[] data = {0};
             try {
-                wire.sendFrame(0x9, payload);
-                long deadline = start + options.timeout.toNanos();
-                while (true) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new SocketTimeoutException("no pong");
+                wire.sendFrame(0x9, "wschaos-diagnose".getBytes(StandardCharsets.US_ASCII));
+                Wire.Frame frame = EchoProbe.await(wire, start + options.timeout.toNanos(), Wire.Frame::isPong, data);
+                if (frame.isClose()) {
+                    closedAfterUpgrade(frame, start);
+                    return false;
+                }
+                pong = true;
+                long rtt = System.nanoTime() - start;
+                String evidence = "pong in " + millis(start) + " (the TCP connect took " + connectNanos / 1_000_000 + " ms)"
+                        + (data[0] > 0 ? " (" + data[0] + " data frames from the server first)" : "");
+                if (rtt > SLOW_HANDSHAKE.toNanos()) {
+                    checks.put("ping", Check.failed("ping", evidence + " (slow: more than " + SLOW_HANDSHAKE.toMillis() + " ms)", since(start)));
+                    // A slow 101 that the round trip explains is the same latency, not a delayed handshake.
+                    boolean explainsHandshake = handshakeNanos > SLOW_HANDSHAKE.toNanos() && handshakeNanos <= rtt * 3 / 2 + 100_000_000L;
+                    if (explainsHandshake) {
+                        findings.removeIf(finding -> finding.cause() == Cause.SLOW_HANDSHAKE);
                     }
-                    wire.socket().setSoTimeout((int) Math.max(1, left / 1_000_000));
-                    Wire.Frame frame = wire.readFrame();
-                    if (frame.isPong()) {
-                        checks.put("ping", Check.passed("ping", "pong in " + millis(start)
-                                + (data > 0 ? " (" + data + " data frames from the server first)" : ""), since(start)));
-                        break;
-                    } else if (frame.isPing()) {
-                        wire.sendFrame(0xA, frame.payload());
-                    } else if (frame.isClose()) {
-                        String reason = frame.closeReason();
-                        String code = frame.closeCode() + (reason.isEmpty() ? "" : ":" + reason);
-                        fail("ping", "close frame " + frame.closeCode() + " '" + reason + "' " + millis(start) + " after the upgrade",
-                                start, new Finding(Cause.CLOSED_AFTER_UPGRADE,
-                                        "The server sent close " + frame.closeCode() + " '" + reason + "' right after the upgrade"
-                                                + " (1001 going away: a deploy; 1012 restart; 1013 try again later; 1011 server error;"
-                                                + " 1008 policy, often authentication).",
-                                        "Clients must reconnect with backoff on 1001/1012/1013; find why the server closes (its log).",
-                                        new Reproduction("close-with-code=" + code,
-                                                "@CloseWithCode(value = " + frame.closeCode() + ", reason = \"" + reason + "\")",
-                                                "Faults.closeWithCode(" + frame.closeCode() + ", \"" + reason + "\")", "")));
-                        return;
+                    findings.add(StreamFindings.latency(rtt, connectNanos, explainsHandshake ? handshakeNanos : 0, endpoint.host()));
+                } else {
+                    checks.put("ping", Check.passed("ping", evidence, since(start)));
+                }
+                return true;
+            } catch (SocketTimeoutException e) {
+                unanswered(wire, start, data[0]);
+            } catch (Wire.CutFrame e) {
+                fail("ping", e.getMessage() + " " + millis(start) + " after the upgrade (" + wire.received() + " bytes received)",
+                        start, StreamFindings.cutAfterBytes(wire.received(), "in the middle of a frame after the upgrade", endpoint.secure()));
+            } catch (EOFException e) {
+                fail("ping", "TCP closed without a close frame " + millis(start) + " after the upgrade", start,
+                        new Finding(Cause.DROPPED_AFTER_UPGRADE,
+                                "The connection was closed right after the upgrade without a close frame (clients report 1006).",
+                                "Look at the server's and proxy's logs for why it closes at once.",
+                                Fixes.fault("reset", "@ResetConnection (closest: it resets instead of closing)", "Faults.resetConnection()")));
+            } catch (IOException e) {
+                fail("ping", e.getClass().getName() + ": " + e.getMessage() + " " + millis(start) + " after the upgrade", start,
+                        new Finding(Cause.RESET_AFTER_UPGRADE,
+                                "The connection was reset right after the upgrade (clients report 1006 / \"Connection reset\"):"
+                                        + " a crash, or a middlebox evicting the connection.",
+                                "Look at the server's log for a crash; clients must reconnect with backoff.",
+                                Fixes.fault("reset", "@ResetConnection", "Faults.resetConnection()")));
+            }
+            return false;
+        }
+
+        private void closedAfterUpgrade(Wire.Frame frame, long start) {
+            String reason = frame.closeReason();
+            String code = frame.closeCode() + (reason.isEmpty() ? "" : ":" + reason);
+            fail("ping", "close frame " + frame.closeCode() + " '" + reason + "' " + millis(start) + " after the upgrade",
+                    start, new Finding(Cause.CLOSED_AFTER_UPGRADE,
+                            "The server sent close " + frame.closeCode() + " '" + reason + "' right after the upgrade"
+                                    + " (1001 going away: a deploy; 1012 restart; 1013 try again later; 1011 server error;"
+                                    + " 1008 policy, often authentication).",
+                            "Clients must reconnect with backoff on 1001/1012/1013; find why the server closes (its log).",
+                            new Reproduction("close-with-code=" + code,
+                                    "@CloseWithCode(value = " + frame.closeCode() + ", reason = \"" + reason + "\")",
+                                    "Faults.closeWithCode(" + frame.closeCode() + ", \"" + reason + "\")", "")));
+        }
+
+        /**
+         * A ping got no pong: dropped control frames, or a half-open connection? The closing handshake, which every
+         * WebSocket server answers, is the probe; with {@code --echo} a short text message first. No data message is
+         * sent without {@code --echo}: to a server that does not echo, it is a request.
+         */
+        private void unanswered(Wire wire, long start, int data) {
+            String noPong = "ping sent; no pong within " + options.timeout.toMillis() + " ms (TCP still open)"
+                    + (data > 0 ? "; " + data + " data frames came from the server meanwhile" : "");
+            boolean echoed = false;
+            String echo = "";
+            if (options.echo) {
+                options.progress.accept("echo: does a text message get through? ...");
+                long echoStart = System.nanoTime();
+                EchoProbe probe = EchoProbe.send(wire, SHORT_MESSAGE, options.timeout);
+                echoed = probe.kind() == EchoProbe.Kind.ECHOED;
+                echo = "the test message " + probe.describe(options.timeout);
+                checks.put("echo", new Check("echo", echoed ? CheckStatus.PASSED : CheckStatus.FAILED, echo + ECHO_ASSUMPTION,
+                        since(echoStart)));
+                if (!echoed && probe.kind() != EchoProbe.Kind.TIMED_OUT) {
+                    fail("ping", noPong + "\n" + echo, start,
+                            StreamFindings.notEchoed(probe, wire.received(), endpoint.secure(), options.timeout));
+                    return;
+                }
+            }
+            options.progress.accept("ping unanswered: is the closing handshake answered? ...");
+            long closeStart = System.nanoTime();
+            String close;
+            boolean closeAnswered = false;
+            boolean closedByServer = false;
+            try {
+                wire.sendClose(1000);
+                Wire.Frame frame = EchoProbe.await(wire, closeStart + options.timeout.toNanos(), Wire.Frame::isClose, new int[1]);
+                closeAnswered = true;
+                close = "our close frame was answered with close " + frame.closeCode() + " in " + millis(closeStart);
+            } catch (SocketTimeoutException e) {
+                close = "our close frame got no answer within " + options.timeout.toMillis() + " ms (TCP still open)";
+            } catch (IOException e) {
+                closedByServer = true;
+                close = "TCP " + (e instanceof EOFException ? "closed" : "reset") + " without a close frame " + millis(closeStart)
+                        + " after our close frame";
+            }
+            String evidence = noPong + (echo.isEmpty() ? "" : "\n" + echo) + "\n" + close;
+            if (echoed || closeAnswered) {
+                fail("ping", evidence, start, StreamFindings.swallowedPings(options.timeout, echoed, closeAnswered));
+                return;
+            }
+            // The server got our close and closed TCP: the way back is lost. Otherwise nothing we send is answered: the
+            // way there is lost (the server's own frames may still arrive), or both ways, which looks the same.
+            Direction lost = closedByServer ? Direction.DOWNSTREAM : Direction.UPSTREAM;
+            fail("ping", evidence, start, StreamFindings.halfOpen(lost, data, options.echo));
+        }
+
+        // ---- step 6: echo ----
+
+        /** The {@code --echo} step on the upgraded connection; true when the connection is still usable. */
+        private boolean echo(Wire wire) {
+            options.progress.accept("echo: a short text message, then " + LARGE_MESSAGE + " bytes ...");
+            long start = System.nanoTime();
+            EchoProbe small = EchoProbe.send(wire, SHORT_MESSAGE, options.timeout);
+            if (small.kind() != EchoProbe.Kind.ECHOED) {
+                fail("echo", "the short test message " + small.describe(options.timeout) + ECHO_ASSUMPTION, start,
+                        StreamFindings.notEchoed(small, wire.received(), endpoint.secure(), options.timeout));
+                return false;
+            }
+            byte[] large = new byte[LARGE_MESSAGE];
+            java.util.Arrays.fill(large, (byte) 'w');
+            long before = wire.received();
+            EchoProbe big = EchoProbe.send(wire, large, options.timeout);
+            String shortEcho = "a short text message was echoed in " + String.format(Locale.ROOT, "%.1f ms", small.nanos() / 1e6);
+            String bigOne = "; the " + LARGE_MESSAGE + "-byte message ";
+            switch (big.kind()) {
+                case ECHOED -> {
+                    long transfer = Math.max(1, big.nanos() - small.nanos());
+                    double rate = LARGE_MESSAGE / (transfer / 1e9) / 1000;
+                    String evidence = shortEcho + "; " + LARGE_MESSAGE + " bytes in " + String.format(Locale.ROOT, "%.1f ms", big.nanos() / 1e6)
+                            + String.format(Locale.ROOT, " (%.0f KB/s)", rate) + ECHO_ASSUMPTION;
+                    if (rate < THIN_LINK_KB_PER_SECOND) {
+                        thinLink(start, evidence, LARGE_MESSAGE, transfer);
                     } else {
-                        data++;
+                        checks.put("echo", Check.passed("echo", evidence, since(start)));
+                    }
+                    return true;
+                }
+                case CLOSE_FRAME -> checks.put("echo", Check.passed("echo", shortEcho + bigOne + big.describe(options.timeout)
+                        + ": throughput not measured" + ECHO_ASSUMPTION, since(start)));
+                case TIMED_OUT -> {
+                    long got = wire.received() - before;
+                    if (got == 0) {
+                        fail("echo", shortEcho + bigOne + big.describe(options.timeout) + ECHO_ASSUMPTION, start,
+                                StreamFindings.notEchoed(big, wire.received(), endpoint.secure(), options.timeout));
+                    } else {
+                        thinLink(start, shortEcho + "; of the " + LARGE_MESSAGE + "-byte message only " + got + " bytes came back within "
+                                + options.timeout.toMillis() + " ms" + ECHO_ASSUMPTION, got, options.timeout.toNanos());
                     }
                 }
+                default -> fail("echo", shortEcho + bigOne + big.describe(options.timeout) + " (" + wire.received()
+                        + " bytes received in all)" + ECHO_ASSUMPTION, start,
+                        StreamFindings.notEchoed(big, wire.received(), endpoint.secure(), options.timeout));
+            }
+            return false;
+        }
+
+        private void thinLink(long start, String evidence, long bytes, long nanos) {
+            long rate = Math.max(1, Math.round(bytes / (nanos / 1e9) / 1000));
+            fail("echo", evidence + " (thin: less than " + THIN_LINK_KB_PER_SECOND + " KB/s)", start,
+                    StreamFindings.thinLink(LARGE_MESSAGE, rate));
+        }
+
+        /** The end of a good first connection: our close frame, drained until the server's. */
+        private void closingHandshake(Wire wire) {
+            try {
                 wire.sendClose(1000);
                 wire.socket().setSoTimeout(Math.min(timeoutMillis, 1000));
                 for (int i = 0; i < 100 && !wire.readFrame().isClose(); i++) {
                     // drain until the server's close frame
                 }
-            } catch (SocketTimeoutException e) {
-                if (!checks.containsKey("ping")) {
-                    fail("ping", "ping sent; no pong within " + options.timeout.toMillis() + " ms (TCP still open)", start,
-                            new Finding(Cause.PING_UNANSWERED,
-                                    "A ping got no pong within " + options.timeout.toMillis() + " ms while the connection stayed"
-                                            + " open: a middlebox drops control frames (or all data one way: a half-open"
-                                            + " connection), or the server does not answer pings as RFC 6455 requires.",
-                                    "Detect it with an application-level heartbeat (a message the server echoes) and a timeout;"
-                                            + " find the middlebox that drops the frames.",
-                                    Fixes.fault("swallow-pings", "@SwallowPings", "Faults.swallowPings()")));
-                }
-            } catch (EOFException e) {
-                if (!checks.containsKey("ping")) {
-                    fail("ping", "TCP closed without a close frame " + millis(start) + " after the upgrade", start,
-                            new Finding(Cause.DROPPED_AFTER_UPGRADE,
-                                    "The connection was closed right after the upgrade without a close frame (clients report 1006).",
-                                    "Look at the server's and proxy's logs for why it closes at once.",
-                                    Fixes.fault("reset", "@ResetConnection (closest: it resets instead of closing)", "Faults.resetConnection()")));
-                }
             } catch (IOException e) {
-                if (!checks.containsKey("ping")) {
-                    fail("ping", e.getClass().getName() + ": " + e.getMessage() + " " + millis(start) + " after the upgrade", start,
-                            new Finding(Cause.RESET_AFTER_UPGRADE,
-                                    "The connection was reset right after the upgrade (clients report 1006 / \"Connection reset\"):"
-                                            + " a crash, or a middlebox evicting the connection.",
-                                    "Look at the server's log for a crash; clients must reconnect with backoff.",
-                                    Fixes.fault("reset", "@ResetConnection", "Faults.resetConnection()")));
-                }
+                // the checks are done; closing is a courtesy
             }
         }
 
-        // ---- step 6: Origin ----
+        // ---- step 7: Origin ----
 
         private void origins(boolean upgraded) {
             options.progress.accept("Origin variants ...");
@@ -705,7 +883,7 @@ public final class Diagnostics {
             }
         }
 
-        // ---- step 7: idle ----
+        // ---- step 8: idle ----
 
         private void idle() {
             Duration limit = options.idle;

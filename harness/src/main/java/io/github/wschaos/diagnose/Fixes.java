@@ -58,6 +58,24 @@ final class Fixes {
         return new Reproduction(cli, annotation, java, "");
     }
 
+    /** What the report prints for the faults that have no annotation of their own. */
+    static final String NO_ANNOTATION = "no annotation of its own: inject the Java call below in a @WebSocketChaos test";
+
+    /** A Toxiproxy-style TCP toxic: no annotation, the {@code Faults} call injected instead. */
+    static Reproduction toxic(String cli, String java) {
+        return new Reproduction(cli, NO_ANNOTATION, java, "");
+    }
+
+    /**
+     * {@code nanos} rounded down to 100 ms steps, at least 100 ms, as the fault options write it ({@code 1s},
+     * {@code 1200ms}): a measured delay includes the time the request itself takes, so rounding down gives back
+     * the delay that was added.
+     */
+    static String floorTenths(long nanos) {
+        long millis = Math.max(100, nanos / 100_000_000L * 100);
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
     static Reproduction tls(String mode) {
         String constant = mode.toUpperCase(Locale.ROOT).replace('-', '_');
         return new Reproduction("tls-mismatch=" + mode, "@ForceTlsMismatch(TlsMismatch." + constant + ")",

@@ -31,11 +31,33 @@ final class Wire implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private long received;
 
     Wire(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream());
+        InputStream raw = socket.getInputStream();
+        // Counts what the socket delivered (application bytes: over TLS, the decrypted ones).
+        this.in = new BufferedInputStream(new java.io.FilterInputStream(raw) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                received += b < 0 ? 0 : 1;
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                received += Math.max(0, n);
+                return n;
+            }
+        });
         this.out = socket.getOutputStream();
+    }
+
+    /** How many bytes the peer has sent so far (including those buffered but not yet read). */
+    long received() {
+        return received;
     }
 
     Socket socket() {
@@ -165,10 +187,12 @@ final class Wire implements AutoCloseable {
         frame.write(0x80 | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
-        } else {
+        } else if (payload.length < 65536) {
             frame.write(0x80 | 126);
             frame.write(payload.length >>> 8);
             frame.write(payload.length & 0xff);
+        } else {
+            throw new IllegalArgumentException("probe frames are smaller than 64 KiB, not " + payload.length + " bytes");
         }
         frame.write(mask, 0, 4);
         for (int i = 0; i < payload.length; i++) {
@@ -187,10 +211,18 @@ final class Wire implements AutoCloseable {
      * Reads one frame (payloads up to 64 KiB kept, larger ones skipped).
      *
      * @throws SocketTimeoutException when the socket's timeout passes first
-     * @throws EOFException when TCP closed without a close frame
+     * @throws EOFException when TCP closed without a close frame ({@link CutFrame} when inside a frame)
      */
     Frame readFrame() throws IOException {
         int first = readByte();
+        try {
+            return readRest(first);
+        } catch (EOFException e) {
+            throw new CutFrame();
+        }
+    }
+
+    private Frame readRest(int first) throws IOException {
         int second = readByte();
         long length = second & 0x7f;
         if (length == 126) {
@@ -240,6 +272,14 @@ final class Wire implements AutoCloseable {
             text.append(b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b));
         }
         return text.toString();
+    }
+
+    /** TCP closed without a close frame in the middle of a frame: the stream was cut, not ended. */
+    static final class CutFrame extends EOFException {
+
+        CutFrame() {
+            super("TCP closed without a close frame, in the middle of a frame");
+        }
     }
 
     /** An answer to the upgrade request: {@code status} -1 when it is not HTTP; {@code tlsByte} set when it is TLS. */

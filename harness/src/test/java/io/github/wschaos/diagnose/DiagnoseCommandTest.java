@@ -41,9 +41,10 @@ class DiagnoseCommandTest {
     @Test
     void healthyDirectEndpointExitsZero() {
         try (JettyEchoServer jetty = JettyEchoServer.start()) {
-            Result result = run("diagnose", jetty.uri().toString(), "--origin", "https://app.example", "--header", "X-Trace:1");
+            Result result = run("diagnose", jetty.uri().toString(), "--origin", "https://app.example", "--header", "X-Trace:1", "--echo");
             assertThat(result.code()).as(result.out() + result.err()).isZero();
-            assertThat(result.out()).contains("upgrade      passed   HTTP/1.1 101").contains("Diagnosis: healthy");
+            assertThat(result.out()).contains("upgrade      passed   HTTP/1.1 101").contains("Diagnosis: healthy")
+                    .contains("echo         passed   a short text message was echoed in").contains("16000 bytes in");
             assertThat(result.err()).contains("... TCP connect to 127.0.0.1:");
         }
     }

@@ -1,0 +1,108 @@
+package io.github.wschaos.diagnose;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.Predicate;
+
+/**
+ * One test message of {@code --echo} on an upgraded connection and how it fared: echoed (and how long that took),
+ * answered with a close frame, not back within the timeout, or the connection cut, closed or reset meanwhile.
+ */
+final class EchoProbe {
+
+    enum Kind { ECHOED, CLOSE_FRAME, TIMED_OUT, CUT, CLOSED, RESET }
+
+    private Kind kind;
+    private long nanos;
+    private int closeCode;
+    private String closeReason = "";
+
+    private EchoProbe() {
+    }
+
+    /** Sends {@code payload} as a text message and waits, up to {@code timeout}, for the same text back. */
+    static EchoProbe send(Wire wire, byte[] payload, Duration timeout) {
+        long start = System.nanoTime();
+        EchoProbe probe = new EchoProbe();
+        try {
+            wire.sendFrame(0x1, payload);
+            Wire.Frame frame = await(wire, start + timeout.toNanos(), f -> f.opcode() == 0x1 && Arrays.equals(f.payload(), payload),
+                    new int[1]);
+            if (frame.isClose()) {
+                probe.kind = Kind.CLOSE_FRAME;
+                probe.closeCode = frame.closeCode();
+                probe.closeReason = frame.closeReason();
+            } else {
+                probe.kind = Kind.ECHOED;
+            }
+        } catch (SocketTimeoutException e) {
+            probe.kind = Kind.TIMED_OUT;
+        } catch (Wire.CutFrame e) {
+            probe.kind = Kind.CUT;
+        } catch (EOFException e) {
+            probe.kind = Kind.CLOSED;
+        } catch (IOException e) {
+            probe.kind = Kind.RESET;
+            probe.closeReason = e.getMessage();
+        }
+        probe.nanos = System.nanoTime() - start;
+        return probe;
+    }
+
+    /**
+     * Reads frames until one {@code wanted} (or a close frame) arrives, answering the server's pings and counting its
+     * other frames in {@code others[0]}.
+     *
+     * @throws SocketTimeoutException when {@code deadline} ({@link System#nanoTime()}) passes first
+     */
+    static Wire.Frame await(Wire wire, long deadline, Predicate<Wire.Frame> wanted, int[] others) throws IOException {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new SocketTimeoutException("nothing wanted within the timeout");
+            }
+            wire.socket().setSoTimeout((int) Math.max(1, left / 1_000_000));
+            Wire.Frame frame = wire.readFrame();
+            if (wanted.test(frame) || frame.isClose()) {
+                return frame;
+            }
+            if (frame.isPing()) {
+                wire.sendFrame(0xA, frame.payload());
+            } else if (!frame.isPong()) {
+                others[0]++;
+            }
+        }
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    /** How long from sending until the outcome. */
+    long nanos() {
+        return nanos;
+    }
+
+    int closeCode() {
+        return closeCode;
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+
+    /** The outcome as evidence, e.g. "was echoed in 3 ms". */
+    String describe(Duration timeout) {
+        return switch (kind) {
+            case ECHOED -> "was echoed in " + nanos / 1_000_000 + " ms";
+            case CLOSE_FRAME -> "was answered with close " + closeCode + " '" + closeReason + "'";
+            case TIMED_OUT -> "did not come back within " + timeout.toMillis() + " ms";
+            case CUT -> "was cut: TCP closed in the middle of a frame";
+            case CLOSED -> "got TCP closed without a close frame";
+            case RESET -> "got the connection reset (" + closeReason + ")";
+        };
+    }
+}
