@@ -929,13 +929,15 @@ public final class Diagnostics {
                 pings = "could not test pings: " + e;
             }
             checks.put("idle", Check.failed("idle", how + "\n" + pings, since(start)));
-            String platform = platform(production);
+            KnownTimeout known = platform(production);
+            String platform = known == null ? null : known.description();
             String scaled = options.timeScale == 1.0 ? "" : String.format(Locale.ROOT, " (%.1f s at time scale %s)", production, options.timeScale);
             String match = platform == null
                     ? String.format(Locale.ROOT, "%.1f s%s. That matches no known platform default (within 10 %% of Heroku 55 s,"
                             + " nginx proxy_read_timeout 60 s, AWS ALB 60 s, Cloudflare 100 s): a configured timeout.", observed, scaled)
                     : String.format(Locale.ROOT, "%.1f s%s. That matches %s.", observed, scaled, platform);
-            String d = Fixes.duration(production);
+            // A matched platform default is reproduced at its nominal value: the observed one carries scheduling jitter.
+            String d = Fixes.duration(known == null ? production : known.seconds());
             Fixes.Proxy proxy = Fixes.proxy(server);
             if (ending.kind == Ending.Kind.CLOSE_FRAME) {
                 findings.add(new Finding(Cause.IDLE_CLOSE,
@@ -976,10 +978,13 @@ public final class Diagnostics {
                                     + (proxy == Fixes.Proxy.NGINX ? ", IdleTimer.UPSTREAM_DATA)" : ")"), "")));
         }
 
+        /** A platform's default idle timeout, as the report names it. */
+        private record KnownTimeout(String description, double seconds) {}
+
         /** The platform whose default idle timeout is within 10 % of {@code seconds}, nearest first; null if none. */
-        private String platform(double seconds) {
+        private KnownTimeout platform(double seconds) {
             Fixes.Proxy proxy = Fixes.proxy(server);
-            String best = null;
+            KnownTimeout best = null;
             double distance = Double.MAX_VALUE;
             for (Object[] known : new Object[][] {
                     {"Heroku's router (55 s, data either way)", 55.0},
@@ -990,7 +995,7 @@ public final class Diagnostics {
                 double value = (Double) known[1];
                 double d = Math.abs(seconds - value);
                 if (d <= value * 0.10 && d < distance) {
-                    best = (String) known[0];
+                    best = new KnownTimeout((String) known[0], value);
                     distance = d;
                 }
             }

@@ -122,6 +122,8 @@ class WebSocketToxicsTest {
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
             }
 
+            // The client may see the drop before the proxy has finished recording its side of it.
+            await().atMost(Duration.ofSeconds(10)).until(() -> json(get("/proxies/echo/recording")).at("/connections/4/close/closer").isTextual());
             JsonNode recording = json(get("/proxies/echo/recording"));
             assertThat(recording.get("attempts").asInt()).isEqualTo(5);
             List<String> firstFaults = new ArrayList<>();

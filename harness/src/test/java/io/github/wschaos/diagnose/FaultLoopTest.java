@@ -294,6 +294,12 @@ class FaultLoopTest {
         }
     }
 
+    /**
+     * A 1 s toxic timer measured from outside: never early, and late by up to a second on a loaded 2-core CI machine
+     * (seen: 1.5 s while other builds ran).
+     */
+    private static final Duration LOADED_MACHINE_UPPER_BOUND = Duration.ofMillis(2000);
+
     // ---- Toxiproxy's TCP toxics: what a client outside can see of each ----
 
     @Test
@@ -303,7 +309,7 @@ class FaultLoopTest {
             proxy.inject(fault);
             DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(4)).run();
             Latency measured = assertMeasuredLoop(report, Cause.LATENCY, Latency.class);
-            assertThat(measured.latency()).as(report.toText()).isBetween(Duration.ofMillis(1200), Duration.ofMillis(1500));
+            assertThat(measured.latency()).as(report.toText()).isBetween(Duration.ofMillis(1200), Duration.ofMillis(2000));
             assertThat(measured.jitter()).isZero();
             assertThat(measured.direction()).isEqualTo(Direction.DOWNSTREAM);
             assertThat(report.findings()).extracting(Finding::cause).doesNotContain(Cause.SLOW_HANDSHAKE);
@@ -330,7 +336,7 @@ class FaultLoopTest {
             DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(5)).echo().run();
             Bandwidth measured = assertMeasuredLoop(report, Cause.BANDWIDTH_LIMITED, Bandwidth.class);
             assertThat(measured.direction()).isEqualTo(Direction.DOWNSTREAM);
-            assertThat(measured.rate()).as(report.toText()).isBetween(6L, 10L);
+            assertThat(measured.rate()).as(report.toText()).isBetween(4L, 10L);
             assertThat(report.check("echo").evidence()).contains("16000 bytes in").contains("KB/s");
         }
     }
@@ -351,7 +357,7 @@ class FaultLoopTest {
             proxy.inject(fault);
             DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(3)).run();
             Timeout measured = assertMeasuredLoop(report, Cause.CLOSED_AFTER_SILENCE, Timeout.class);
-            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1300));
+            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), LOADED_MACHINE_UPPER_BOUND);
             assertThat(measured.direction()).isEqualTo(Direction.DOWNSTREAM);
             assertThat(report.check("upgrade").evidence()).startsWith("request sent; no answer, then TCP closed (FIN, nothing sent) after 1");
         }
@@ -364,14 +370,14 @@ class FaultLoopTest {
             proxy.inject(Faults.timeout(Duration.ofSeconds(1), Direction.DOWNSTREAM));
             DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(3)).run();
             Timeout measured = assertMeasuredLoop(report, Cause.CLOSED_AFTER_SILENCE, Timeout.class);
-            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1300));
+            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), LOADED_MACHINE_UPPER_BOUND);
             assertThat(report.check("TLS").evidence()).startsWith("ClientHello sent; no answer, then TCP closed");
         }
         try (ChaosProxy proxy = tlsProxy()) {
             proxy.inject(Faults.resetPeer(Duration.ofSeconds(1), Direction.DOWNSTREAM));
             DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(3)).run();
             ResetPeer measured = assertMeasuredLoop(report, Cause.RESET_AFTER_SILENCE, ResetPeer.class);
-            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1300));
+            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), LOADED_MACHINE_UPPER_BOUND);
         }
     }
 
@@ -392,7 +398,7 @@ class FaultLoopTest {
             proxy.inject(fault);
             DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(3)).run();
             ResetPeer measured = assertMeasuredLoop(report, Cause.RESET_AFTER_SILENCE, ResetPeer.class);
-            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1300));
+            assertThat(measured.timeout()).as(report.toText()).isBetween(Duration.ofSeconds(1), LOADED_MACHINE_UPPER_BOUND);
             assertThat(measured.direction()).isEqualTo(Direction.DOWNSTREAM);
             assertThat(report.check("upgrade").evidence()).contains("Connection reset").contains(" after 1");
         }

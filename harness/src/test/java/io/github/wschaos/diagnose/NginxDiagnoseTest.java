@@ -68,7 +68,8 @@ class NginxDiagnoseTest {
         try (NginxServer nginx = NginxServer.builder(jetty.uri()).proxyReadTimeout(Duration.ofSeconds(1)).start()) {
             DiagnosisReport report = Diagnostics.builder(nginx.uri("/echo")).idle(Duration.ofSeconds(3)).run();
             assertThat(report.cause()).as(report.toText()).contains(Cause.IDLE_TIMEOUT);
-            assertThat(report.check("idle").evidence()).contains("TCP closed without a close frame after 1.")
+            // nginx arms its timer from a cached clock, so it may fire some milliseconds before the second is up.
+            assertThat(report.check("idle").evidence()).containsPattern("TCP closed without a close frame after (0\\.9[5-9]|1\\.[0-2])")
                     .contains("kept it open");
             Finding finding = report.diagnosis().orElseThrow();
             assertThat(finding.fix()).contains("proxy_read_timeout 3600s;");
