@@ -410,13 +410,25 @@ final class LoadClient implements AutoCloseable {
         }
     }
 
-    /** Handshakes per second: {@code total} connect-upgrade-close cycles, {@code concurrency} at a time. */
-    double storm(Targets.Target target, int total, int concurrency) throws InterruptedException {
+    /** Result of a handshake storm: handshakes per second and the target's CPU time meanwhile. */
+    record Storm(int handshakes, long nanos, long cpuNanos) {
+        double perSecond() {
+            return handshakes * 1e9 / nanos;
+        }
+
+        double cpuMillisPerThousand() {
+            return cpuNanos / 1e6 / (handshakes / 1000.0);
+        }
+    }
+
+    /** {@code total} connect-upgrade-close cycles, {@code concurrency} at a time. */
+    Storm storm(Targets.Target target, int total, int concurrency) throws InterruptedException {
         ByteBuf request = upgradeRequest(target.port());
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", target.port());
         Semaphore slots = new Semaphore(concurrency);
         CountDownLatch done = new CountDownLatch(total);
         AtomicInteger failures = new AtomicInteger();
+        long cpu0 = target.cpuNanos();
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             slots.acquire();
@@ -443,9 +455,10 @@ final class LoadClient implements AutoCloseable {
             throw new IllegalStateException("handshake storm against " + target.name() + " did not finish in 120 s");
         }
         long nanos = System.nanoTime() - start;
+        long cpu = target.cpuNanos() - cpu0;
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " of " + total + " handshakes against " + target.name() + " failed");
         }
-        return total * 1e9 / nanos;
+        return new Storm(total, nanos, cpu);
     }
 }

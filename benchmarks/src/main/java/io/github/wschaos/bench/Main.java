@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -17,7 +19,8 @@ import java.util.function.Function;
  * round taken on every target before the next figure, so background load hits all alike), and prints one
  * table of medians with ratios to direct and to nginx. Everything it starts it stops by process id.
  *
- * <p>{@code Main [--quick] [--rounds N] [--threads N] [--idle N] [--no-jmh]}
+ * <p>{@code Main [--quick] [--rounds N] [--threads N] [--idle N] [--no-jmh] [--only PHASE,...]}; the phases are
+ * {@code throughput}, {@code latency}, {@code handshakes} and {@code idle} (all by default).
  */
 public final class Main {
 
@@ -36,7 +39,10 @@ public final class Main {
     private final int threads;
     private final int idleRequested;
     private final boolean jmh;
+    private final Set<String> phases;
     private final long warmup;
+    private final int stormSize;
+    private final int warmStorm;
     private final long measure;
 
     /** figure -> target -> one value per round. */
@@ -48,6 +54,7 @@ public final class Main {
         int threads = 1;
         int idle = -1;
         boolean jmh = true;
+        Set<String> phases = Set.of(PHASES);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -55,8 +62,9 @@ public final class Main {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--idle" -> idle = Integer.parseInt(args[++i]);
                 case "--no-jmh" -> jmh = false;
+                case "--only" -> phases = phases(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; accepted: --quick --rounds N --threads N --idle N --no-jmh");
+                        + "; accepted: --quick --rounds N --threads N --idle N --no-jmh --only PHASE[,PHASE...]");
             }
         }
         this.quick = quick;
@@ -64,8 +72,25 @@ public final class Main {
         this.threads = threads;
         this.idleRequested = idle > 0 ? idle : quick ? 500 : 10_000;
         this.jmh = jmh;
+        this.phases = phases;
         this.warmup = quick ? 200 : 1000;
         this.measure = quick ? 400 : 2000;
+        this.stormSize = quick ? 300 : 2000;
+        this.warmStorm = quick ? 3000 : 20_000;
+    }
+
+    private static final String[] PHASES = {"throughput", "latency", "handshakes", "idle"};
+
+    private static Set<String> phases(String list) {
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String phase : list.split(",")) {
+            if (!List.of(PHASES).contains(phase.trim())) {
+                throw new IllegalArgumentException("unknown phase '" + phase + "' in --only " + list + "; accepted: "
+                        + String.join(", ", PHASES) + ", comma-separated");
+            }
+            chosen.add(phase.trim());
+        }
+        return chosen;
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,16 +126,27 @@ public final class Main {
             System.out.printf("started: echo :%d, %s%n", echo.port(), targets.values().stream().skip(1)
                     .map(t -> t.name() + " :" + t.port() + " pid " + t.process().pid()).toList());
 
-            // Untimed: the JIT compiles the echo server's and wschaos's hot paths before anything is measured.
+            // Cold handshakes: the first storm a freshly started proxy serves, its handshake path not yet compiled by
+            // the JIT (as in a test JVM that opens a few hundred connections). The echo server and the client are
+            // warmed first through the direct target, so that only the proxy is cold.
+            if (phases.contains("handshakes")) {
+                client.storm(targets.get(DIRECT), warmStorm, 32);
+                for (Target target : targets.values()) {
+                    add("handshakes/s cold", target, client.storm(target, stormSize, 32).perSecond());
+                }
+                phase(begin, "cold handshakes");
+            }
+            // Untimed: the JIT compiles the echo server's and wschaos's hot paths before anything is measured. A
+            // handshake runs its code once per connection, so the storm needs thousands of them to be compiled.
             for (Target target : targets.values()) {
                 for (int size : SIZES) {
                     client.closedLoop(target, 16, size, quick ? 400 : 2000, 1);
                 }
-                client.storm(target, 200, 32);
+                client.storm(target, target.name().startsWith(WSCHAOS) ? warmStorm : 200, 32);
             }
             phase(begin, "warm-up");
             for (int round = 1; round <= rounds; round++) {
-                for (int size : SIZES) {
+                for (int size : phases.contains("throughput") ? SIZES : new int[0]) {
                     for (int connections : CONNECTIONS) {
                         for (Target target : targets.values()) {
                             LoadClient.Throughput t = client.closedLoop(target, connections, size, warmup, measure);
@@ -124,15 +160,19 @@ public final class Main {
                     }
                 }
                 phase(begin, "round " + round + "/" + rounds + ": throughput");
-                for (Target target : targets.values()) {
+                for (Target target : phases.contains("latency") ? targets.values() : List.<Target>of()) {
                     long[] rtt = client.fixedRate(target, 16, 64, 2000, quick ? 300 : 1000, quick ? 1000 : 5000);
                     add("p50", target, percentile(rtt, 0.50) / 1e3);
                     add("p99", target, percentile(rtt, 0.99) / 1e3);
                     add("p99.9", target, percentile(rtt, 0.999) / 1e3);
                 }
                 phase(begin, "round " + round + "/" + rounds + ": latency");
-                for (Target target : targets.values()) {
-                    add("handshakes/s", target, client.storm(target, quick ? 300 : 2000, 32));
+                for (Target target : phases.contains("handshakes") ? targets.values() : List.<Target>of()) {
+                    LoadClient.Storm storm = client.storm(target, stormSize, 32);
+                    add("handshakes/s", target, storm.perSecond());
+                    if (target.process() != null) {
+                        add("cpu handshakes", target, storm.cpuMillisPerThousand());
+                    }
                 }
                 phase(begin, "round " + round + "/" + rounds + ": handshakes");
                 for (Target target : targets.values()) {
@@ -141,7 +181,7 @@ public final class Main {
                     }
                 }
             }
-            for (Target target : targets.values()) {
+            for (Target target : phases.contains("idle") ? targets.values() : List.<Target>of()) {
                 idle(client, target, idle);
             }
             phase(begin, "idle: " + idle + " connections per target");
@@ -242,7 +282,9 @@ public final class Main {
         row("latency p50 µs (16 conn, 2,000 msg/s)", "p50", v -> fmt(v, 0), true, true);
         row("latency p99 µs", "p99", v -> fmt(v, 0), true, true);
         row("latency p99.9 µs", "p99.9", v -> fmt(v, 0), true, true);
-        row("handshakes/s (storm of " + (quick ? 300 : 2000) + ", 32 at a time)", "handshakes/s", Main::count, true, true);
+        row("handshakes/s (storm of " + stormSize + ", 32 at a time)", "handshakes/s", Main::count, true, true);
+        row("handshakes/s cold (a fresh proxy's first " + stormSize + ")", "handshakes/s cold", Main::count, true, true);
+        row("proxy CPU ms / 1,000 handshakes", "cpu handshakes", v -> fmt(v, 1), false, true);
         row("idle connections held (of " + idle + ")", "idle held", Main::count, false, false);
         row("heap KiB / idle proxied conn", "heap/conn", v -> fmt(v, 2), false, false);
         row("RSS KiB / idle proxied conn", "rss/conn", v -> fmt(v, 2), false, false);
@@ -308,6 +350,11 @@ public final class Main {
         if (hs != null && hsNginx != null) {
             check("handshakes/s at least nginx's", hs >= hsNginx, fmt(hs / hsNginx, 2) + "x nginx");
         }
+        Double cold = median("handshakes/s cold", WSCHAOS);
+        Double coldNginx = median("handshakes/s cold", NGINX);
+        if (cold != null && coldNginx != null) {
+            check("cold handshakes/s at least nginx's", cold >= coldNginx, fmt(cold / coldNginx, 2) + "x nginx");
+        }
         Double heap = median("heap/conn", WSCHAOS);
         if (heap != null) {
             check("heap per idle connection ≤ 10 KiB", heap <= 10, fmt(heap, 2) + " KiB");
@@ -331,11 +378,17 @@ public final class Main {
     }
 
     private static Double max(Double a, Double b) {
-        return a == null ? b : b == null ? a : Math.max(a, b);
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return Math.max(a, b);
     }
 
     private static Double min(Double a, Double b) {
-        return a == null ? b : b == null ? a : Math.min(a, b);
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return Math.min(a, b);
     }
 
     private static String count(double v) {

@@ -5,34 +5,68 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One throughput cell against wschaos alone, with a JFR recording of the proxy process, for profiling:
- * {@code Profile <size> <connections> <seconds> [filter]}; the recording is written to {@code wschaos.jfr}
- * in the logs directory it prints.
+ * One load against one target, with a JFR recording of the wschaos process, for profiling. Either a throughput
+ * cell, {@code Profile <size> <connections> <seconds> [filter]}, or a handshake storm,
+ * {@code Profile storm <handshakes> <concurrency> [warm-up handshakes, 2000] [wschaos|nginx|haproxy]}; the
+ * recording is written to {@code wschaos.jfr} in the logs directory it prints. With {@code -Dprofile.nojfr=true}
+ * no recording is made (for an outside profiler such as {@code perf}, given the proxy's JVM flags in
+ * {@code -Dbench.jvmArgs.wschaos}); the target's process id is printed first, as {@code PID <pid>}.
  */
 public final class Profile {
 
     private Profile() {
     }
 
+    /** With {@code -Dprofile.gate=FILE}: prints READY and waits until FILE exists (for a tracer to attach first). */
+    private static void awaitGate() throws InterruptedException {
+        String gate = System.getProperty("profile.gate");
+        if (gate == null) {
+            return;
+        }
+        System.out.println("READY");
+        while (!Files.exists(Path.of(gate))) {
+            Thread.sleep(20);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        int size = Integer.parseInt(args[0]);
-        int connections = Integer.parseInt(args[1]);
-        int seconds = Integer.parseInt(args[2]);
-        boolean filter = args.length > 3 && args[3].equals("filter");
         Path dir = Files.createTempDirectory("wschaos-profile");
-        System.setProperty("bench.jvmArgs.wschaos", "-XX:StartFlightRecording=filename=" + dir.resolve("wschaos.jfr")
-                + ",settings=profile,dumponexit=true " + System.getProperty("bench.jvmArgs.wschaos", ""));
+        if (!Boolean.getBoolean("profile.nojfr")) {
+            System.setProperty("bench.jvmArgs.wschaos", "-XX:StartFlightRecording=filename=" + dir.resolve("wschaos.jfr")
+                    + ",settings=profile,dumponexit=true " + System.getProperty("bench.jvmArgs.wschaos", ""));
+        }
+        boolean storm = args[0].equals("storm");
+        String name = storm && args.length > 4 ? args[4] : "wschaos";
         Target echo = Targets.echo(dir);
-        Target wschaos = Targets.wschaos("wschaos", dir, echo.port(), 1);
+        Target target = switch (name) {
+            case "nginx" -> Targets.nginx(dir, echo.port(), 1);
+            case "haproxy" -> Targets.haproxy(dir, echo.port(), 1);
+            default -> Targets.wschaos("wschaos", dir, echo.port(), 1);
+        };
+        System.out.println("PID " + target.process().pid());
         try (LoadClient client = new LoadClient(1)) {
-            if (filter) {
-                wschaos.process().command("arm", "OK");
+            if (storm) {
+                int total = Integer.parseInt(args[1]);
+                int concurrency = Integer.parseInt(args[2]);
+                client.storm(target, args.length > 3 ? Integer.parseInt(args[3]) : 2000, concurrency);
+                awaitGate();
+                System.out.println("MEASURING");
+                LoadClient.Storm result = client.storm(target, total, concurrency);
+                System.out.printf("%s: %,.0f handshakes/s, %.1f ms CPU per 1,000; logs in %s%n", name, result.perSecond(),
+                        result.cpuMillisPerThousand(), dir);
+                return;
             }
-            LoadClient.Throughput t = client.closedLoop(wschaos, connections, size, 2000, seconds * 1000L);
-            System.out.printf("%,.0f msg/s, %.1f ms CPU per 1,000; recording in %s%n", t.perSecond(), t.cpuMillisPerThousand(),
-                    dir.resolve("wschaos.jfr"));
+            int size = Integer.parseInt(args[0]);
+            int connections = Integer.parseInt(args[1]);
+            int seconds = Integer.parseInt(args[2]);
+            if (args.length > 3 && args[3].equals("filter")) {
+                target.process().command("arm", "OK");
+            }
+            System.out.println("MEASURING");
+            LoadClient.Throughput t = client.closedLoop(target, connections, size, 2000, seconds * 1000L);
+            System.out.printf("%,.0f msg/s, %.1f ms CPU per 1,000; logs in %s%n", t.perSecond(), t.cpuMillisPerThousand(), dir);
         } finally {
-            wschaos.process().close();
+            target.process().close();
             echo.process().close();
         }
     }

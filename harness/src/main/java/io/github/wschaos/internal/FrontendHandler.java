@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
@@ -229,11 +230,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void connectUpstream(ChannelHandlerContext ctx) {
         upstream = server.upstream();
         ProxySettings settings = server.settings();
+        InetSocketAddress address = upstream.connectAddress();
+        // TCP_NODELAY is on by default in Netty's socket channels (setting it again is a system call per connection).
         Bootstrap bootstrap = new Bootstrap()
                 .group(ctx.channel().eventLoop())
-                .channelFactory(server.transport().clientChannelFactory())
+                .channelFactory(server.transport().clientChannelFactory(Transport.familyOf(address)))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_READ, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
@@ -255,7 +257,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                         }
                     }
                 });
-        ChannelFuture connect = bootstrap.connect(upstream.host(), upstream.port());
+        ChannelFuture connect = bootstrap.connect(address);
         upstreamChannel = connect.channel();
         server.track(client, upstreamChannel);
         connect.addListener((ChannelFutureListener) future -> {

@@ -55,9 +55,10 @@ public final class ProxyServer implements AutoCloseable {
         try {
             this.serverChannel = new ServerBootstrap()
                     .group(group)
-                    .channelFactory(transport.serverChannelFactory())
+                    .channelFactory(transport.serverChannelFactory(Transport.familyOf(settings.listen())))
                     .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    // TCP_NODELAY is on by default in Netty's socket channels; setting it again costs a system call
+                    // per connection.
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel channel) {

@@ -1,6 +1,10 @@
 package io.github.wschaos.internal;
 
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
@@ -50,6 +54,23 @@ public record Upstream(URI uri, String host, int port, boolean tls) {
                     + ACCEPTED);
         }
         return new Upstream(uri, host, port, tls);
+    }
+
+    /**
+     * The address to connect to: resolved once here when the host is an IP literal (no lookup per connection, as
+     * nginx resolves {@code proxy_pass} once); unresolved for a host name, which is then looked up on every connect,
+     * so that a name that moves (a container restarted elsewhere) is followed.
+     */
+    public InetSocketAddress connectAddress() {
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        if (literal == null) {
+            return InetSocketAddress.createUnresolved(host, port);
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(literal), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("IP literal " + host + " was not accepted", e);
+        }
     }
 
     /** {@code host:port}, with brackets around an IPv6 address. */
