@@ -25,15 +25,9 @@ class MisuseTest {
         Echo.stop();
     }
 
-    private static String only(Class<?> fixture) {
-        var messages = Kit.failureMessages(Kit.run(fixture));
-        assertThat(messages).as("failures of " + fixture.getSimpleName()).hasSize(1);
-        return messages.get(0);
-    }
-
     @Test
     void noUpstream() {
-        assertThat(only(NoUpstream.class)).isEqualTo("No upstream for the proxy of @WebSocketChaos on class " + PREFIX
+        assertThat(Kit.onlyFailureOf(NoUpstream.class)).isEqualTo("No upstream for the proxy of @WebSocketChaos on class " + PREFIX
                 + "NoUpstream: none was declared and none was set before test() ran. Accepted are upstream = "
                 + "\"ws://host:port/path\" (with ${name} or ${name:default} from system properties or the environment), "
                 + "a static field or static no-argument method annotated @ChaosUpstream holding a URI, a String or a "
@@ -49,7 +43,7 @@ class MisuseTest {
 
     @Test
     void badDuration() {
-        assertThat(only(BadDuration.class)).isEqualTo("@DropIdleConnections on method " + PREFIX
+        assertThat(Kit.onlyFailureOf(BadDuration.class)).isEqualTo("@DropIdleConnections on method " + PREFIX
                 + "BadDuration.test(): value = \"2 seconds\" is not a duration; accepted are a whole number with a unit "
                 + "(500ms, 2s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)");
     }
@@ -64,7 +58,7 @@ class MisuseTest {
 
     @Test
     void badTargetingDuration() {
-        assertThat(only(BadStartingAfter.class)).isEqualTo("@CloseWithCode on class " + PREFIX
+        assertThat(Kit.onlyFailureOf(BadStartingAfter.class)).isEqualTo("@CloseWithCode on class " + PREFIX
                 + "BadStartingAfter: startingAfter = \"-PT1S\" is not a duration; accepted are a whole number with a unit "
                 + "(500ms, 2s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)");
     }
@@ -79,7 +73,7 @@ class MisuseTest {
 
     @Test
     void badAttemptRange() {
-        assertThat(only(BadAttempts.class)).isEqualTo("@RefuseConnections on method " + PREFIX
+        assertThat(Kit.onlyFailureOf(BadAttempts.class)).isEqualTo("@RefuseConnections on method " + PREFIX
                 + "BadAttempts.test(): attempts = \"two\" is not an attempt range; accepted are \"3\" (one attempt) "
                 + "or \"2..4\" (both included, from 1)");
     }
@@ -94,7 +88,7 @@ class MisuseTest {
 
     @Test
     void valueTheCatalogueRejects() {
-        assertThat(only(BadCloseCode.class)).startsWith("@CloseWithCode on method " + PREFIX + "BadCloseCode.test(): ")
+        assertThat(Kit.onlyFailureOf(BadCloseCode.class)).startsWith("@CloseWithCode on method " + PREFIX + "BadCloseCode.test(): ")
                 .contains("1005");
     }
 
@@ -108,7 +102,7 @@ class MisuseTest {
 
     @Test
     void unsupportedParameterType() {
-        assertThat(only(BadParameter.class)).isEqualTo("@ChaosProxyUri on parameter 1 (int) of method " + PREFIX
+        assertThat(Kit.onlyFailureOf(BadParameter.class)).isEqualTo("@ChaosProxyUri on parameter 1 (int) of method " + PREFIX
                 + "BadParameter.test(int): accepted types are java.net.URI and String, not int");
     }
 
@@ -124,9 +118,9 @@ class MisuseTest {
         String expected = " needs a chaos proxy, but class " + PREFIX + "%s has no @WebSocketChaos (nor an enclosing "
                 + "class); annotate the class with @WebSocketChaos(upstream = \"ws://host:port/path\"), or register "
                 + "WebSocketChaosExtension.builder()...build() with @RegisterExtension";
-        assertThat(only(FaultOnMethodOnly.class)).isEqualTo("@RespondWithStatus on method " + PREFIX
+        assertThat(Kit.onlyFailureOf(FaultOnMethodOnly.class)).isEqualTo("@RespondWithStatus on method " + PREFIX
                 + "FaultOnMethodOnly.test()" + expected.formatted("FaultOnMethodOnly"));
-        assertThat(only(FaultOnClassOnly.class)).isEqualTo("@DropIdleConnections on class " + PREFIX
+        assertThat(Kit.onlyFailureOf(FaultOnClassOnly.class)).isEqualTo("@DropIdleConnections on class " + PREFIX
                 + "FaultOnClassOnly" + expected.formatted("FaultOnClassOnly"));
     }
 
@@ -146,7 +140,7 @@ class MisuseTest {
 
     @Test
     void proxyParameterWithoutWebSocketChaos() {
-        assertThat(only(ParameterWithoutChaos.class)).isEqualTo("parameter 1 (ChaosProxy) of constructor " + PREFIX
+        assertThat(Kit.onlyFailureOf(ParameterWithoutChaos.class)).isEqualTo("parameter 1 (ChaosProxy) of constructor " + PREFIX
                 + "ParameterWithoutChaos(ChaosProxy) asks for the chaos proxy, but class " + PREFIX
                 + "ParameterWithoutChaos has no @WebSocketChaos (nor an enclosing class); annotate it, or register "
                 + "WebSocketChaosExtension.builder()...build() with @RegisterExtension");
@@ -164,7 +158,7 @@ class MisuseTest {
 
     @Test
     void unresolvablePlaceholder() {
-        assertThat(only(MissingProperty.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "MissingProperty: "
+        assertThat(Kit.onlyFailureOf(MissingProperty.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "MissingProperty: "
                 + "upstream \"ws://${wschaos.test.missing}/echo\" uses ${wschaos.test.missing}, which is neither a system "
                 + "property nor an environment variable; set one, or give a default as ${wschaos.test.missing:value}");
     }
@@ -178,7 +172,7 @@ class MisuseTest {
 
     @Test
     void upstreamThatIsNotWebSocket() {
-        assertThat(only(HttpUpstream.class)).startsWith("@WebSocketChaos on class " + PREFIX + "HttpUpstream: ")
+        assertThat(Kit.onlyFailureOf(HttpUpstream.class)).startsWith("@WebSocketChaos on class " + PREFIX + "HttpUpstream: ")
                 .contains("http://127.0.0.1:1/");
     }
 
@@ -191,7 +185,7 @@ class MisuseTest {
 
     @Test
     void twoUpstreams() {
-        assertThat(only(TwoUpstreams.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "TwoUpstreams has 2 "
+        assertThat(Kit.onlyFailureOf(TwoUpstreams.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "TwoUpstreams has 2 "
                 + "upstreams [upstream = \"" + Echo.UPSTREAM + "\", @ChaosUpstream method " + PREFIX
                 + "TwoUpstreams.upstream()]; declare exactly one");
     }
@@ -210,7 +204,7 @@ class MisuseTest {
 
     @Test
     void nonStaticChaosUpstream() {
-        assertThat(only(InstanceUpstream.class)).isEqualTo("@ChaosUpstream field " + PREFIX + "InstanceUpstream.upstream "
+        assertThat(Kit.onlyFailureOf(InstanceUpstream.class)).isEqualTo("@ChaosUpstream field " + PREFIX + "InstanceUpstream.upstream "
                 + "(for @WebSocketChaos on class " + PREFIX + "InstanceUpstream): accepted is a static field or a static "
                 + "method without parameters, of type java.net.URI, String, or a type an UpstreamResolver resolves (with "
                 + "wschaos-testcontainers: a Testcontainers container); found non-static URI");
@@ -228,7 +222,7 @@ class MisuseTest {
 
     @Test
     void badTimeScale() {
-        assertThat(only(ZeroTimeScale.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "ZeroTimeScale: "
+        assertThat(Kit.onlyFailureOf(ZeroTimeScale.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "ZeroTimeScale: "
                 + "time scale 0.0 must be a positive finite number, e.g. 0.01");
     }
 
@@ -241,7 +235,7 @@ class MisuseTest {
 
     @Test
     void perTestProxyOutsideATest() {
-        assertThat(only(PerTestInBeforeAll.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "PerTestInBeforeAll "
+        assertThat(Kit.onlyFailureOf(PerTestInBeforeAll.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "PerTestInBeforeAll "
                 + "has lifecycle = PER_TEST: one proxy per test, so parameter 1 (ChaosProxy) of method " + PREFIX
                 + "PerTestInBeforeAll.beforeAll(ChaosProxy) (outside a test) cannot receive it; receive it in test "
                 + "methods, @BeforeEach or @AfterEach methods, or use lifecycle = PER_CLASS (a static @RegisterExtension "
@@ -261,7 +255,7 @@ class MisuseTest {
 
     @Test
     void tlsFaultOnAPlainListener() {
-        assertThat(only(TlsOnPlain.class)).isEqualTo("@ForceTlsMismatch on method " + PREFIX + "TlsOnPlain.test(): "
+        assertThat(Kit.onlyFailureOf(TlsOnPlain.class)).isEqualTo("@ForceTlsMismatch on method " + PREFIX + "TlsOnPlain.test(): "
                 + "TLS mismatch EXPIRED_CERTIFICATE changes the certificate of a TLS listener, but this proxy listens "
                 + "without TLS; build it with tls()");
     }
@@ -276,7 +270,7 @@ class MisuseTest {
 
     @Test
     void badHeader() {
-        assertThat(only(BadHeader.class)).isEqualTo("@RespondWithStatus on method " + PREFIX + "BadHeader.test(): "
+        assertThat(Kit.onlyFailureOf(BadHeader.class)).isEqualTo("@RespondWithStatus on method " + PREFIX + "BadHeader.test(): "
                 + "headers entry \"Retry-After 5\" is not a header; accepted is \"Name: value\", e.g. \"Retry-After: 5\"");
     }
 

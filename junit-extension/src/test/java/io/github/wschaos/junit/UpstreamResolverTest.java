@@ -31,12 +31,6 @@ class UpstreamResolverTest {
         Echo.stop();
     }
 
-    private static String only(Class<?> fixture) {
-        var messages = Kit.failureMessages(Kit.run(fixture));
-        assertThat(messages).as("failures of " + fixture.getSimpleName()).hasSize(1);
-        return messages.get(0);
-    }
-
     @Test
     void aResolvedValueWithPortAndPathIsTheUpstream() {
         Kit.runPassing(1, Resolved.class);
@@ -58,7 +52,7 @@ class UpstreamResolverTest {
 
     @Test
     void aValueNoResolverSupportsNamesTheResolversFound() {
-        assertThat(only(Unsupported.class)).isEqualTo("@ChaosUpstream method " + PREFIX + "Unsupported.upstream() (for "
+        assertThat(Kit.onlyFailureOf(Unsupported.class)).isEqualTo("@ChaosUpstream method " + PREFIX + "Unsupported.upstream() (for "
                 + "@WebSocketChaos on class " + PREFIX + "Unsupported): its value is a java.lang.StringBuilder, which no "
                 + "UpstreamResolver on the class path resolves (found: " + EchoServerResolver.class.getName() + "); "
                 + "accepted are java.net.URI, String, or a type a resolver supports (add wschaos-testcontainers for "
@@ -79,7 +73,7 @@ class UpstreamResolverTest {
 
     @Test
     void theResolversMessageNamesTheMember() {
-        assertThat(only(WrongPort.class)).isEqualTo("@ChaosUpstream method " + PREFIX + "WrongPort.server() (for "
+        assertThat(Kit.onlyFailureOf(WrongPort.class)).isEqualTo("@ChaosUpstream method " + PREFIX + "WrongPort.server() (for "
                 + "@WebSocketChaos on class " + PREFIX + "WrongPort): the echo server in server listens on port "
                 + Echo.server.port() + ", not 1");
     }
@@ -98,7 +92,7 @@ class UpstreamResolverTest {
 
     @Test
     void portAndPathAreRefusedOnAUri() {
-        assertThat(only(PortOnUri.class)).isEqualTo("@ChaosUpstream method " + PREFIX + "PortOnUri.upstream() (for "
+        assertThat(Kit.onlyFailureOf(PortOnUri.class)).isEqualTo("@ChaosUpstream method " + PREFIX + "PortOnUri.upstream() (for "
                 + "@WebSocketChaos on class " + PREFIX + "PortOnUri): port = 8080, path = \"/\" apply only to a value an "
                 + "UpstreamResolver resolves (e.g. a container); a URI carries its own port and path: write them into "
                 + "\"ws://127.0.0.1:1/\"");
@@ -118,10 +112,10 @@ class UpstreamResolverTest {
 
     @Test
     void badPortAndPath() {
-        assertThat(only(BadPort.class)).isEqualTo("@ChaosUpstream method " + PREFIX + "BadPort.server() (for "
+        assertThat(Kit.onlyFailureOf(BadPort.class)).isEqualTo("@ChaosUpstream method " + PREFIX + "BadPort.server() (for "
                 + "@WebSocketChaos on class " + PREFIX + "BadPort): port = -1 is not a port; accepted are 1 to 65535, or 0 "
                 + "for the value's only port");
-        assertThat(only(BadPath.class)).isEqualTo("@ChaosUpstream method " + PREFIX + "BadPath.server() (for "
+        assertThat(Kit.onlyFailureOf(BadPath.class)).isEqualTo("@ChaosUpstream method " + PREFIX + "BadPath.server() (for "
                 + "@WebSocketChaos on class " + PREFIX + "BadPath): path = \"echo\" must start with /, e.g. \"/echo\"");
     }
 

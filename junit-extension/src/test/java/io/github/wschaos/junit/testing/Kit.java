@@ -1,5 +1,6 @@
 package io.github.wschaos.junit.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.io.IOException;
@@ -83,6 +84,13 @@ public final class Kit {
                 .map(event -> event.getRequiredPayload(TestExecutionResult.class).getThrowable().map(Throwable::getMessage)
                         .orElse("(no throwable)"))
                 .collect(Collectors.toList());
+    }
+
+    /** Runs {@code fixture} and returns the message of its one failure; fails if it did not fail exactly once. */
+    public static String onlyFailureOf(Class<?> fixture) {
+        List<String> messages = failureMessages(run(fixture));
+        assertThat(messages).as("failures of " + fixture.getSimpleName()).hasSize(1);
+        return messages.get(0);
     }
 
     private static String describe(Event event) {
