@@ -9,6 +9,7 @@ import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.Faults;
 import io.github.wschaos.fault.Latency;
 import io.github.wschaos.fault.ResetPeer;
+import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.Timeout;
 import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.testing.NettyEchoServer;
@@ -67,23 +68,43 @@ class FaultLoopTest {
 
     /** The fault the reproduction's CLI flag names, parsed by the command line's own parser. */
     private static Fault parsed(Reproduction reproduction) throws Exception {
+        return (Fault) spec(reproduction, "fault");
+    }
+
+    /** The target the reproduction's CLI flag names ({@code NAME@upgrades}), parsed by the command line's own parser. */
+    private static Target parsedTarget(Reproduction reproduction) throws Exception {
+        return (Target) spec(reproduction, "target");
+    }
+
+    private static Object spec(Reproduction reproduction, String component) throws Exception {
         Method parse = Class.forName("io.github.wschaos.cli.FaultOption").getDeclaredMethod("parse", String.class);
         parse.setAccessible(true);
-        return (Fault) parse.invoke(null, reproduction.cliFault());
+        Object spec = parse.invoke(null, reproduction.cliFault());
+        Method accessor = spec.getClass().getDeclaredMethod(component);
+        accessor.setAccessible(true);
+        return accessor.invoke(spec);
     }
 
     private static void assertLoop(DiagnosisReport report, Cause cause, Fault armed) throws Exception {
-        assertLoop(report, java.util.Set.of(cause), armed);
+        assertLoop(report, java.util.Set.of(cause), armed, Target.all());
     }
 
-    /** For faults whose symptom depends on timing: any of {@code causes} is right, the reproduction must be the same. */
     private static void assertLoop(DiagnosisReport report, java.util.Set<Cause> causes, Fault armed) throws Exception {
+        assertLoop(report, causes, armed, Target.all());
+    }
+
+    /**
+     * For faults whose symptom depends on timing: any of {@code causes} is right, the reproduction must be the same
+     * fault with the same target.
+     */
+    private static void assertLoop(DiagnosisReport report, java.util.Set<Cause> causes, Fault armed, Target target) throws Exception {
         assertThat(report.cause()).as(report.toText()).isPresent();
         assertThat(causes).as(report.toText()).contains(report.cause().get());
         assertThat(report.exitCode()).isEqualTo(1);
         Reproduction reproduction = report.diagnosis().orElseThrow().reproduction();
         assertThat(reproduction).as(report.toText()).isNotNull();
         assertThat(parsed(reproduction)).as(report.toText()).isEqualTo(armed);
+        assertThat(parsedTarget(reproduction)).as(report.toText()).isEqualTo(target);
         assertThat(report.toText()).contains("--fault " + reproduction.cliFault()).contains(reproduction.annotation());
     }
 
