@@ -214,7 +214,13 @@ class FaultLoopTest {
             proxy.inject(fault);
             // The proxy accepts, then resets: when the RST beats the connect() call's return the client sees a
             // refused connection, otherwise a reset right after connecting. Either way the reproduction is "refuse".
-            assertLoop(diagnose(proxy).run(), java.util.Set.of(Cause.CONNECTION_RESET, Cause.CONNECTION_REFUSED), fault);
+            DiagnosisReport report = diagnose(proxy).run();
+            assertLoop(report, java.util.Set.of(Cause.CONNECTION_RESET, Cause.CONNECTION_REFUSED), fault);
+            if (report.cause().orElseThrow() == Cause.CONNECTION_RESET) {
+                // The one plain GET is reset (or refused) too: the whole port refuses, not only WebSockets.
+                assertThat(report.check("upgrade").evidence()).as(report.toText())
+                        .contains("a plain GET /echo (no Upgrade headers, new connection): java.net.");
+            }
         }
     }
 
@@ -225,7 +231,50 @@ class FaultLoopTest {
             proxy.inject(fault);
             DiagnosisReport report = diagnose(proxy).timeout(Duration.ofMillis(800)).run();
             assertLoop(report, Cause.NO_ANSWER, fault);
-            assertThat(report.check("upgrade").evidence()).contains("no answer within 800 ms");
+            // The one plain GET is swallowed too: a full blackhole, not a WebSocket filter.
+            assertThat(report.check("upgrade").evidence()).contains("no answer within 800 ms")
+                    .contains("a plain GET /echo (no Upgrade headers, new connection): no answer within 800 ms either");
+            assertThat(proxy.recording().connections()).hasSize(2);
+        }
+    }
+
+    /**
+     * A firewall that drops only WebSocket upgrades: the upgrade gets no answer, the one plain GET is relayed to the
+     * real upstream and answered. Over TLS too (the proxy terminates TLS, as a load balancer or an intercepting
+     * corporate proxy does), and the fix then says nothing about moving to wss://443 only when it is not already.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void blackholeOnUpgradesOnlyIsAWebSocketFilter(boolean tls) throws Exception {
+        try (ChaosProxy proxy = tls ? tlsProxy() : proxy()) {
+            Fault fault = Faults.blackhole();
+            proxy.inject(fault, Target.upgrades());
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofMillis(800)).run();
+            assertLoop(report, java.util.Set.of(Cause.WEBSOCKETS_FILTERED), fault, Target.upgrades());
+            assertThat(report.check("upgrade").evidence()).startsWith("request sent; no answer within 800 ms")
+                    .contains("a plain GET /echo (no Upgrade headers, new connection): HTTP/1.1 ");
+            assertThat(report.toText()).contains("Diagnosis: " + Cause.WEBSOCKETS_FILTERED.title())
+                    .contains("--fault blackhole@upgrades").contains("JUnit: @Blackhole(upgradesOnly = true)")
+                    .contains("proxy.inject(Faults.blackhole(), Target.upgrades())")
+                    .contains("Upgrade and Connection headers").contains("wss:// on port 443").contains("SockJS");
+            assertThat(report.diagnosis().orElseThrow().explanation()).contains("got no answer within 800 ms")
+                    .contains("drops WebSocket upgrades");
+        }
+    }
+
+    @Test
+    void refuseOnUpgradesOnlyIsAWebSocketFilter() throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.refuseConnections();
+            proxy.inject(fault, Target.upgrades());
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(2)).run();
+            assertLoop(report, java.util.Set.of(Cause.WEBSOCKETS_FILTERED), fault, Target.upgrades());
+            assertThat(report.check("upgrade").evidence()).contains("Connection reset")
+                    .contains("a plain GET /echo (no Upgrade headers, new connection): HTTP/1.1 ");
+            assertThat(report.toText()).contains("--fault refuse@upgrades").contains("JUnit: @RefuseConnections(upgradesOnly = true)")
+                    .contains("proxy.inject(Faults.refuseConnections(), Target.upgrades())");
+            assertThat(report.diagnosis().orElseThrow().explanation()).contains("was reset after the upgrade request went out")
+                    .contains("resets WebSocket upgrades");
         }
     }
 
