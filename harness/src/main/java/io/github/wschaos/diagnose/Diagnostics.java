@@ -41,7 +41,10 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code TCP connect}: refused, timed out, or connected;</li>
  *   <li>{@code TLS}: for {@code wss://} the handshake (plain HTTP on the port, certificate untrusted, expired or
  *       for another host, no common protocol); for {@code ws://} whether the port speaks TLS after all;</li>
- *   <li>{@code upgrade}: {@code 101} with a valid {@code Sec-WebSocket-Accept}, or what the answer instead means;</li>
+ *   <li>{@code upgrade}: {@code 101} with a valid {@code Sec-WebSocket-Accept}, or what the answer instead means;
+ *       when the upgrade gets no answer or is reset, one plain GET of the same URL (no {@code Upgrade} headers)
+ *       tells a firewall, proxy or load balancer that filters WebSockets ({@link Cause#WEBSOCKETS_FILTERED}) from an
+ *       endpoint that drops or refuses everything;</li>
  *   <li>{@code ping}: a ping on the upgraded connection is answered by a pong, and how long the round trip takes
  *       next to the TCP connect; when no pong comes, the closing handshake (and the test message of
  *       {@link Builder#echo()}) tell dropped control frames from a half-open connection;</li>
@@ -54,7 +57,8 @@ import javax.net.ssl.TrustManagerFactory;
  * </ol>
  *
  * <p>Only the endpoint named is contacted; no request is retried. Each step uses its own connection only where it
- * must (the {@code Origin} variants, the idle connection, the ping probe after an idle drop).
+ * must (the {@code Origin} variants, the idle connection, the ping probe after an idle drop, the plain GET after
+ * an unanswered or reset upgrade).
  *
  * <p>Idle timeouts are matched by the observed duration: a platform matches when the observed seconds (divided by
  * {@link Builder#timeScale(double)}, 1 by default) are within 10 % of its default: Heroku's router 55 s, nginx's
@@ -471,18 +475,22 @@ public final class Diagnostics {
                     String silence = "request sent; no answer within " + options.timeout.toMillis() + " ms (TCP still open)";
                     PlainGet plain = plainGet("the upgrade got no answer");
                     fail("upgrade", silence + "\n" + plain.evidence(), start,
-                            plain.answered() ? websocketsFiltered(false, plain) : noAnswer("the upgrade request"));
+                            plain.answered() ? websocketsFiltered(false, plain, silent) : noAnswer("the upgrade request"));
                 } else if (e instanceof EOFException && received > 0) {
                     fail("upgrade", evidence, start, StreamFindings.cutAfterBytes(received, "in the middle of the answer to the upgrade request",
                             endpoint.secure()));
                 } else if (received == 0 && silentFor(start)) {
-                    fail("upgrade", "request sent; no answer, then " + (e instanceof EOFException ? "TCP closed (FIN, nothing sent)"
-                            : e.getClass().getName() + ": " + e.getMessage()) + " after " + millis(start), start,
-                            StreamFindings.afterSilence(e, silent, "the upgrade request went out"));
+                    String seen = "request sent; no answer, then " + (e instanceof EOFException ? "TCP closed (FIN, nothing sent)"
+                            : e.getClass().getName() + ": " + e.getMessage()) + " after " + millis(start);
+                    // A reset that comes late (a filter that is slow to decide, a cold proxy) is asked the same question.
+                    PlainGet plain = e instanceof EOFException ? null : plainGet("the upgrade was reset");
+                    fail("upgrade", plain == null ? seen : seen + "\n" + plain.evidence(), start,
+                            plain != null && plain.answered() ? websocketsFiltered(true, plain, silent)
+                                    : StreamFindings.afterSilence(e, silent, "the upgrade request went out"));
                 } else if (received == 0) {
                     PlainGet plain = plainGet("the upgrade was reset");
                     fail("upgrade", evidence + "\n" + plain.evidence(), start,
-                            plain.answered() ? websocketsFiltered(true, plain) : reset());
+                            plain.answered() ? websocketsFiltered(true, plain, silent) : reset());
                 } else {
                     fail("upgrade", evidence, start, reset());
                 }
@@ -572,7 +580,14 @@ public final class Diagnostics {
                     Wire.Answer answer = wire.readAnswer();
                     String seen = answer.statusLine() + (answer.server().isEmpty() ? "" : " (Server: " + answer.server() + ")")
                             + " in " + millis(start);
-                    return answer.status() > 0 ? new PlainGet(answer, what + seen) : new PlainGet(null, what + "not HTTP: " + seen);
+                    if (answer.status() <= 0) {
+                        return new PlainGet(null, what + "not HTTP: " + seen);
+                    }
+                    if (!endpoint.secure()) {
+                        checks.put("TLS", Check.passed("TLS", "none expected (ws://); the port answers plain HTTP (to a plain GET)",
+                                Duration.ZERO));
+                    }
+                    return new PlainGet(answer, what + seen);
                 }
             } catch (SocketTimeoutException e) {
                 close(socket);
@@ -584,9 +599,10 @@ public final class Diagnostics {
         }
 
         /** The upgrade dropped ({@code reset} false) or reset while a plain GET to the same URL was answered. */
-        private Finding websocketsFiltered(boolean reset, PlainGet plain) {
+        private Finding websocketsFiltered(boolean reset, PlainGet plain, long silentNanos) {
             String status = plain.answer().statusLine();
-            String upgrade = reset ? "The connection was reset after the upgrade request went out, before any answer,"
+            String upgrade = reset ? "The connection was reset after the upgrade request went out (after "
+                    + silentNanos / 1_000_000 + " ms), before any answer,"
                     : "The upgrade request got no answer within " + options.timeout.toMillis() + " ms,";
             String onTls = endpoint.secure() && endpoint.port() == 443
                     ? " This already is wss:// on 443, so the filter sees inside TLS: a TLS-intercepting corporate proxy, or the"
