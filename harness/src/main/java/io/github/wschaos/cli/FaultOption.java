@@ -90,8 +90,9 @@ final class FaultOption {
             throw new IllegalArgumentException("unknown fault '" + name + "'; accepted are " + String.join(", ", FAULTS.keySet()));
         }
         if (value != null && value.toLowerCase(Locale.ROOT).endsWith("@" + UPGRADES)) {
+            String rest = value.substring(0, value.length() - UPGRADES.length() - 1);
             throw new IllegalArgumentException("fault '" + name + "': '@" + UPGRADES + "' goes on the name, before '=': "
-                    + name + "@" + UPGRADES + "=" + value.substring(0, value.length() - UPGRADES.length() - 1)
+                    + name + "@" + UPGRADES + (rest.isEmpty() ? "" : "=" + rest)
                     + " (after the value, '@' is a TCP toxic's direction: @upstream, @downstream, @both)");
         }
         return new FaultSpec(factory.apply(value), at < 0 ? Target.all() : target(name, named.substring(at + 1)));

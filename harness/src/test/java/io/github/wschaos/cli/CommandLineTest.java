@@ -89,6 +89,8 @@ class CommandLineTest {
                 .hasMessageContaining("'@upgrades' goes on the name, before '=': respond-with-status@upgrades=403");
         assertThatThrownBy(() -> FaultOption.parse("latency=100ms@upgrades"))
                 .hasMessageContaining("latency@upgrades=100ms").hasMessageContaining("@upstream, @downstream, @both");
+        assertThatThrownBy(() -> FaultOption.parse("blackhole=@upgrades"))
+                .hasMessageStartingWith("fault 'blackhole': '@upgrades' goes on the name, before '=': blackhole@upgrades (after");
         assertThatThrownBy(() -> FaultOption.parse("teleport@upgrades")).hasMessageContaining("unknown fault 'teleport'");
 
         Result badTarget = run("proxy", "--upstream", "ws://127.0.0.1:9", "--fault", "refuse@everything");
