@@ -5,6 +5,7 @@ import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.Faults;
 import io.github.wschaos.fault.IdleTimer;
+import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.TlsMismatch;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,13 +15,21 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The command line's names for the catalogue faults: {@code NAME} or {@code NAME=VALUE}, e.g.
+ * The command line's names for the catalogue faults: {@code NAME[@upgrades][=VALUE]}, e.g.
  * {@code strip-upgrade-headers}, {@code drop-idle=2s}, {@code drop-idle=60s:upstream},
  * {@code reject-origins=https://app.example,https://admin.example}, {@code tls-mismatch=expired-certificate}.
+ *
+ * <p>A target goes on the name, before {@code =}: {@code blackhole@upgrades} and {@code refuse@upgrades} are a
+ * firewall that drops or resets only WebSocket upgrades ({@code Target.upgrades()}), {@code respond-with-status@upgrades=403}
+ * a filtering proxy's answer to upgrades only. After the value, {@code @} stays the direction of a TCP toxic
+ * ({@code latency=100ms@upstream}), so the two cannot be mixed up.
  */
 final class FaultOption {
 
     private static final Map<String, Function<String, Fault>> FAULTS = new LinkedHashMap<>();
+
+    /** The one target the command line names: {@code NAME@upgrades}. */
+    private static final String UPGRADES = "upgrades";
 
     static {
         FAULTS.put("strip-upgrade-headers", value -> none("strip-upgrade-headers", value, Faults.stripUpgradeHeaders()));
@@ -66,16 +75,35 @@ final class FaultOption {
     private FaultOption() {
     }
 
-    /** The fault {@code spec} names. */
-    static Fault parse(String spec) {
+    /**
+     * The fault and target {@code spec} names. Whether the fault can be targeted so is the proxy's check when it is
+     * armed ({@code ChaosProxy.inject(fault, target)}), so the command line gives the same message as the Java API.
+     */
+    static FaultSpec parse(String spec) {
         int equals = spec.indexOf('=');
-        String name = (equals < 0 ? spec : spec.substring(0, equals)).trim().toLowerCase(Locale.ROOT);
+        String named = (equals < 0 ? spec : spec.substring(0, equals)).trim().toLowerCase(Locale.ROOT);
         String value = equals < 0 ? null : spec.substring(equals + 1).trim();
+        int at = named.indexOf('@');
+        String name = at < 0 ? named : named.substring(0, at);
         Function<String, Fault> factory = FAULTS.get(name);
         if (factory == null) {
             throw new IllegalArgumentException("unknown fault '" + name + "'; accepted are " + String.join(", ", FAULTS.keySet()));
         }
-        return factory.apply(value);
+        if (value != null && value.toLowerCase(Locale.ROOT).endsWith("@" + UPGRADES)) {
+            String rest = value.substring(0, value.length() - UPGRADES.length() - 1);
+            throw new IllegalArgumentException("fault '" + name + "': '@" + UPGRADES + "' goes on the name, before '=': "
+                    + name + "@" + UPGRADES + (rest.isEmpty() ? "" : "=" + rest)
+                    + " (after the value, '@' is a TCP toxic's direction: @upstream, @downstream, @both)");
+        }
+        return new FaultSpec(factory.apply(value), at < 0 ? Target.all() : target(name, named.substring(at + 1)));
+    }
+
+    private static Target target(String name, String target) {
+        if (!target.equals(UPGRADES)) {
+            throw new IllegalArgumentException("fault '" + name + "' target '" + target + "' is not one of [" + UPGRADES
+                    + "], e.g. " + name + "@" + UPGRADES);
+        }
+        return Target.upgrades();
     }
 
     /** The names, for the usage message. */

@@ -1,7 +1,6 @@
 package io.github.wschaos.cli;
 
 import io.github.wschaos.ChaosProxy;
-import io.github.wschaos.fault.Fault;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code wschaos proxy --upstream ws://127.0.0.1:8080 [--listen 127.0.0.1:9000] [--tls] [--fault NAME[=VALUE]]...}:
+ * {@code wschaos proxy --upstream ws://127.0.0.1:8080 [--listen 127.0.0.1:9000] [--tls] [--fault NAME[@upgrades][=VALUE]]...}:
  * prints the URI to connect to, then one line per connection event, until Ctrl-C.
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
@@ -38,20 +37,22 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--time-scale", paramLabel = "FACTOR", defaultValue = "1.0", description = "Multiply fault durations.")
     double timeScale;
 
-    @Option(names = "--fault", paramLabel = "NAME[=VALUE]",
+    @Option(names = "--fault", paramLabel = "NAME[@upgrades][=VALUE]",
             description = "Arm a fault (repeatable): strip-upgrade-headers, drop-idle=55s[:upstream|client], "
                     + "tls-mismatch=MODE, reject-origins=O1,O2, refuse, blackhole, delay-handshake=2s, "
                     + "respond-with-status=503, close-with-code=1012[:reason], reset[=DELAY], swallow-pings[=DIRECTION], "
                     + "half-open=DIRECTION; Toxiproxy's toxics with an optional @upstream|@downstream|@both: "
                     + "latency=100ms[:JITTER], bandwidth=KB_PER_S, slow-close=1s, timeout=1s, reset-peer=1s, "
-                    + "slicer=AVG:VARIATION:DELAY, limit-data=BYTES")
+                    + "slicer=AVG:VARIATION:DELAY, limit-data=BYTES. NAME@upgrades hits only WebSocket upgrade "
+                    + "requests (a firewall that drops or resets WebSockets): blackhole@upgrades, refuse@upgrades, "
+                    + "respond-with-status@upgrades=403")
     List<String> faults = new ArrayList<>();
 
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
     public Integer call() throws InterruptedException {
-        List<Fault> parsed = new ArrayList<>();
+        List<FaultSpec> parsed = new ArrayList<>();
         for (String fault : faults) {
             try {
                 parsed.add(FaultOption.parse(fault));
@@ -60,10 +61,18 @@ final class ProxyCommand implements Callable<Integer> {
             }
         }
         ChaosProxy proxy = start();
+        for (int i = 0; i < parsed.size(); i++) {
+            try {
+                proxy.inject(parsed.get(i).fault(), parsed.get(i).target());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // The Java API's own check (a target the fault cannot have, a TLS mode without --tls): same message.
+                proxy.close();
+                throw new CommandLine.ParameterException(spec.commandLine(), "--fault " + faults.get(i) + ": " + e.getMessage());
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
-        parsed.forEach(proxy::inject);
         out.println("wschaos proxy listening: " + proxy.uri() + " -> " + proxy.upstream()
-                + (parsed.isEmpty() ? "" : " with " + parsed.stream().map(Fault::name).toList()));
+                + (parsed.isEmpty() ? "" : " with " + parsed.stream().map(FaultSpec::toString).toList()));
         out.flush();
         proxy.recording().subscribe(event -> {
             out.println(event.type() + " " + event.record());

@@ -32,6 +32,12 @@ public enum Cause {
     CUT_AFTER_BYTES("the connection is closed after a number of bytes, in the middle of a message"),
     /** Nothing answered the upgrade request (or the TLS handshake) within the timeout. */
     NO_ANSWER("no answer within the timeout: a blackhole (firewall) or a stalled handshake"),
+    /**
+     * The upgrade request got no answer (or its connection was reset), but one plain HTTP GET to the same URL was
+     * answered: something between filters WebSockets.
+     */
+    WEBSOCKETS_FILTERED("the WebSocket upgrade is dropped (or reset) while plain HTTP gets through: a firewall, corporate"
+            + " proxy or load balancer filtering WebSockets"),
     /** The upgrade was answered, but slowly. */
     SLOW_HANDSHAKE("the handshake is slow"),
     /** A proxy in front did not pass the {@code Upgrade} header on: the upstream answered a plain GET. */

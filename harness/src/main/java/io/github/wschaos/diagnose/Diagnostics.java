@@ -41,7 +41,10 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code TCP connect}: refused, timed out, or connected;</li>
  *   <li>{@code TLS}: for {@code wss://} the handshake (plain HTTP on the port, certificate untrusted, expired or
  *       for another host, no common protocol); for {@code ws://} whether the port speaks TLS after all;</li>
- *   <li>{@code upgrade}: {@code 101} with a valid {@code Sec-WebSocket-Accept}, or what the answer instead means;</li>
+ *   <li>{@code upgrade}: {@code 101} with a valid {@code Sec-WebSocket-Accept}, or what the answer instead means;
+ *       when the upgrade gets no answer or is reset, one plain GET of the same URL (no {@code Upgrade} headers)
+ *       tells a firewall, proxy or load balancer that filters WebSockets ({@link Cause#WEBSOCKETS_FILTERED}) from an
+ *       endpoint that drops or refuses everything;</li>
  *   <li>{@code ping}: a ping on the upgraded connection is answered by a pong, and how long the round trip takes
  *       next to the TCP connect; when no pong comes, the closing handshake (and the test message of
  *       {@link Builder#echo()}) tell dropped control frames from a half-open connection;</li>
@@ -54,7 +57,8 @@ import javax.net.ssl.TrustManagerFactory;
  * </ol>
  *
  * <p>Only the endpoint named is contacted; no request is retried. Each step uses its own connection only where it
- * must (the {@code Origin} variants, the idle connection, the ping probe after an idle drop).
+ * must (the {@code Origin} variants, the idle connection, the ping probe after an idle drop, the plain GET after
+ * an unanswered or reset upgrade).
  *
  * <p>Idle timeouts are matched by the observed duration: a platform matches when the observed seconds (divided by
  * {@link Builder#timeScale(double)}, 1 by default) are within 10 % of its default: Heroku's router 55 s, nginx's
@@ -468,15 +472,25 @@ public final class Diagnostics {
                 String evidence = "request sent; " + e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start);
                 plainPortUnknown();
                 if (e instanceof SocketTimeoutException) {
-                    fail("upgrade", "request sent; no answer within " + options.timeout.toMillis() + " ms (TCP still open)", start,
-                            noAnswer("the upgrade request"));
+                    String silence = "request sent; no answer within " + options.timeout.toMillis() + " ms (TCP still open)";
+                    PlainGet plain = plainGet("the upgrade got no answer");
+                    fail("upgrade", silence + "\n" + plain.evidence(), start,
+                            plain.answered() ? websocketsFiltered(false, plain, silent) : noAnswer("the upgrade request"));
                 } else if (e instanceof EOFException && received > 0) {
                     fail("upgrade", evidence, start, StreamFindings.cutAfterBytes(received, "in the middle of the answer to the upgrade request",
                             endpoint.secure()));
                 } else if (received == 0 && silentFor(start)) {
-                    fail("upgrade", "request sent; no answer, then " + (e instanceof EOFException ? "TCP closed (FIN, nothing sent)"
-                            : e.getClass().getName() + ": " + e.getMessage()) + " after " + millis(start), start,
-                            StreamFindings.afterSilence(e, silent, "the upgrade request went out"));
+                    String seen = "request sent; no answer, then " + (e instanceof EOFException ? "TCP closed (FIN, nothing sent)"
+                            : e.getClass().getName() + ": " + e.getMessage()) + " after " + millis(start);
+                    // A reset that comes late (a filter that is slow to decide, a cold proxy) is asked the same question.
+                    PlainGet plain = e instanceof EOFException ? null : plainGet("the upgrade was reset");
+                    fail("upgrade", plain == null ? seen : seen + "\n" + plain.evidence(), start,
+                            plain != null && plain.answered() ? websocketsFiltered(true, plain, silent)
+                                    : StreamFindings.afterSilence(e, silent, "the upgrade request went out"));
+                } else if (received == 0) {
+                    PlainGet plain = plainGet("the upgrade was reset");
+                    fail("upgrade", evidence + "\n" + plain.evidence(), start,
+                            plain.answered() ? websocketsFiltered(true, plain, silent) : reset());
                 } else {
                     fail("upgrade", evidence, start, reset());
                 }
@@ -535,6 +549,81 @@ public final class Diagnostics {
             wire.close();
             rejected(answer, seen, start);
             return null;
+        }
+
+        /** What one plain GET to the endpoint got: an HTTP answer, or what went wrong; and the evidence line. */
+        private record PlainGet(Wire.Answer answer, String evidence) {
+            boolean answered() {
+                return answer != null;
+            }
+        }
+
+        /**
+         * One plain HTTP GET to the same URL (same host, port and path, over TLS for wss://) on a new connection, with
+         * no Upgrade headers: whether HTTP gets through where the upgrade did not. Not retried; bounded by the timeout.
+         */
+        private PlainGet plainGet(String why) {
+            options.progress.accept(why + ": does a plain GET " + endpoint.requestTarget() + " (no Upgrade headers) get an answer? ...");
+            String what = "a plain GET " + endpoint.requestTarget() + " (no Upgrade headers, new connection): ";
+            long start = System.nanoTime();
+            Socket socket = new Socket();
+            try {
+                socket.connect(new InetSocketAddress(address, endpoint.port()), timeoutMillis);
+                socket.setSoTimeout(timeoutMillis);
+                if (endpoint.secure()) {
+                    SSLSocket ssl = sslSocket(socket, new RecordingTrust(options.trust, options.insecure));
+                    ssl.startHandshake();
+                    socket = ssl;
+                }
+                try (Wire wire = new Wire(socket)) {
+                    wire.sendPlainGet(endpoint, options.headers);
+                    Wire.Answer answer = wire.readAnswer();
+                    String seen = answer.statusLine() + (answer.server().isEmpty() ? "" : " (Server: " + answer.server() + ")")
+                            + " in " + millis(start);
+                    if (answer.status() <= 0) {
+                        return new PlainGet(null, what + "not HTTP: " + seen);
+                    }
+                    if (!endpoint.secure()) {
+                        checks.put("TLS", Check.passed("TLS", "none expected (ws://); the port answers plain HTTP (to a plain GET)",
+                                Duration.ZERO));
+                    }
+                    return new PlainGet(answer, what + seen);
+                }
+            } catch (SocketTimeoutException e) {
+                close(socket);
+                return new PlainGet(null, what + "no answer within " + options.timeout.toMillis() + " ms either");
+            } catch (IOException | RuntimeException e) {
+                close(socket);
+                return new PlainGet(null, what + e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start));
+            }
+        }
+
+        /** The upgrade dropped ({@code reset} false) or reset while a plain GET to the same URL was answered. */
+        private Finding websocketsFiltered(boolean reset, PlainGet plain, long silentNanos) {
+            String status = plain.answer().statusLine();
+            String upgrade = reset ? "The connection was reset after the upgrade request went out (after "
+                    + silentNanos / 1_000_000 + " ms), before any answer,"
+                    : "The upgrade request got no answer within " + options.timeout.toMillis() + " ms,";
+            String onTls = endpoint.secure() && endpoint.port() == 443
+                    ? " This already is wss:// on 443, so the filter sees inside TLS: a TLS-intercepting corporate proxy, or the"
+                            + " server's own front (load balancer, CDN, ingress) that terminates TLS."
+                    : " Use wss:// on port 443: most corporate proxies and firewalls pass TLS through opaquely (CONNECT) and"
+                            + " cannot see the upgrade to filter it.";
+            return new Finding(Cause.WEBSOCKETS_FILTERED,
+                    upgrade + " but a plain GET to the same URL (no Upgrade headers) was answered: " + status + ". Something"
+                            + " between lets plain HTTP through and " + (reset ? "resets" : "drops") + " WebSocket upgrades: a"
+                            + " firewall or IPS that inspects the traffic, a corporate proxy, or a load balancer, CDN or ingress"
+                            + " without WebSocket support on this route (less often: a server whose WebSocket handler is stuck"
+                            + " while its HTTP handler answers). Clients see the handshake " + (reset ? "fail with a reset" : "time out")
+                            + "; Socket.IO and SockJS fall back to long-polling and look connected.",
+                    "Find what sits between the client and " + endpoint.host() + " and let WebSockets through: it must pass the"
+                            + " Upgrade and Connection headers on (HTTP/1.1) and keep the upgraded connection open (enable WebSocket"
+                            + " support on the load balancer, CDN or ingress; ask the network's administrators to allow WebSocket"
+                            + " traffic to " + endpoint.hostHeader() + ")." + onTls + " Where the network cannot be changed, give"
+                            + " the client a long-polling fallback (Socket.IO's default transports, SockJS).",
+                    reset ? Fixes.fault("refuse@upgrades", "@RefuseConnections(upgradesOnly = true)",
+                                    "Faults.refuseConnections(), Target.upgrades()")
+                            : Fixes.fault("blackhole@upgrades", "@Blackhole(upgradesOnly = true)", "Faults.blackhole(), Target.upgrades()"));
         }
 
         private void rejected(Wire.Answer answer, String seen, long start) {

@@ -102,6 +102,28 @@ final class Wire implements AutoCloseable {
     }
 
     /**
+     * Writes a plain {@code GET} of the same target, without {@code Upgrade}, {@code Connection: Upgrade} or
+     * {@code Sec-WebSocket-*} headers ({@code headers} of those names are left out), and with {@code Connection: close}.
+     */
+    void sendPlainGet(Endpoint endpoint, Map<String, String> headers) throws IOException {
+        StringBuilder request = new StringBuilder()
+                .append("GET ").append(endpoint.requestTarget()).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(endpoint.hostHeader()).append("\r\n");
+        headers.forEach((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!lower.equals("upgrade") && !lower.equals("connection") && !lower.startsWith("sec-websocket-")) {
+                request.append(name).append(": ").append(value).append("\r\n");
+            }
+        });
+        if (headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("User-Agent"))) {
+            request.append("User-Agent: wschaos-diagnose\r\n");
+        }
+        request.append("Connection: close\r\n");
+        out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    /**
      * Reads the answer's head (and, unless it is a 101, up to 4 KiB of its body). Returns the raw first bytes too,
      * so that an answer that is not HTTP at all (a TLS alert) can be named.
      *

@@ -3,10 +3,12 @@ package io.github.wschaos.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.DropIdleConnections;
 import io.github.wschaos.fault.Faults;
 import io.github.wschaos.fault.IdleTimer;
+import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.TlsMismatch;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,19 +29,19 @@ class CommandLineTest {
 
     @Test
     void faultNamesParseIntoTheCatalogue() {
-        assertThat(FaultOption.parse("strip-upgrade-headers")).isEqualTo(Faults.stripUpgradeHeaders());
-        assertThat(FaultOption.parse("drop-idle=60s:upstream"))
+        assertThat(FaultOption.parse("strip-upgrade-headers").fault()).isEqualTo(Faults.stripUpgradeHeaders());
+        assertThat(FaultOption.parse("drop-idle=60s:upstream").fault())
                 .isEqualTo(new DropIdleConnections(Duration.ofSeconds(60), IdleTimer.UPSTREAM_DATA));
-        assertThat(FaultOption.parse("tls-mismatch=expired-certificate"))
+        assertThat(FaultOption.parse("tls-mismatch=expired-certificate").fault())
                 .isEqualTo(Faults.forceTlsMismatch(TlsMismatch.EXPIRED_CERTIFICATE));
-        assertThat(FaultOption.parse("reject-origins=https://a.example,https://b.example"))
+        assertThat(FaultOption.parse("reject-origins=https://a.example,https://b.example").fault())
                 .isEqualTo(Faults.rejectOrigins("https://a.example", "https://b.example"));
-        assertThat(FaultOption.parse("close-with-code=1001:going away")).isEqualTo(Faults.closeWithCode(1001, "going away"));
-        assertThat(FaultOption.parse("delay-handshake=1.5s")).isEqualTo(Faults.delayHandshake(Duration.ofMillis(1500)));
-        assertThat(FaultOption.parse("latency=100ms:20ms@upstream"))
+        assertThat(FaultOption.parse("close-with-code=1001:going away").fault()).isEqualTo(Faults.closeWithCode(1001, "going away"));
+        assertThat(FaultOption.parse("delay-handshake=1.5s").fault()).isEqualTo(Faults.delayHandshake(Duration.ofMillis(1500)));
+        assertThat(FaultOption.parse("latency=100ms:20ms@upstream").fault())
                 .isEqualTo(Faults.latency(Duration.ofMillis(100), Duration.ofMillis(20), Direction.UPSTREAM));
-        assertThat(FaultOption.parse("limit-data=1000")).isEqualTo(Faults.limitData(1000, Direction.DOWNSTREAM));
-        assertThat(FaultOption.parse("slicer=64:16:10ms@both"))
+        assertThat(FaultOption.parse("limit-data=1000").fault()).isEqualTo(Faults.limitData(1000, Direction.DOWNSTREAM));
+        assertThat(FaultOption.parse("slicer=64:16:10ms@both").fault())
                 .isEqualTo(Faults.slicer(64, 16, Duration.ofMillis(10), Direction.BOTH));
     }
 
@@ -63,6 +65,58 @@ class CommandLineTest {
 
         assertThat(run().code).isEqualTo(2);
         assertThat(run("frobnicate").err).contains("frobnicate");
+    }
+
+    @Test
+    void aTargetOnTheNameHitsOnlyUpgradeRequests() {
+        assertThat(FaultOption.parse("blackhole@upgrades")).isEqualTo(new FaultSpec(Faults.blackhole(), Target.upgrades()));
+        assertThat(FaultOption.parse("refuse@upgrades")).isEqualTo(new FaultSpec(Faults.refuseConnections(), Target.upgrades()));
+        assertThat(FaultOption.parse("respond-with-status@upgrades=403"))
+                .isEqualTo(new FaultSpec(Faults.respondWithStatus(403), Target.upgrades()));
+        assertThat(FaultOption.parse("Blackhole@Upgrades").target()).isEqualTo(Target.upgrades());
+        assertThat(FaultOption.parse("blackhole")).isEqualTo(new FaultSpec(Faults.blackhole(), Target.all()));
+        // After the value '@' stays a toxic's direction.
+        assertThat(FaultOption.parse("latency=100ms@upstream"))
+                .isEqualTo(new FaultSpec(Faults.latency(Duration.ofMillis(100), Direction.UPSTREAM), Target.all()));
+        assertThat(FaultOption.parse("blackhole@upgrades")).hasToString("blackhole@upgrades");
+    }
+
+    @Test
+    void badTargetsNameTheValueAndWhatIsAccepted() {
+        assertThatThrownBy(() -> FaultOption.parse("blackhole@sideways"))
+                .hasMessage("fault 'blackhole' target 'sideways' is not one of [upgrades], e.g. blackhole@upgrades");
+        assertThatThrownBy(() -> FaultOption.parse("respond-with-status=403@upgrades"))
+                .hasMessageContaining("'@upgrades' goes on the name, before '=': respond-with-status@upgrades=403");
+        assertThatThrownBy(() -> FaultOption.parse("latency=100ms@upgrades"))
+                .hasMessageContaining("latency@upgrades=100ms").hasMessageContaining("@upstream, @downstream, @both");
+        assertThatThrownBy(() -> FaultOption.parse("blackhole=@upgrades"))
+                .hasMessageStartingWith("fault 'blackhole': '@upgrades' goes on the name, before '=': blackhole@upgrades (after");
+        assertThatThrownBy(() -> FaultOption.parse("teleport@upgrades")).hasMessageContaining("unknown fault 'teleport'");
+
+        Result badTarget = run("proxy", "--upstream", "ws://127.0.0.1:9", "--fault", "refuse@everything");
+        assertThat(badTarget.code).isEqualTo(2);
+        assertThat(badTarget.err).contains("--fault refuse@everything: fault 'refuse' target 'everything' is not one of [upgrades]");
+    }
+
+    /** A fault that acts before the request is read cannot hit only upgrades: the Java API's message, exit 2. */
+    @Test
+    void aFaultThatCannotBeTargetedAtUpgradesGivesTheJavaApisMessage() {
+        String javaApi;
+        try (ChaosProxy proxy = ChaosProxy.builder().upstream("ws://127.0.0.1:9").start()) {
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> proxy.inject(Faults.latency(Duration.ofMillis(100), Direction.DOWNSTREAM), Target.upgrades()));
+            assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
+            javaApi = thrown.getMessage();
+        }
+        assertThat(javaApi).contains("target 'upgrades'", "blackhole, refuse");
+        for (String spec : new String[] {"latency@upgrades=100ms", "tls-mismatch@upgrades=plain-listener"}) {
+            Result result = run("proxy", "--upstream", "ws://127.0.0.1:9", "--fault", spec);
+            assertThat(result.code).as(result.err).isEqualTo(2);
+            assertThat(result.err).as(result.err).contains("--fault " + spec + ": target 'upgrades' needs to know whether the request")
+                    .contains("before any request is read").doesNotContain("listening");
+        }
+        Result latency = run("proxy", "--upstream", "ws://127.0.0.1:9", "--fault", "latency@upgrades=100ms");
+        assertThat(latency.err).contains("--fault latency@upgrades=100ms: " + javaApi);
     }
 
     @Test

@@ -3,7 +3,10 @@ package io.github.wschaos.diagnose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.cli.Main;
+import io.github.wschaos.fault.Faults;
+import io.github.wschaos.fault.Target;
 import io.github.wschaos.testing.JettyEchoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -71,6 +74,26 @@ class DiagnoseCommandTest {
         assertThat(result.code()).isEqualTo(1);
         assertThat(result.out()).contains("\"cause\": \"CONNECTION_REFUSED\"", "\"fault\": \"refuse\"",
                 "\"annotation\": \"@RefuseConnections\"", "java.net.ConnectException: Connection refused");
+    }
+
+    /** A firewall that resets only WebSocket upgrades in front of Jetty: the one plain GET tells it from a refusal. */
+    @Test
+    void websocketsResetWhilePlainHttpPassesAsJsonAndText() {
+        try (JettyEchoServer jetty = JettyEchoServer.start();
+             ChaosProxy proxy = ChaosProxy.builder().upstream(jetty.uri()).start()) {
+            proxy.inject(Faults.refuseConnections(), Target.upgrades());
+            String url = proxy.uri(jetty.uri().getPath()).toString();
+            Result json = run("diagnose", url, "--json", "--timeout", "2s");
+            assertThat(json.code()).as(json.out()).isEqualTo(1);
+            assertThat(json.out()).contains("\"cause\": \"WEBSOCKETS_FILTERED\"", "\"fault\": \"refuse@upgrades\"",
+                    "\"annotation\": \"@RefuseConnections(upgradesOnly = true)\"", "(no Upgrade headers, new connection): HTTP/1.1 ");
+            Result text = run("diagnose", url, "--timeout", "2s");
+            assertThat(text.code()).isEqualTo(1);
+            assertThat(text.out()).contains("Diagnosis: the WebSocket upgrade is dropped (or reset) while plain HTTP gets through")
+                    .contains("java -jar wschaos.jar proxy --upstream ws://127.0.0.1:8080 --fault refuse@upgrades");
+            assertThat(text.err()).contains("... the upgrade was reset: does a plain GET " + jetty.uri().getPath()
+                    + " (no Upgrade headers) get an answer? ...");
+        }
     }
 
     @ParameterizedTest

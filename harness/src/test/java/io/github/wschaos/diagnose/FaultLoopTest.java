@@ -9,6 +9,7 @@ import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.Faults;
 import io.github.wschaos.fault.Latency;
 import io.github.wschaos.fault.ResetPeer;
+import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.Timeout;
 import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.testing.NettyEchoServer;
@@ -67,23 +68,43 @@ class FaultLoopTest {
 
     /** The fault the reproduction's CLI flag names, parsed by the command line's own parser. */
     private static Fault parsed(Reproduction reproduction) throws Exception {
+        return (Fault) spec(reproduction, "fault");
+    }
+
+    /** The target the reproduction's CLI flag names ({@code NAME@upgrades}), parsed by the command line's own parser. */
+    private static Target parsedTarget(Reproduction reproduction) throws Exception {
+        return (Target) spec(reproduction, "target");
+    }
+
+    private static Object spec(Reproduction reproduction, String component) throws Exception {
         Method parse = Class.forName("io.github.wschaos.cli.FaultOption").getDeclaredMethod("parse", String.class);
         parse.setAccessible(true);
-        return (Fault) parse.invoke(null, reproduction.cliFault());
+        Object spec = parse.invoke(null, reproduction.cliFault());
+        Method accessor = spec.getClass().getDeclaredMethod(component);
+        accessor.setAccessible(true);
+        return accessor.invoke(spec);
     }
 
     private static void assertLoop(DiagnosisReport report, Cause cause, Fault armed) throws Exception {
-        assertLoop(report, java.util.Set.of(cause), armed);
+        assertLoop(report, java.util.Set.of(cause), armed, Target.all());
     }
 
-    /** For faults whose symptom depends on timing: any of {@code causes} is right, the reproduction must be the same. */
     private static void assertLoop(DiagnosisReport report, java.util.Set<Cause> causes, Fault armed) throws Exception {
+        assertLoop(report, causes, armed, Target.all());
+    }
+
+    /**
+     * For faults whose symptom depends on timing: any of {@code causes} is right, the reproduction must be the same
+     * fault with the same target.
+     */
+    private static void assertLoop(DiagnosisReport report, java.util.Set<Cause> causes, Fault armed, Target target) throws Exception {
         assertThat(report.cause()).as(report.toText()).isPresent();
         assertThat(causes).as(report.toText()).contains(report.cause().get());
         assertThat(report.exitCode()).isEqualTo(1);
         Reproduction reproduction = report.diagnosis().orElseThrow().reproduction();
         assertThat(reproduction).as(report.toText()).isNotNull();
         assertThat(parsed(reproduction)).as(report.toText()).isEqualTo(armed);
+        assertThat(parsedTarget(reproduction)).as(report.toText()).isEqualTo(target);
         assertThat(report.toText()).contains("--fault " + reproduction.cliFault()).contains(reproduction.annotation());
     }
 
@@ -193,7 +214,13 @@ class FaultLoopTest {
             proxy.inject(fault);
             // The proxy accepts, then resets: when the RST beats the connect() call's return the client sees a
             // refused connection, otherwise a reset right after connecting. Either way the reproduction is "refuse".
-            assertLoop(diagnose(proxy).run(), java.util.Set.of(Cause.CONNECTION_RESET, Cause.CONNECTION_REFUSED), fault);
+            DiagnosisReport report = diagnose(proxy).run();
+            assertLoop(report, java.util.Set.of(Cause.CONNECTION_RESET, Cause.CONNECTION_REFUSED), fault);
+            if (report.cause().orElseThrow() == Cause.CONNECTION_RESET) {
+                // The one plain GET is reset (or refused) too: the whole port refuses, not only WebSockets.
+                assertThat(report.check("upgrade").evidence()).as(report.toText())
+                        .contains("a plain GET /echo (no Upgrade headers, new connection): java.net.");
+            }
         }
     }
 
@@ -204,7 +231,50 @@ class FaultLoopTest {
             proxy.inject(fault);
             DiagnosisReport report = diagnose(proxy).timeout(Duration.ofMillis(800)).run();
             assertLoop(report, Cause.NO_ANSWER, fault);
-            assertThat(report.check("upgrade").evidence()).contains("no answer within 800 ms");
+            // The one plain GET is swallowed too: a full blackhole, not a WebSocket filter.
+            assertThat(report.check("upgrade").evidence()).contains("no answer within 800 ms")
+                    .contains("a plain GET /echo (no Upgrade headers, new connection): no answer within 800 ms either");
+            assertThat(proxy.recording().connections()).hasSize(2);
+        }
+    }
+
+    /**
+     * A firewall that drops only WebSocket upgrades: the upgrade gets no answer, the one plain GET is relayed to the
+     * real upstream and answered. Over TLS too (the proxy terminates TLS, as a load balancer or an intercepting
+     * corporate proxy does), and the fix then says nothing about moving to wss://443 only when it is not already.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void blackholeOnUpgradesOnlyIsAWebSocketFilter(boolean tls) throws Exception {
+        try (ChaosProxy proxy = tls ? tlsProxy() : proxy()) {
+            Fault fault = Faults.blackhole();
+            proxy.inject(fault, Target.upgrades());
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofMillis(800)).run();
+            assertLoop(report, java.util.Set.of(Cause.WEBSOCKETS_FILTERED), fault, Target.upgrades());
+            assertThat(report.check("upgrade").evidence()).startsWith("request sent; no answer within 800 ms")
+                    .contains("a plain GET /echo (no Upgrade headers, new connection): HTTP/1.1 ");
+            assertThat(report.toText()).contains("Diagnosis: " + Cause.WEBSOCKETS_FILTERED.title())
+                    .contains("--fault blackhole@upgrades").contains("JUnit: @Blackhole(upgradesOnly = true)")
+                    .contains("proxy.inject(Faults.blackhole(), Target.upgrades())")
+                    .contains("Upgrade and Connection headers").contains("wss:// on port 443").contains("SockJS");
+            assertThat(report.diagnosis().orElseThrow().explanation()).contains("got no answer within 800 ms")
+                    .contains("drops WebSocket upgrades");
+        }
+    }
+
+    @Test
+    void refuseOnUpgradesOnlyIsAWebSocketFilter() throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.refuseConnections();
+            proxy.inject(fault, Target.upgrades());
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(2)).run();
+            assertLoop(report, java.util.Set.of(Cause.WEBSOCKETS_FILTERED), fault, Target.upgrades());
+            assertThat(report.check("upgrade").evidence()).contains("Connection reset")
+                    .contains("a plain GET /echo (no Upgrade headers, new connection): HTTP/1.1 ");
+            assertThat(report.toText()).contains("--fault refuse@upgrades").contains("JUnit: @RefuseConnections(upgradesOnly = true)")
+                    .contains("proxy.inject(Faults.refuseConnections(), Target.upgrades())");
+            assertThat(report.diagnosis().orElseThrow().explanation()).contains("was reset after the upgrade request went out")
+                    .contains("resets WebSocket upgrades");
         }
     }
 
