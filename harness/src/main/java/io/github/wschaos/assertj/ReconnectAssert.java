@@ -13,7 +13,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Assertions on how a client reconnected, read from the attempts the proxy recorded. A delay is measured from
- * the end of one attempt (its close, or its answer while it was still open) to the start of the next.
+ * the end of one attempt ({@link io.github.wschaos.record.ConnectionRecord#endedAt()}: a refused handshake's answer,
+ * otherwise the close) to the start of the next.
  *
  * <pre>{@code
  * assertThat(proxy).within(ofSeconds(10)).reconnects()

@@ -92,10 +92,15 @@ public record ConnectionRecord(
     }
 
     /**
-     * When this attempt ended: its close, or for an attempt still open the moment it was answered.
-     * Delays between attempts are measured from here to the next attempt's {@link #acceptedAt()}.
+     * When this attempt ended for the client: for a handshake answered with anything but {@code 101}, the answer (the
+     * client schedules its retry when it reads it, however long it keeps the connection open afterwards); otherwise
+     * its close, or for an attempt still open the moment it was answered. Delays between attempts are measured from
+     * here to the next attempt's {@link #acceptedAt()}.
      */
     public Duration endedAt() {
+        if (outcome != Outcome.UPGRADED && responseAt.isPresent()) {
+            return responseAt.get();
+        }
         return closedAt.orElseGet(() -> responseAt.orElse(acceptedAt));
     }
 
