@@ -102,12 +102,32 @@ context() { # DIR -> a fresh context with the runtime hard-linked in
   mkdir -p "$1/rootfs/opt/app"
 }
 
+netty_native_libs() { # ROOTFS JAR... -> copies in the shared libraries that the jars' Netty native transports load
+  # Netty's epoll and io_uring parts need librt and libdl, which the JDK's own libraries do not; without them Netty
+  # falls back to the JDK's NIO in the container.
+  local rootfs="$1" tmp arch lib
+  shift
+  arch="$(uname -m)"
+  [ "$arch" = aarch64 ] && arch=aarch_64
+  tmp="$(mktemp -d)"
+  for jar in "$@"; do
+    unzip -o -q "$jar" "META-INF/native/*_$arch.so" -d "$tmp" 2>/dev/null || true
+  done
+  find "$tmp" -name '*.so' -exec ldd {} \; 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*' | sort -u | while read -r lib; do
+    [ -e "$lib" ] && [ ! -e "$rootfs$lib" ] || continue
+    mkdir -p "$rootfs$(dirname "$lib")"
+    cp -L "$lib" "$rootfs$lib"
+  done
+  rm -rf "$tmp"
+}
+
 # 2. wschaos/wschaos: the standalone proxy.
 if [ -n "$wschaos_jar" ]; then
   [ -f "$wschaos_jar" ] || { echo "build-images.sh: $wschaos_jar is missing: ./mvnw -B -q -DskipTests package -pl harness -am builds it" >&2; exit 1; }
   ctx="$work/wschaos"
   context "$ctx"
   cp "$wschaos_jar" "$ctx/rootfs/opt/app/app.jar"
+  netty_native_libs "$ctx/rootfs" "$wschaos_jar"
   build wschaos/wschaos "$here/Dockerfile" "$ctx"
 fi
 
@@ -118,5 +138,6 @@ if [ -n "$peer_classes" ]; then
   context "$ctx"
   cp -a "$peer_classes" "$ctx/rootfs/opt/app/classes"
   cp -a "$peer_lib" "$ctx/rootfs/opt/app/lib"
+  netty_native_libs "$ctx/rootfs" "$peer_lib"/*.jar
   build wschaos/test-peer "$here/Dockerfile.peer" "$ctx"
 fi

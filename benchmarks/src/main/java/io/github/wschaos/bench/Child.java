@@ -55,12 +55,16 @@ final class Child implements AutoCloseable {
         }
     }
 
-    /** A Java process on this JVM's class path, without Netty's leak detector. */
+    /** A Java process on this JVM's class path, without Netty's leak detector, with this JVM's forced transport. */
     static Child java(String name, Path log, String mainClass, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms256m", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
                 "-cp", System.getProperty("java.class.path")));
+        String transport = System.getProperty(Main.TRANSPORT);
+        if (transport != null) {
+            command.add("-D" + Main.TRANSPORT + "=" + transport);
+        }
         String extra = System.getProperty("bench.jvmArgs." + name, "");
         if (!extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));

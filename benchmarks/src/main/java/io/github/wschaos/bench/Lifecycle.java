@@ -12,7 +12,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -187,9 +189,14 @@ public class Lifecycle {
     /** Runs the three benchmarks in one fork and returns their mean scores by figure name (ms, ms, µs). */
     static Map<String, Double> run(boolean quick) throws RunnerException {
         OptionsBuilder options = new OptionsBuilder();
+        List<String> jvmArgs = new ArrayList<>(List.of("-Dio.netty.leakDetection.level=disabled", "-Xmx512m"));
+        String transport = System.getProperty(Main.TRANSPORT);
+        if (transport != null) {
+            jvmArgs.add("-D" + Main.TRANSPORT + "=" + transport);
+        }
         options.include(Lifecycle.class.getName() + "\\.")
                 .forks(1)
-                .jvmArgsAppend("-Dio.netty.leakDetection.level=disabled", "-Xmx512m")
+                .jvmArgsAppend(jvmArgs.toArray(String[]::new))
                 .warmupIterations(quick ? 1 : 3)
                 .warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 1 : 5)

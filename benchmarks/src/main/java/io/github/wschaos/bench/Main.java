@@ -19,8 +19,10 @@ import java.util.function.Function;
  * round taken on every target before the next figure, so background load hits all alike), and prints one
  * table of medians with ratios to direct and to nginx. Everything it starts it stops by process id.
  *
- * <p>{@code Main [--quick] [--rounds N] [--threads N] [--idle N] [--no-jmh] [--only PHASE,...]}; the phases are
- * {@code throughput}, {@code latency}, {@code handshakes} and {@code idle} (all by default).
+ * <p>{@code Main [--quick] [--rounds N] [--threads N] [--idle N] [--no-jmh] [--only PHASE,...] [--transport T]}; the
+ * phases are {@code throughput}, {@code latency}, {@code handshakes} and {@code idle} (all by default); the transport
+ * of the wschaos processes is {@code io_uring}, {@code epoll} or {@code nio} (by default the proxy's own choice: the
+ * first available of these).
  */
 public final class Main {
 
@@ -63,8 +65,10 @@ public final class Main {
                 case "--idle" -> idle = Integer.parseInt(args[++i]);
                 case "--no-jmh" -> jmh = false;
                 case "--only" -> phases = phases(args[++i]);
+                case "--transport" -> System.setProperty(TRANSPORT, transport(args[++i]));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; accepted: --quick --rounds N --threads N --idle N --no-jmh --only PHASE[,PHASE...]");
+                        + "; accepted: --quick --rounds N --threads N --idle N --no-jmh --only PHASE[,PHASE...] "
+                        + "--transport io_uring|epoll|nio");
             }
         }
         this.quick = quick;
@@ -80,6 +84,19 @@ public final class Main {
     }
 
     private static final String[] PHASES = {"throughput", "latency", "handshakes", "idle"};
+
+    /** The proxy's system property that forces its transport; {@link Child} passes it on to the wschaos processes. */
+    static final String TRANSPORT = "wschaos.transport";
+
+    private static final List<String> TRANSPORTS = List.of("io_uring", "epoll", "nio");
+
+    private static String transport(String name) {
+        if (!TRANSPORTS.contains(name)) {
+            throw new IllegalArgumentException("unknown transport '" + name + "' in --transport; accepted: "
+                    + String.join(", ", TRANSPORTS));
+        }
+        return name;
+    }
 
     private static Set<String> phases(String list) {
         Set<String> chosen = new LinkedHashSet<>();
@@ -102,8 +119,10 @@ public final class Main {
         Path dir = Files.createTempDirectory("wschaos-bench");
         int fdLimit = openFilesLimit();
         int idle = Math.min(idleRequested, (fdLimit - 400) / 2);
-        System.out.printf("wschaos benchmark: %s, %d round(s), %d proxy thread(s)/worker(s), %d cores, open-files limit %d, logs in %s%n",
-                quick ? "quick" : "full", rounds, threads, Runtime.getRuntime().availableProcessors(), fdLimit, dir);
+        System.out.printf("wschaos benchmark: %s, %d round(s), %d proxy thread(s)/worker(s), wschaos transport %s, %d cores, "
+                + "open-files limit %d, logs in %s%n", quick ? "quick" : "full", rounds, threads,
+                System.getProperty(TRANSPORT, "default (io_uring, else epoll, else nio)"),
+                Runtime.getRuntime().availableProcessors(), fdLimit, dir);
         List<Child> started = new ArrayList<>();
         Map<String, Target> targets = new LinkedHashMap<>();
         try (LoadClient client = new LoadClient(1)) {

@@ -69,9 +69,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private void switchToRelay(ChannelHandlerContext ctx) {
         Channel upstream = ctx.channel();
         connection.responded(101, Outcome.UPGRADED);
+        // From here on the client's bytes are written to the upstream as they are. The codec leaves the pipeline
+        // only after its current decode loop (below), and a client frame can be relayed before that: io_uring
+        // handles the completions that come in while it submits (the 101 sent, the client's first frame received)
+        // in the same I/O pass, ahead of the removal task. The request encoder, which takes only HTTP messages and
+        // failed the connection on a plain buffer, passes bytes through from now, as in Netty's own upgrade handler.
+        upstream.pipeline().get(HttpClientCodec.class).prepareUpgradeFrom(ctx);
         frontend.switchToRelay();
         upstream.pipeline().replace(this, "relay", new RelayHandler(client, Closer.UPSTREAM, connection));
-        // The codec is in its pass-through state after a 101; remove it once its current decode loop is over.
+        // The decoder is in its pass-through state after a 101; remove the codec once its decode loop is over.
         upstream.eventLoop().execute(() -> {
             if (upstream.pipeline().get(HttpClientCodec.class) != null) {
                 upstream.pipeline().remove(HttpClientCodec.class);

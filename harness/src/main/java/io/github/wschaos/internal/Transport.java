@@ -14,15 +14,46 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 
-/** The native epoll transport where it loads, NIO otherwise. */
+/**
+ * The event-loop transport: io_uring where the kernel offers it, epoll where that loads, NIO otherwise; the system
+ * property {@value #PROPERTY} ({@code io_uring}, {@code epoll} or {@code nio}) forces one.
+ */
 enum Transport {
+    IO_URING {
+        @Override
+        IoHandlerFactory ioHandlerFactory() {
+            return IoUringIoHandler.newFactory();
+        }
+
+        @Override
+        ChannelFactory<? extends ServerChannel> serverChannelFactory(SocketProtocolFamily family) {
+            // io_uring's channels take no protocol family: their sockets are dual stack where IPv6 is there.
+            return IoUringServerSocketChannel::new;
+        }
+
+        @Override
+        ChannelFactory<? extends SocketChannel> clientChannelFactory(SocketProtocolFamily family) {
+            return IoUringSocketChannel::new;
+        }
+
+        @Override
+        Throwable unavailability() {
+            return IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
+        }
+    },
     EPOLL {
         @Override
         IoHandlerFactory ioHandlerFactory() {
@@ -37,6 +68,11 @@ enum Transport {
         @Override
         ChannelFactory<? extends SocketChannel> clientChannelFactory(SocketProtocolFamily family) {
             return () -> new EpollSocketChannel(family);
+        }
+
+        @Override
+        Throwable unavailability() {
+            return Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
         }
     },
     NIO {
@@ -54,11 +90,66 @@ enum Transport {
         ChannelFactory<? extends SocketChannel> clientChannelFactory(SocketProtocolFamily family) {
             return () -> new NioSocketChannel(SelectorProvider.provider(), family);
         }
+
+        @Override
+        Throwable unavailability() {
+            return null;
+        }
     };
 
+    /** The system property that forces a transport. */
+    static final String PROPERTY = "wschaos.transport";
+
+    /**
+     * The transport {@value #PROPERTY} names, else the first available of io_uring, epoll and NIO.
+     *
+     * @throws IllegalArgumentException naming the value when it is not a transport, or the transport it names
+     *     cannot run here (with the reason)
+     */
     static Transport best() {
-        return Epoll.isAvailable() ? EPOLL : NIO;
+        return select(System.getProperty(PROPERTY));
     }
+
+    static Transport select(String forced) {
+        if (forced == null || forced.isBlank()) {
+            for (Transport transport : values()) {
+                if (transport.unavailability() == null) {
+                    return transport;
+                }
+            }
+            return NIO;
+        }
+        Transport transport = named(forced.trim());
+        Throwable cause = transport.unavailability();
+        if (cause != null) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + forced + ": the " + transport.label()
+                    + " transport is not available here (" + cause + "); accepted are " + labels()
+                    + ", or no value for the best available", cause);
+        }
+        return transport;
+    }
+
+    private static Transport named(String name) {
+        for (Transport transport : values()) {
+            if (transport.label().equals(name.toLowerCase(Locale.ROOT))) {
+                return transport;
+            }
+        }
+        throw new IllegalArgumentException("-D" + PROPERTY + "=" + name + " is not a transport; accepted are "
+                + labels() + ", or no value for the best available");
+    }
+
+    private static String labels() {
+        return String.join(", ", Arrays.stream(values()).map(Transport::label).toList());
+    }
+
+    /** The name {@value #PROPERTY} takes: {@code io_uring}, {@code epoll}, {@code nio}. */
+    String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Why this transport cannot run here, or null if it can. */
+    abstract Throwable unavailability();
 
     abstract IoHandlerFactory ioHandlerFactory();
 
