@@ -2,6 +2,7 @@ package io.github.wschaos.internal;
 
 import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.Outcome;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -22,10 +23,15 @@ final class ConnectStage {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            connection.outcome(Outcome.REFUSED);
-            connection.closedByProxy("refuse");
-            Reset.abort(ctx.channel());
+            refuse(connection, ctx.channel());
         }
+    }
+
+    /** Records the refusal and resets {@code channel} (RST): on accept, or once a request head it targets was read. */
+    static void refuse(LiveConnection connection, Channel channel) {
+        connection.outcome(Outcome.REFUSED);
+        connection.closedByProxy("refuse");
+        Reset.abort(channel);
     }
 
     /**

@@ -194,9 +194,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.pipeline().replace(this, "blackhole", new ConnectStage.Blackhole(connection));
         } else {
             responding = true; // whatever else the client sent is released, not queued for an upstream
-            connection.outcome(Outcome.REFUSED);
-            connection.closedByProxy("refuse");
-            Reset.abort(ctx.channel());
+            ConnectStage.refuse(connection, ctx.channel());
         }
     }
 
