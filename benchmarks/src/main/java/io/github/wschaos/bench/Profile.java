@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * One load against one target, with a JFR recording of the wschaos process, for profiling. Either a throughput
- * cell, {@code Profile <size> <connections> <seconds> [filter]}, or a handshake storm,
+ * cell, {@code Profile <size> <connections> <seconds> [filter|nginx|haproxy]}, or a handshake storm,
  * {@code Profile storm <handshakes> <concurrency> [warm-up handshakes, 2000] [wschaos|nginx|haproxy]}; the
  * recording is written to {@code wschaos.jfr} in the logs directory it prints. With {@code -Dprofile.nojfr=true}
  * no recording is made (for an outside profiler such as {@code perf}, given the proxy's JVM flags in
@@ -36,7 +36,7 @@ public final class Profile {
                     + ",settings=profile,dumponexit=true " + System.getProperty("bench.jvmArgs.wschaos", ""));
         }
         boolean storm = args[0].equals("storm");
-        String name = storm && args.length > 4 ? args[4] : "wschaos";
+        String name = storm && args.length > 4 ? args[4] : !storm && args.length > 3 && !args[3].equals("filter") ? args[3] : "wschaos";
         Target echo = Targets.echo(dir);
         Target target = switch (name) {
             case "nginx" -> Targets.nginx(dir, echo.port(), 1);
