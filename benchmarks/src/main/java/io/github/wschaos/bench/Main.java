@@ -231,24 +231,23 @@ public final class Main {
         Child process = target.process();
         long heap0 = wschaos ? Long.parseLong(process.command("heap", "HEAP")) : 0;
         long rss0 = process == null ? 0 : process.rssBytes();
-        List<LoadClient.Conn> conns;
-        try {
-            conns = client.open(target.port(), n);
-        } catch (IllegalStateException e) {
-            System.out.printf("  %s: %s%n", target.name(), e.getMessage());
-            add("idle held", target, 0);
-            return;
-        }
+        List<LoadClient.Conn> conns = client.open(target.port(), n);
         try {
             Thread.sleep(quick ? 200 : 1000);
-            long alive = conns.stream().filter(c -> c.channel.isActive()).count();
-            add("idle held", target, alive);
+            long held = conns.stream().filter(c -> !c.failed && c.channel.isActive()).count();
+            add("idle held", target, held);
+            if (held < n) {
+                System.out.printf("  %s: %d of %d connections failed to upgrade or were closed%n", target.name(), n - held, n);
+            }
+            if (held == 0) {
+                return;
+            }
             if (wschaos) {
                 long heap1 = Long.parseLong(process.command("heap", "HEAP"));
-                add("heap/conn", target, (heap1 - heap0) / 1024.0 / n);
+                add("heap/conn", target, (heap1 - heap0) / 1024.0 / held);
             }
             if (process != null) {
-                add("rss/conn", target, (process.rssBytes() - rss0) / 1024.0 / n);
+                add("rss/conn", target, (process.rssBytes() - rss0) / 1024.0 / held);
             }
         } finally {
             LoadClient.closeAll(conns);
@@ -380,7 +379,11 @@ public final class Main {
         }
         Double held = median("idle held", WSCHAOS);
         if (held != null) {
-            check("10,000 idle connections held", held >= 10_000, count(held) + " held of " + idle + " opened");
+            String opened = count(held) + " held of " + count(idle) + " opened";
+            if (idle < idleRequested) {
+                opened += " (the open-files limit, " + count(openFilesLimit()) + ", allows no more: two per proxied connection)";
+            }
+            check("10,000 idle connections held", held >= 10_000, opened);
         }
         Double start = median(Lifecycle.START, WSCHAOS);
         if (start != null) {

@@ -45,7 +45,7 @@ final class Targets {
                 daemon off;
                 pid %s/nginx.pid;
                 error_log %s/error.log warn;
-                events { worker_connections 20000; }
+                events { worker_connections 22000; }
                 http {
                   access_log off;
                   client_body_temp_path %s/body;
