@@ -286,7 +286,19 @@ final class LoadClient implements AutoCloseable {
     }
 
     /** Opens {@code n} upgraded connections to 127.0.0.1:{@code port}, at most 128 handshakes at a time. */
+    /** {@code n} upgraded connections; fails if any of them could not be opened or upgraded. */
     List<Conn> open(int port, int n) throws InterruptedException {
+        List<Conn> conns = openAllowingFailures(port, n);
+        long failed = conns.stream().filter(c -> c.failed).count();
+        if (failed > 0) {
+            closeAll(conns);
+            throw new IllegalStateException(failed + " of " + n + " connections to port " + port + " failed to upgrade");
+        }
+        return conns;
+    }
+
+    /** {@code n} connection attempts; those that could not be opened or upgraded are marked {@link Conn#failed}. */
+    List<Conn> openAllowingFailures(int port, int n) throws InterruptedException {
         ByteBuf request = upgradeRequest(port);
         Semaphore handshakes = new Semaphore(128);
         CountDownLatch all = new CountDownLatch(n);
