@@ -283,6 +283,28 @@ public final class Main {
         figures.computeIfAbsent(figure, f -> new LinkedHashMap<>()).computeIfAbsent(target, t -> new ArrayList<>()).add(value);
     }
 
+    /**
+     * The ratio of wschaos to the better proxy (both proxies, or nginx alone) round by round, lowest and highest, as
+     * {@code " (rounds 0.92-1.10)"}: how far the run's noise moves the median ratio. Empty with one round.
+     */
+    private String roundRatios(String figure, boolean bothProxies) {
+        Map<String, List<Double>> byTarget = figures.getOrDefault(figure, Map.of());
+        List<Double> w = byTarget.get(WSCHAOS);
+        List<Double> n = byTarget.get(NGINX);
+        List<Double> h = bothProxies ? byTarget.get(HAPROXY) : n;
+        if (w == null || n == null || h == null || w.size() < 2 || w.size() != n.size() || w.size() != h.size()) {
+            return "";
+        }
+        double low = Double.MAX_VALUE;
+        double high = 0;
+        for (int round = 0; round < w.size(); round++) {
+            double ratio = w.get(round) / Math.max(n.get(round), h.get(round));
+            low = Math.min(low, ratio);
+            high = Math.max(high, ratio);
+        }
+        return " (rounds " + fmt(low, 2) + "-" + fmt(high, 2) + ")";
+    }
+
     private Double median(String figure, String target) {
         List<Double> values = figures.getOrDefault(figure, Map.of()).get(target);
         if (values == null || values.isEmpty()) {
@@ -371,7 +393,8 @@ public final class Main {
                 Double w = median(figure, WSCHAOS);
                 Double best = max(median(figure, NGINX), median(figure, HAPROXY));
                 if (w != null && best != null) {
-                    check("throughput " + label(size) + " x " + connections, w >= best, fmt(w / best, 2) + "x the better proxy");
+                    check("throughput " + label(size) + " x " + connections, w >= best,
+                            fmt(w / best, 2) + "x the better proxy" + roundRatios(figure, true));
                 }
             }
         }
@@ -387,7 +410,8 @@ public final class Main {
         Double hs = median("handshakes/s", WSCHAOS);
         Double hsNginx = median("handshakes/s", NGINX);
         if (hs != null && hsNginx != null) {
-            check("handshakes/s at least nginx's", hs >= hsNginx, fmt(hs / hsNginx, 2) + "x nginx");
+            check("handshakes/s at least nginx's", hs >= hsNginx, fmt(hs / hsNginx, 2) + "x nginx"
+                    + roundRatios("handshakes/s", false));
         }
         Double cold = median("handshakes/s cold", WSCHAOS);
         Double coldNginx = median("handshakes/s cold", NGINX);
