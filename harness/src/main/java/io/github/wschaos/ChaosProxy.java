@@ -56,7 +56,7 @@ public final class ChaosProxy implements AutoCloseable {
         this.upstream = upstream;
         this.certificate = certificate;
         this.timeScale = builder.timeScale;
-        this.log = new ConnectionLog();
+        this.log = new ConnectionLog(builder.recordingLimit);
         this.faults = new FaultEngine(builder.seed, builder.timeScale);
         this.server = new ProxyServer(settings, upstream, log, faults);
     }
@@ -231,6 +231,7 @@ public final class ChaosProxy implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(60);
         private int maxHeaderSize = 8192;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int recordingLimit = ConnectionLog.DEFAULT_LIMIT;
 
         private Builder() {
         }
@@ -362,6 +363,23 @@ public final class ChaosProxy implements AutoCloseable {
                 throw new IllegalArgumentException("io threads " + threads + " must be at least 1");
             }
             this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * How many ended connections the {@link ChaosProxy#recording() recording} keeps: the most recent ones, 10,000
+         * by default (about 1 KiB of heap each). Every open connection is kept as well, and attempt numbers count every
+         * connection all the same, so a proxy in front of a load test of millions of connections holds bounded memory.
+         * A test that clears the recording between cases (the JUnit extension does) never comes near the limit.
+         *
+         * @param connections 0 (keep only open connections) or more
+         */
+        public Builder recordingLimit(int connections) {
+            if (connections < 0) {
+                throw new IllegalArgumentException("recording limit " + connections + " is negative; accepted are 0 "
+                        + "(keep only open connections) and more");
+            }
+            this.recordingLimit = connections;
             return this;
         }
 

@@ -182,6 +182,7 @@ public final class LiveConnection {
         }
         closedNanos = System.nanoTime();
         log.publish(ConnectionEvent.Type.CLOSED, this);
+        log.ended(this);
     }
 
     public ConnectionRecord snapshot() {

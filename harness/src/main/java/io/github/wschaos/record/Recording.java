@@ -13,7 +13,11 @@ import java.util.Optional;
  */
 public interface Recording {
 
-    /** Every attempt so far, in attempt order, as immutable snapshots. */
+    /**
+     * Every attempt so far, in attempt order, as immutable snapshots. Past the proxy's recording limit
+     * ({@code ChaosProxy.Builder.recordingLimit}, 10,000 ended connections by default) the connections that ended
+     * longest ago are left out; open connections are always in.
+     */
     List<ConnectionRecord> connections();
 
     /** How many connection attempts were made so far. */
@@ -22,7 +26,8 @@ public interface Recording {
     /**
      * Attempt {@code number} (1-based).
      *
-     * @throws IllegalArgumentException if there is no such attempt, naming how many there are
+     * @throws IllegalArgumentException if there is no such attempt, naming how many there are, or if it ended
+     *     so long ago that the recording limit dropped it
      */
     ConnectionRecord attempt(int number);
 
