@@ -2,6 +2,7 @@ package io.github.wschaos.api;
 
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.ProxyCertificate;
+import io.github.wschaos.internal.ConnectionLog;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -174,6 +175,7 @@ public final class ChaosServer implements AutoCloseable {
         private int port = 8474;
         private long seed = 0x5eed;
         private boolean allowNonLoopback;
+        private int recordingLimit = ConnectionLog.DEFAULT_LIMIT;
 
         private Builder() {
         }
@@ -196,6 +198,16 @@ public final class ChaosServer implements AutoCloseable {
         /** The seed of every toxicity draw: the same seed, toxic and attempt give the same hit or miss. */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * How many ended connections each proxy's recording keeps, as {@link ChaosProxy.Builder#recordingLimit(int)}
+         * (10,000 by default, about 1 KiB of heap each).
+         */
+        public Builder recordingLimit(int connections) {
+            ChaosProxy.builder().recordingLimit(connections); // the proxy's own check and message
+            this.recordingLimit = connections;
             return this;
         }
 
@@ -223,7 +235,7 @@ public final class ChaosServer implements AutoCloseable {
                         + "127.0.0.0/8 and ::1, or call allowNonLoopback() to listen on it anyway");
             }
             return new ChaosServer(new InetSocketAddress(address, port),
-                    new ServerSettings(seed, allowNonLoopback, new LazyCertificate()));
+                    new ServerSettings(seed, allowNonLoopback, recordingLimit, new LazyCertificate()));
         }
     }
 }

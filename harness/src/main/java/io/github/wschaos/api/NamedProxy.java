@@ -60,8 +60,11 @@ final class NamedProxy {
         }
     }
 
-    /** The connections of one finished run, with the offsets that continue the numbering and the clock. */
-    record Run(int attemptOffset, Duration timeOffset, List<ConnectionRecord> connections) {
+    /**
+     * The connections of one run that the recording still keeps, how many attempts the run had, and the offsets that
+     * continue the numbering and the clock.
+     */
+    record Run(int attemptOffset, int attempts, Duration timeOffset, List<ConnectionRecord> connections) {
     }
 
     final String name;
@@ -141,6 +144,7 @@ final class NamedProxy {
                 .listenHost(address.getAddress().getHostAddress())
                 .port(address.getPort())
                 .seed(settings.seed())
+                .recordingLimit(settings.recordingLimit())
                 .ioThreads(1);
         if (settings.allowNonLoopback()) {
             builder.allowNonLoopback();
@@ -177,9 +181,22 @@ final class NamedProxy {
         proxy = null;
         toxics.forEach(t -> t.handle = null);
         stopping.close();
-        List<ConnectionRecord> connections = stopping.recording().connections();
-        runs.add(new Run(attemptOffset, timeOffset, connections));
-        attemptOffset += connections.size();
+        int attempts = stopping.recording().attempts();
+        runs.add(new Run(attemptOffset, attempts, timeOffset, stopping.recording().connections()));
+        attemptOffset += attempts;
+        keepWithinLimit();
+    }
+
+    /** Past runs keep, all together, as many ended connections as one proxy's recording: the most recent. */
+    private void keepWithinLimit() {
+        int excess = runs.stream().mapToInt(run -> run.connections().size()).sum() - settings.recordingLimit();
+        for (int i = 0; i < runs.size() && excess > 0; i++) {
+            Run run = runs.get(i);
+            int drop = Math.min(excess, run.connections().size());
+            runs.set(i, new Run(run.attemptOffset(), run.attempts(), run.timeOffset(),
+                    List.copyOf(run.connections().subList(drop, run.connections().size()))));
+            excess -= drop;
+        }
     }
 
     /**
@@ -294,7 +311,7 @@ final class NamedProxy {
     List<Run> recording() {
         List<Run> all = new ArrayList<>(runs);
         if (proxy != null) {
-            all.add(new Run(attemptOffset, timeOffset, proxy.recording().connections()));
+            all.add(new Run(attemptOffset, proxy.recording().attempts(), timeOffset, proxy.recording().connections()));
         }
         return all;
     }

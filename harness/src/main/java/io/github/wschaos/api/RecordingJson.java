@@ -15,9 +15,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A proxy's recording as JSON, for {@code GET /proxies/{name}/recording}: one object per connection attempt with the
- * fields of {@link ConnectionRecord} in snake_case, times in milliseconds (three decimals) since the proxy was
- * created or its recording cleared, {@code null} for what has not happened.
+ * A proxy's recording as JSON, for {@code GET /proxies/{name}/recording}: {@code attempts}, every connection attempt
+ * counted, and {@code connections}, one object per connection the recording keeps (every open one and the most recent
+ * that ended, up to the server's recording limit) with the fields of {@link ConnectionRecord} in snake_case, times in
+ * milliseconds (three decimals) since the proxy was created or its recording cleared, {@code null} for what has not
+ * happened.
  */
 final class RecordingJson {
 
@@ -29,12 +31,14 @@ final class RecordingJson {
     static ObjectNode of(NamedProxy proxy) {
         ObjectNode result = JSON.objectNode().put("name", proxy.name);
         ArrayNode connections = JSON.arrayNode();
+        int attempts = 0;
         for (NamedProxy.Run run : proxy.recording()) {
             for (ConnectionRecord record : run.connections()) {
                 connections.add(connection(record, run.attemptOffset(), run.timeOffset()));
             }
+            attempts = run.attemptOffset() + run.attempts();
         }
-        result.put("attempts", connections.size());
+        result.put("attempts", attempts);
         result.set("connections", connections);
         return result;
     }

@@ -59,9 +59,10 @@ final class DemoCommand implements Callable<Integer> {
                             assertThat(proxy).within(WAIT).attempt(1).isUpgraded();
                             proxy.inject(Faults.respondWithStatus(503), Target.next(3));
                             proxy.inject(Faults.resetConnection(), Target.next(1));
-                            // The JDK client takes tens of milliseconds to notice a failed handshake: allow 100 ms.
+                            // The JDK client takes tens of milliseconds to notice a failed handshake, and a first
+                            // reconnect in a fresh JVM on a busy machine was seen 103 ms late: allow 150 ms.
                             assertThat(proxy).within(WAIT).hasAtLeastAttempts(5).reconnects().resumedTraffic()
-                                    .withTolerance(new Tolerance(Duration.ofMillis(100), 0.2))
+                                    .withTolerance(new Tolerance(Duration.ofMillis(150), 0.25))
                                     .followBackoff(Backoff.exponential(BASE, 2.0).cappedAt(MAX));
                         }
                     });

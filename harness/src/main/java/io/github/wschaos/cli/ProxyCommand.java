@@ -37,6 +37,10 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--time-scale", paramLabel = "FACTOR", defaultValue = "1.0", description = "Multiply fault durations.")
     double timeScale;
 
+    @Option(names = "--recording-limit", paramLabel = "N", defaultValue = "10000",
+            description = "Ended connections the recording keeps, the most recent (default ${DEFAULT-VALUE}).")
+    int recordingLimit;
+
     @Option(names = "--fault", paramLabel = "NAME[@upgrades][=VALUE]",
             description = "Arm a fault (repeatable): strip-upgrade-headers, drop-idle=55s[:upstream|client], "
                     + "tls-mismatch=MODE, reject-origins=O1,O2, refuse, blackhole, delay-handshake=2s, "
@@ -96,7 +100,8 @@ final class ProxyCommand implements Callable<Integer> {
             ChaosProxy.Builder builder = ChaosProxy.builder().upstream(upstream)
                     .listenHost(listen.substring(0, colon).replace("[", "").replace("]", ""))
                     .port(Integer.parseInt(listen.substring(colon + 1)))
-                    .timeScale(timeScale);
+                    .timeScale(timeScale)
+                    .recordingLimit(recordingLimit);
             if (tls) {
                 builder.tls();
             }

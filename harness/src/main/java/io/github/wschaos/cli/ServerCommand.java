@@ -31,6 +31,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--allow-non-loopback", description = "Allow the API and its proxies on addresses other than loopback.")
     boolean allowNonLoopback;
 
+    @Option(names = "--recording-limit", paramLabel = "N", defaultValue = "10000",
+            description = "Ended connections each proxy's recording keeps, the most recent (default ${DEFAULT-VALUE}).")
+    int recordingLimit;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
@@ -44,7 +48,8 @@ final class ServerCommand implements Callable<Integer> {
             ChaosServer.Builder builder = ChaosServer.builder()
                     .host(api.substring(0, colon).replace("[", "").replace("]", ""))
                     .port(Integer.parseInt(api.substring(colon + 1)))
-                    .seed(seed);
+                    .seed(seed)
+                    .recordingLimit(recordingLimit);
             if (allowNonLoopback) {
                 builder.allowNonLoopback();
             }

@@ -63,6 +63,13 @@ class CommandLineTest {
         assertThat(badListen.code).isEqualTo(2);
         assertThat(badListen.err).contains("--listen 'nowhere'", "HOST:PORT");
 
+        Result badLimit = run("proxy", "--upstream", "ws://127.0.0.1:9", "--recording-limit", "-1");
+        assertThat(badLimit.code).isEqualTo(2);
+        assertThat(badLimit.err).contains("recording limit -1 is negative; accepted are 0 (keep only open connections) and more");
+        Result badServerLimit = run("server", "--api", "127.0.0.1:0", "--recording-limit", "-5");
+        assertThat(badServerLimit.code).isEqualTo(2);
+        assertThat(badServerLimit.err).contains("recording limit -5 is negative");
+
         assertThat(run().code).isEqualTo(2);
         assertThat(run("frobnicate").err).contains("frobnicate");
     }
