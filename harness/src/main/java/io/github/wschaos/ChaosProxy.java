@@ -14,6 +14,7 @@ import io.github.wschaos.record.Recording;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -88,7 +89,8 @@ public final class ChaosProxy implements AutoCloseable {
             throw new IllegalArgumentException("path '" + pathAndQuery + "' must start with '/'");
         }
         InetSocketAddress address = address();
-        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
+        // RFC 5952 form for IPv6 (ws://[::1]:port, not ws://[0:0:0:0:0:0:0:1]:port).
+        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : NetUtil.toAddressString(address.getAddress());
         if (host.indexOf(':') >= 0) {
             host = "[" + host + "]";
         }

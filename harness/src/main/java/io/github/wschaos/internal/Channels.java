@@ -3,6 +3,8 @@ package io.github.wschaos.internal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.util.NetUtil;
+import java.net.InetSocketAddress;
 
 /** Small channel helpers shared by the handlers. */
 final class Channels {
@@ -19,7 +21,11 @@ final class Channels {
         }
     }
 
+    /** {@code 127.0.0.1:54321}, {@code [::1]:54321} (RFC 5952); another kind of address as it prints itself. */
     static String address(Object socketAddress) {
+        if (socketAddress instanceof InetSocketAddress inet && !inet.isUnresolved()) {
+            return NetUtil.toSocketAddressString(inet);
+        }
         String text = String.valueOf(socketAddress);
         return text.startsWith("/") ? text.substring(1) : text;
     }

@@ -25,10 +25,13 @@ public final class JettyEchoServer implements EchoServer {
     private final ServerConnector connector;
     private final List<CloseStatus> closes = new CopyOnWriteArrayList<>();
 
-    private JettyEchoServer() {
+    private final String host;
+
+    private JettyEchoServer(String host) {
+        this.host = host;
         server = new Server();
         connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
+        connector.setHost(host);
         connector.setPort(0);
         server.addConnector(connector);
         server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
@@ -41,18 +44,24 @@ public final class JettyEchoServer implements EchoServer {
             server.start();
         } catch (Exception e) {
             close();
-            throw new IllegalStateException("Could not start Jetty on 127.0.0.1: " + e, e);
+            throw new IllegalStateException("Could not start Jetty on " + host + ": " + e, e);
         }
     }
 
     /** A started echo server. */
     public static JettyEchoServer start() {
-        return new JettyEchoServer();
+        return new JettyEchoServer("127.0.0.1");
+    }
+
+    /** A started echo server listening on {@code host} only, e.g. {@code ::1}. */
+    public static JettyEchoServer start(String host) {
+        return new JettyEchoServer(host);
     }
 
     @Override
     public URI uri() {
-        return URI.create("ws://127.0.0.1:" + connector.getLocalPort() + "/echo");
+        String literal = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return URI.create("ws://" + literal + ":" + connector.getLocalPort() + "/echo");
     }
 
     @Override

@@ -1,0 +1,71 @@
+package io.github.wschaos;
+
+import static io.github.wschaos.assertj.WebSocketChaosAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.github.wschaos.fault.Faults;
+import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.testing.JdkWebSocketClient;
+import io.github.wschaos.testing.JettyEchoServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** IPv6 loopback on either side: a server that listens on {@code ::1} only, and a proxy listening there itself. */
+class Ipv6Test {
+
+    @BeforeAll
+    static void ipv6LoopbackIsThere() {
+        boolean available;
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+            available = true;
+        } catch (Exception e) {
+            available = false;
+        }
+        assumeThat(available).as("this machine has no IPv6 loopback (::1)").isTrue();
+    }
+
+    @Test
+    void relaysBetweenIpv6ListenerAndIpv6Upstream() throws Exception {
+        try (JettyEchoServer server = JettyEchoServer.start("::1");
+                ChaosProxy proxy = ChaosProxy.builder().upstream(server.uri()).listenHost("::1").start()) {
+            assertThat(server.uri().getHost()).isEqualTo("[::1]");
+            assertThat(proxy.uri()).hasToString("ws://[::1]:" + proxy.port() + "/echo");
+            echoThrough(proxy);
+            ConnectionRecord record = proxy.recording().attempt(1);
+            assertThat(record.remoteAddress()).startsWith("[::1]:").as(record.toString());
+            assertThat(record.headers()).containsEntry("host", "[::1]:" + proxy.port());
+        }
+    }
+
+    @Test
+    void anIpv4ListenerReachesAnIpv6OnlyUpstreamAndFaultsStillAct() throws Exception {
+        try (JettyEchoServer server = JettyEchoServer.start("::1");
+                ChaosProxy proxy = ChaosProxy.start(server.uri())) {
+            echoThrough(proxy);
+            proxy.inject(Faults.stripUpgradeHeaders());
+            assertThat(proxy).within(Duration.ofSeconds(5)).hasAtLeastAttempts(1);
+            try (JdkWebSocketClient ignored = JdkWebSocketClient.connect(proxy.uri())) {
+                throw new AssertionError("the upgrade should have been refused by Jetty once the headers were stripped");
+            } catch (Exception expected) {
+                // Jetty's own answer to a request without Upgrade, relayed: see the recording.
+            }
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> proxy.recording().attempts() >= 2);
+            assertThat(proxy.recording().attempt(2).status()).isEqualTo(404);
+        }
+    }
+
+    private static void echoThrough(ChaosProxy proxy) throws Exception {
+        try (JdkWebSocketClient ws = JdkWebSocketClient.connect(proxy.uri())) {
+            ws.send("over ipv6");
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> ws.messages().contains("over ipv6"));
+        }
+    }
+}
