@@ -61,15 +61,17 @@ public final class Main {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--idle" -> idle = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = positive(args, ++i, "--rounds");
+                case "--threads" -> threads = positive(args, ++i, "--threads");
+                case "--idle" -> idle = positive(args, ++i, "--idle");
                 case "--no-jmh" -> jmh = false;
-                case "--only" -> phases = phases(args[++i]);
-                case "--transport" -> System.setProperty(TRANSPORT, transport(args[++i]));
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; accepted: --quick --rounds N --threads N --idle N --no-jmh --only PHASE[,PHASE...] "
-                        + "--transport io_uring|epoll|nio");
+                case "--only" -> phases = phases(value(args, ++i, "--only"));
+                case "--transport" -> System.setProperty(TRANSPORT, transport(value(args, ++i, "--transport")));
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    System.exit(0);
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; accepted: " + USAGE);
             }
         }
         this.quick = quick;
@@ -85,6 +87,9 @@ public final class Main {
     }
 
     private static final String[] PHASES = {"throughput", "latency", "handshakes", "idle"};
+
+    private static final String USAGE = "--quick --rounds N --threads N --idle N --no-jmh --only PHASE[,PHASE...] "
+            + "--transport io_uring|epoll|nio --help (phases: throughput, latency, handshakes, idle)";
 
     /** The proxy's system property that forces its transport; {@link Child} passes it on to the wschaos processes. */
     static final String TRANSPORT = "wschaos.transport";
@@ -111,8 +116,36 @@ public final class Main {
         return chosen;
     }
 
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value; accepted: " + USAGE);
+        }
+        return args[i];
+    }
+
+    private static int positive(String[] args, int i, String option) {
+        String text = value(args, i, option);
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException(option + " '" + text + "' is not a whole number of 1 or more");
+    }
+
     public static void main(String[] args) throws Exception {
-        new Main(args).run();
+        Main main;
+        try {
+            main = new Main(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("benchmarks/run: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        main.run();
     }
 
     private void run() throws Exception {
