@@ -121,6 +121,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             boolean first = !connection.hasRequest();
             connection.request(request);
+            RequestTargets.toOriginForm(request);
             requestTimer.cancel(false);
             upgradeRequested = isWebSocketUpgrade(request);
             if (first && applyHandshakeFaults(ctx, request)) {
