@@ -25,6 +25,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final Channel client;
     private final LiveConnection connection;
     private boolean switching;
+    private boolean tunnel;
     private boolean answered;
     private boolean flushPending;
 
@@ -45,6 +46,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             int status = response.status().code();
             if (status == 101 && frontend.upgradeRequested()) {
                 switching = true;
+            } else if (status == 101 && frontend.otherUpgradeRequested()) {
+                // Another protocol (h2c, say): a byte tunnel, as nginx makes it, not a WebSocket.
+                switching = true;
+                tunnel = true;
             } else if (status >= 200) {
                 answered = true;
                 connection.responded(status, frontend.upgradeRequested() ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
@@ -68,15 +73,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private void switchToRelay(ChannelHandlerContext ctx) {
         Channel upstream = ctx.channel();
-        connection.responded(101, Outcome.UPGRADED);
+        connection.responded(101, tunnel ? Outcome.NOT_WEBSOCKET : Outcome.UPGRADED);
         // From here on the client's bytes are written to the upstream as they are. The codec leaves the pipeline
         // only after its current decode loop (below), and a client frame can be relayed before that: io_uring
         // handles the completions that come in while it submits (the 101 sent, the client's first frame received)
         // in the same I/O pass, ahead of the removal task. The request encoder, which takes only HTTP messages and
         // failed the connection on a plain buffer, passes bytes through from now, as in Netty's own upgrade handler.
         upstream.pipeline().get(HttpClientCodec.class).prepareUpgradeFrom(ctx);
-        frontend.switchToRelay();
-        upstream.pipeline().replace(this, "relay", new RelayHandler(client, Closer.UPSTREAM, connection));
+        frontend.switchToRelay(!tunnel);
+        upstream.pipeline().replace(this, "relay", new RelayHandler(client, Closer.UPSTREAM, connection, !tunnel));
         // The decoder is in its pass-through state after a 101; remove the codec once its decode loop is over.
         upstream.eventLoop().execute(() -> {
             if (upstream.pipeline().get(HttpClientCodec.class) != null) {
@@ -84,6 +89,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             }
         });
         client.flush();
+        if (tunnel) {
+            return; // frame faults and the WebSocket record do not apply to another protocol's bytes
+        }
         connection.upgraded();
         server.faults().upgraded(new Session(server.faults(), client, upstream, connection, frontend.path(),
                 frontend.acceptedNanos()));

@@ -63,6 +63,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean upstreamReady;
     private boolean awaitingUpgradeResponse;
     private boolean upgradeRequested;
+    private boolean otherUpgradeRequested;
     private boolean responding;
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
 
@@ -85,6 +86,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     boolean upgradeRequested() {
         return upgradeRequested;
+    }
+
+    /** Whether the current request asks to upgrade to another protocol than WebSocket ({@code h2c}, say). */
+    boolean otherUpgradeRequested() {
+        return otherUpgradeRequested;
     }
 
     @Override
@@ -124,6 +130,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             RequestTargets.toOriginForm(request);
             requestTimer.cancel(false);
             upgradeRequested = isWebSocketUpgrade(request);
+            otherUpgradeRequested = !upgradeRequested && request.headers().contains(HttpHeaderNames.UPGRADE);
             if (first && applyHandshakeFaults(ctx, request)) {
                 return;
             }
@@ -131,7 +138,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 connectUpstream(ctx);
             }
         }
-        if (msg instanceof LastHttpContent && upgradeRequested) {
+        if (msg instanceof LastHttpContent && (upgradeRequested || otherUpgradeRequested)) {
             awaitingUpgradeResponse = true;
         }
         if (upstreamReady) {
@@ -339,9 +346,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Turns the client side into a relay; called by the upstream side once the 101 is written. */
-    void switchToRelay() {
-        client.pipeline().replace(this, "relay", new RelayHandler(upstreamChannel, Closer.CLIENT, connection));
+    /**
+     * Turns the client side into a relay of WebSocket frames, or of a tunnel's bytes; called by the upstream side once
+     * the 101 is written.
+     */
+    void switchToRelay(boolean webSocket) {
+        client.pipeline().replace(this, "relay", new RelayHandler(upstreamChannel, Closer.CLIENT, connection, webSocket));
         client.pipeline().remove(HttpServerCodec.class);
     }
 

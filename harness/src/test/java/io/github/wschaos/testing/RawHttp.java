@@ -106,6 +106,15 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Reads exactly {@code count} bytes (what follows a response head, say), failing if the stream ends first. */
+    public byte[] readBytes(int count) throws IOException {
+        byte[] bytes = in.readNBytes(count);
+        if (bytes.length < count) {
+            throw new IOException("connection ended after " + bytes.length + " of " + count + " bytes");
+        }
+        return bytes;
+    }
+
     /** Half-closes the connection: a FIN to the peer, reading stays possible. */
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();

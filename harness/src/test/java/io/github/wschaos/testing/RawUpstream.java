@@ -132,6 +132,13 @@ public final class RawUpstream implements AutoCloseable {
             out.flush();
         }
 
+        /** Reads what one read returns (at least a byte); null at the end of the stream. */
+        public byte[] readSome() throws IOException {
+            byte[] buffer = new byte[8192];
+            int count = in.read(buffer);
+            return count < 0 ? null : java.util.Arrays.copyOf(buffer, count);
+        }
+
         /** Reads until the peer ends the stream and returns every byte read. */
         public byte[] readToEnd() throws IOException {
             return in.readAllBytes();
