@@ -120,6 +120,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest request) {
+            HeaderLines.refuseLongerThan(request, server.settings().maxHeaderSize() / HeaderLines.BUFFERS);
             if (request.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
                 rejectMalformed(ctx, request.decoderResult().cause());
