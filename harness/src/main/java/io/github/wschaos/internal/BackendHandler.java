@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -42,6 +43,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+            invalidAnswer(ctx, object);
+            return;
+        }
         if (msg instanceof HttpResponse response) {
             int status = response.status().code();
             if (status == 101 && frontend.upgradeRequested()) {
@@ -69,6 +74,19 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         if (!client.isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
+    }
+
+    /**
+     * The upstream's answer cannot be read as HTTP (not HTTP at all, a head too large, a broken chunk): nothing of it
+     * is passed on. The client gets the proxy's 502 if its answer has not started, else its connection ends there,
+     * the body unfinished, as nginx does.
+     */
+    private void invalidAnswer(ChannelHandlerContext ctx, HttpObject object) {
+        Throwable cause = object.decoderResult().cause();
+        ReferenceCountUtil.release(object);
+        connection.failure("upstream sent an invalid response: " + cause.getMessage());
+        frontend.upstreamFailed(cause);
+        ctx.close();
     }
 
     private void switchToRelay(ChannelHandlerContext ctx) {
