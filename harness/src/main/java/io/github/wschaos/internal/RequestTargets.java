@@ -38,8 +38,18 @@ final class RequestTargets {
         }
         request.setUri(rest.startsWith("/") ? rest : "/" + rest);
         if (!authority.isEmpty()) {
-            request.headers().set(HttpHeaderNames.HOST, authority);
+            request.headers().set(hostName(request), authority);
         }
+    }
+
+    /** The name of the request's {@code Host} header as the client wrote it, {@code Host} if it sent none. */
+    private static String hostName(HttpRequest request) {
+        for (String name : request.headers().names()) {
+            if (HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)) {
+                return name;
+            }
+        }
+        return "Host";
     }
 
     /** Whether {@code target} starts with a URI scheme ending at {@code end}: a letter, then letters, digits, + - . */
