@@ -4,6 +4,8 @@ import static io.github.wschaos.testing.RawUpstream.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.wschaos.fault.Direction;
+import io.github.wschaos.fault.Faults;
 import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
@@ -40,6 +42,25 @@ class UpgradeAnswerFidelityTest {
             assertThat(record.outcome()).isEqualTo(Outcome.UPGRADED);
             assertThat(record.upstreamToClient().messages()).isEqualTo(1);
             assertThat(record.upstreamToClient().controlFrames()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFrameFaultArmedBeforeTheUpgradeActsOnFramesInThe101sWrite() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.switchingProtocols(""), RawUpstream.serverFrame(0x9, ascii("hb")),
+                            RawUpstream.serverFrame(0x1, ascii("welcome")));
+                    connection.readToEnd();
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            proxy.inject(Faults.swallowPings(Direction.DOWNSTREAM));
+            try (RawWebSocket socket = RawWebSocket.open(proxy.address(), "/")) {
+                assertThat(socket.readFrame(0x81)).as("the ping before it swallowed").isEqualTo("welcome");
+            }
+            ConnectionRecord record = closedRecord(proxy);
+            assertThat(record.upstreamToClient().controlFrames()).isZero();
+            assertThat(record.upstreamToClient().messages()).isEqualTo(1);
         }
     }
 
