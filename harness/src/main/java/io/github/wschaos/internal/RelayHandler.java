@@ -38,6 +38,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         this.scanner = webSocket ? new FrameScanner(side, connection, counter) : null;
     }
 
+    /** The scanner of the frames this side sends, or null in a tunnel. */
+    FrameScanner scanner() {
+        return scanner;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         ctx.channel().config().setAutoRead(peer.isWritable());

@@ -115,6 +115,11 @@ public final class RawHttp implements AutoCloseable {
         return bytes;
     }
 
+    /** How many received bytes can be read without blocking. */
+    public int available() throws IOException {
+        return in.available();
+    }
+
     /** Half-closes the connection: a FIN to the peer, reading stays possible. */
     public void shutdownOutput() throws IOException {
         socket.shutdownOutput();
