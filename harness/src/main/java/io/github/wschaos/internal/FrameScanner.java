@@ -54,6 +54,16 @@ final class FrameScanner {
         return atBoundary() ? 0 : scan(buffer, true);
     }
 
+    /** The header of the frame in flight: empty between frames, partial while it is read, whole during the payload. */
+    FrameHeader header() {
+        return header;
+    }
+
+    /** How many payload bytes of the frame in flight are still to come. */
+    long payloadRemaining() {
+        return payloadRemaining;
+    }
+
     /** Whether the scanner is between frames: no byte of a frame's header or payload is outstanding. */
     boolean atBoundary() {
         return payloadRemaining == 0 && header.isEmpty();
