@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.testing.CloseStatus;
+import io.github.wschaos.testing.EchoServer;
 import io.github.wschaos.testing.FrameScripts;
+import io.github.wschaos.testing.JettyEchoServer;
 import io.github.wschaos.testing.NodeWsServer;
 import io.github.wschaos.testing.ScriptedWebSocketClient;
 import io.github.wschaos.testing.WsFrame;
@@ -17,13 +19,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Frame faults on {@code permessage-deflate} traffic (frames with RSV1 set) between a Netty client and Node's
- * {@code ws} ({@code perMessageDeflate: true}): compressed messages, fragmented with pings between the fragments,
+ * Frame faults on {@code permessage-deflate} traffic (frames with RSV1 set) between a Netty client and a compressing
+ * server, Node's {@code ws} ({@code perMessageDeflate: true}) and Jetty 12: compressed messages, fragmented with pings between the fragments,
  * arrive intact while pings are swallowed; a close code and an idle drop reach a compressing client as they do an
  * uncompressed one.
  */
@@ -31,27 +34,46 @@ class DeflateThroughFaultsTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private NodeWsServer server;
+    /** The compressing servers. */
+    enum Server {
+        NODE_WS(NodeWsServer::start),
+        JETTY(JettyEchoServer::start);
+
+        private final Supplier<EchoServer> starter;
+
+        Server(Supplier<EchoServer> starter) {
+            this.starter = starter;
+        }
+    }
+
+    private EchoServer server;
     private ChaosProxy proxy;
     private ScriptedWebSocketClient client;
 
-    @BeforeEach
-    void connect() throws Exception {
-        server = NodeWsServer.start();
+    private void connect(Server kind) throws Exception {
+        server = kind.starter.get();
         proxy = ChaosProxy.start(server.uri());
         client = ScriptedWebSocketClient.connect(proxy.uri(), null, true);
-        assertThat(client.compressionNegotiated()).as("permessage-deflate negotiated with ws").isTrue();
+        assertThat(client.compressionNegotiated()).as("permessage-deflate negotiated with %s", kind).isTrue();
     }
 
     @AfterEach
     void close() {
-        client.close();
-        proxy.close();
-        server.close();
+        if (client != null) {
+            client.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (server != null) {
+            server.close();
+        }
     }
 
-    @Test
-    void compressedFragmentedMessagesPassWhilePingsAreSwallowed() {
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void compressedFragmentedMessagesPassWhilePingsAreSwallowed(Server kind) throws Exception {
+        connect(kind);
         proxy.inject(Faults.swallowPings(Direction.BOTH));
         List<WsFrame> script = script(new Random(7));
         List<WsFrame> messages = wholeMessages(script);
@@ -59,7 +81,7 @@ class DeflateThroughFaultsTest {
         client.send(script);
 
         client.received().awaitReceived(messages.size(), 0, TIMEOUT);
-        assertThat(client.received().frames()).as("ws echoes each message whole").containsExactlyElementsOf(messages);
+        assertThat(client.received().frames()).as("the server echoes each message whole").containsExactlyElementsOf(messages);
         assertThat(client.received().pongs()).as("no pong comes back through swallowed pings").isEmpty();
         ConnectionRecord record = proxy.recording().attempt(1);
         assertThat(record.clientToUpstream().messages()).isEqualTo(messages.size());
@@ -68,8 +90,10 @@ class DeflateThroughFaultsTest {
         assertThat(record.upstreamToClient().bytes()).as("compressed on the wire").isLessThan(payload / 4);
     }
 
-    @Test
-    void aCloseCodeReachesACompressingClientAndTheServer() {
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void aCloseCodeReachesACompressingClientAndTheServer(Server kind) throws Exception {
+        connect(kind);
         List<WsFrame> script = script(new Random(8));
         client.send(script);
         client.received().awaitReceived(wholeMessages(script).size(), 0, TIMEOUT);
@@ -85,8 +109,10 @@ class DeflateThroughFaultsTest {
         assertThat(client.received().failures()).isEmpty();
     }
 
-    @Test
-    void anIdleCompressedConnectionIsDroppedWithoutACloseFrame() {
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void anIdleCompressedConnectionIsDroppedWithoutACloseFrame(Server kind) throws Exception {
+        connect(kind);
         List<WsFrame> script = script(new Random(9));
         client.send(script);
         client.received().awaitReceived(wholeMessages(script).size(), 0, TIMEOUT);
@@ -120,7 +146,7 @@ class DeflateThroughFaultsTest {
         return frames;
     }
 
-    /** Each message of {@code script} as one unfragmented frame, as ws echoes it. */
+    /** Each message of {@code script} as one unfragmented frame, as the servers echo it. */
     private static List<WsFrame> wholeMessages(List<WsFrame> script) {
         List<WsFrame> messages = new ArrayList<>();
         ByteArrayOutputStream current = new ByteArrayOutputStream();
