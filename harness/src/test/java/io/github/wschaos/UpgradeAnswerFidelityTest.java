@@ -102,6 +102,23 @@ class UpgradeAnswerFidelityTest {
         }
     }
 
+    @Test
+    void aRefusalsStatusLineAndHeadersAreRelayedAsWritten() throws Exception {
+        String refusal = "HTTP/1.1 403 Origin Not Allowed\r\nX-Reason: origin\r\ncontent-type: text/plain\r\nContent-Length: 4\r\n\r\n";
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(ascii(refusal + "nope"));
+                    connection.readToEnd();
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri());
+                RawHttp http = RawHttp.connect(proxy.address())) {
+            http.send(RawHttp.upgradeRequest(proxy.address(), "/"));
+
+            assertThat(http.readRawHead()).isEqualTo(refusal);
+            assertThat(new String(http.readBytes(4), StandardCharsets.ISO_8859_1)).isEqualTo("nope");
+        }
+    }
+
     private static ConnectionRecord closedRecord(ChaosProxy proxy) {
         await("connection #1 recorded as closed").atMost(TIMEOUT)
                 .until(() -> proxy.recording().attempts() == 1 && proxy.recording().attempt(1).isClosed());
