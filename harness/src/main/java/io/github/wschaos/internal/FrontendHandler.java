@@ -171,7 +171,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return true;
             }
             String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-            if (fault instanceof RejectOrigins reject && (origin == null || !reject.allowed().contains(origin))) {
+            if (fault instanceof RejectOrigins reject && upgradeRequested
+                    && (origin == null || !reject.allowed().contains(origin))) {
                 ReferenceCountUtil.release(request);
                 connection.failure((origin == null ? "no Origin header" : "origin " + origin) + " is not among " + reject.allowed());
                 respondAndClose(HandshakeFaults.rejection(ctx.alloc(), reject.status()), HttpResponseStatus.valueOf(reject.status()));
