@@ -231,7 +231,7 @@ public final class ChaosProxy implements AutoCloseable {
         private boolean trustAnyUpstream;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(60);
-        private int maxHeaderSize = 8192;
+        private int maxHeaderSize = 32 * 1024;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int recordingLimit = ConnectionLog.DEFAULT_LIMIT;
 
@@ -350,7 +350,11 @@ public final class ChaosProxy implements AutoCloseable {
             return this;
         }
 
-        /** The largest request head (request line and headers) accepted from a client; 8 KiB by default, as nginx. */
+        /**
+         * The largest request headers accepted from a client, in all; a single header line may take a quarter of it.
+         * 32 KiB by default, so 8 KiB a line, as nginx's {@code large_client_header_buffers 4 8k}. A larger head gets
+         * {@code 400 Request Header Or Cookie Too Large}; a request line over 8 KiB gets {@code 414}.
+         */
         public Builder maxHeaderSize(int bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("max header size " + bytes + " is too small; accepted are 1024 bytes and more");

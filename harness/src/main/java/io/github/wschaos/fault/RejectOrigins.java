@@ -5,8 +5,9 @@ import java.util.Set;
 /**
  * Answers the handshake with {@code status} (403 by default) unless its {@code Origin} is one of
  * {@code allowed}, as Node's {@code ws} {@code verifyClient}, Spring's allowed origins or Socket.IO's CORS
- * do. A request without {@code Origin} (most non-browser clients) is rejected too. Allowed origins go on to the
- * upstream untouched. Browsers report "Unexpected response code: 403"; Java clients the status.
+ * do. A handshake without {@code Origin} (most non-browser clients) is rejected too. Allowed origins go on to the
+ * upstream untouched, and so do plain HTTP requests (health checks, pages, long-polling), which those checks do not
+ * look at. Browsers report "Unexpected response code: 403"; Java clients the status.
  *
  * @param allowed the origins let through, compared exactly, e.g. {@code https://app.example}; not empty
  * @param status the status of the rejection, 100-599

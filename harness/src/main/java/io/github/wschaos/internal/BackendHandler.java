@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -25,6 +26,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final Channel client;
     private final LiveConnection connection;
     private boolean switching;
+    private boolean tunnel;
     private boolean answered;
     private boolean flushPending;
 
@@ -41,10 +43,18 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
+            invalidAnswer(ctx, object);
+            return;
+        }
         if (msg instanceof HttpResponse response) {
             int status = response.status().code();
             if (status == 101 && frontend.upgradeRequested()) {
                 switching = true;
+            } else if (status == 101 && frontend.otherUpgradeRequested()) {
+                // Another protocol (h2c, say): a byte tunnel, as nginx makes it, not a WebSocket.
+                switching = true;
+                tunnel = true;
             } else if (status >= 200) {
                 answered = true;
                 connection.responded(status, frontend.upgradeRequested() ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
@@ -66,17 +76,30 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The upstream's answer cannot be read as HTTP (not HTTP at all, a head too large, a broken chunk): nothing of it
+     * is passed on. The client gets the proxy's 502 if its answer has not started, else its connection ends there,
+     * the body unfinished, as nginx does.
+     */
+    private void invalidAnswer(ChannelHandlerContext ctx, HttpObject object) {
+        Throwable cause = object.decoderResult().cause();
+        ReferenceCountUtil.release(object);
+        connection.failure("upstream sent an invalid response: " + cause.getMessage());
+        frontend.upstreamFailed(cause);
+        ctx.close();
+    }
+
     private void switchToRelay(ChannelHandlerContext ctx) {
         Channel upstream = ctx.channel();
-        connection.responded(101, Outcome.UPGRADED);
+        connection.responded(101, tunnel ? Outcome.NOT_WEBSOCKET : Outcome.UPGRADED);
         // From here on the client's bytes are written to the upstream as they are. The codec leaves the pipeline
         // only after its current decode loop (below), and a client frame can be relayed before that: io_uring
         // handles the completions that come in while it submits (the 101 sent, the client's first frame received)
         // in the same I/O pass, ahead of the removal task. The request encoder, which takes only HTTP messages and
         // failed the connection on a plain buffer, passes bytes through from now, as in Netty's own upgrade handler.
         upstream.pipeline().get(HttpClientCodec.class).prepareUpgradeFrom(ctx);
-        frontend.switchToRelay();
-        upstream.pipeline().replace(this, "relay", new RelayHandler(client, Closer.UPSTREAM, connection));
+        frontend.switchToRelay(!tunnel);
+        upstream.pipeline().replace(this, "relay", new RelayHandler(client, Closer.UPSTREAM, connection, !tunnel));
         // The decoder is in its pass-through state after a 101; remove the codec once its decode loop is over.
         upstream.eventLoop().execute(() -> {
             if (upstream.pipeline().get(HttpClientCodec.class) != null) {
@@ -84,6 +107,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             }
         });
         client.flush();
+        if (tunnel) {
+            return; // frame faults and the WebSocket record do not apply to another protocol's bytes
+        }
         connection.upgraded();
         server.faults().upgraded(new Session(server.faults(), client, upstream, connection, frontend.path(),
                 frontend.acceptedNanos()));

@@ -39,27 +39,40 @@ final class CloseFrames implements Session.FrameFault {
 
     private void close() {
         LiveConnection connection = session.connection();
+        Channel client = session.client();
+        Channel upstream = session.upstream();
         connection.closedByProxy(fault.name());
         connection.closeFrame(Closer.PROXY, fault.code(), fault.reason());
-        drain(session.client(), Closer.CLIENT);
-        drain(session.upstream(), Closer.UPSTREAM);
-        session.client().writeAndFlush(frame(session.client(), false));
-        if (fault.alsoUpstream()) {
-            session.upstream().writeAndFlush(frame(session.upstream(), true));
-        } else {
-            session.upstream().close();
-        }
+        // Each side's frame in flight is relayed to its end first: a server going away sends its close frame after
+        // the frame it is writing, never inside it.
+        drain(upstream, Closer.UPSTREAM, client, () -> {
+            client.writeAndFlush(frame(client, false));
+            if (!fault.alsoUpstream()) {
+                upstream.close();
+            }
+        });
+        drain(client, Closer.CLIENT, upstream, () -> {
+            if (fault.alsoUpstream()) {
+                upstream.writeAndFlush(frame(upstream, true));
+            }
+        });
     }
 
-    /** Replaces the relay on {@code channel} with a handler that waits for the answering close frame. */
-    private void drain(Channel channel, Closer side) {
+    /**
+     * Replaces the relay on {@code channel} with a handler that finishes the frame in flight to {@code peer}, then
+     * runs {@code atBoundary} (the close frame to the peer), then waits for the side's answering close frame.
+     */
+    private void drain(Channel channel, Closer side, Channel peer, Runnable atBoundary) {
         if (!channel.isActive()) {
+            atBoundary.run();
             return;
         }
-        Draining draining = new Draining(side);
+        FrameScanner relayed = channel.pipeline().get("relay") instanceof RelayHandler relay ? relay.scanner() : null;
+        Draining draining = new Draining(side, peer, relayed, atBoundary);
         channel.pipeline().replace("relay", "relay", draining);
         channel.config().setAutoRead(true);
         channel.eventLoop().schedule(() -> channel.close(), GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        draining.startIfAtBoundary();
     }
 
     private ByteBuf frame(Channel channel, boolean masked) {
@@ -90,26 +103,55 @@ final class CloseFrames implements Session.FrameFault {
         }
     }
 
-    /** Drops what the side still sends and closes TCP when its close frame has come. */
+    /**
+     * Relays what the side still sends of its frame in flight, then drops what it sends and closes TCP when its close
+     * frame has come.
+     */
     private final class Draining extends ChannelInboundHandlerAdapter {
+        private final Closer side;
+        private final Channel peer;
         private final FrameScanner scanner;
+        private Runnable atBoundary;
 
-        Draining(Closer side) {
-            TrafficCounter counter = side == Closer.CLIENT
-                    ? session.connection().clientToUpstream() : session.connection().upstreamToClient();
-            this.scanner = new FrameScanner(side, session.connection(), counter, ignored -> {
-                session.client().eventLoop().execute(() -> sideChannel(side).close());
-            });
+        /** @param relayed the relay's scanner, which knows where the frame in flight ends; null for a fresh one */
+        Draining(Closer side, Channel peer, FrameScanner relayed, Runnable atBoundary) {
+            this.side = side;
+            this.peer = peer;
+            this.atBoundary = atBoundary;
+            this.scanner = relayed != null ? relayed : new FrameScanner(side, session.connection(), side == Closer.CLIENT
+                    ? session.connection().clientToUpstream() : session.connection().upstreamToClient());
         }
 
-        private Channel sideChannel(Closer side) {
-            return side == Closer.CLIENT ? session.client() : session.upstream();
+        void startIfAtBoundary() {
+            if (scanner.atBoundary()) {
+                boundary();
+            }
+        }
+
+        private void boundary() {
+            Runnable action = atBoundary;
+            atBoundary = null;
+            Channel sideChannel = side == Closer.CLIENT ? session.client() : session.upstream();
+            scanner.onCloseFrame(code -> sideChannel.eventLoop().execute(sideChannel::close));
+            action.run();
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ByteBuf buffer) {
-                scanner.scan(buffer);
+                if (atBoundary != null) {
+                    int inFlight = scanner.scanToBoundary(buffer);
+                    if (inFlight > 0) {
+                        peer.writeAndFlush(buffer.retainedSlice(buffer.readerIndex(), inFlight));
+                        buffer.skipBytes(inFlight);
+                    }
+                    if (scanner.atBoundary()) {
+                        boundary();
+                    }
+                }
+                if (atBoundary == null) {
+                    scanner.scan(buffer);
+                }
             }
             io.netty.util.ReferenceCountUtil.release(msg);
         }

@@ -9,8 +9,9 @@ import java.util.function.IntPredicate;
 
 /**
  * Drops whole WebSocket frames whose opcode {@code drops} matches, in one direction, and passes every other byte
- * on as it is (payloads as slices, no copy). It cuts the stream only at frame boundaries, so removing it
- * mid-stream leaves a valid stream. Installed only while a fault needs it.
+ * on as it is (payloads as slices, no copy). It cuts the stream only at frame boundaries, so adding or removing it
+ * mid-stream leaves a valid stream: added, it goes on from where the relay's scanner is and passes the frame in
+ * flight whole. Installed only while a fault needs it.
  */
 final class FrameFilter extends ChannelInboundHandlerAdapter {
 
@@ -19,9 +20,19 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
     private long payloadRemaining;
     private boolean dropping;
     private boolean retiring;
+    /** How many bytes of the header being read went on before this filter was added. */
+    private int headerBytesPassed;
 
-    private FrameFilter(IntPredicate drops) {
+    /** @param position the relay's scanner, where the stream is now; null at a frame boundary */
+    private FrameFilter(IntPredicate drops, FrameScanner position) {
         this.drops = drops;
+        if (position != null) {
+            payloadRemaining = position.payloadRemaining();
+            if (payloadRemaining == 0) { // between frames, or in a header
+                header.copyFrom(position.header());
+                headerBytesPassed = header.collected();
+            }
+        }
     }
 
     /** Installs a filter named {@code name} on the sides {@code direction} covers; stopping removes them. */
@@ -39,7 +50,8 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
 
             private void add(Channel channel) {
                 if (channel.isActive()) {
-                    channel.pipeline().addBefore("relay", name, new FrameFilter(drops));
+                    FrameScanner position = channel.pipeline().get("relay") instanceof RelayHandler relay ? relay.scanner() : null;
+                    channel.pipeline().addBefore("relay", name, new FrameFilter(drops, position));
                 }
             }
 
@@ -99,10 +111,12 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
 
     /** A header is complete: decide the frame's fate and pass the header on unless it is dropped. */
     private void headerRead(ChannelHandlerContext ctx) {
-        dropping = drops.test(header.opcode());
+        // A frame whose header began before this filter was added has begun at the other side: it goes on whole.
+        dropping = headerBytesPassed == 0 && drops.test(header.opcode());
         if (!dropping) {
-            ctx.fireChannelRead(header.writeTo(ctx.alloc().buffer(header.size())));
+            ctx.fireChannelRead(header.writeTo(ctx.alloc().buffer(header.size() - headerBytesPassed), headerBytesPassed));
         }
+        headerBytesPassed = 0;
         payloadRemaining = header.payloadLength();
         header.reset();
     }

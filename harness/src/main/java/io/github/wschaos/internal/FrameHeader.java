@@ -68,7 +68,23 @@ final class FrameHeader {
 
     /** Writes the complete header to {@code out}. */
     ByteBuf writeTo(ByteBuf out) {
-        return out.writeBytes(bytes, 0, length);
+        return writeTo(out, 0);
+    }
+
+    /** Writes the header's bytes from {@code from} on to {@code out}. */
+    ByteBuf writeTo(ByteBuf out, int from) {
+        return out.writeBytes(bytes, from, length - from);
+    }
+
+    /** How many bytes of the header have been collected. */
+    int collected() {
+        return length;
+    }
+
+    /** Takes the bytes {@code other} has collected, to go on where it is. */
+    void copyFrom(FrameHeader other) {
+        System.arraycopy(other.bytes, 0, bytes, 0, other.length);
+        length = other.length;
     }
 
     void reset() {

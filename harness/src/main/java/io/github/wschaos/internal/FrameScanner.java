@@ -20,7 +20,7 @@ final class FrameScanner {
     private final Closer sender;
     private final LiveConnection connection;
     private final TrafficCounter counter;
-    private final java.util.function.IntConsumer onCloseFrame;
+    private java.util.function.IntConsumer onCloseFrame;
 
     private final FrameHeader header = new FrameHeader();
     private long payloadRemaining;
@@ -41,9 +41,43 @@ final class FrameScanner {
 
     /** Scans the readable bytes of {@code buffer}, leaving its indexes untouched. */
     void scan(ByteBuf buffer) {
-        int index = buffer.readerIndex();
+        scan(buffer, false);
+    }
+
+    /**
+     * Scans the readable bytes of {@code buffer} that belong to the frame in flight, up to its end, leaving the
+     * buffer's indexes untouched.
+     *
+     * @return how many bytes that is, 0 between frames
+     */
+    int scanToBoundary(ByteBuf buffer) {
+        return atBoundary() ? 0 : scan(buffer, true);
+    }
+
+    /** The header of the frame in flight: empty between frames, partial while it is read, whole during the payload. */
+    FrameHeader header() {
+        return header;
+    }
+
+    /** How many payload bytes of the frame in flight are still to come. */
+    long payloadRemaining() {
+        return payloadRemaining;
+    }
+
+    /** Whether the scanner is between frames: no byte of a frame's header or payload is outstanding. */
+    boolean atBoundary() {
+        return payloadRemaining == 0 && header.isEmpty();
+    }
+
+    /** From now on tells {@code listener} the code (-1 for none) of every close frame seen. */
+    void onCloseFrame(java.util.function.IntConsumer listener) {
+        this.onCloseFrame = listener;
+    }
+
+    private int scan(ByteBuf buffer, boolean toBoundary) {
+        int start = buffer.readerIndex();
+        int index = start;
         int end = buffer.writerIndex();
-        counter.bytes(end - index);
         while (index < end) {
             if (payloadRemaining > 0) {
                 int length = (int) Math.min(payloadRemaining, end - index);
@@ -55,11 +89,19 @@ final class FrameScanner {
                 payloadRemaining -= length;
                 if (payloadRemaining == 0) {
                     frameComplete();
+                    if (toBoundary) {
+                        break;
+                    }
                 }
             } else if (header.add(buffer.getByte(index++))) {
                 headerComplete();
+                if (toBoundary && atBoundary()) {
+                    break;
+                }
             }
         }
+        counter.bytes(index - start);
+        return index - start;
     }
 
     /** The header is in: starts the payload. */

@@ -63,6 +63,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean upstreamReady;
     private boolean awaitingUpgradeResponse;
     private boolean upgradeRequested;
+    private boolean otherUpgradeRequested;
     private boolean responding;
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
 
@@ -85,6 +86,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     boolean upgradeRequested() {
         return upgradeRequested;
+    }
+
+    /** Whether the current request asks to upgrade to another protocol than WebSocket ({@code h2c}, say). */
+    boolean otherUpgradeRequested() {
+        return otherUpgradeRequested;
     }
 
     @Override
@@ -114,6 +120,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest request) {
+            HeaderLines.refuseLongerThan(request, server.settings().maxHeaderSize() / HeaderLines.BUFFERS);
             if (request.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
                 rejectMalformed(ctx, request.decoderResult().cause());
@@ -121,8 +128,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             boolean first = !connection.hasRequest();
             connection.request(request);
+            RequestTargets.toOriginForm(request);
             requestTimer.cancel(false);
             upgradeRequested = isWebSocketUpgrade(request);
+            otherUpgradeRequested = !upgradeRequested && request.headers().contains(HttpHeaderNames.UPGRADE);
             if (first && applyHandshakeFaults(ctx, request)) {
                 return;
             }
@@ -130,7 +139,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 connectUpstream(ctx);
             }
         }
-        if (msg instanceof LastHttpContent && upgradeRequested) {
+        if (msg instanceof LastHttpContent && (upgradeRequested || otherUpgradeRequested)) {
             awaitingUpgradeResponse = true;
         }
         if (upstreamReady) {
@@ -162,7 +171,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return true;
             }
             String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-            if (fault instanceof RejectOrigins reject && (origin == null || !reject.allowed().contains(origin))) {
+            if (fault instanceof RejectOrigins reject && upgradeRequested
+                    && (origin == null || !reject.allowed().contains(origin))) {
                 ReferenceCountUtil.release(request);
                 connection.failure((origin == null ? "no Origin header" : "origin " + origin) + " is not among " + reject.allowed());
                 respondAndClose(HandshakeFaults.rejection(ctx.alloc(), reject.status()), HttpResponseStatus.valueOf(reject.status()));
@@ -338,9 +348,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Turns the client side into a relay; called by the upstream side once the 101 is written. */
-    void switchToRelay() {
-        client.pipeline().replace(this, "relay", new RelayHandler(upstreamChannel, Closer.CLIENT, connection));
+    /**
+     * Turns the client side into a relay of WebSocket frames, or of a tunnel's bytes; called by the upstream side once
+     * the 101 is written.
+     */
+    void switchToRelay(boolean webSocket) {
+        client.pipeline().replace(this, "relay", new RelayHandler(upstreamChannel, Closer.CLIENT, connection, webSocket));
         client.pipeline().remove(HttpServerCodec.class);
     }
 

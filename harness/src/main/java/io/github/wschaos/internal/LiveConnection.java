@@ -111,7 +111,13 @@ public final class LiveConnection {
         log.publish(ConnectionEvent.Type.RESPONSE, this);
     }
 
+    /**
+     * The connection switched to WebSocket: that is its outcome even when plain requests were answered on it before
+     * (keep-alive, then an upgrade).
+     */
     public void upgraded() {
+        status = 101;
+        outcome = Outcome.UPGRADED;
         upgradedNanos = System.nanoTime();
         log.publish(ConnectionEvent.Type.UPGRADED, this);
     }

@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param verifyUpstreamHostname whether the upstream certificate must match the upstream host name
  * @param connectTimeout how long to wait for the upstream's TCP (and TLS) connection
  * @param requestTimeout how long a client may take to send its request head before the proxy closes
- * @param maxHeaderSize the largest request head accepted from a client, in bytes
+ * @param maxHeaderSize the largest request headers accepted from a client, in bytes, in all (a line: a quarter)
  * @param ioThreads the number of event-loop threads
  */
 public record ProxySettings(

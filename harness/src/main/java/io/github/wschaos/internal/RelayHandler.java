@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * After the upgrade: passes every received buffer to the other side as it is (retain-free hand-over,
  * no decode, no copy), lets a {@link FrameScanner} read the frame headers on the way for the record,
- * flushes once per read burst, and reads from this side only while the other side can take more.
+ * flushes once per read burst, and reads from this side only while the other side can take more. After an upgrade
+ * to another protocol than WebSocket (a tunnel) it only counts bytes.
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
 
@@ -21,15 +22,25 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final Channel peer;
     private final Closer side;
     private final LiveConnection connection;
+    private final TrafficCounter counter;
     private final FrameScanner scanner;
     private boolean flushPending;
 
-    RelayHandler(Channel peer, Closer side, LiveConnection connection) {
+    /**
+     * @param side the side this handler reads from
+     * @param webSocket whether the bytes are WebSocket frames (scanned for the record), or a tunnel's bytes
+     */
+    RelayHandler(Channel peer, Closer side, LiveConnection connection, boolean webSocket) {
         this.peer = peer;
         this.side = side;
         this.connection = connection;
-        this.scanner = new FrameScanner(side, connection,
-                side == Closer.CLIENT ? connection.clientToUpstream() : connection.upstreamToClient());
+        this.counter = side == Closer.CLIENT ? connection.clientToUpstream() : connection.upstreamToClient();
+        this.scanner = webSocket ? new FrameScanner(side, connection, counter) : null;
+    }
+
+    /** The scanner of the frames this side sends, or null in a tunnel. */
+    FrameScanner scanner() {
+        return scanner;
     }
 
     @Override
@@ -47,7 +58,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             buffer.release();
             return;
         }
-        scanner.scan(buffer);
+        if (scanner != null) {
+            scanner.scan(buffer);
+        } else {
+            counter.bytes(buffer.readableBytes());
+        }
         peer.write(buffer, peer.voidPromise());
         flushPending = true;
         if (!peer.isWritable()) {

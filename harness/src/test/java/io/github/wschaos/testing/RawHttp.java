@@ -92,6 +92,39 @@ public final class RawHttp implements AutoCloseable {
         return new Response(statusLine, headers, "");
     }
 
+    /**
+     * Reads the head of one response exactly as it arrived (status line, header lines with their names' case, the
+     * blank line) and leaves what follows unread.
+     */
+    public String readRawHead() throws IOException {
+        StringBuilder head = new StringBuilder();
+        for (String line = readLine(); ; line = readLine()) {
+            head.append(line).append("\r\n");
+            if (line.isEmpty()) {
+                return head.toString();
+            }
+        }
+    }
+
+    /** Reads exactly {@code count} bytes (what follows a response head, say), failing if the stream ends first. */
+    public byte[] readBytes(int count) throws IOException {
+        byte[] bytes = in.readNBytes(count);
+        if (bytes.length < count) {
+            throw new IOException("connection ended after " + bytes.length + " of " + count + " bytes");
+        }
+        return bytes;
+    }
+
+    /** How many received bytes can be read without blocking. */
+    public int available() throws IOException {
+        return in.available();
+    }
+
+    /** Half-closes the connection: a FIN to the peer, reading stays possible. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** The socket's input, for what follows a response head. */
     InputStream input() {
         return in;

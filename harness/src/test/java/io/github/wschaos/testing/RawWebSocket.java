@@ -35,15 +35,38 @@ public final class RawWebSocket implements AutoCloseable {
         return new RawWebSocket(http);
     }
 
+    /** A WebSocket over {@code http}, whose {@code 101} the caller has read already. */
+    public static RawWebSocket over(RawHttp http) {
+        return new RawWebSocket(http);
+    }
+
     /** Sends {@code text} as one masked text frame, as a client must. */
     public void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendMasked(0x1, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a masked close frame with {@code code} and {@code reason}. */
+    public void sendClose(int code, String reason) throws IOException {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[2 + text.length];
+        payload[0] = (byte) (code >> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, text.length);
+        sendMasked(0x8, payload);
+    }
+
+    /** Half-closes the TCP connection (a FIN to the proxy) while reading stays possible. */
+    public void shutdownOutput() throws IOException {
+        http.shutdownOutput();
+    }
+
+    private void sendMasked(int opcode, byte[] payload) throws IOException {
         if (payload.length > 125) {
             throw new IllegalArgumentException("only short frames: " + payload.length + " bytes");
         }
         byte[] mask = {0x11, 0x22, 0x33, 0x44};
         byte[] frame = new byte[6 + payload.length];
-        frame[0] = (byte) 0x81;
+        frame[0] = (byte) (0x80 | opcode);
         frame[1] = (byte) (0x80 | payload.length);
         System.arraycopy(mask, 0, frame, 2, 4);
         for (int i = 0; i < payload.length; i++) {
