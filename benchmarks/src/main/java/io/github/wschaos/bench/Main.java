@@ -217,12 +217,8 @@ public final class Main {
                     latency(client, List.copyOf(targets.values()));
                 }
                 phase(begin, "round " + round + "/" + rounds + ": latency");
-                for (Target target : phases.contains("handshakes") ? targets.values() : List.<Target>of()) {
-                    LoadClient.Storm storm = client.storm(target, stormSize, 32);
-                    add("handshakes/s", target, storm.perSecond());
-                    if (target.process() != null) {
-                        add("cpu handshakes", target, storm.cpuMillisPerThousand());
-                    }
+                if (phases.contains("handshakes")) {
+                    handshakes(client, List.copyOf(targets.values()));
                 }
                 phase(begin, "round " + round + "/" + rounds + ": handshakes");
                 for (Target target : targets.values()) {
@@ -270,6 +266,30 @@ public final class Main {
             add("p50", target, percentile(rtt, 0.50) / 1e3);
             add("p99", target, percentile(rtt, 0.99) / 1e3);
             add("p99.9", target, percentile(rtt, 0.999) / 1e3);
+        }
+    }
+
+    /**
+     * Handshake storms, three per target in a round, taken from each target in turn (the order rotating), so that
+     * a burst of background load falls on every target alike; a round's figure is the median of its three storms.
+     */
+    private void handshakes(LoadClient client, List<Target> targets) throws InterruptedException {
+        int storms = quick ? 1 : 3;
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        for (int storm = 0; storm < storms; storm++) {
+            for (int i = 0; i < targets.size(); i++) {
+                Target target = targets.get((i + storm) % targets.size());
+                LoadClient.Storm result = client.storm(target, stormSize, 32);
+                rates.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result.perSecond());
+                cpu.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result.cpuMillisPerThousand());
+            }
+        }
+        for (Target target : targets) {
+            add("handshakes/s", target, median(rates.get(target.name())));
+            if (target.process() != null) {
+                add("cpu handshakes", target, median(cpu.get(target.name())));
+            }
         }
     }
 
@@ -343,6 +363,10 @@ public final class Main {
         if (values == null || values.isEmpty()) {
             return null;
         }
+        return median(values);
+    }
+
+    private static double median(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
