@@ -20,6 +20,10 @@ final class Reset implements Session.FrameFault {
 
     @Override
     public void start() {
+        if (after.isZero()) {
+            reset(); // at once, for the reason CloseFrames.start gives
+            return;
+        }
         timer = session.client().eventLoop().schedule(this::reset, after.toNanos(), TimeUnit.NANOSECONDS);
     }
 
