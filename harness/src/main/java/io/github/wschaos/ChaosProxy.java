@@ -381,11 +381,7 @@ public final class ChaosProxy implements AutoCloseable {
          * @param connections 0 (keep only open connections) or more
          */
         public Builder recordingLimit(int connections) {
-            if (connections < 0) {
-                throw new IllegalArgumentException("recording limit " + connections + " is negative; accepted are 0 "
-                        + "(keep only open connections) and more");
-            }
-            this.recordingLimit = connections;
+            this.recordingLimit = ConnectionLog.checkLimit(connections);
             return this;
         }
 

@@ -252,15 +252,9 @@ public final class Main {
      * measured at the time; the percentiles are over all of a target's slices of the round.
      */
     private void latency(LoadClient client, List<Target> targets) throws InterruptedException {
-        int slices = quick ? 1 : 5;
         Map<String, List<long[]>> samples = new LinkedHashMap<>();
-        for (int slice = 0; slice < slices; slice++) {
-            for (int i = 0; i < targets.size(); i++) {
-                Target target = targets.get((i + slice) % targets.size());
-                samples.computeIfAbsent(target.name(), k -> new ArrayList<>())
-                        .add(client.fixedRate(target, 16, 64, 2000, 300, 1000));
-            }
-        }
+        inTurn(targets, quick ? 1 : 5, target -> samples.computeIfAbsent(target.name(), k -> new ArrayList<>())
+                .add(client.fixedRate(target, 16, 64, 2000, 300, 1000)));
         for (Target target : targets) {
             long[] rtt = samples.get(target.name()).stream().flatMapToLong(Arrays::stream).sorted().toArray();
             add("p50", target, percentile(rtt, 0.50) / 1e3);
@@ -274,21 +268,31 @@ public final class Main {
      * a burst of background load falls on every target alike; a round's figure is the median of its three storms.
      */
     private void handshakes(LoadClient client, List<Target> targets) throws InterruptedException {
-        int storms = quick ? 1 : 3;
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
-        for (int storm = 0; storm < storms; storm++) {
-            for (int i = 0; i < targets.size(); i++) {
-                Target target = targets.get((i + storm) % targets.size());
-                LoadClient.Storm result = client.storm(target, stormSize, 32);
-                rates.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result.perSecond());
-                cpu.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result.cpuMillisPerThousand());
-            }
-        }
+        inTurn(targets, quick ? 1 : 3, target -> {
+            LoadClient.Storm result = client.storm(target, stormSize, 32);
+            rates.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result.perSecond());
+            cpu.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result.cpuMillisPerThousand());
+        });
         for (Target target : targets) {
             add("handshakes/s", target, median(rates.get(target.name())));
             if (target.process() != null) {
                 add("cpu handshakes", target, median(cpu.get(target.name())));
+            }
+        }
+    }
+
+    /** One measurement of a target, which may wait for the load to finish. */
+    private interface Measurement {
+        void take(Target target) throws InterruptedException;
+    }
+
+    /** {@code times} passes over {@code targets}, each starting one target later than the pass before. */
+    private static void inTurn(List<Target> targets, int times, Measurement measurement) throws InterruptedException {
+        for (int pass = 0; pass < times; pass++) {
+            for (int i = 0; i < targets.size(); i++) {
+                measurement.take(targets.get((i + pass) % targets.size()));
             }
         }
     }

@@ -29,6 +29,13 @@ public final class Profile {
         }
     }
 
+    /** The target named last on the command line: wschaos unless nginx or haproxy is given. */
+    private static String targetName(String[] args, boolean storm) {
+        int at = storm ? 4 : 3;
+        String name = args.length > at ? args[at] : "wschaos";
+        return name.equals("nginx") || name.equals("haproxy") ? name : "wschaos";
+    }
+
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("wschaos-profile");
         if (!Boolean.getBoolean("profile.nojfr")) {
@@ -36,7 +43,7 @@ public final class Profile {
                     + ",settings=profile,dumponexit=true " + System.getProperty("bench.jvmArgs.wschaos", ""));
         }
         boolean storm = args[0].equals("storm");
-        String name = storm && args.length > 4 ? args[4] : !storm && args.length > 3 && !args[3].equals("filter") ? args[3] : "wschaos";
+        String name = targetName(args, storm);
         Target echo = Targets.echo(dir);
         Target target = switch (name) {
             case "nginx" -> Targets.nginx(dir, echo.port(), 1);

@@ -206,8 +206,7 @@ public final class ChaosServer implements AutoCloseable {
          * (10,000 by default, about 1 KiB of heap each).
          */
         public Builder recordingLimit(int connections) {
-            ChaosProxy.builder().recordingLimit(connections); // the proxy's own check and message
-            this.recordingLimit = connections;
+            this.recordingLimit = ConnectionLog.checkLimit(connections);
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.github.wschaos.cli;
 
 import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.internal.ConnectionLog;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--time-scale", paramLabel = "FACTOR", defaultValue = "1.0", description = "Multiply fault durations.")
     double timeScale;
 
-    @Option(names = "--recording-limit", paramLabel = "N", defaultValue = "10000",
+    @Option(names = "--recording-limit", paramLabel = "N", defaultValue = "" + ConnectionLog.DEFAULT_LIMIT,
             description = "Ended connections the recording keeps, the most recent (default ${DEFAULT-VALUE}).")
     int recordingLimit;
 

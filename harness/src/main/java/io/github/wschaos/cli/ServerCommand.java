@@ -1,6 +1,7 @@
 package io.github.wschaos.cli;
 
 import io.github.wschaos.api.ChaosServer;
+import io.github.wschaos.internal.ConnectionLog;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,7 +32,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--allow-non-loopback", description = "Allow the API and its proxies on addresses other than loopback.")
     boolean allowNonLoopback;
 
-    @Option(names = "--recording-limit", paramLabel = "N", defaultValue = "10000",
+    @Option(names = "--recording-limit", paramLabel = "N", defaultValue = "" + ConnectionLog.DEFAULT_LIMIT,
             description = "Ended connections each proxy's recording keeps, the most recent (default ${DEFAULT-VALUE}).")
     int recordingLimit;
 

@@ -34,13 +34,7 @@ final class CloseFrames implements Session.FrameFault {
 
     @Override
     public void start() {
-        if (after.isZero()) {
-            // At once, not as a task: at the upgrade, a frame the client sends the moment the 101 arrives can be
-            // relayed in the same I/O pass, ahead of any queued task, and get its answer before the close frame.
-            close();
-            return;
-        }
-        timer = session.client().eventLoop().schedule(this::close, after.toNanos(), TimeUnit.NANOSECONDS);
+        timer = session.after(after, this::close);
     }
 
     private void close() {

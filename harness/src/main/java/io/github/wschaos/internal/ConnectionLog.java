@@ -34,13 +34,21 @@ public final class ConnectionLog implements Recording {
     private final List<RecordingListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Generation current = new Generation(System.nanoTime());
 
-    /** @param limit how many ended connections to keep (every open one is kept too) */
+    /** @param limit how many ended connections to keep (every open one is kept too), see {@link #checkLimit} */
     public ConnectionLog(int limit) {
+        this.limit = checkLimit(limit);
+    }
+
+    /**
+     * @return {@code limit} if it is a valid recording limit
+     * @throws IllegalArgumentException naming the value and what is accepted
+     */
+    public static int checkLimit(int limit) {
         if (limit < 0) {
-            throw new IllegalArgumentException("recording limit " + limit + " is negative; accepted are 0 (keep no ended "
-                    + "connection) and more");
+            throw new IllegalArgumentException("recording limit " + limit + " is negative; accepted are 0 "
+                    + "(keep only open connections) and more");
         }
-        this.limit = limit;
+        return limit;
     }
 
     /** Opens the record of a newly accepted connection. */

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /** {@code ResetConnection} on one connection: both TCP connections reset (RST) after the delay. */
 final class Reset implements Session.FrameFault {
@@ -20,11 +19,7 @@ final class Reset implements Session.FrameFault {
 
     @Override
     public void start() {
-        if (after.isZero()) {
-            reset(); // at once, for the reason CloseFrames.start gives
-            return;
-        }
-        timer = session.client().eventLoop().schedule(this::reset, after.toNanos(), TimeUnit.NANOSECONDS);
+        timer = session.after(after, this::reset);
     }
 
     private void reset() {

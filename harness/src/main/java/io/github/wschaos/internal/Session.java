@@ -8,8 +8,11 @@ import io.github.wschaos.fault.ResetConnection;
 import io.github.wschaos.fault.SwallowControlFrames;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An upgraded connection as frame faults see it: both channels (on one event loop), its record, and the
@@ -73,6 +76,21 @@ final class Session implements FaultSite {
                 behaviour.stop();
             }
         });
+    }
+
+    /**
+     * Runs {@code task} on the connection's event loop after {@code delay}. With no delay it runs at once, not as a
+     * queued task: at the upgrade, a frame the client sends the moment the 101 arrives is handled in the same I/O pass,
+     * ahead of queued tasks, and would slip through before the fault acts.
+     *
+     * @return the timer to cancel, or null if the task has run
+     */
+    ScheduledFuture<?> after(Duration delay, Runnable task) {
+        if (delay.isZero()) {
+            task.run();
+            return null;
+        }
+        return client.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code task} on the connection's event loop: at once when already there, else as a submitted task. */
