@@ -9,14 +9,12 @@ import io.github.wschaos.fault.RefuseConnections;
 import io.github.wschaos.fault.RejectOrigins;
 import io.github.wschaos.fault.RespondWithStatus;
 import io.github.wschaos.fault.StripUpgradeHeaders;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -240,32 +238,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ProxySettings settings = server.settings();
         InetSocketAddress address = upstream.connectAddress();
         // TCP_NODELAY is on by default in Netty's socket channels (setting it again is a system call per connection).
-        Bootstrap bootstrap = new Bootstrap()
-                .group(ctx.channel().eventLoop())
-                .channelFactory(server.transport().clientChannelFactory(Transport.familyOf(address)))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-                .option(ChannelOption.AUTO_READ, true)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        if (upstream.tls()) {
-                            SSLEngine engine = settings.upstreamTls().newEngine(channel.alloc(), upstream.host(), upstream.port());
-                            if (settings.verifyUpstreamHostname()) {
-                                SSLParameters parameters = engine.getSSLParameters();
-                                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                                engine.setSSLParameters(parameters);
-                            }
-                            channel.pipeline().addLast("tls", new SslHandler(engine));
-                        }
-                        channel.pipeline().addLast("http", new HttpClientCodec(4096, 64 * 1024, 8192));
-                        channel.pipeline().addLast("upstream", new BackendHandler(server, FrontendHandler.this, client));
-                        Wire wire = client.attr(ProxyServer.WIRE).get();
-                        if (wire != null) {
-                            wire.upstreamOpening(channel);
-                        }
-                    }
-                });
-        ChannelFuture connect = bootstrap.connect(address);
+        ChannelFuture connect;
+        try {
+            connect = UpstreamDialer.dial(client.eventLoop(),
+                    server.transport().clientChannelFactory(Transport.familyOf(address)), address,
+                    (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()), this::setUpUpstream);
+        } catch (ChannelException e) {
+            upstreamFailed(e); // no socket to be had (the open-files limit, say): answered as an unreachable upstream
+            return;
+        }
         upstreamChannel = connect.channel();
         server.track(client, upstreamChannel);
         connect.addListener((ChannelFutureListener) future -> {
@@ -285,6 +266,26 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             upstreamChannel.flush();
             readMoreIfReady();
         });
+    }
+
+    /** The upstream channel's pipeline: TLS if the upstream is {@code wss://}, the HTTP codec, the response relay. */
+    private void setUpUpstream(Channel channel) {
+        ProxySettings settings = server.settings();
+        if (upstream.tls()) {
+            SSLEngine engine = settings.upstreamTls().newEngine(channel.alloc(), upstream.host(), upstream.port());
+            if (settings.verifyUpstreamHostname()) {
+                SSLParameters parameters = engine.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                engine.setSSLParameters(parameters);
+            }
+            channel.pipeline().addLast("tls", new SslHandler(engine));
+        }
+        channel.pipeline().addLast("http", new HttpClientCodec(4096, 64 * 1024, 8192));
+        channel.pipeline().addLast("upstream", new BackendHandler(server, this, client));
+        Wire wire = client.attr(ProxyServer.WIRE).get();
+        if (wire != null) {
+            wire.upstreamOpening(channel);
+        }
     }
 
     /** The upstream could not be reached or failed before answering: answer as nginx does. */
