@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +60,7 @@ final class Child implements AutoCloseable {
 
     /** A Java process on this JVM's class path, without Netty's leak detector, with this JVM's forced transport. */
     static Child java(String name, Path log, String mainClass, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms256m", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
                 "-cp", System.getProperty("java.class.path")));
@@ -117,6 +120,43 @@ final class Child implements AutoCloseable {
             ticks += cpuTicks(child.pid());
         }
         return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
+    /** CPU time (user + system) of the JVM's JIT compiler threads (C1, C2), in nanoseconds; 0 for another program. */
+    long compilerNanos() {
+        long ticks = 0;
+        for (Map.Entry<String, long[]> thread : threadTicks().entrySet()) {
+            if (thread.getKey().startsWith("C1 CompilerThre") || thread.getKey().startsWith("C2 CompilerThre")) {
+                ticks += thread.getValue()[0] + thread.getValue()[1];
+            }
+        }
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
+    /**
+     * CPU ticks (user, system) of each thread of the process and its descendants, by thread name (threads of one
+     * name summed, e.g. nginx's workers or the JVM's GC threads), for {@link Profile}'s per-thread breakdown.
+     */
+    Map<String, long[]> threadTicks() {
+        Map<String, long[]> ticks = new TreeMap<>();
+        List<Long> pids = new ArrayList<>(List.of(process.pid()));
+        process.descendants().forEach(child -> pids.add(child.pid()));
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks.toList()) {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("#?[0-9]+$", "").trim();
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long[] sum = ticks.computeIfAbsent(name, n -> new long[2]);
+                    sum[0] += Long.parseLong(fields[11]);
+                    sum[1] += Long.parseLong(fields[12]);
+                }
+            } catch (IOException e) {
+                // the process or a thread ended meanwhile
+            }
+        }
+        return ticks;
     }
 
     /** Resident memory of the process and its descendants, in bytes. */

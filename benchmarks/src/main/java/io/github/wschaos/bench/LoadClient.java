@@ -344,8 +344,11 @@ final class LoadClient implements AutoCloseable {
 
     // ---- the loads -----------------------------------------------------------------------------------------
 
-    /** Result of a closed-loop run: round trips completed, over how long, and the target's CPU spent meanwhile. */
-    record Throughput(long messages, long nanos, long cpuNanos) {
+    /**
+     * Result of a closed-loop run: round trips completed, over how long, the target's CPU spent meanwhile, and the
+     * part of it that its JIT compiler threads took.
+     */
+    record Throughput(long messages, long nanos, long cpuNanos, long compilerNanos) {
         double perSecond() {
             return messages * 1e9 / nanos;
         }
@@ -367,13 +370,15 @@ final class LoadClient implements AutoCloseable {
             Thread.sleep(warmupMillis);
             long c0 = completed.sum();
             long cpu0 = target.cpuNanos();
+            long compiler0 = target.compilerNanos();
             long t0 = System.nanoTime();
             Thread.sleep(measureMillis);
             long c1 = completed.sum();
             long cpu1 = target.cpuNanos();
+            long compiler1 = target.compilerNanos();
             long t1 = System.nanoTime();
             conns.forEach(Conn::stop);
-            return new Throughput(c1 - c0, t1 - t0, cpu1 - cpu0);
+            return new Throughput(c1 - c0, t1 - t0, cpu1 - cpu0, compiler1 - compiler0);
         } finally {
             Thread.sleep(50);
             closeAll(conns);
@@ -417,14 +422,21 @@ final class LoadClient implements AutoCloseable {
         }
     }
 
-    /** Result of a handshake storm: handshakes per second and the target's CPU time meanwhile. */
-    record Storm(int handshakes, long nanos, long cpuNanos) {
+    /**
+     * Result of a handshake storm: handshakes per second, the target's CPU time meanwhile, and the part of it that
+     * its JIT compiler threads took (a JVM target's code still being compiled).
+     */
+    record Storm(int handshakes, long nanos, long cpuNanos, long compilerNanos) {
         double perSecond() {
             return handshakes * 1e9 / nanos;
         }
 
         double cpuMillisPerThousand() {
             return cpuNanos / 1e6 / (handshakes / 1000.0);
+        }
+
+        double compilerMillisPerThousand() {
+            return compilerNanos / 1e6 / (handshakes / 1000.0);
         }
     }
 
@@ -436,6 +448,7 @@ final class LoadClient implements AutoCloseable {
         CountDownLatch done = new CountDownLatch(total);
         AtomicInteger failures = new AtomicInteger();
         long cpu0 = target.cpuNanos();
+        long compiler0 = target.compilerNanos();
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             slots.acquire();
@@ -463,9 +476,10 @@ final class LoadClient implements AutoCloseable {
         }
         long nanos = System.nanoTime() - start;
         long cpu = target.cpuNanos() - cpu0;
+        long compiler = target.compilerNanos() - compiler0;
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " of " + total + " handshakes against " + target.name() + " failed");
         }
-        return new Storm(total, nanos, cpu);
+        return new Storm(total, nanos, cpu, compiler);
     }
 }

@@ -46,6 +46,10 @@ public final class Main {
     private final long warmup;
     private final int stormSize;
     private final int warmStorm;
+    private final int settleStorm;
+    private final int maxSettle;
+    /** One-second latency slices per target in a round (an odd number, so that the median is one of them). */
+    private static final int LATENCY_SLICES = 9;
     private final long measure;
 
     /** figure -> target -> one value per round. */
@@ -84,6 +88,8 @@ public final class Main {
         this.measure = quick ? 400 : 2000;
         this.stormSize = quick ? 300 : 2000;
         this.warmStorm = quick ? 3000 : 20_000;
+        this.settleStorm = quick ? 1000 : 5000;
+        this.maxSettle = quick ? 2 : 8;
     }
 
     private static final String[] PHASES = {"throughput", "latency", "handshakes", "idle"};
@@ -209,6 +215,9 @@ public final class Main {
                             if (target.process() != null) {
                                 add("cpu " + cell, target, t.cpuMillisPerThousand());
                             }
+                            if (target.name().startsWith(WSCHAOS)) {
+                                add("jit throughput", target, 100.0 * t.compilerNanos() / Math.max(1, t.cpuNanos()));
+                            }
                         }
                     }
                 }
@@ -218,6 +227,9 @@ public final class Main {
                 }
                 phase(begin, "round " + round + "/" + rounds + ": latency");
                 if (phases.contains("handshakes")) {
+                    Settled settled = settle(client, List.copyOf(targets.values()), echo.process());
+                    System.out.printf("         handshakes: JIT %s after %d untimed pass(es) of %,d per target%n",
+                            settled.quiet() ? "quiet" : "still compiling", settled.passes(), settleStorm);
                     handshakes(client, List.copyOf(targets.values()));
                 }
                 phase(begin, "round " + round + "/" + rounds + ": handshakes");
@@ -249,19 +261,23 @@ public final class Main {
     /**
      * Round trips at a fixed rate, in one-second slices taken from each target in turn (the order rotating from
      * slice to slice), so that a burst of background load falls on all targets alike rather than on whichever was
-     * measured at the time; the percentiles are over all of a target's slices of the round.
+     * measured at the time. Each percentile is taken per slice and the round's figure is the median over the
+     * target's slices: a burst that lands in one slice moves that slice's tail, not the round's figure.
      */
     private void latency(LoadClient client, List<Target> targets) throws InterruptedException {
-        Map<String, List<long[]>> samples = new LinkedHashMap<>();
-        inTurn(targets, quick ? 1 : 5, target -> samples.computeIfAbsent(target.name(), k -> new ArrayList<>())
+        Map<String, List<long[]>> slices = new LinkedHashMap<>();
+        inTurn(targets, quick ? 1 : LATENCY_SLICES, target -> slices.computeIfAbsent(target.name(), k -> new ArrayList<>())
                 .add(client.fixedRate(target, 16, 64, 2000, 300, 1000)));
         for (Target target : targets) {
-            long[] rtt = samples.get(target.name()).stream().flatMapToLong(Arrays::stream).sorted().toArray();
-            add("p50", target, percentile(rtt, 0.50) / 1e3);
-            add("p99", target, percentile(rtt, 0.99) / 1e3);
-            add("p99.9", target, percentile(rtt, 0.999) / 1e3);
+            List<long[]> taken = slices.get(target.name());
+            for (Map.Entry<String, Double> percentile : PERCENTILES.entrySet()) {
+                add(percentile.getKey(), target, median(taken.stream()
+                        .map(rtt -> percentile(rtt, percentile.getValue()) / 1e3).toList()));
+            }
         }
     }
+
+    private static final Map<String, Double> PERCENTILES = Map.of("p50", 0.50, "p99", 0.99, "p99.9", 0.999);
 
     /**
      * Handshake storms, three per target in a round, taken from each target in turn (the order rotating), so that
@@ -270,17 +286,57 @@ public final class Main {
     private void handshakes(LoadClient client, List<Target> targets) throws InterruptedException {
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        Map<String, List<Double>> compiler = new LinkedHashMap<>();
         inTurn(targets, quick ? 1 : 3, target -> {
             LoadClient.Storm result = client.storm(target, stormSize, 32);
             rates.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result.perSecond());
             cpu.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result.cpuMillisPerThousand());
+            compiler.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(result.compilerMillisPerThousand());
         });
         for (Target target : targets) {
             add("handshakes/s", target, median(rates.get(target.name())));
             if (target.process() != null) {
                 add("cpu handshakes", target, median(cpu.get(target.name())));
             }
+            if (target.name().startsWith(WSCHAOS)) {
+                add("jit handshakes", target, median(compiler.get(target.name())));
+            }
         }
+    }
+
+    /**
+     * Untimed passes of handshake storms through every target alike, until the JIT compiler threads of the JVMs that
+     * serve the storm (the wschaos processes and the echo server) took under 2 % of their CPU during a pass, or
+     * {@link #maxSettle} passes. The handshake path shares Netty's pipeline methods with the relay, which the
+     * throughput and latency phases just before have had recompiled for their own traffic: a storm measured right
+     * after them also measures C2 recompiling (a fifth of the proxy's CPU, seen), not the warm handshake.
+     *
+     * @return the passes taken, and whether the last was quiet
+     */
+    private Settled settle(LoadClient client, List<Target> targets, Child echo) throws InterruptedException {
+        List<Child> jvms = new ArrayList<>(List.of(echo));
+        targets.stream().filter(t -> t.name().startsWith(WSCHAOS)).forEach(t -> jvms.add(t.process()));
+        for (int pass = 1; ; pass++) {
+            long[] cpu = new long[jvms.size()];
+            long[] jit = new long[jvms.size()];
+            for (int i = 0; i < jvms.size(); i++) {
+                cpu[i] = jvms.get(i).cpuNanos();
+                jit[i] = jvms.get(i).compilerNanos();
+            }
+            for (Target target : targets) {
+                client.storm(target, settleStorm, 32);
+            }
+            boolean quiet = true;
+            for (int i = 0; i < jvms.size(); i++) {
+                quiet &= (jvms.get(i).compilerNanos() - jit[i]) * 50 <= jvms.get(i).cpuNanos() - cpu[i];
+            }
+            if (quiet || pass == maxSettle) {
+                return new Settled(pass, quiet);
+            }
+        }
+    }
+
+    private record Settled(int passes, boolean quiet) {
     }
 
     /** One measurement of a target, which may wait for the load to finish. */
@@ -401,12 +457,14 @@ public final class Main {
                 row("proxy CPU ms / 1,000 msgs, " + cell, "cpu " + cell, v -> fmt(v, 1), false, true);
             }
         }
+        row("JIT compiler threads, % of proxy CPU in throughput cells", "jit throughput", v -> fmt(v, 1), false, false);
         row("latency p50 µs (16 conn, 2,000 msg/s)", "p50", v -> fmt(v, 0), true, true);
         row("latency p99 µs", "p99", v -> fmt(v, 0), true, true);
         row("latency p99.9 µs", "p99.9", v -> fmt(v, 0), true, true);
         row("handshakes/s (storm of " + stormSize + ", 32 at a time)", "handshakes/s", Main::count, true, true);
         row("handshakes/s cold (a fresh proxy's first " + stormSize + ")", "handshakes/s cold", Main::count, true, true);
         row("proxy CPU ms / 1,000 handshakes", "cpu handshakes", v -> fmt(v, 1), false, true);
+        row("of which JIT compiler threads", "jit handshakes", v -> fmt(v, 1), false, false);
         row("idle connections held (of " + idle + ")", "idle held", Main::count, false, false);
         row("heap KiB / idle proxied conn", "heap/conn", v -> fmt(v, 2), false, false);
         row("RSS KiB / idle proxied conn", "rss/conn", v -> fmt(v, 2), false, false);

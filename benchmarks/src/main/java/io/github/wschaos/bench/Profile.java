@@ -3,6 +3,7 @@ package io.github.wschaos.bench;
 import io.github.wschaos.bench.Targets.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * One load against one target, with a JFR recording of the wschaos process, for profiling. Either a throughput
@@ -10,7 +11,9 @@ import java.nio.file.Path;
  * {@code Profile storm <handshakes> <concurrency> [warm-up handshakes, 2000] [wschaos|nginx|haproxy]}; the
  * recording is written to {@code wschaos.jfr} in the logs directory it prints. With {@code -Dprofile.nojfr=true}
  * no recording is made (for an outside profiler such as {@code perf}, given the proxy's JVM flags in
- * {@code -Dbench.jvmArgs.wschaos}); the target's process id is printed first, as {@code PID <pid>}.
+ * {@code -Dbench.jvmArgs.wschaos}); the target's process id is printed first, as {@code PID <pid>}. A storm also
+ * prints the CPU time of each of the target's threads during the measurement (the event loop apart from the JIT and
+ * GC threads, whose share moves from run to run).
  */
 public final class Profile {
 
@@ -36,6 +39,20 @@ public final class Profile {
         return name.equals("nginx") || name.equals("haproxy") ? name : "wschaos";
     }
 
+    /** Each thread's user and system CPU over the measurement, in ms per 1,000 handshakes (threads that ran). */
+    private static void printThreads(Map<String, long[]> before, Map<String, long[]> after, int handshakes) {
+        double perThousand = 10.0 / (handshakes / 1000.0); // a tick is 10 ms
+        after.forEach((name, ticks) -> {
+            long[] start = before.getOrDefault(name, new long[2]);
+            long user = ticks[0] - start[0];
+            long system = ticks[1] - start[1];
+            if (user + system > 0) {
+                System.out.printf("thread %-24s user %6.1f  system %6.1f ms per 1,000%n", name, user * perThousand,
+                        system * perThousand);
+            }
+        });
+    }
+
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("wschaos-profile");
         if (!Boolean.getBoolean("profile.nojfr")) {
@@ -58,7 +75,9 @@ public final class Profile {
                 client.storm(target, args.length > 3 ? Integer.parseInt(args[3]) : 2000, concurrency);
                 awaitGate();
                 System.out.println("MEASURING");
+                Map<String, long[]> before = target.process().threadTicks();
                 LoadClient.Storm result = client.storm(target, total, concurrency);
+                printThreads(before, target.process().threadTicks(), total);
                 System.out.printf("%s: %,.0f handshakes/s, %.1f ms CPU per 1,000; logs in %s%n", name, result.perSecond(),
                         result.cpuMillisPerThousand(), dir);
                 return;

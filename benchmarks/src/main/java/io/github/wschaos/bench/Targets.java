@@ -17,6 +17,11 @@ final class Targets {
         long cpuNanos() {
             return process == null ? 0 : process.cpuNanos();
         }
+
+        /** CPU time of the JIT compiler threads, if the target is a JVM (0 otherwise). */
+        long compilerNanos() {
+            return process == null ? 0 : process.compilerNanos();
+        }
     }
 
     private Targets() {
