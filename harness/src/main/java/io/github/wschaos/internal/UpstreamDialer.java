@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.AddressResolver;
 import io.netty.resolver.DefaultAddressResolverGroup;
@@ -33,7 +34,8 @@ final class UpstreamDialer {
     static ChannelFuture dial(EventLoop loop, ChannelFactory<? extends Channel> factory, InetSocketAddress address,
             int connectTimeoutMillis, Consumer<Channel> setUp) {
         Channel channel = factory.newChannel();
-        ChannelPromise connected = channel.newPromise();
+        // Bound to the loop, not to the channel's: a channel that fails before it is registered has no loop yet.
+        ChannelPromise connected = new DefaultChannelPromise(channel, loop);
         try {
             channel.config().setConnectTimeoutMillis(connectTimeoutMillis);
             setUp.accept(channel);
