@@ -11,8 +11,8 @@ import java.util.Map;
  * {@code Profile storm <handshakes> <concurrency> [warm-up handshakes, 2000] [wschaos|nginx|haproxy]}; the
  * recording is written to {@code wschaos.jfr} in the logs directory it prints. With {@code -Dprofile.nojfr=true}
  * no recording is made (for an outside profiler such as {@code perf}, given the proxy's JVM flags in
- * {@code -Dbench.jvmArgs.wschaos}); the target's process id is printed first, as {@code PID <pid>}. A storm also
- * prints the CPU time of each of the target's threads during the measurement (the event loop apart from the JIT and
+ * {@code -Dbench.jvmArgs.wschaos}); the target's process id is printed first, as {@code PID <pid>}. A storm or cell
+ * also prints the CPU time of each of the target's threads during the measurement (the event loop apart from the JIT and
  * GC threads, whose share moves from run to run).
  */
 public final class Profile {
@@ -39,9 +39,9 @@ public final class Profile {
         return name.equals("nginx") || name.equals("haproxy") ? name : "wschaos";
     }
 
-    /** Each thread's user and system CPU over the measurement, in ms per 1,000 handshakes (threads that ran). */
-    private static void printThreads(Map<String, long[]> before, Map<String, long[]> after, int handshakes) {
-        double perThousand = 10.0 / (handshakes / 1000.0); // a tick is 10 ms
+    /** Each thread's user and system CPU over the measurement, in ms per 1,000 handshakes or round trips. */
+    private static void printThreads(Map<String, long[]> before, Map<String, long[]> after, int count) {
+        double perThousand = 10.0 / (count / 1000.0); // a tick is 10 ms
         after.forEach((name, ticks) -> {
             long[] start = before.getOrDefault(name, new long[2]);
             long user = ticks[0] - start[0];
@@ -88,8 +88,11 @@ public final class Profile {
             if (args.length > 3 && args[3].equals("filter")) {
                 target.process().command("arm", "OK");
             }
+            client.closedLoop(target, connections, size, 2000, 1); // untimed: the JIT compiles the relay
             System.out.println("MEASURING");
-            LoadClient.Throughput t = client.closedLoop(target, connections, size, 2000, seconds * 1000L);
+            Map<String, long[]> before = target.process().threadTicks();
+            LoadClient.Throughput t = client.closedLoop(target, connections, size, 0, seconds * 1000L);
+            printThreads(before, target.process().threadTicks(), (int) t.messages());
             System.out.printf("%,.0f msg/s, %.1f ms CPU per 1,000; logs in %s%n", t.perSecond(), t.cpuMillisPerThousand(), dir);
         } finally {
             target.process().close();
