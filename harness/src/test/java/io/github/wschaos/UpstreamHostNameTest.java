@@ -12,13 +12,13 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * An upstream given by host name rather than IP literal is looked up when a connection comes in (so a name that
- * moves is followed) and reached as any other.
+ * An upstream given by host name rather than IP literal is resolved when a connection comes in (through the JVM's
+ * resolver and its cache) and reached as any other.
  */
 class UpstreamHostNameTest {
 
     @Test
-    void anUpstreamNamedLocalhostIsLookedUpAndRelayed() throws Exception {
+    void anUpstreamNamedLocalhostIsResolvedAndRelayed() throws Exception {
         String loopback = InetAddress.getByName("localhost").getHostAddress();
         try (JettyEchoServer server = JettyEchoServer.start(loopback);
                 ChaosProxy proxy = ChaosProxy.start(URI.create("ws://localhost:" + server.uri().getPort() + "/echo"))) {

@@ -244,7 +244,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     server.transport().clientChannelFactory(Transport.familyOf(address)), address,
                     (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()), this::setUpUpstream);
         } catch (ChannelException e) {
-            upstreamFailed(e); // no socket to be had (the open-files limit, say): answered as an unreachable upstream
+            // No socket to be had (the open-files limit, say): the client gets the 502 of an unreachable upstream.
+            log.debug("{}: no channel to the upstream", connection, e);
+            connection.failure("upstream " + upstream + " could not be dialled: no socket could be opened ("
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")");
+            upstreamFailed(e);
             return;
         }
         upstreamChannel = connect.channel();

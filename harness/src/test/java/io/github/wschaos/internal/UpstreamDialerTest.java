@@ -1,6 +1,7 @@
 package io.github.wschaos.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -73,18 +74,27 @@ class UpstreamDialerTest {
     }
 
     @Test
-    void aSetUpThatThrowsFailsTheFutureWithItsExceptionBeforeAnySocketIsConnected() throws Exception {
+    void aSetUpThatThrowsFailsTheFutureWithItsExceptionAndClosesTheChannel() throws Exception {
         IllegalStateException broken = new IllegalStateException("no TLS engine for this upstream");
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
         ChannelFuture connected = dial(address, channel -> {
             throw broken;
         });
-        // Listeners are told on the loop even though the channel never got one.
         CompletableFuture<Throwable> told = new CompletableFuture<>();
         loop.execute(() -> connected.addListener((ChannelFutureListener) done -> told.complete(done.cause())));
         assertThat(told.get(5, TimeUnit.SECONDS)).isSameAs(broken);
+        // Closed for good, so that a proxy that tracks its channels can close them all later.
+        assertThat(connected.channel().closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(connected.channel().isOpen()).isFalse();
-        assertThat(connected.channel().isRegistered()).isFalse();
+    }
+
+    @Test
+    void dialingFromAnotherThreadIsRefused() {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        assertThatThrownBy(() -> UpstreamDialer.dial(loop,
+                        transport.clientChannelFactory(Transport.familyOf(address)), address, 5000, channel -> { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("from its own event loop");
     }
 
     /** Dials from the event loop, as the proxy does. */
