@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class Child implements AutoCloseable {
 
     /** Linux's USER_HZ: /proc/[pid]/stat counts CPU time in these ticks. */
-    private static final long TICKS_PER_SECOND = 100;
+    static final long TICKS_PER_SECOND = 100;
 
     private final String name;
     private final Process process;
@@ -122,41 +120,54 @@ final class Child implements AutoCloseable {
         return ticks * (1_000_000_000L / TICKS_PER_SECOND);
     }
 
-    /** CPU time (user + system) of the JVM's JIT compiler threads (C1, C2), in nanoseconds; 0 for another program. */
+    /**
+     * On-CPU time of the JVM's JIT compiler threads (C1, C2) that are alive, in nanoseconds (from
+     * {@code /proc/.../schedstat}, not in 10 ms ticks); 0 for another program.
+     */
     long compilerNanos() {
-        long ticks = 0;
-        for (Map.Entry<String, long[]> thread : threadTicks().entrySet()) {
-            if (thread.getKey().startsWith("C1 CompilerThre") || thread.getKey().startsWith("C2 CompilerThre")) {
-                ticks += thread.getValue()[0] + thread.getValue()[1];
+        long nanos = 0;
+        for (ThreadCpu thread : threads()) {
+            if (thread.name().startsWith("C1 CompilerThre") || thread.name().startsWith("C2 CompilerThre")) {
+                nanos += thread.onCpuNanos();
             }
         }
-        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+        return nanos;
     }
 
-    /**
-     * CPU ticks (user, system) of each thread of the process and its descendants, by thread name (threads of one
-     * name summed, e.g. nginx's workers or the JVM's GC threads), for {@link Profile}'s per-thread breakdown.
-     */
-    Map<String, long[]> threadTicks() {
-        Map<String, long[]> ticks = new TreeMap<>();
+    /** One thread's CPU: user and system time in ticks (from {@code stat}), on-CPU time in nanoseconds (schedstat). */
+    record ThreadCpu(String name, long userTicks, long systemTicks, long onCpuNanos) {
+    }
+
+    /** Every live thread of the process and its descendants; a thread that ends meanwhile is left out. */
+    List<ThreadCpu> threads() {
+        List<ThreadCpu> threads = new ArrayList<>();
         List<Long> pids = new ArrayList<>(List.of(process.pid()));
         process.descendants().forEach(child -> pids.add(child.pid()));
         for (long pid : pids) {
-            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-                for (Path task : tasks.toList()) {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-                            .replaceAll("#?[0-9]+$", "").trim();
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long[] sum = ticks.computeIfAbsent(name, n -> new long[2]);
-                    sum[0] += Long.parseLong(fields[11]);
-                    sum[1] += Long.parseLong(fields[12]);
-                }
+            List<Path> tasks;
+            try (var listing = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                tasks = listing.toList();
             } catch (IOException e) {
-                // the process or a thread ended meanwhile
+                continue; // the process ended
+            }
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = statFields(stat);
+                    long onCpu = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                    threads.add(new ThreadCpu(name, Long.parseLong(fields[11]), Long.parseLong(fields[12]), onCpu));
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
             }
         }
-        return ticks;
+        return threads;
+    }
+
+    /** The fields of a {@code /proc} stat line after the command name (which may hold spaces), from the state on. */
+    private static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /** Resident memory of the process and its descendants, in bytes. */
@@ -170,9 +181,7 @@ final class Child implements AutoCloseable {
 
     private static long cpuTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the command name (which may hold spaces) start at the last ')'.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = statFields(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
         } catch (IOException e) {
             return 0;

@@ -368,15 +368,15 @@ final class LoadClient implements AutoCloseable {
                 conn.startClosedLoop(frame, size, completed);
             }
             Thread.sleep(warmupMillis);
-            long c0 = completed.sum();
             long cpu0 = target.cpuNanos();
             long compiler0 = target.compilerNanos();
+            long c0 = completed.sum();
             long t0 = System.nanoTime();
             Thread.sleep(measureMillis);
             long c1 = completed.sum();
+            long t1 = System.nanoTime();
             long cpu1 = target.cpuNanos();
             long compiler1 = target.compilerNanos();
-            long t1 = System.nanoTime();
             conns.forEach(Conn::stop);
             return new Throughput(c1 - c0, t1 - t0, cpu1 - cpu0, compiler1 - compiler0);
         } finally {

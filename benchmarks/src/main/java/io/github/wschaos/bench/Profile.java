@@ -3,7 +3,9 @@ package io.github.wschaos.bench;
 import io.github.wschaos.bench.Targets.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One load against one target, with a JFR recording of the wschaos process, for profiling. Either a throughput
@@ -39,18 +41,37 @@ public final class Profile {
         return name.equals("nginx") || name.equals("haproxy") ? name : "wschaos";
     }
 
-    /** Each thread's user and system CPU over the measurement, in ms per 1,000 handshakes or round trips. */
-    private static void printThreads(Map<String, long[]> before, Map<String, long[]> after, int count) {
-        double perThousand = 10.0 / (count / 1000.0); // a tick is 10 ms
-        after.forEach((name, ticks) -> {
-            long[] start = before.getOrDefault(name, new long[2]);
-            long user = ticks[0] - start[0];
-            long system = ticks[1] - start[1];
-            if (user + system > 0) {
-                System.out.printf("thread %-24s user %6.1f  system %6.1f ms per 1,000%n", name, user * perThousand,
-                        system * perThousand);
+    /**
+     * Each thread's user and system CPU over the measurement (threads of one name summed, e.g. the JVM's GC threads),
+     * in ms per 1,000 handshakes or round trips; for a throughput cell the window also holds opening and closing its
+     * few connections.
+     */
+    private static void printThreads(List<Child.ThreadCpu> before, List<Child.ThreadCpu> after, long count) {
+        Map<String, long[]> ticks = new TreeMap<>();
+        for (Child.ThreadCpu thread : after) {
+            long[] sum = ticks.computeIfAbsent(family(thread.name()), n -> new long[2]);
+            sum[0] += thread.userTicks();
+            sum[1] += thread.systemTicks();
+        }
+        for (Child.ThreadCpu thread : before) {
+            long[] sum = ticks.get(family(thread.name()));
+            if (sum != null) {
+                sum[0] -= thread.userTicks();
+                sum[1] -= thread.systemTicks();
+            }
+        }
+        double msPerTick = 1000.0 / Child.TICKS_PER_SECOND;
+        ticks.forEach((name, sum) -> {
+            if (sum[0] + sum[1] > 0) {
+                System.out.printf("thread %-24s user %6.1f  system %6.1f ms per 1,000%n", name,
+                        sum[0] * msPerTick * 1000 / count, sum[1] * msPerTick * 1000 / count);
             }
         });
+    }
+
+    /** A thread's name without its number: {@code GC Thread#1} and {@code GC Thread#0} are one family. */
+    private static String family(String name) {
+        return name.replaceAll("#?[0-9]+$", "").trim();
     }
 
     public static void main(String[] args) throws Exception {
@@ -75,9 +96,9 @@ public final class Profile {
                 client.storm(target, args.length > 3 ? Integer.parseInt(args[3]) : 2000, concurrency);
                 awaitGate();
                 System.out.println("MEASURING");
-                Map<String, long[]> before = target.process().threadTicks();
+                List<Child.ThreadCpu> before = target.process().threads();
                 LoadClient.Storm result = client.storm(target, total, concurrency);
-                printThreads(before, target.process().threadTicks(), total);
+                printThreads(before, target.process().threads(), total);
                 System.out.printf("%s: %,.0f handshakes/s, %.1f ms CPU per 1,000; logs in %s%n", name, result.perSecond(),
                         result.cpuMillisPerThousand(), dir);
                 return;
@@ -90,9 +111,9 @@ public final class Profile {
             }
             client.closedLoop(target, connections, size, 2000, 1); // untimed: the JIT compiles the relay
             System.out.println("MEASURING");
-            Map<String, long[]> before = target.process().threadTicks();
+            List<Child.ThreadCpu> before = target.process().threads();
             LoadClient.Throughput t = client.closedLoop(target, connections, size, 0, seconds * 1000L);
-            printThreads(before, target.process().threadTicks(), (int) t.messages());
+            printThreads(before, target.process().threads(), t.messages());
             System.out.printf("%,.0f msg/s, %.1f ms CPU per 1,000; logs in %s%n", t.perSecond(), t.cpuMillisPerThousand(), dir);
         } finally {
             target.process().close();
