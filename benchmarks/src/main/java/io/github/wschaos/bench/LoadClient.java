@@ -360,6 +360,12 @@ final class LoadClient implements AutoCloseable {
 
     Throughput closedLoop(Targets.Target target, int connections, int size, long warmupMillis, long measureMillis)
             throws InterruptedException {
+        return closedLoop(target, connections, size, warmupMillis, measureMillis, () -> { }, () -> { });
+    }
+
+    /** A closed loop that runs {@code atStart} and {@code atEnd} where its CPU reading starts and ends. */
+    Throughput closedLoop(Targets.Target target, int connections, int size, long warmupMillis, long measureMillis,
+            Runnable atStart, Runnable atEnd) throws InterruptedException {
         List<Conn> conns = open(target.port(), connections);
         ByteBuf frame = frame(size);
         try {
@@ -368,6 +374,7 @@ final class LoadClient implements AutoCloseable {
                 conn.startClosedLoop(frame, size, completed);
             }
             Thread.sleep(warmupMillis);
+            atStart.run();
             long cpu0 = target.cpuNanos();
             long compiler0 = target.compilerNanos();
             long c0 = completed.sum();
@@ -377,6 +384,7 @@ final class LoadClient implements AutoCloseable {
             long t1 = System.nanoTime();
             long cpu1 = target.cpuNanos();
             long compiler1 = target.compilerNanos();
+            atEnd.run();
             conns.forEach(Conn::stop);
             return new Throughput(c1 - c0, t1 - t0, cpu1 - cpu0, compiler1 - compiler0);
         } finally {
@@ -423,10 +431,11 @@ final class LoadClient implements AutoCloseable {
     }
 
     /**
-     * Result of a handshake storm: handshakes per second, the target's CPU time meanwhile, and the part of it that
-     * its JIT compiler threads took (a JVM target's code still being compiled).
+     * Result of a handshake storm: handshakes per second, the target's CPU time meanwhile, the part of it that its JIT
+     * compiler threads took (a JVM target's code still being compiled), and each cycle's time from connect to the
+     * 101 and to the close, sorted.
      */
-    record Storm(int handshakes, long nanos, long cpuNanos, long compilerNanos) {
+    record Storm(int handshakes, long nanos, long cpuNanos, long compilerNanos, long[] upgradeNanos, long[] cycleNanos) {
         double perSecond() {
             return handshakes * 1e9 / nanos;
         }
@@ -450,14 +459,20 @@ final class LoadClient implements AutoCloseable {
         long cpu0 = target.cpuNanos();
         long compiler0 = target.compilerNanos();
         long start = System.nanoTime();
+        long[] upgrades = new long[total];
+        long[] cycles = new long[total];
         for (int i = 0; i < total; i++) {
             slots.acquire();
             Conn[] self = new Conn[1];
+            int cycle = i;
+            long began = System.nanoTime();
             Conn conn = new Conn(request, () -> {
+                upgrades[cycle] = System.nanoTime() - began;
                 if (self[0].failed) {
                     failures.incrementAndGet();
                 }
             }, () -> {
+                cycles[cycle] = System.nanoTime() - began;
                 slots.release();
                 done.countDown();
             });
@@ -480,6 +495,8 @@ final class LoadClient implements AutoCloseable {
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " of " + total + " handshakes against " + target.name() + " failed");
         }
-        return new Storm(total, nanos, cpu, compiler);
+        Arrays.sort(upgrades);
+        Arrays.sort(cycles);
+        return new Storm(total, nanos, cpu, compiler, upgrades, cycles);
     }
 }

@@ -462,7 +462,7 @@ public final class Main {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    private static long percentile(long[] sorted, double p) {
+    static long percentile(long[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
         }

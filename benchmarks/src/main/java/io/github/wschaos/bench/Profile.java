@@ -3,6 +3,7 @@ package io.github.wschaos.bench;
 import io.github.wschaos.bench.Targets.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,8 +44,7 @@ public final class Profile {
 
     /**
      * Each thread's user and system CPU over the measurement (threads of one name summed, e.g. the JVM's GC threads),
-     * in ms per 1,000 handshakes or round trips; for a throughput cell the window also holds opening and closing its
-     * few connections.
+     * in ms per 1,000 handshakes or round trips, over the measured window.
      */
     private static void printThreads(List<Child.ThreadCpu> before, List<Child.ThreadCpu> after, long count) {
         Map<String, long[]> ticks = new TreeMap<>();
@@ -99,6 +99,10 @@ public final class Profile {
                 List<Child.ThreadCpu> before = target.process().threads();
                 LoadClient.Storm result = client.storm(target, total, concurrency);
                 printThreads(before, target.process().threads(), total);
+                System.out.printf("cycle ms: to the 101 p50 %.2f p99 %.2f max %.2f; to the close p50 %.2f p99 %.2f max %.2f%n",
+                        Main.percentile(result.upgradeNanos(), 0.5) / 1e6, Main.percentile(result.upgradeNanos(), 0.99) / 1e6,
+                        Main.percentile(result.upgradeNanos(), 1) / 1e6, Main.percentile(result.cycleNanos(), 0.5) / 1e6,
+                        Main.percentile(result.cycleNanos(), 0.99) / 1e6, Main.percentile(result.cycleNanos(), 1) / 1e6);
                 System.out.printf("%s: %,.0f handshakes/s, %.1f ms CPU per 1,000; logs in %s%n", name, result.perSecond(),
                         result.cpuMillisPerThousand(), dir);
                 return;
@@ -109,11 +113,11 @@ public final class Profile {
             if (args.length > 3 && args[3].equals("filter")) {
                 target.process().command("arm", "OK");
             }
-            client.closedLoop(target, connections, size, 2000, 1); // untimed: the JIT compiles the relay
             System.out.println("MEASURING");
-            List<Child.ThreadCpu> before = target.process().threads();
-            LoadClient.Throughput t = client.closedLoop(target, connections, size, 0, seconds * 1000L);
-            printThreads(before, target.process().threads(), t.messages());
+            List<List<Child.ThreadCpu>> window = new ArrayList<>();
+            LoadClient.Throughput t = client.closedLoop(target, connections, size, 2000, seconds * 1000L,
+                    () -> window.add(target.process().threads()), () -> window.add(target.process().threads()));
+            printThreads(window.get(0), window.get(1), t.messages());
             System.out.printf("%,.0f msg/s, %.1f ms CPU per 1,000; logs in %s%n", t.perSecond(), t.cpuMillisPerThousand(), dir);
         } finally {
             target.process().close();
