@@ -134,7 +134,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (upstreamChannel == null && !holding) {
-                connectUpstream(ctx);
+                connectUpstream();
             }
         }
         if (msg instanceof LastHttpContent && (upgradeRequested || otherUpgradeRequested)) {
@@ -185,7 +185,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 ctx.channel().eventLoop().schedule(() -> {
                     holding = false;
                     if (client.isActive()) {
-                        connectUpstream(ctx);
+                        connectUpstream();
                     }
                 }, server.faults().scale(delay.delay()).toNanos(), TimeUnit.NANOSECONDS);
             }
@@ -233,7 +233,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         readMoreIfReady();
     }
 
-    private void connectUpstream(ChannelHandlerContext ctx) {
+    private void connectUpstream() {
         upstream = server.upstream();
         ProxySettings settings = server.settings();
         InetSocketAddress address = upstream.connectAddress();
@@ -244,10 +244,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     server.transport().clientChannelFactory(Transport.familyOf(address)), address,
                     (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()), this::setUpUpstream);
         } catch (ChannelException e) {
-            // No socket to be had (the open-files limit, say): the client gets the 502 of an unreachable upstream.
+            // No channel to be had (a socket past the open-files limit, say): the client gets the 502 of an
+            // unreachable upstream, the record the reason.
             log.debug("{}: no channel to the upstream", connection, e);
-            connection.failure("upstream " + upstream + " could not be dialled: no socket could be opened ("
-                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")");
+            connection.failure("upstream " + upstream + " could not be dialled: " + e.getMessage());
             upstreamFailed(e);
             return;
         }
