@@ -179,6 +179,11 @@ final class Child implements AutoCloseable {
         return kb * 1024;
     }
 
+    /** CPU time (user + system) of one process alone, such as this JVM, in nanoseconds. */
+    static long cpuNanosOf(long pid) {
+        return cpuTicks(pid) * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
     private static long cpuTicks(long pid) {
         try {
             String[] fields = statFields(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));

@@ -97,8 +97,13 @@ public final class Profile {
                 awaitGate();
                 System.out.println("MEASURING");
                 List<Child.ThreadCpu> before = target.process().threads();
+                long self = ProcessHandle.current().pid();
+                long client0 = Child.cpuNanosOf(self);
+                long echo0 = echo.cpuNanos();
                 LoadClient.Storm result = client.storm(target, total, concurrency);
                 printThreads(before, target.process().threads(), total);
+                System.out.printf("load client %.1f, echo server %.1f ms CPU per 1,000%n",
+                        (Child.cpuNanosOf(self) - client0) / 1e3 / total, (echo.cpuNanos() - echo0) / 1e3 / total);
                 System.out.printf("cycle ms: to the 101 p50 %.2f p99 %.2f max %.2f; to the close p50 %.2f p99 %.2f max %.2f%n",
                         Main.percentile(result.upgradeNanos(), 0.5) / 1e6, Main.percentile(result.upgradeNanos(), 0.99) / 1e6,
                         Main.percentile(result.upgradeNanos(), 1) / 1e6, Main.percentile(result.cycleNanos(), 0.5) / 1e6,
