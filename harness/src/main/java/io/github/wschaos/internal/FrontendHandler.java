@@ -244,11 +244,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     server.transport().clientChannelFactory(Transport.familyOf(address)), address,
                     (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()), this::setUpUpstream);
         } catch (ChannelException e) {
-            // No channel to be had (a socket past the open-files limit, say): the client gets the 502 of an
-            // unreachable upstream, the record the reason.
+            // No channel to be had (a socket past the open-files limit, say): the client gets nginx's answer when its
+            // socket() fails, 500 (measured with nginx 1.22: "socket() failed (24: Too many open files) while
+            // connecting to upstream"), not the 502 of an upstream that refused; the record says why.
             log.debug("{}: no channel to the upstream", connection, e);
             connection.failure("upstream " + upstream + " could not be dialled: " + e.getMessage());
-            upstreamFailed(e);
+            respondAndClose(ErrorPages.response(client.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR),
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR);
             return;
         }
         upstreamChannel = connect.channel();

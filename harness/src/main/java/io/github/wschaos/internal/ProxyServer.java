@@ -6,12 +6,14 @@ import io.github.wschaos.fault.ForceTlsMismatch;
 import io.github.wschaos.fault.RefuseConnections;
 import io.github.wschaos.fault.TlsMismatch;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -52,6 +54,9 @@ public final class ProxyServer implements AutoCloseable {
         this.upstream = new AtomicReference<>(upstream);
         this.group = transport.newGroup(settings.ioThreads(), "wschaos-proxy", threads);
         this.channels = new DefaultChannelGroup("wschaos", GlobalEventExecutor.INSTANCE);
+        // A proxy out of file descriptors still answers its error page, as nginx does: what the page needs is loaded
+        // now, while a class file can still be opened (a class loaded from a directory takes a descriptor of its own).
+        ErrorPages.response(UnpooledByteBufAllocator.DEFAULT, HttpResponseStatus.INTERNAL_SERVER_ERROR).release();
         try {
             this.serverChannel = new ServerBootstrap()
                     .group(group)
