@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.wschaos.testing.NettyEchoServer;
 import io.github.wschaos.testing.RawHttp;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,41 +34,24 @@ import org.junit.jupiter.api.Test;
  */
 class OpenFilesLimitTest {
 
-    private static final Pattern LISTENING = Pattern.compile("wschaos proxy listening: (ws://\\S+) -> ");
     private static final Pattern MAX_OPEN_FILES = Pattern.compile("Max open files\\s+(\\d+)\\s+(\\d+|unlimited)");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
     private NettyEchoServer upstream;
-    private Process process;
+    private ProxyProcess proxy;
 
     @BeforeEach
     void start() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")) && Files.isExecutable(Path.of("/usr/bin/prlimit")),
                 "needs Linux's /proc and util-linux's prlimit");
         upstream = NettyEchoServer.start();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "io.github.wschaos.cli.Main", "proxy", "--upstream", upstream.uri().toString(),
-                "--listen", "127.0.0.1:0"))
-                .redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    lines.add(line);
-                }
-            } catch (Exception ignored) {
-                // the process ended
-            }
-        }, "proxy-stdout");
-        reader.setDaemon(true);
-        reader.start();
+        proxy = ProxyProcess.start("--upstream", upstream.uri().toString(), "--listen", "127.0.0.1:0");
     }
 
     @AfterEach
     void stop() {
-        if (process != null) {
-            process.destroyForcibly();
+        if (proxy != null) {
+            proxy.close();
         }
         if (upstream != null) {
             upstream.close();
@@ -81,37 +60,33 @@ class OpenFilesLimitTest {
 
     @Test
     void aClientWhoseUpstreamSocketCannotBeOpenedGets500AndTheProxyRecoversOnceDescriptorsAreFree() throws Exception {
-        await().atMost(WAIT).until(() -> lines.stream().anyMatch(line -> LISTENING.matcher(line).find()));
-        Matcher matcher = LISTENING.matcher(lines.stream().filter(line -> LISTENING.matcher(line).find()).findFirst()
-                .orElseThrow());
-        assertThat(matcher.find()).isTrue();
-        URI uri = URI.create(matcher.group(1));
-        InetSocketAddress proxy = new InetSocketAddress(uri.getHost(), uri.getPort());
+        URI uri = proxy.uri(WAIT);
+        InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort());
 
         // One upgrade first, so that the proxy has loaded what a connection needs and holds no descriptor for it after.
-        assertThat(upgradeStatus(proxy)).isEqualTo(101);
-        await().atMost(WAIT).until(() -> lines.stream().filter(line -> line.startsWith("CLOSED ")).count() == 1);
+        assertThat(upgradeStatus(address)).isEqualTo(101);
+        await().atMost(WAIT).until(() -> proxy.lines().stream().filter(line -> line.startsWith("CLOSED ")).count() == 1);
         int lowestFree = await().atMost(WAIT).until(this::lowestFreeDescriptorWhenSteady, fd -> fd >= 0);
         String softLimit = softLimit();
 
         prlimit(Integer.toString(lowestFree + 1));
         try {
             RawHttp.Response refused;
-            try (RawHttp client = RawHttp.connect(proxy)) {
-                client.send(RawHttp.upgradeRequest(proxy, "/echo"));
+            try (RawHttp client = RawHttp.connect(address)) {
+                client.send(RawHttp.upgradeRequest(address, "/echo"));
                 refused = client.readResponse();
             }
             assertThat(refused.statusLine()).isEqualTo("HTTP/1.1 500 Internal Server Error");
             assertThat(refused.body()).contains("<title>500 Internal Server Error</title>");
-            await().atMost(WAIT).untilAsserted(() -> assertThat(lines)
+            await().atMost(WAIT).untilAsserted(() -> assertThat(proxy.lines())
                     .anyMatch(line -> line.startsWith("CLOSED ") && line.contains("-> REJECTED 500")
                             && line.contains("could not be dialled") && line.contains("Too many open files")));
         } finally {
             prlimit(softLimit);
         }
 
-        assertThat(upgradeStatus(proxy)).as("an upgrade once descriptors are free again").isEqualTo(101);
-        assertThat(lines).noneMatch(line -> line.contains("Exception in thread"));
+        assertThat(upgradeStatus(address)).as("an upgrade once descriptors are free again").isEqualTo(101);
+        assertThat(proxy.lines()).noneMatch(line -> line.contains("Exception in thread"));
     }
 
     private static int upgradeStatus(InetSocketAddress proxy) throws IOException {
@@ -136,24 +111,24 @@ class OpenFilesLimitTest {
     }
 
     private Set<Integer> openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(proxy.pid()), "fd"))) {
             return fds.map(fd -> Integer.parseInt(fd.getFileName().toString())).collect(Collectors.toSet());
         }
     }
 
     private String softLimit() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "limits"))) {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(proxy.pid()), "limits"))) {
             Matcher limit = MAX_OPEN_FILES.matcher(line);
             if (limit.find()) {
                 return limit.group(1);
             }
         }
-        throw new IllegalStateException("no 'Max open files' in /proc/" + process.pid() + "/limits");
+        throw new IllegalStateException("no 'Max open files' in /proc/" + proxy.pid() + "/limits");
     }
 
     /** Sets the proxy's soft open-files limit only: lowering the hard one could not be undone without privileges. */
     private void prlimit(String soft) throws Exception {
-        Process prlimit = new ProcessBuilder("/usr/bin/prlimit", "--pid", Long.toString(process.pid()), "--nofile=" + soft + ":")
+        Process prlimit = new ProcessBuilder("/usr/bin/prlimit", "--pid", Long.toString(proxy.pid()), "--nofile=" + soft + ":")
                 .redirectErrorStream(true).start();
         String output = new String(prlimit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(prlimit.waitFor(10, TimeUnit.SECONDS)).isTrue();
