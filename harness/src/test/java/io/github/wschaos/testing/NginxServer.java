@@ -70,6 +70,12 @@ public final class NginxServer implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
+    /** The process id of nginx's one worker. */
+    public long workerPid() {
+        return process.children().findFirst()
+                .orElseThrow(() -> new IllegalStateException("nginx has no worker process")).pid();
+    }
+
     /** Stops nginx (SIGTERM, then SIGKILL after 5 s), waits for it and deletes its directory. */
     @Override
     public void close() {
@@ -122,6 +128,7 @@ public final class NginxServer implements AutoCloseable {
         private boolean upgrade = true;
         private Duration readTimeout;
         private boolean ssl;
+        private boolean workerAsRoot;
 
         private Builder(URI upstream) {
             this.upstream = upstream;
@@ -140,6 +147,16 @@ public final class NginxServer implements AutoCloseable {
         /** {@code proxy_read_timeout}, in whole milliseconds (nginx's default is 60 s). */
         public Builder proxyReadTimeout(Duration timeout) {
             this.readTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * When the tests run as root, the worker runs as root too ({@code user root;}) instead of nginx's default
+         * {@code nobody}, so that the tests may change it (lower its open-files limit with {@code prlimit}, say).
+         * Otherwise the worker runs as the tests' user anyway.
+         */
+        public Builder workerAsTestUser() {
+            this.workerAsRoot = "root".equals(System.getProperty("user.name"));
             return this;
         }
 
@@ -203,7 +220,8 @@ public final class NginxServer implements AutoCloseable {
             String listen = "    listen 127.0.0.1:" + port + (ssl ? " ssl;\n"
                     + "    ssl_certificate " + dir.resolve("cert.pem") + ";\n"
                     + "    ssl_certificate_key " + dir.resolve("key.pem") + ";\n" : ";\n");
-            return "worker_processes 1;\n"
+            return (workerAsRoot ? "user root;\n" : "")
+                    + "worker_processes 1;\n"
                     + "pid " + dir.resolve("nginx.pid") + ";\n"
                     + "error_log " + dir.resolve("error.log") + " notice;\n"
                     + "events { worker_connections 256; }\n"
