@@ -31,6 +31,13 @@ public final class ProxyServer implements AutoCloseable {
     static final AttributeKey<Wire> WIRE = AttributeKey.valueOf("wschaos.wire");
     static final String HTTP_CODEC = "http";
 
+    static {
+        // A proxy out of file descriptors still answers its error page, as nginx does: what the page needs is loaded
+        // once, with the proxy, while a class file can still be opened (a class loaded from a directory takes a
+        // descriptor of its own).
+        ErrorPages.response(UnpooledByteBufAllocator.DEFAULT, HttpResponseStatus.INTERNAL_SERVER_ERROR).release();
+    }
+
     private final ProxySettings settings;
     private final ConnectionLog log;
     private final FaultEngine faults;
@@ -54,9 +61,6 @@ public final class ProxyServer implements AutoCloseable {
         this.upstream = new AtomicReference<>(upstream);
         this.group = transport.newGroup(settings.ioThreads(), "wschaos-proxy", threads);
         this.channels = new DefaultChannelGroup("wschaos", GlobalEventExecutor.INSTANCE);
-        // A proxy out of file descriptors still answers its error page, as nginx does: what the page needs is loaded
-        // now, while a class file can still be opened (a class loaded from a directory takes a descriptor of its own).
-        ErrorPages.response(UnpooledByteBufAllocator.DEFAULT, HttpResponseStatus.INTERNAL_SERVER_ERROR).release();
         try {
             this.serverChannel = new ServerBootstrap()
                     .group(group)

@@ -2,7 +2,6 @@ package io.github.wschaos.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.wschaos.testing.NettyEchoServer;
 import io.github.wschaos.testing.NginxServer;
@@ -33,7 +32,7 @@ class OpenFilesLimitTest {
 
     @BeforeEach
     void start() {
-        assumeTrue(OpenFiles.available(), "needs Linux's /proc and util-linux's prlimit");
+        OpenFiles.assumeAvailable();
         upstream = NettyEchoServer.start();
     }
 

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
+import io.github.wschaos.testing.RawHttp;
 import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -25,9 +22,6 @@ import org.junit.jupiter.api.Test;
  * upstream): the client gets the proxy's 502, the record says why, and the proxy still closes cleanly.
  */
 class FailingUpstreamSetUpTest {
-
-    private static final String UPGRADE = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
     @Test
     void aTlsEngineThatCannotBeMadeGetsThe502AndTheProxyStillClosesCleanly() throws Exception {
@@ -45,12 +39,10 @@ class FailingUpstreamSetUpTest {
         ProxyServer server = new ProxyServer(settings, Upstream.of(URI.create("wss://127.0.0.1:9/")), log,
                 new FaultEngine(1, 1.0));
         try {
-            try (Socket client = new Socket(loopback, server.localAddress().getPort())) {
-                client.setSoTimeout(5000);
-                client.getOutputStream().write(UPGRADE.getBytes(StandardCharsets.US_ASCII));
-                String statusLine = new BufferedReader(new InputStreamReader(client.getInputStream(),
-                        StandardCharsets.US_ASCII)).readLine();
-                assertThat(statusLine).isEqualTo("HTTP/1.1 502 Bad Gateway");
+            InetSocketAddress proxy = new InetSocketAddress(loopback, server.localAddress().getPort());
+            try (RawHttp client = RawHttp.connect(proxy)) {
+                client.send(RawHttp.upgradeRequest(proxy, "/"));
+                assertThat(client.readHead().statusLine()).isEqualTo("HTTP/1.1 502 Bad Gateway");
             }
             Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> log.attempt(1).isClosed());
             ConnectionRecord record = log.attempt(1);
