@@ -18,7 +18,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
@@ -286,7 +285,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             channel.pipeline().addLast("tls", new SslHandler(engine));
         }
-        channel.pipeline().addLast("http", new HttpClientCodec(4096, 64 * 1024, 8192));
+        channel.pipeline().addLast("http", HttpCodecs.upstreamSide());
         channel.pipeline().addLast("upstream", new BackendHandler(server, this, client));
         Wire wire = client.attr(ProxyServer.WIRE).get();
         if (wire != null) {

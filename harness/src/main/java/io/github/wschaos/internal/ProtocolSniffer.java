@@ -19,11 +19,15 @@ import java.util.List;
  *       plain text at once, which the client's TLS stack reports as an unrecognised SSL message.</li>
  *   <li>On a TLS listener, plain HTTP (a {@code ws://} client) gets nginx's
  *       {@code 400 The plain HTTP request was sent to HTTPS port}; TLS goes on to the {@link SslHandler}.</li>
+ *   <li>On a plain listener, bytes that no request starts with get {@code 400 Bad Request} at once, as from nginx,
+ *       whose request line must start (after empty lines) with a method's first character: {@code A}-{@code Z},
+ *       {@code _} or {@code -}. Binary garbage is not left waiting for a line break that may never come.</li>
  * </ul>
  */
 final class ProtocolSniffer extends ByteToMessageDecoder {
 
     private static final int TLS_RECORD_HEADER = 5;
+    private static final int NONE_YET = -1;
 
     private final ProxyServer server;
     private final TlsMismatch mismatch;
@@ -54,34 +58,62 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
                 || (server.settings().listenerTls() != null && mismatch != TlsMismatch.PLAIN_LISTENER);
         if (!expectTls && encrypted) {
             reject(ctx, in, connection, "TLS handshake on the plain listener (a wss:// client on a ws:// port)",
-                    "400 Bad Request", "");
+                    "wrong protocol", "400 Bad Request", "");
         } else if (expectTls && !encrypted) {
             reject(ctx, in, connection, "plain HTTP on the TLS listener (a ws:// client on a wss:// port)",
-                    "400 The plain HTTP request was sent to HTTPS port", "The plain HTTP request was sent to HTTPS port");
-        } else {
-            if (expectTls) {
-                ListenerTls material = server.listenerTls();
-                SslContext context = mismatch == null ? material.context() : material.context(mismatch);
-                SslHandler tls = context.newHandler(ctx.alloc());
-                tls.handshakeFuture().addListener(handshake -> {
-                    if (!handshake.isSuccess()) {
-                        connection.outcome(Outcome.TLS_FAILED);
-                        connection.failure("TLS handshake with the client failed: " + handshake.cause().getMessage());
-                    }
-                });
-                ctx.pipeline().addAfter(ctx.name(), "tls", tls);
+                    "wrong protocol", "400 The plain HTTP request was sent to HTTPS port", "The plain HTTP request was sent to HTTPS port");
+        } else if (!expectTls) {
+            int first = firstAfterLineBreaks(in);
+            if (first == NONE_YET) {
+                return;
             }
+            if (!startsAMethod(first)) {
+                reject(ctx, in, connection, String.format("malformed request from the client: it starts with byte 0x%02x,"
+                        + " which no request method starts with (A-Z, '_' or '-')", first), "answered 400", "400 Bad Request", "");
+                return;
+            }
+            ctx.pipeline().remove(this);
+        } else {
+            startTls(ctx, connection);
             ctx.pipeline().remove(this);
         }
     }
 
+    private void startTls(ChannelHandlerContext ctx, LiveConnection connection) {
+        ListenerTls material = server.listenerTls();
+        SslContext context = mismatch == null ? material.context() : material.context(mismatch);
+        SslHandler tls = context.newHandler(ctx.alloc());
+        tls.handshakeFuture().addListener(handshake -> {
+            if (!handshake.isSuccess()) {
+                connection.outcome(Outcome.TLS_FAILED);
+                connection.failure("TLS handshake with the client failed: " + handshake.cause().getMessage());
+            }
+        });
+        ctx.pipeline().addAfter(ctx.name(), "tls", tls);
+    }
+
+    /** The first byte after any leading CR and LF (nginx skips empty lines before a request), or {@link #NONE_YET}. */
+    private static int firstAfterLineBreaks(ByteBuf in) {
+        for (int i = in.readerIndex(); i < in.writerIndex(); i++) {
+            int b = in.getUnsignedByte(i);
+            if (b != '\r' && b != '\n') {
+                return b;
+            }
+        }
+        return NONE_YET;
+    }
+
+    private static boolean startsAMethod(int b) {
+        return (b >= 'A' && b <= 'Z') || b == '_' || b == '-';
+    }
+
     private void reject(ChannelHandlerContext ctx, ByteBuf in, LiveConnection connection, String failure,
-            String title, String detail) {
+            String closing, String title, String detail) {
         rejected = true;
         in.skipBytes(in.readableBytes());
         connection.failure(failure);
         connection.responded(400, Outcome.REJECTED);
-        connection.closedByProxy("wrong protocol");
+        connection.closedByProxy(closing);
         ctx.writeAndFlush(ErrorPages.raw(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, title, detail))
                 .addListener(ChannelFutureListener.CLOSE);
     }

@@ -14,7 +14,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
@@ -110,7 +109,7 @@ public final class ProxyServer implements AutoCloseable {
         faults.opened(wire);
         channel.pipeline()
                 .addLast("sniffer", new ProtocolSniffer(this, mismatch))
-                .addLast(HTTP_CODEC, new HttpServerCodec(8192, settings.maxHeaderSize(), 8192))
+                .addLast(HTTP_CODEC, HttpCodecs.clientSide(settings.maxHeaderSize()))
                 .addLast("proxy", new FrontendHandler(this, acceptedNanos));
     }
 

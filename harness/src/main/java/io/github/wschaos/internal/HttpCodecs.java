@@ -1,0 +1,55 @@
+package io.github.wschaos.internal;
+
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+/**
+ * The HTTP codecs of the two sides of a connection before the upgrade, as lenient as nginx where Netty's defaults
+ * are stricter, so that what works through nginx works through the proxy instead of getting a {@code 400} or a
+ * {@code 502} that nginx would not give:
+ * <ul>
+ *   <li>both sides read a line that ends in a bare {@code LF} as one that ends in {@code CRLF} (RFC 9112, section
+ *       2.2, allows it; hand-written servers and clients write them), and the head is passed on with {@code CRLF};
+ *   <li>an upstream's answer with its {@code Content-Length} repeated with the same value is read with that length,
+ *       and one with both {@code Transfer-Encoding: chunked} and {@code Content-Length} is read as chunked, the length
+ *       dropped (RFC 9112, section 6.3); the client gets it chunked, as from nginx.
+ * </ul>
+ * Requests keep Netty's checks on these two, as nginx refuses such requests with {@code 400}.
+ */
+final class HttpCodecs {
+
+    private static final int MAX_REQUEST_LINE = 8192;
+    private static final int MAX_STATUS_LINE = 4096;
+    private static final int MAX_RESPONSE_HEAD = 64 * 1024;
+    /** The largest piece of a body passed on at once (a body is relayed in pieces, never held whole). */
+    private static final int MAX_CHUNK = 8192;
+
+    private HttpCodecs() {
+    }
+
+    /**
+     * Reads the client's requests and writes the answers to it.
+     *
+     * @param maxHeaderSize the largest request head read; a larger one is answered as nginx answers it
+     */
+    static HttpServerCodec clientSide(int maxHeaderSize) {
+        return new HttpServerCodec(config(MAX_REQUEST_LINE, maxHeaderSize));
+    }
+
+    /** Writes the requests to the upstream and reads its answers. */
+    static HttpClientCodec upstreamSide() {
+        HttpDecoderConfig config = config(MAX_STATUS_LINE, MAX_RESPONSE_HEAD)
+                .setAllowDuplicateContentLengths(true)
+                .setUseRfc9112TransferEncoding(false);
+        return new HttpClientCodec(config, false, false);
+    }
+
+    private static HttpDecoderConfig config(int maxLine, int maxHeaderSize) {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(maxLine)
+                .setMaxHeaderSize(maxHeaderSize)
+                .setMaxChunkSize(MAX_CHUNK)
+                .setStrictLineParsing(false);
+    }
+}
