@@ -107,12 +107,12 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             }
         });
         client.flush();
-        if (tunnel) {
-            return; // frame faults and the WebSocket record do not apply to another protocol's bytes
+        if (!tunnel) { // frame faults and the WebSocket record do not apply to another protocol's bytes
+            connection.upgraded();
+            server.faults().upgraded(new Session(server.faults(), client, upstream, connection, frontend.path(),
+                    frontend.acceptedNanos()));
         }
-        connection.upgraded();
-        server.faults().upgraded(new Session(server.faults(), client, upstream, connection, frontend.path(),
-                frontend.acceptedNanos()));
+        frontend.relayEarlyData();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.github.wschaos.fault.RefuseConnections;
 import io.github.wschaos.fault.RejectOrigins;
 import io.github.wschaos.fault.RespondWithStatus;
 import io.github.wschaos.fault.StripUpgradeHeaders;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
@@ -31,6 +32,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -42,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * The client side of one connection before the upgrade: a plain HTTP/1.1 proxy. It records the request,
  * connects to the upstream on the same event loop, relays requests and responses (keep-alive and chunked
  * bodies included), and on a {@code 101} turns both pipelines into a byte relay.
+ *
+ * <p>Once an upgrade request is in, what the client sends before the answer (a first frame in the same write as the
+ * request, say) is held as bytes, not read as HTTP: after a {@code 101} it is relayed to the upstream ahead of
+ * everything else; after a refusal it is read as the next request. nginx does the same with what it has read past
+ * the request head.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -50,6 +57,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final ProxyServer server;
     private final long acceptedNanos;
     private final Queue<Object> pendingToUpstream = new ArrayDeque<>();
+    /** What the client sent after an upgrade request, before the answer; created when there is some. */
+    private Queue<ByteBuf> early;
+    /** The handler before the client's HTTP codec, from which the early bytes are replayed after the upgrade. */
+    private String replayFrom;
+    private boolean decoderRemoved;
     private String path;
     private boolean holding;
     private boolean delayed;
@@ -116,6 +128,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (msg instanceof ByteBuf bytes) {
+            holdEarly(bytes);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             HeaderLines.refuseLongerThan(request, server.settings().maxHeaderSize() / HeaderLines.BUFFERS);
             if (request.decoderResult().isFailure()) {
@@ -136,7 +152,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 connectUpstream();
             }
         }
-        if (msg instanceof LastHttpContent && (upgradeRequested || otherUpgradeRequested)) {
+        boolean upgradeRequestEnds = msg instanceof LastHttpContent && (upgradeRequested || otherUpgradeRequested);
+        if (upgradeRequestEnds) {
             awaitingUpgradeResponse = true;
         }
         if (upstreamReady) {
@@ -144,6 +161,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } else {
             pendingToUpstream.add(msg);
         }
+        if (upgradeRequestEnds) {
+            // The decoder goes: what it has read past the request, and what comes before the answer, arrives here as
+            // bytes (its removal passes them on at once) and is held.
+            decoderRemoved = true;
+            ((HttpServerCodec) ctx.pipeline().get(ProxyServer.HTTP_CODEC)).removeInboundHandler();
+        }
+    }
+
+    private void holdEarly(ByteBuf bytes) {
+        if (early == null) {
+            early = new ArrayDeque<>(2);
+        }
+        early.add(bytes);
     }
 
     /**
@@ -226,8 +256,26 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The upstream answered the upgrade request with something other than 101: HTTP goes on. */
+    /**
+     * The upstream answered the upgrade request with something other than 101: HTTP goes on, with a new codec in place
+     * of the one whose decoder went, which reads first what the client sent meanwhile.
+     */
     void upgradeAnswered() {
+        if (decoderRemoved) {
+            decoderRemoved = false;
+            int judged = judgeEarly();
+            if (judged >= 0) {
+                // As nginx reads what followed the refused upgrade request (a frame, say): no request starts so.
+                connection.failure(RequestStart.failure(judged));
+                connection.outcome(Outcome.REJECTED);
+                respondAndClose(ErrorPages.response(client.alloc(), HttpResponseStatus.BAD_REQUEST),
+                        HttpResponseStatus.BAD_REQUEST);
+                return;
+            }
+            client.pipeline().replace(ProxyServer.HTTP_CODEC, ProxyServer.HTTP_CODEC,
+                    HttpCodecs.clientSide(server.settings().maxHeaderSize()));
+            replayEarly(handlerBeforeCodec());
+        }
         awaitingUpgradeResponse = false;
         readMoreIfReady();
     }
@@ -359,8 +407,57 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * the 101 is written.
      */
     void switchToRelay(boolean webSocket) {
+        replayFrom = handlerBeforeCodec();
         client.pipeline().replace(this, "relay", new RelayHandler(upstreamChannel, Closer.CLIENT, connection, webSocket));
         client.pipeline().remove(HttpServerCodec.class);
+    }
+
+    /**
+     * Relays what the client sent before the {@code 101} to the upstream, through the handlers that took the codec's
+     * place (frame faults, the relay). Called once the upgraded connection is set up, before anything more is read.
+     */
+    void relayEarlyData() {
+        replayEarly(replayFrom);
+    }
+
+    /** {@link RequestStart#judge} over the held bytes. */
+    private int judgeEarly() {
+        if (early != null) {
+            for (ByteBuf bytes : early) {
+                int judged = RequestStart.judge(bytes);
+                if (judged != RequestStart.UNDECIDED) {
+                    return judged;
+                }
+            }
+        }
+        return RequestStart.UNDECIDED;
+    }
+
+    private String handlerBeforeCodec() {
+        List<String> names = client.pipeline().names();
+        int codec = names.indexOf(ProxyServer.HTTP_CODEC);
+        return codec > 0 ? names.get(codec - 1) : null;
+    }
+
+    /** Passes the held bytes on from the handler named {@code from}: to whatever follows it. */
+    private void replayEarly(String from) {
+        if (early == null || early.isEmpty()) {
+            return;
+        }
+        ChannelHandlerContext context = from == null ? null : client.pipeline().context(from);
+        ByteBuf bytes;
+        while ((bytes = early.poll()) != null) {
+            if (context == null) {
+                client.pipeline().fireChannelRead(bytes);
+            } else {
+                context.fireChannelRead(bytes);
+            }
+        }
+        if (context == null) {
+            client.pipeline().fireChannelReadComplete();
+        } else {
+            context.fireChannelReadComplete();
+        }
     }
 
     @Override
@@ -396,6 +493,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void releasePending() {
         Object pending;
         while ((pending = pendingToUpstream.poll()) != null) {
+            ReferenceCountUtil.release(pending);
+        }
+        while (early != null && (pending = early.poll()) != null) {
             ReferenceCountUtil.release(pending);
         }
     }

@@ -19,15 +19,13 @@ import java.util.List;
  *       plain text at once, which the client's TLS stack reports as an unrecognised SSL message.</li>
  *   <li>On a TLS listener, plain HTTP (a {@code ws://} client) gets nginx's
  *       {@code 400 The plain HTTP request was sent to HTTPS port}; TLS goes on to the {@link SslHandler}.</li>
- *   <li>On a plain listener, bytes that no request starts with get {@code 400 Bad Request} at once, as from nginx,
- *       whose request line must start (after empty lines) with a method's first character: {@code A}-{@code Z},
- *       {@code _} or {@code -}. Binary garbage is not left waiting for a line break that may never come.</li>
+ *   <li>On a plain listener, bytes that no request starts with ({@link RequestStart}) get {@code 400 Bad Request}
+ *       at once, as from nginx.</li>
  * </ul>
  */
 final class ProtocolSniffer extends ByteToMessageDecoder {
 
     private static final int TLS_RECORD_HEADER = 5;
-    private static final int NONE_YET = -1;
 
     private final ProxyServer server;
     private final TlsMismatch mismatch;
@@ -63,13 +61,12 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
             reject(ctx, in, connection, "plain HTTP on the TLS listener (a ws:// client on a wss:// port)",
                     "wrong protocol", "400 The plain HTTP request was sent to HTTPS port", "The plain HTTP request was sent to HTTPS port");
         } else if (!expectTls) {
-            int first = firstAfterLineBreaks(in);
-            if (first == NONE_YET) {
+            int judged = RequestStart.judge(in);
+            if (judged == RequestStart.UNDECIDED) {
                 return;
             }
-            if (!startsAMethod(first)) {
-                reject(ctx, in, connection, String.format("malformed request from the client: it starts with byte 0x%02x,"
-                        + " which no request method starts with (A-Z, '_' or '-')", first), "answered 400", "400 Bad Request", "");
+            if (judged != RequestStart.PLAUSIBLE) {
+                reject(ctx, in, connection, RequestStart.failure(judged), "answered 400", "400 Bad Request", "");
                 return;
             }
             ctx.pipeline().remove(this);
@@ -90,21 +87,6 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
             }
         });
         ctx.pipeline().addAfter(ctx.name(), "tls", tls);
-    }
-
-    /** The first byte after any leading CR and LF (nginx skips empty lines before a request), or {@link #NONE_YET}. */
-    private static int firstAfterLineBreaks(ByteBuf in) {
-        for (int i = in.readerIndex(); i < in.writerIndex(); i++) {
-            int b = in.getUnsignedByte(i);
-            if (b != '\r' && b != '\n') {
-                return b;
-            }
-        }
-        return NONE_YET;
-    }
-
-    private static boolean startsAMethod(int b) {
-        return (b >= 'A' && b <= 'Z') || b == '_' || b == '-';
     }
 
     private void reject(ChannelHandlerContext ctx, ByteBuf in, LiveConnection connection, String failure,

@@ -1,0 +1,40 @@
+package io.github.wschaos.internal;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Whether bytes can start an HTTP request, judged as nginx judges them: after any empty lines, the first byte must be
+ * a method's first character ({@code A}-{@code Z}, {@code _} or {@code -}); anything else gets {@code 400} at once,
+ * without waiting for a line break that binary bytes may never bring.
+ */
+final class RequestStart {
+
+    /** No byte other than CR and LF yet: too early to judge. */
+    static final int UNDECIDED = -1;
+    /** The bytes can start a request. */
+    static final int PLAUSIBLE = -2;
+
+    private RequestStart() {
+    }
+
+    /**
+     * Judges the readable bytes of {@code in} without consuming them.
+     *
+     * @return {@link #PLAUSIBLE}, {@link #UNDECIDED}, or the first byte (0-255), which no request starts with
+     */
+    static int judge(ByteBuf in) {
+        for (int i = in.readerIndex(); i < in.writerIndex(); i++) {
+            int b = in.getUnsignedByte(i);
+            if (b != '\r' && b != '\n') {
+                return (b >= 'A' && b <= 'Z') || b == '_' || b == '-' ? PLAUSIBLE : b;
+            }
+        }
+        return UNDECIDED;
+    }
+
+    /** The record's failure for a request that starts with {@code badByte}. */
+    static String failure(int badByte) {
+        return String.format("malformed request from the client: it starts with byte 0x%02x, which no request method"
+                + " starts with (A-Z, '_' or '-')", badByte);
+    }
+}

@@ -1,0 +1,141 @@
+package io.github.wschaos;
+
+import static io.github.wschaos.testing.RawUpstream.ascii;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.record.Outcome;
+import io.github.wschaos.testing.NginxServer;
+import io.github.wschaos.testing.RawHttp;
+import io.github.wschaos.testing.RawUpstream;
+import io.github.wschaos.testing.RawWebSocket;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a client sends after its upgrade request and before the answer (a first frame in the same write as the
+ * request, as eager clients write it), side by side with nginx 1.22.1 in front of the same upstream. nginx holds
+ * what it has read past the request head: after a {@code 101} the upstream gets it first; after a refusal it is read
+ * as the next request. The proxy does the same, instead of reading a frame as a malformed request.
+ */
+class EarlyDataFidelityTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    @Test
+    void aFrameInTheSameWriteAsTheUpgradeRequestReachesTheUpstreamAfterThe101AsThroughNginx() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.switchingProtocols(""));
+                    String text = readClientText(connection);
+                    connection.write(RawUpstream.serverFrame(0x1, ascii("echo:" + text)));
+                    connection.readToEnd();
+                });
+                NginxServer nginx = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            assertThat(echoOfEarlyFrame(nginx.address())).as("nginx, the reference").isEqualTo("echo:early");
+
+            assertThat(echoOfEarlyFrame(proxy.address())).as("the proxy").isEqualTo("echo:early");
+            await("the connection recorded as closed").atMost(TIMEOUT).until(() -> proxy.recording().attempts() == 1
+                    && proxy.recording().attempt(1).isClosed());
+            ConnectionRecord record = proxy.recording().attempt(1);
+            assertThat(record.outcome()).isEqualTo(Outcome.UPGRADED);
+            assertThat(record.clientToUpstream().messages()).as("the early frame, recorded").isEqualTo(1);
+            assertThat(record.upstreamToClient().messages()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void afterARefusedUpgradeAnEarlyFrameIsReadAsTheNextRequestAndGets400AsFromNginx() throws Exception {
+        try (RawUpstream upstream = refusingUpgrades();
+                NginxServer nginx = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            byte[] frame = clientTextFrame("early");
+            assertRefusedThen(nginx.address(), frame, "400 Bad Request", "nginx, the reference");
+
+            assertRefusedThen(proxy.address(), frame, "400 Bad Request", "the proxy");
+        }
+    }
+
+    @Test
+    void afterARefusedUpgradeAPipelinedRequestIsAnsweredAsByNginx() throws Exception {
+        try (RawUpstream upstream = refusingUpgrades();
+                NginxServer nginx = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            byte[] next = ascii("GET /next HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertRefusedThen(nginx.address(), next, "200 OK", "nginx, the reference");
+
+            assertRefusedThen(proxy.address(), next, "200 OK", "the proxy");
+        }
+    }
+
+    /** Answers an upgrade request with {@code 426} and any other request with {@code 200} and its path, kept alive. */
+    private static RawUpstream refusingUpgrades() throws IOException {
+        return RawUpstream.start(connection -> {
+            for (String head = connection.readHead(); head != null; head = connection.readHead()) {
+                if (head.toLowerCase(java.util.Locale.ROOT).contains("upgrade: websocket")) {
+                    connection.write(ascii("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 4\r\n\r\nnope"));
+                } else {
+                    String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+                    connection.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path));
+                }
+            }
+        });
+    }
+
+    private static String echoOfEarlyFrame(InetSocketAddress address) throws Exception {
+        try (RawHttp http = RawHttp.connect(address)) {
+            http.send(concat(ascii(RawHttp.upgradeRequest(address, "/")), clientTextFrame("early")));
+            assertThat(http.readHead().status()).isEqualTo(101);
+            return RawWebSocket.over(http).readFrame(0x81);
+        }
+    }
+
+    private static void assertRefusedThen(InetSocketAddress address, byte[] early, String next, String through)
+            throws Exception {
+        try (RawHttp http = RawHttp.connect(address)) {
+            http.send(concat(ascii(RawHttp.upgradeRequest(address, "/")), early));
+            RawHttp.Response refusal = http.readResponse();
+            assertThat(refusal.status()).as(through).isEqualTo(426);
+            assertThat(refusal.body()).as(through).isEqualTo("nope");
+            assertThat(http.readResponse().statusLine()).as(through).isEqualTo("HTTP/1.1 " + next);
+        }
+    }
+
+    /** A masked text frame, as a client sends it. */
+    private static byte[] clientTextFrame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] mask = {0x11, 0x22, 0x33, 0x44};
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        frame.write(0x80 | payload.length);
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        return frame.toByteArray();
+    }
+
+    /** Reads one short masked text frame from the client and returns its text. */
+    private static String readClientText(RawUpstream.Connection connection) throws IOException {
+        byte[] header = connection.readBytes(2);
+        byte[] mask = connection.readBytes(4);
+        byte[] payload = connection.readBytes(header[1] & 0x7f);
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] ^= mask[i % 4];
+        }
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = new byte[first.length + second.length];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+}
