@@ -42,6 +42,11 @@ final class FrameHeader {
         return (bytes[1] & 0x80) != 0;
     }
 
+    /**
+     * The payload's length. A 64-bit length with its top bit set breaks RFC 6455 (the peer fails the connection on it);
+     * it is read as {@link Long#MAX_VALUE}: all that follows on this side is this frame's payload, passed on untouched
+     * for the peer to judge.
+     */
     long payloadLength() {
         int lengthCode = bytes[1] & 0x7F;
         if (lengthCode < 126) {
@@ -52,7 +57,7 @@ final class FrameHeader {
         for (int i = 2; i < 2 + extended; i++) {
             value = (value << 8) | (bytes[i] & 0xFF);
         }
-        return value;
+        return value < 0 ? Long.MAX_VALUE : value;
     }
 
     /** Unmasks {@code payload} in place with this header's masking key, if it has one. */
