@@ -407,7 +407,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * the 101 is written.
      */
     void switchToRelay(boolean webSocket) {
-        replayFrom = handlerBeforeCodec();
+        replayFrom = early == null || early.isEmpty() ? null : handlerBeforeCodec();
         client.pipeline().replace(this, "relay", new RelayHandler(upstreamChannel, Closer.CLIENT, connection, webSocket));
         client.pipeline().remove(HttpServerCodec.class);
     }
