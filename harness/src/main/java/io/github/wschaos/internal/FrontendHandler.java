@@ -12,7 +12,6 @@ import io.github.wschaos.fault.StripUpgradeHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -30,6 +29,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -69,6 +69,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private Channel upstreamChannel;
     private Upstream upstream;
     private LiveConnection connection;
+    /** Whether the upstream is being connected, or was: once per client connection. */
+    private boolean dialed;
     private boolean upstreamReady;
     private boolean awaitingUpgradeResponse;
     private boolean upgradeRequested;
@@ -148,7 +150,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (first && applyHandshakeFaults(ctx, request)) {
                 return;
             }
-            if (upstreamChannel == null && !holding) {
+            if (!dialed && !holding) {
                 connectUpstream();
             }
         }
@@ -251,7 +253,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (client == null || !client.isActive() || responding || awaitingUpgradeResponse || holding) {
             return;
         }
-        if (upstreamChannel == null || (upstreamReady && upstreamChannel.isWritable())) {
+        if (!dialed || (upstreamReady && upstreamChannel.isWritable())) {
             client.read();
         }
     }
@@ -281,14 +283,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void connectUpstream() {
+        dialed = true;
         upstream = server.upstream();
         ProxySettings settings = server.settings();
         InetSocketAddress address = upstream.connectAddress();
         // TCP_NODELAY is on by default in Netty's socket channels (setting it again is a system call per connection).
-        ChannelFuture connect;
+        Future<?> connect;
         try {
-            connect = UpstreamDialer.dial(client.eventLoop(),
-                    server.transport().clientChannelFactory(Transport.familyOf(address)), address,
+            connect = UpstreamConnector.connect(client.eventLoop(), server.transport(), address,
                     (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()), this::setUpUpstream);
         } catch (ChannelException e) {
             // No channel to be had (a socket past the open-files limit, say): the client gets nginx's answer when its
@@ -300,15 +302,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     HttpResponseStatus.INTERNAL_SERVER_ERROR);
             return;
         }
-        upstreamChannel = connect.channel();
-        server.track(client, upstreamChannel);
-        connect.addListener((ChannelFutureListener) future -> {
+        connect.addListener(future -> {
             if (!future.isSuccess()) {
                 upstreamFailed(future.cause());
                 return;
             }
             if (!client.isActive()) {
-                future.channel().close();
+                upstreamChannel.close();
                 return;
             }
             upstreamReady = true;
@@ -321,8 +321,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** The upstream channel's pipeline: TLS if the upstream is {@code wss://}, the HTTP codec, the response relay. */
+    /**
+     * Each attempt's upstream channel, tracked as the connection's upstream, and its pipeline: TLS if the upstream is
+     * {@code wss://}, the HTTP codec, the response relay.
+     */
     private void setUpUpstream(Channel channel) {
+        upstreamChannel = channel;
+        server.track(client, channel);
         ProxySettings settings = server.settings();
         if (upstream.tls()) {
             SSLEngine engine = settings.upstreamTls().newEngine(channel.alloc(), upstream.host(), upstream.port());

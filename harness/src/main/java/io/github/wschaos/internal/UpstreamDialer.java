@@ -7,9 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
-import io.netty.resolver.AddressResolver;
-import io.netty.resolver.DefaultAddressResolverGroup;
-import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
@@ -18,8 +15,8 @@ import java.util.function.Consumer;
  * caller set up its pipeline and connects, all in the same event-loop pass. This is what Netty's {@code Bootstrap}
  * does, without what a proxy pays for on every handshake: a bootstrap and its option map per connection, a
  * {@code ChannelInitializer} (and its concurrent map) per connection, and a connect queued as a task behind the rest
- * of the event loop's work. A host name is resolved on every connect with Netty's default resolver, as
- * {@code Bootstrap} does (through the JVM's own cache of names, on the event loop).
+ * of the event loop's work. The address is resolved already ({@link UpstreamConnector} resolves a host name and
+ * tries each of its addresses).
  */
 final class UpstreamDialer {
 
@@ -31,8 +28,9 @@ final class UpstreamDialer {
      *
      * @param setUp adds the handlers to the new channel's pipeline; the channel is registered (its
      *     {@code channelRegistered} is over) and not yet connected
+     * @param address a resolved address
      * @return the connect future: failed, and the channel closed, if the set-up throws or the upstream cannot be
-     *     resolved or connected
+     *     connected
      * @throws ChannelException if no channel can be opened or registered (the open-files limit, say); nothing is
      *     left open then
      */
@@ -63,29 +61,7 @@ final class UpstreamDialer {
         // Added first, so a failed connect's channel is closed before the caller hears of the failure; a channel whose
         // connect failed was never active, so no handler of it sees channelInactive.
         connected.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (!address.isUnresolved()) {
-            channel.connect(address, connected);
-            return connected;
-        }
-        try {
-            AddressResolver<InetSocketAddress> resolver = DefaultAddressResolverGroup.INSTANCE.getResolver(loop);
-            Future<InetSocketAddress> resolved = resolver.resolve(address);
-            if (resolved.isDone()) {
-                connectResolved(resolved, channel, connected);
-            } else {
-                resolved.addListener(done -> connectResolved(resolved, channel, connected));
-            }
-        } catch (Throwable e) {
-            connected.tryFailure(e);
-        }
+        channel.connect(address, connected);
         return connected;
-    }
-
-    private static void connectResolved(Future<InetSocketAddress> resolved, Channel channel, ChannelPromise connected) {
-        if (resolved.isSuccess()) {
-            channel.connect(resolved.getNow(), connected);
-        } else {
-            connected.tryFailure(resolved.cause());
-        }
     }
 }
