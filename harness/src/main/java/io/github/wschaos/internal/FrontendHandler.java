@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
@@ -145,6 +144,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             connection.request(request);
             RequestTargets.toOriginForm(request);
             requestTimer.cancel(false);
+            String decodedPath;
+            try {
+                decodedPath = RequestTargets.decodedPath(request.uri());
+            } catch (IllegalArgumentException e) {
+                ReferenceCountUtil.release(msg);
+                rejectMalformed(ctx, e);
+                return;
+            }
+            if (first) {
+                path = decodedPath;
+            }
             upgradeRequested = isWebSocketUpgrade(request);
             otherUpgradeRequested = !upgradeRequested && request.headers().contains(HttpHeaderNames.UPGRADE);
             if (first && applyHandshakeFaults(ctx, request)) {
@@ -184,7 +194,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * @return true if a fault answered the request itself (and released it)
      */
     private boolean applyHandshakeFaults(ChannelHandlerContext ctx, HttpRequest request) {
-        path = new QueryStringDecoder(request.uri()).path();
         for (ArmedFault hit : server.faults().hitting(Fault.Stage.HANDSHAKE, connection, path, upgradeRequested,
                 acceptedNanos)) {
             Fault fault = hit.fault();
