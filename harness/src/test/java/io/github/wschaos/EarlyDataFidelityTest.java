@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,6 +73,25 @@ class EarlyDataFidelityTest {
             assertRefusedThen(nginx.address(), next, "200 OK", "nginx, the reference");
 
             assertRefusedThen(proxy.address(), next, "200 OK", "the proxy");
+        }
+    }
+
+    @Test
+    void aClientThatLeavesBeforeTheAnswerTakesItsEarlyFrameWithIt() throws Exception {
+        CompletableFuture<byte[]> afterTheHead = new CompletableFuture<>();
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    afterTheHead.complete(connection.readToEnd()); // never answers; the proxy closes when the client left
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            try (RawHttp http = RawHttp.connect(proxy.address())) {
+                http.send(concat(ascii(RawHttp.upgradeRequest(proxy.address(), "/")), clientTextFrame("early")));
+                await("the request relayed").atMost(TIMEOUT).until(() -> upstream.heads().size() == 1);
+            }
+            assertThat(afterTheHead.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("nothing after the request head")
+                    .isEmpty();
+            await("the connection recorded as closed").atMost(TIMEOUT).until(() -> proxy.recording().attempt(1).isClosed());
+            assertThat(proxy.recording().attempt(1).outcome()).isEqualTo(Outcome.ABORTED_BY_CLIENT);
         }
     }
 
