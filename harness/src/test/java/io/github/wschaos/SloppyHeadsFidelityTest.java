@@ -9,9 +9,12 @@ import io.github.wschaos.testing.NginxServer;
 import io.github.wschaos.testing.RawHttp;
 import io.github.wschaos.testing.RawUpstream;
 import io.github.wschaos.testing.RawWebSocket;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * each line ending in {@code CRLF}. An answer whose {@code Content-Length} is repeated, or that has both
  * {@code Content-Length} and {@code Transfer-Encoding: chunked}: nginx relays its body, and the connection serves the
  * next request. And the other way: bytes that no request starts with get nginx's {@code 400} at once, not after the
- * request timeout.
+ * request timeout, on a plain listener and over TLS.
  */
 class SloppyHeadsFidelityTest {
 
@@ -133,6 +136,34 @@ class SloppyHeadsFidelityTest {
             assertThat(proxy.recording().attempt(1).outcome()).isEqualTo(Outcome.REJECTED);
             assertThat(proxy.recording().attempt(1).failure()).contains("malformed request", "no request method");
             assertThat(upstream.heads()).as("nothing reached the upstream").isEmpty();
+        }
+    }
+
+    @Test
+    void overTlsBytesNoRequestStartsWithGet400AtOnceAsFromNginx() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> connection.readToEnd());
+                NginxServer nginx = NginxServer.builder(upstream.uri()).ssl().start();
+                ChaosProxy proxy = ChaosProxy.builder().upstream(upstream.uri()).tls().start()) {
+            assertThat(answerOverTlsTo(nginx.address(), "hello")).as("nginx, the reference")
+                    .startsWith("HTTP/1.1 400 Bad Request\r\n");
+
+            assertThat(answerOverTlsTo(proxy.address(), "hello")).as("the proxy")
+                    .startsWith("HTTP/1.1 400 Bad Request\r\n");
+            await("the rejection recorded").atMost(TIMEOUT).until(() -> proxy.recording().attempts() == 1
+                    && proxy.recording().attempt(1).isClosed());
+            assertThat(proxy.recording().attempt(1).failure()).contains("malformed request", "no request method");
+        }
+    }
+
+    /** {@link #answerTo} over TLS, trusting any certificate (nginx's is self-signed, the proxy's its own). */
+    private static String answerOverTlsTo(InetSocketAddress address, String start) throws Exception {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(Math.toIntExact(TIMEOUT.toMillis()));
+            socket.getOutputStream().write(start.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 

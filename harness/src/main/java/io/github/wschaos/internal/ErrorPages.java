@@ -1,7 +1,10 @@
 package io.github.wschaos.internal;
 
+import io.github.wschaos.record.Outcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -50,6 +53,19 @@ public final class ErrorPages {
         ByteBuf buffer = allocator.buffer();
         buffer.writeCharSequence(head + body, StandardCharsets.UTF_8);
         return buffer;
+    }
+
+    /**
+     * Answers the client at once with a raw {@code 400} page (no HTTP codec needed: before or instead of one), records
+     * the rejection with {@code failure} and {@code closing}, and closes the connection once the page is written.
+     */
+    static void reject400(ChannelHandlerContext ctx, LiveConnection connection, String failure, String closing,
+            String title, String detail) {
+        connection.failure(failure);
+        connection.responded(400, Outcome.REJECTED);
+        connection.closedByProxy(closing);
+        ctx.writeAndFlush(raw(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, title, detail))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private static String html(HttpResponseStatus status, String title, String detail) {

@@ -2,10 +2,8 @@ package io.github.wschaos.internal;
 
 import io.github.wschaos.record.Outcome;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.github.wschaos.fault.TlsMismatch;
@@ -20,7 +18,7 @@ import java.util.List;
  *   <li>On a TLS listener, plain HTTP (a {@code ws://} client) gets nginx's
  *       {@code 400 The plain HTTP request was sent to HTTPS port}; TLS goes on to the {@link SslHandler}.</li>
  *   <li>On a plain listener, bytes that no request starts with ({@link RequestStart}) get {@code 400 Bad Request}
- *       at once, as from nginx.</li>
+ *       at once, as from nginx; on a TLS listener, {@link RequestStart} judges the decrypted bytes.</li>
  * </ul>
  */
 final class ProtocolSniffer extends ByteToMessageDecoder {
@@ -87,16 +85,13 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
             }
         });
         ctx.pipeline().addAfter(ctx.name(), "tls", tls);
+        ctx.pipeline().addAfter("tls", "request-start", new RequestStart());
     }
 
     private void reject(ChannelHandlerContext ctx, ByteBuf in, LiveConnection connection, String failure,
             String closing, String title, String detail) {
         rejected = true;
         in.skipBytes(in.readableBytes());
-        connection.failure(failure);
-        connection.responded(400, Outcome.REJECTED);
-        connection.closedByProxy(closing);
-        ctx.writeAndFlush(ErrorPages.raw(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, title, detail))
-                .addListener(ChannelFutureListener.CLOSE);
+        ErrorPages.reject400(ctx, connection, failure, closing, title, detail);
     }
 }

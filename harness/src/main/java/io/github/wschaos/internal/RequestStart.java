@@ -1,21 +1,25 @@
 package io.github.wschaos.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
 
 /**
  * Whether bytes can start an HTTP request, judged as nginx judges them: after any empty lines, the first byte must be
  * a method's first character ({@code A}-{@code Z}, {@code _} or {@code -}); anything else gets {@code 400} at once,
- * without waiting for a line break that binary bytes may never bring.
+ * without waiting for a line break that binary bytes may never bring. On a plain listener {@link ProtocolSniffer}
+ * judges the first bytes itself; on a TLS listener this handler, after the TLS handler, judges the first decrypted
+ * bytes and then leaves the pipeline.
  */
-final class RequestStart {
+final class RequestStart extends ByteToMessageDecoder {
 
     /** No byte other than CR and LF yet: too early to judge. */
     static final int UNDECIDED = -1;
     /** The bytes can start a request. */
     static final int PLAUSIBLE = -2;
 
-    private RequestStart() {
-    }
+    private boolean rejected;
 
     /**
      * Judges the readable bytes of {@code in} without consuming them.
@@ -36,5 +40,25 @@ final class RequestStart {
     static String failure(int badByte) {
         return String.format("malformed request from the client: it starts with byte 0x%02x, which no request method"
                 + " starts with (A-Z, '_' or '-')", badByte);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (rejected) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        int judged = judge(in);
+        if (judged == UNDECIDED) {
+            return;
+        }
+        if (judged == PLAUSIBLE) {
+            ctx.pipeline().remove(this);
+            return;
+        }
+        rejected = true;
+        in.skipBytes(in.readableBytes());
+        ErrorPages.reject400(ctx, ctx.channel().attr(ProxyServer.CONNECTION).get(), failure(judged), "answered 400",
+                "400 Bad Request", "");
     }
 }
