@@ -60,7 +60,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private Queue<ByteBuf> early;
     /** The handler before the client's HTTP codec, from which the early bytes are replayed after the upgrade. */
     private String replayFrom;
-    private boolean decoderRemoved;
     private String path;
     private boolean holding;
     private boolean delayed;
@@ -174,9 +173,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             pendingToUpstream.add(msg);
         }
         if (upgradeRequestEnds) {
-            // The decoder goes: what it has read past the request, and what comes before the answer, arrives here as
-            // bytes (its removal passes them on at once) and is held.
-            decoderRemoved = true;
+            // The decoder goes until the answer (awaitingUpgradeResponse): what it has read past the request, and what
+            // comes before the answer, arrives here as bytes (its removal passes them on at once) and is held.
             ((HttpServerCodec) ctx.pipeline().get(ProxyServer.HTTP_CODEC)).removeInboundHandler();
         }
     }
@@ -272,8 +270,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * of the one whose decoder went, which reads first what the client sent meanwhile.
      */
     void upgradeAnswered() {
-        if (decoderRemoved) {
-            decoderRemoved = false;
+        if (awaitingUpgradeResponse) {
+            // Cleared first: what is replayed may be another upgrade request, which sets it again.
+            awaitingUpgradeResponse = false;
             int judged = judgeEarly();
             if (judged >= 0) {
                 // As nginx reads what followed the refused upgrade request (a frame, say): no request starts so.
@@ -287,9 +286,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     HttpCodecs.clientSide(server.settings().maxHeaderSize()));
             replayEarly(handlerBeforeCodec());
         }
-        awaitingUpgradeResponse = false;
         readMoreIfReady();
     }
+
 
     private void connectUpstream() {
         dialed = true;
@@ -447,10 +446,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return RequestStart.UNDECIDED;
     }
 
+    /** The name of the handler right before the client's HTTP codec; the recorder, always first, is before it. */
     private String handlerBeforeCodec() {
         List<String> names = client.pipeline().names();
-        int codec = names.indexOf(ProxyServer.HTTP_CODEC);
-        return codec > 0 ? names.get(codec - 1) : null;
+        return names.get(names.indexOf(ProxyServer.HTTP_CODEC) - 1);
     }
 
     /** Passes the held bytes on from the handler named {@code from}: to whatever follows it. */
@@ -458,20 +457,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (early == null || early.isEmpty()) {
             return;
         }
-        ChannelHandlerContext context = from == null ? null : client.pipeline().context(from);
+        ChannelHandlerContext context = client.pipeline().context(from);
         ByteBuf bytes;
         while ((bytes = early.poll()) != null) {
-            if (context == null) {
-                client.pipeline().fireChannelRead(bytes);
-            } else {
-                context.fireChannelRead(bytes);
-            }
+            context.fireChannelRead(bytes);
         }
-        if (context == null) {
-            client.pipeline().fireChannelReadComplete();
-        } else {
-            context.fireChannelReadComplete();
-        }
+        context.fireChannelReadComplete();
     }
 
     @Override

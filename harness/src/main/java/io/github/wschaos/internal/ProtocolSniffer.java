@@ -54,20 +54,16 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
                 || (server.settings().listenerTls() != null && mismatch != TlsMismatch.PLAIN_LISTENER);
         if (!expectTls && encrypted) {
             reject(ctx, in, connection, "TLS handshake on the plain listener (a wss:// client on a ws:// port)",
-                    "wrong protocol", "400 Bad Request", "");
+                    "400 Bad Request", "");
         } else if (expectTls && !encrypted) {
             reject(ctx, in, connection, "plain HTTP on the TLS listener (a ws:// client on a wss:// port)",
-                    "wrong protocol", "400 The plain HTTP request was sent to HTTPS port", "The plain HTTP request was sent to HTTPS port");
+                    "400 The plain HTTP request was sent to HTTPS port", "The plain HTTP request was sent to HTTPS port");
         } else if (!expectTls) {
-            int judged = RequestStart.judge(in);
-            if (judged == RequestStart.UNDECIDED) {
-                return;
+            int verdict = RequestStart.check(ctx, in);
+            if (verdict == RequestStart.PLAUSIBLE) {
+                ctx.pipeline().remove(this);
             }
-            if (judged != RequestStart.PLAUSIBLE) {
-                reject(ctx, in, connection, RequestStart.failure(judged), "answered 400", "400 Bad Request", "");
-                return;
-            }
-            ctx.pipeline().remove(this);
+            rejected = verdict == RequestStart.REJECTED;
         } else {
             startTls(ctx, connection);
             ctx.pipeline().remove(this);
@@ -89,9 +85,9 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
     }
 
     private void reject(ChannelHandlerContext ctx, ByteBuf in, LiveConnection connection, String failure,
-            String closing, String title, String detail) {
+            String title, String detail) {
         rejected = true;
         in.skipBytes(in.readableBytes());
-        ErrorPages.reject400(ctx, connection, failure, closing, title, detail);
+        ErrorPages.reject400(ctx, connection, failure, "wrong protocol", title, detail);
     }
 }

@@ -18,6 +18,8 @@ final class RequestStart extends ByteToMessageDecoder {
     static final int UNDECIDED = -1;
     /** The bytes can start a request. */
     static final int PLAUSIBLE = -2;
+    /** The bytes cannot start a request, and the client has been answered. */
+    static final int REJECTED = -3;
 
     private boolean rejected;
 
@@ -42,23 +44,33 @@ final class RequestStart extends ByteToMessageDecoder {
                 + " starts with (A-Z, '_' or '-')", badByte);
     }
 
+    /**
+     * Judges the readable bytes of {@code in}; bytes that no request starts with are answered with nginx's {@code 400}
+     * at once, recorded, and the connection closed.
+     *
+     * @return {@link #UNDECIDED}, {@link #PLAUSIBLE}, or {@link #REJECTED} once answered
+     */
+    static int check(ChannelHandlerContext ctx, ByteBuf in) {
+        int judged = judge(in);
+        if (judged == UNDECIDED || judged == PLAUSIBLE) {
+            return judged;
+        }
+        in.skipBytes(in.readableBytes());
+        ErrorPages.reject400(ctx, ctx.channel().attr(ProxyServer.CONNECTION).get(), failure(judged), "answered 400",
+                "400 Bad Request", "");
+        return REJECTED;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (rejected) {
             in.skipBytes(in.readableBytes());
             return;
         }
-        int judged = judge(in);
-        if (judged == UNDECIDED) {
-            return;
-        }
-        if (judged == PLAUSIBLE) {
+        int verdict = check(ctx, in);
+        if (verdict == PLAUSIBLE) {
             ctx.pipeline().remove(this);
-            return;
         }
-        rejected = true;
-        in.skipBytes(in.readableBytes());
-        ErrorPages.reject400(ctx, ctx.channel().attr(ProxyServer.CONNECTION).get(), failure(judged), "answered 400",
-                "400 Bad Request", "");
+        rejected = verdict == REJECTED;
     }
 }
