@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An upstream whose answer cannot be read as HTTP never has a made-up answer passed on: nothing readable came, so
- * the client gets the proxy's {@code 502 Bad Gateway} as from nginx ("upstream sent too big header", "invalid
- * header"); a body that breaks off after its head was relayed ends the client's connection, unfinished, as nginx
+ * the client gets the proxy's {@code 502 Bad Gateway}, as from nginx for a head too large ("upstream sent too big
+ * header"; for bytes that are not HTTP at all nginx 1.22 passes them on as an HTTP/0.9 answer, a difference the
+ * README lists); a body that breaks off after its head was relayed ends the client's connection, unfinished, as nginx
  * ends it, instead of being closed off as if complete.
  */
 class InvalidUpstreamAnswerTest {

@@ -27,7 +27,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final LiveConnection connection;
     private boolean switching;
     private boolean tunnel;
-    private boolean answered;
+    /** Whether the response being read is a final one (not a 1xx): its end is the end of an exchange. */
+    private boolean finalAnswer;
     private boolean flushPending;
 
     BackendHandler(ProxyServer server, FrontendHandler frontend, Channel client) {
@@ -56,7 +57,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 switching = true;
                 tunnel = true;
             } else if (status >= 200) {
-                answered = true;
+                finalAnswer = true;
+                frontend.answerStarted();
                 connection.responded(status, frontend.upgradeRequested() ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
             }
         }
@@ -67,8 +69,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 switchToRelay(ctx);
                 return;
             }
-            if (answered) {
-                frontend.upgradeAnswered();
+            if (finalAnswer) {
+                finalAnswer = false;
+                frontend.answerEnded();
             }
         }
         if (!client.isWritable()) {
@@ -85,7 +88,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         Throwable cause = object.decoderResult().cause();
         ReferenceCountUtil.release(object);
         connection.failure("upstream sent an invalid response: " + cause.getMessage());
-        frontend.upstreamFailed(cause);
+        frontend.upstreamAnswerInvalid(cause);
         ctx.close();
     }
 
@@ -132,17 +135,17 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         connection.tcpClosed(Closer.UPSTREAM);
-        if (!answered && !switching) {
-            frontend.upstreamFailed(null);
-        } else {
+        if (switching) {
             Channels.closeOnFlush(client);
+        } else {
+            frontend.upstreamFailed(null);
         }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("{}: upstream side failed", connection, cause);
-        if (!answered && !switching) {
+        if (!switching) {
             frontend.upstreamFailed(cause);
         }
         ctx.close();

@@ -18,6 +18,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
@@ -74,6 +75,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean upgradeRequested;
     private boolean otherUpgradeRequested;
     private boolean responding;
+    /** Requests passed on towards the upstream whose answer has not ended: what a failing upstream leaves unanswered. */
+    private int unanswered;
+    /** Whether an answer's head has reached the client and its end not yet: nothing else can be written to it then. */
+    private boolean answerUnderway;
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
 
     FrontendHandler(ProxyServer server, long acceptedNanos) {
@@ -141,8 +146,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             boolean first = !connection.hasRequest();
             connection.request(request);
-            RequestTargets.toOriginForm(request);
             requestTimer.cancel(false);
+            HttpResponseStatus refusal = RefusedMethods.refusal(request);
+            if (refusal != null) {
+                ReferenceCountUtil.release(msg);
+                reject(request.method() + " " + request.uri() + " is answered " + refusal + " by the proxy itself, as"
+                                + " by nginx, and not relayed",
+                        ErrorPages.response(ctx.alloc(), refusal), refusal);
+                return;
+            }
+            RequestTargets.toOriginForm(request);
             String decodedPath;
             try {
                 decodedPath = RequestTargets.decodedPath(request.uri());
@@ -151,6 +164,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 rejectMalformed(ctx, e);
                 return;
             }
+            unanswered++; // before the dial below, whose failure may be reported at once
             if (first) {
                 path = decodedPath;
             }
@@ -162,6 +176,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (!dialed && !holding) {
                 connectUpstream();
             }
+        }
+        if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
+            // A body that cannot be read (a broken chunk size, say) is not passed on as if it had ended.
+            ReferenceCountUtil.release(msg);
+            bodyMalformed(ctx, content.decoderResult().cause());
+            return;
         }
         boolean upgradeRequestEnds = msg instanceof LastHttpContent && (upgradeRequested || otherUpgradeRequested);
         if (upgradeRequestEnds) {
@@ -265,11 +285,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The head of the upstream's final answer to the oldest unanswered request has been passed to the client. */
+    void answerStarted() {
+        answerUnderway = true;
+    }
+
+    /** The upstream's final answer to the oldest unanswered request has ended. */
+    void answerEnded() {
+        answerUnderway = false;
+        unanswered = Math.max(0, unanswered - 1);
+        upgradeAnswered();
+    }
+
     /**
      * The upstream answered the upgrade request with something other than 101: HTTP goes on, with a new codec in place
      * of the one whose decoder went, which reads first what the client sent meanwhile.
      */
-    void upgradeAnswered() {
+    private void upgradeAnswered() {
         if (awaitingUpgradeResponse) {
             // Cleared first: what is replayed may be another upgrade request, which sets it again.
             awaitingUpgradeResponse = false;
@@ -356,10 +388,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** The upstream could not be reached or failed before answering: answer as nginx does. */
     void upstreamFailed(Throwable cause) {
+        upstreamFailed(cause, false);
+    }
+
+    /**
+     * The upstream's answer cannot be read as HTTP: the waiting request gets {@code 502}, as behind nginx, on a
+     * keep-alive connection too.
+     */
+    void upstreamAnswerInvalid(Throwable cause) {
+        upstreamFailed(cause, true);
+    }
+
+    private void upstreamFailed(Throwable cause, boolean invalidAnswer) {
         if (!client.isActive()) {
             return;
         }
-        if (responding || connection.currentOutcome() != Outcome.PENDING) {
+        // Nothing to answer: no request waits (the upstream closed an idle keep-alive connection), or the answer has
+        // started and ends there, its body short, as behind nginx.
+        boolean nothingToAnswer = responding || answerUnderway || unanswered == 0;
+        // After an earlier answer on this connection, the upstream may have closed its idle keep-alive connection just
+        // as the request went out: the client's connection ends without an answer, as without a proxy, and the client
+        // retries as it would then (a 502 would turn that race into a failure that nginx, which opens an upstream
+        // connection per request, does not have).
+        boolean keepAliveRace = !invalidAnswer && connection.currentOutcome() != Outcome.PENDING;
+        if (nothingToAnswer || keepAliveRace) {
             Channels.closeOnFlush(client);
             return;
         }
@@ -382,10 +434,27 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return "unreachable: " + cause.getMessage();
     }
 
+    /**
+     * A request body that cannot be read: nginx, which reads a body before passing the request on, answers {@code 400}
+     * and the upstream never sees the request. Here the head and the body's start may have gone on already: the
+     * upstream connection is closed before the body ends, and the client gets the {@code 400}, or, if the upstream's
+     * answer has started, its connection closed.
+     */
+    private void bodyMalformed(ChannelHandlerContext ctx, Throwable cause) {
+        if (answerUnderway) {
+            connection.failure("malformed request body from the client: " + cause.getMessage());
+            responding = true;
+            connection.closedByProxy("malformed request body");
+            client.close();
+            if (upstreamChannel != null) {
+                upstreamChannel.close();
+            }
+            return;
+        }
+        rejectMalformed(ctx, cause);
+    }
+
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
-        connection.failure("malformed request from the client: " + cause.getMessage());
-        // The proxy refused what it could not read: a rejection, not a plain HTTP exchange (see Outcome.REJECTED).
-        connection.outcome(Outcome.REJECTED);
         FullHttpResponse response;
         HttpResponseStatus status;
         if (cause instanceof TooLongHttpLineException) {
@@ -399,6 +468,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             status = HttpResponseStatus.BAD_REQUEST;
             response = ErrorPages.response(ctx.alloc(), status);
         }
+        reject("malformed request from the client: " + cause.getMessage(), response, status);
+    }
+
+    /** The proxy refuses the request itself: a rejection, not a plain HTTP exchange (see Outcome.REJECTED). */
+    private void reject(String failure, FullHttpResponse response, HttpResponseStatus status) {
+        connection.failure(failure);
+        connection.outcome(Outcome.REJECTED);
         respondAndClose(response, status);
     }
 

@@ -1,0 +1,63 @@
+package io.github.wschaos;
+
+import static io.github.wschaos.testing.RawUpstream.ascii;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.record.Outcome;
+import io.github.wschaos.testing.NginxServer;
+import io.github.wschaos.testing.RawHttp;
+import io.github.wschaos.testing.RawUpstream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The methods nginx answers itself, side by side with nginx 1.22.1 in front of the same upstream: {@code CONNECT}
+ * (what a client whose {@code HTTPS_PROXY} points at the proxy sends) and {@code TRACE} never reach the upstream, and
+ * the client gets nginx's status line. Before, the proxy relayed them: the upstream's {@code 200} to a
+ * {@code CONNECT} was lost (the client saw the connection end without an answer), and a {@code TRACE} was answered
+ * by the upstream where behind nginx it never is.
+ */
+class RefusedMethodsFidelityTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "CONNECT 127.0.0.1:443 HTTP/1.1 | HTTP/1.1 400 Bad Request",
+            "CONNECT /chat HTTP/1.1         | HTTP/1.1 405 Not Allowed",
+            "TRACE /chat HTTP/1.1           | HTTP/1.1 405 Not Allowed"})
+    void isAnsweredByTheProxyAsByNginxAndNeverRelayed(String requestLine, String statusLine) throws Exception {
+        String request = requestLine + "\r\nHost: 127.0.0.1\r\n\r\n";
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    while (connection.readHead() != null) {
+                        connection.write(ascii("HTTP/1.1 200 Connection established\r\n\r\n"));
+                    }
+                });
+                NginxServer nginx = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            assertAnsweredAndClosed(nginx.address(), request, statusLine, "nginx, the reference");
+
+            assertAnsweredAndClosed(proxy.address(), request, statusLine, "the proxy");
+            assertThat(upstream.heads()).as("nothing reached the upstream, through nginx nor the proxy").isEmpty();
+            await("the rejection recorded").atMost(TIMEOUT).until(() -> proxy.recording().attempts() == 1
+                    && proxy.recording().attempt(1).isClosed());
+            ConnectionRecord record = proxy.recording().attempt(1);
+            assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
+            assertThat(record.status()).isEqualTo(Integer.parseInt(statusLine.split(" ")[1]));
+            assertThat(record.failure()).contains(requestLine.substring(0, requestLine.indexOf(" HTTP/")), "not relayed");
+        }
+    }
+
+    private static void assertAnsweredAndClosed(InetSocketAddress address, String request, String statusLine,
+            String through) throws Exception {
+        try (RawHttp http = RawHttp.connect(address)) {
+            assertThat(http.send(request).readRawHead()).as(through)
+                    .startsWith(statusLine + "\r\n").containsIgnoringCase("\r\nConnection: close\r\n");
+            http.readToEnd(); // the connection ends after the answer's body (the read times out otherwise)
+        }
+    }
+}
