@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * the request on, so its upstream gets nothing; the proxy streams bodies, so its upstream may get the head and the
  * body's start, and then its connection closed, the body unfinished. Before, the proxy ended the body there with a
  * last chunk of its own: the upstream took the request, body cut short, as complete and the client got its answer.
+ * An upstream that answered before the body ended (an early {@code 413}) has its answer stand alone: the client's
+ * connection is closed, with no {@code 400} after it that the client would read as the answer to its next request.
  */
 class MalformedRequestBodyFidelityTest {
 
@@ -62,6 +64,30 @@ class MalformedRequestBodyFidelityTest {
             assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
             assertThat(record.status()).isEqualTo(400);
             assertThat(record.failure()).contains("malformed request");
+        }
+    }
+
+    @Test
+    void aBrokenChunkAfterTheUpstreamAnsweredEndsTheConnectionWithoutASecondAnswer() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(ascii("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\n\r\ntoo big!"));
+                    connection.readToEnd();
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri());
+                RawHttp http = RawHttp.connect(proxy.address())) {
+            http.send("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+            RawHttp.Response early = http.readResponse();
+            assertThat(early.status()).as("the upstream's early answer").isEqualTo(413);
+            assertThat(early.body()).isEqualTo("too big!");
+
+            http.send("zz\r\nmore\r\n0\r\n\r\n");
+
+            assertThat(http.readToEnd()).as("no second answer to the request, the connection closed").isEmpty();
+            await("the connection recorded as closed").atMost(TIMEOUT).until(() -> proxy.recording().attempts() == 1
+                    && proxy.recording().attempt(1).isClosed());
+            assertThat(proxy.recording().attempt(1).status()).isEqualTo(413);
+            assertThat(proxy.recording().attempt(1).failure()).contains("malformed request body");
         }
     }
 

@@ -437,11 +437,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /**
      * A request body that cannot be read: nginx, which reads a body before passing the request on, answers {@code 400}
      * and the upstream never sees the request. Here the head and the body's start may have gone on already: the
-     * upstream connection is closed before the body ends, and the client gets the {@code 400}, or, if the upstream's
-     * answer has started, its connection closed.
+     * upstream connection is closed before the body ends, and the client gets the {@code 400}, or, if the upstream
+     * has answered already (an early {@code 413}, say) or is answering, its connection closed: a second answer to
+     * one request would be read as the answer to the next.
      */
     private void bodyMalformed(ChannelHandlerContext ctx, Throwable cause) {
-        if (answerUnderway) {
+        if (answerUnderway || unanswered == 0) {
             connection.failure("malformed request body from the client: " + cause.getMessage());
             responding = true;
             connection.closedByProxy("malformed request body");
