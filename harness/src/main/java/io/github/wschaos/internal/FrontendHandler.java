@@ -79,6 +79,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private int unanswered;
     /** Whether an answer's head has reached the client and its end not yet: nothing else can be written to it then. */
     private boolean answerUnderway;
+    /** Whether an answer from the upstream has ended on this connection: later requests ride a kept-alive connection. */
+    private boolean answeredBefore;
+    /** The proxy's own answer to a pipelined request, written once the answers to the requests before it have ended. */
+    private FullHttpResponse deferredAnswer;
+    private HttpResponseStatus deferredStatus;
+    private int answersBeforeDeferred;
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
 
     FrontendHandler(ProxyServer server, long acceptedNanos) {
@@ -152,7 +158,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 reject(request.method() + " " + request.uri() + " is answered " + refusal + " by the proxy itself, as"
                                 + " by nginx, and not relayed",
-                        ErrorPages.response(ctx.alloc(), refusal), refusal);
+                        ErrorPages.response(ctx.alloc(), refusal), refusal, unanswered);
                 return;
             }
             RequestTargets.toOriginForm(request);
@@ -293,7 +299,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** The upstream's final answer to the oldest unanswered request has ended. */
     void answerEnded() {
         answerUnderway = false;
+        answeredBefore = true;
         unanswered = Math.max(0, unanswered - 1);
+        if (deferredAnswer != null && --answersBeforeDeferred == 0) {
+            FullHttpResponse answer = deferredAnswer;
+            deferredAnswer = null;
+            respondAndClose(answer, deferredStatus);
+            return;
+        }
         upgradeAnswered();
     }
 
@@ -403,14 +416,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (!client.isActive()) {
             return;
         }
-        // Nothing to answer: no request waits (the upstream closed an idle keep-alive connection), or the answer has
-        // started and ends there, its body short, as behind nginx.
-        boolean nothingToAnswer = responding || answerUnderway || unanswered == 0;
+        // Nothing to answer: the proxy has answered, no request waits (the upstream closed an idle keep-alive
+        // connection), or the answer has started and ends there, its body short, as behind nginx. A refusal waiting
+        // for earlier answers does not count: the oldest waiting request gets the 502, and the connection ends with
+        // it (the refusal is dropped; the client sends that request again on a new connection).
+        boolean nothingToAnswer = (responding && deferredAnswer == null) || answerUnderway || unanswered == 0;
         // After an earlier answer on this connection, the upstream may have closed its idle keep-alive connection just
         // as the request went out: the client's connection ends without an answer, as without a proxy, and the client
         // retries as it would then (a 502 would turn that race into a failure that nginx, which opens an upstream
         // connection per request, does not have).
-        boolean keepAliveRace = !invalidAnswer && connection.currentOutcome() != Outcome.PENDING;
+        boolean keepAliveRace = !invalidAnswer && answeredBefore;
         if (nothingToAnswer || keepAliveRace) {
             Channels.closeOnFlush(client);
             return;
@@ -442,7 +457,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * one request would be read as the answer to the next.
      */
     private void bodyMalformed(ChannelHandlerContext ctx, Throwable cause) {
-        if (answerUnderway || unanswered == 0) {
+        boolean answeredAlready = unanswered == 0 || (unanswered == 1 && answerUnderway);
+        if (answeredAlready) {
             connection.failure("malformed request body from the client: " + cause.getMessage());
             responding = true;
             connection.closedByProxy("malformed request body");
@@ -452,10 +468,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        rejectMalformed(ctx, cause);
+        rejectMalformed(ctx, cause, unanswered - 1);
     }
 
+    /** A request head that cannot be read; it is not counted among the unanswered requests. */
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
+        rejectMalformed(ctx, cause, unanswered);
+    }
+
+    private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause, int earlierAnswers) {
         FullHttpResponse response;
         HttpResponseStatus status;
         if (cause instanceof TooLongHttpLineException) {
@@ -469,13 +490,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             status = HttpResponseStatus.BAD_REQUEST;
             response = ErrorPages.response(ctx.alloc(), status);
         }
-        reject("malformed request from the client: " + cause.getMessage(), response, status);
+        reject("malformed request from the client: " + cause.getMessage(), response, status, earlierAnswers);
     }
 
-    /** The proxy refuses the request itself: a rejection, not a plain HTTP exchange (see Outcome.REJECTED). */
-    private void reject(String failure, FullHttpResponse response, HttpResponseStatus status) {
+    /**
+     * The proxy refuses the request itself: a rejection, not a plain HTTP exchange (see Outcome.REJECTED). A pipelined
+     * request's refusal waits for the answers to the {@code earlierAnswers} requests before it, as nginx answers
+     * pipelined requests in order; nothing more is read from the client meanwhile.
+     */
+    private void reject(String failure, FullHttpResponse response, HttpResponseStatus status, int earlierAnswers) {
         connection.failure(failure);
         connection.outcome(Outcome.REJECTED);
+        if (earlierAnswers > 0) {
+            responding = true;
+            deferredAnswer = response;
+            deferredStatus = status;
+            answersBeforeDeferred = earlierAnswers;
+            return;
+        }
         respondAndClose(response, status);
     }
 
@@ -579,6 +611,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         while (early != null && (pending = early.poll()) != null) {
             ReferenceCountUtil.release(pending);
+        }
+        if (deferredAnswer != null) {
+            deferredAnswer.release();
+            deferredAnswer = null;
         }
     }
 

@@ -1,0 +1,72 @@
+package io.github.wschaos;
+
+import static io.github.wschaos.testing.RawUpstream.ascii;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wschaos.testing.NginxServer;
+import io.github.wschaos.testing.RawHttp;
+import io.github.wschaos.testing.RawUpstream;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Pipelined requests (sent one after the other before any answer) whose second one the proxy refuses itself are
+ * answered in order, side by side with nginx 1.22.1 in front of the same upstream: the first gets the upstream's
+ * answer, then the second the refusal, and the connection ends. Before, the refusal was written at once, ahead of the
+ * upstream's answer to the first request, which the client then read as the answer to its first request.
+ */
+class PipelinedRequestsFidelityTest {
+
+    private static final String FIRST = "GET /first HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a method nginx answers itself | TRACE /second HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n  | HTTP/1.1 405 Not Allowed",
+            "a broken percent-escape       | GET /%zz HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n        | HTTP/1.1 400 Bad Request",
+            "a broken chunk size           | POST /up HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\nab\\r\\n0\\r\\n\\r\\n | HTTP/1.1 400 Bad Request"})
+    void theUpstreamsAnswerToTheFirstComesBeforeTheRefusalOfTheSecond(String what, String second, String refusal)
+            throws Exception {
+        String pipelined = FIRST + second.replace("\\r\\n", "\r\n");
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    while (connection.readHead() != null) {
+                        connection.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+                    }
+                });
+                NginxServer nginx = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            assertAnsweredInOrder(nginx.address(), pipelined, refusal, "nginx, the reference");
+
+            assertAnsweredInOrder(proxy.address(), pipelined, refusal, "the proxy");
+        }
+    }
+
+    @Test
+    void aRefusalWaitingForAnUpstreamThatClosesUnansweredEndsWithTheConnection() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> connection.readHead()); // then closes
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri());
+                RawHttp http = RawHttp.connect(proxy.address())) {
+            http.send(FIRST + "TRACE /second HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+            String received = http.readToEnd();
+
+            // The first request gets nginx's 502; the refusal that waited for it is dropped with the connection (the
+            // leak detector fails the class if its buffer is not released).
+            assertThat(received).startsWith("HTTP/1.1 502 Bad Gateway\r\n").doesNotContain("405");
+        }
+    }
+
+    private static void assertAnsweredInOrder(InetSocketAddress address, String pipelined, String refusal,
+            String through) throws Exception {
+        try (RawHttp http = RawHttp.connect(address)) {
+            http.send(pipelined);
+
+            RawHttp.Response first = http.readResponse();
+            assertThat(first.statusLine()).as(through + ", the first answer").isEqualTo("HTTP/1.1 200 OK");
+            assertThat(first.body()).isEqualTo("ok");
+            assertThat(http.readResponse().statusLine()).as(through + ", the second answer").isEqualTo(refusal);
+            assertThat(http.readToEnd()).as(through + ", then the end of the connection").isEmpty();
+        }
+    }
+}
