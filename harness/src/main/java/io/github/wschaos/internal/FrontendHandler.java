@@ -75,16 +75,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean upgradeRequested;
     private boolean otherUpgradeRequested;
     private boolean responding;
-    /** Requests passed on towards the upstream whose answer has not ended: what a failing upstream leaves unanswered. */
-    private int unanswered;
-    /** Whether an answer's head has reached the client and its end not yet: nothing else can be written to it then. */
-    private boolean answerUnderway;
-    /** Whether an answer from the upstream has ended on this connection: later requests ride a kept-alive connection. */
-    private boolean answeredBefore;
-    /** The proxy's own answer to a pipelined request, written once the answers to the requests before it have ended. */
-    private FullHttpResponse deferredAnswer;
-    private HttpResponseStatus deferredStatus;
-    private int answersBeforeDeferred;
+    private final OwedAnswers answers = new OwedAnswers();
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
 
     FrontendHandler(ProxyServer server, long acceptedNanos) {
@@ -158,7 +149,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 reject(request.method() + " " + request.uri() + " is answered " + refusal + " by the proxy itself, as"
                                 + " by nginx, and not relayed",
-                        ErrorPages.response(ctx.alloc(), refusal), refusal, unanswered);
+                        ErrorPages.response(ctx.alloc(), refusal), refusal, answers.unanswered());
                 return;
             }
             RequestTargets.toOriginForm(request);
@@ -170,7 +161,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 rejectMalformed(ctx, e);
                 return;
             }
-            unanswered++; // before the dial below, whose failure may be reported at once
+            answers.passedOn(); // before the dial below, whose failure may be reported at once
             if (first) {
                 path = decodedPath;
             }
@@ -293,18 +284,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** The head of the upstream's final answer to the oldest unanswered request has been passed to the client. */
     void answerStarted() {
-        answerUnderway = true;
+        answers.answerStarted();
     }
 
     /** The upstream's final answer to the oldest unanswered request has ended. */
     void answerEnded() {
-        answerUnderway = false;
-        answeredBefore = true;
-        unanswered = Math.max(0, unanswered - 1);
-        if (deferredAnswer != null && --answersBeforeDeferred == 0) {
-            FullHttpResponse answer = deferredAnswer;
-            deferredAnswer = null;
-            respondAndClose(answer, deferredStatus);
+        FullHttpResponse refusalDue = answers.answerEnded();
+        if (refusalDue != null) {
+            respondAndClose(refusalDue, refusalDue.status());
             return;
         }
         upgradeAnswered();
@@ -420,12 +407,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         // connection), or the answer has started and ends there, its body short, as behind nginx. A refusal waiting
         // for earlier answers does not count: the oldest waiting request gets the 502, and the connection ends with
         // it (the refusal is dropped; the client sends that request again on a new connection).
-        boolean nothingToAnswer = (responding && deferredAnswer == null) || answerUnderway || unanswered == 0;
+        boolean nothingToAnswer = (responding && !answers.refusalWaiting()) || answers.answerUnderway()
+                || answers.unanswered() == 0;
         // After an earlier answer on this connection, the upstream may have closed its idle keep-alive connection just
         // as the request went out: the client's connection ends without an answer, as without a proxy, and the client
         // retries as it would then (a 502 would turn that race into a failure that nginx, which opens an upstream
         // connection per request, does not have).
-        boolean keepAliveRace = !invalidAnswer && answeredBefore;
+        boolean keepAliveRace = !invalidAnswer && answers.answeredBefore();
         if (nothingToAnswer || keepAliveRace) {
             Channels.closeOnFlush(client);
             return;
@@ -457,8 +445,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * one request would be read as the answer to the next.
      */
     private void bodyMalformed(ChannelHandlerContext ctx, Throwable cause) {
-        boolean answeredAlready = unanswered == 0 || (unanswered == 1 && answerUnderway);
-        if (answeredAlready) {
+        if (answers.newestAnswered()) {
             connection.failure("malformed request body from the client: " + cause.getMessage());
             responding = true;
             connection.closedByProxy("malformed request body");
@@ -468,12 +455,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        rejectMalformed(ctx, cause, unanswered - 1);
+        rejectMalformed(ctx, cause, answers.unanswered() - 1);
     }
 
     /** A request head that cannot be read; it is not counted among the unanswered requests. */
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
-        rejectMalformed(ctx, cause, unanswered);
+        rejectMalformed(ctx, cause, answers.unanswered());
     }
 
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause, int earlierAnswers) {
@@ -503,9 +490,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         connection.outcome(Outcome.REJECTED);
         if (earlierAnswers > 0) {
             responding = true;
-            deferredAnswer = response;
-            deferredStatus = status;
-            answersBeforeDeferred = earlierAnswers;
+            answers.refuseAfter(earlierAnswers, response);
             return;
         }
         respondAndClose(response, status);
@@ -612,10 +597,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         while (early != null && (pending = early.poll()) != null) {
             ReferenceCountUtil.release(pending);
         }
-        if (deferredAnswer != null) {
-            deferredAnswer.release();
-            deferredAnswer = null;
-        }
+        answers.releaseRefusal();
     }
 
     private static boolean isWebSocketUpgrade(HttpRequest request) {

@@ -1,0 +1,84 @@
+package io.github.wschaos.internal;
+
+import io.netty.handler.codec.http.FullHttpResponse;
+
+/**
+ * The answers one client connection is owed, in the order of its requests (HTTP/1.1 answers pipelined requests in
+ * order): how many requests passed on to the upstream still wait for the end of their answer, whether an answer is
+ * being relayed, and a refusal of the proxy's own that waits for the answers to the requests before it. Used on the
+ * connection's event loop only.
+ */
+final class OwedAnswers {
+
+    private int unanswered;
+    private boolean underway;
+    private boolean answeredBefore;
+    private FullHttpResponse refusal;
+    private int answersBeforeRefusal;
+
+    /** A request was passed on towards the upstream. */
+    void passedOn() {
+        unanswered++;
+    }
+
+    /** The head of the upstream's final answer to the oldest waiting request has reached the client. */
+    void answerStarted() {
+        underway = true;
+    }
+
+    /**
+     * The upstream's final answer to the oldest waiting request has ended.
+     *
+     * @return the waiting refusal if its turn has come (the caller writes it), else null
+     */
+    FullHttpResponse answerEnded() {
+        underway = false;
+        answeredBefore = true;
+        unanswered = Math.max(0, unanswered - 1);
+        if (refusal != null && --answersBeforeRefusal == 0) {
+            FullHttpResponse due = refusal;
+            refusal = null;
+            return due;
+        }
+        return null;
+    }
+
+    /** Requests passed on whose answer has not ended. */
+    int unanswered() {
+        return unanswered;
+    }
+
+    /** Whether an answer's head has reached the client and its end not yet: nothing else can be written to it then. */
+    boolean answerUnderway() {
+        return underway;
+    }
+
+    /** Whether an upstream answer has ended on this connection: the requests after it ride a kept-alive connection. */
+    boolean answeredBefore() {
+        return answeredBefore;
+    }
+
+    /** Whether the answer to the newest request passed on has started, or ended. */
+    boolean newestAnswered() {
+        return unanswered == 0 || (unanswered == 1 && underway);
+    }
+
+    /** Holds the proxy's {@code response} to a request until the answers to the {@code earlier} requests have ended. */
+    void refuseAfter(int earlier, FullHttpResponse response) {
+        refusal = response;
+        answersBeforeRefusal = earlier;
+    }
+
+    /** Whether a refusal waits for its turn. */
+    boolean refusalWaiting() {
+        return refusal != null;
+    }
+
+    /** Releases a waiting refusal that will not be written (the connection ends first). */
+    void releaseRefusal() {
+        if (refusal != null) {
+            refusal.release();
+            refusal = null;
+        }
+    }
+}

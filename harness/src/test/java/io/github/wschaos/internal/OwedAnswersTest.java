@@ -1,0 +1,61 @@
+package io.github.wschaos.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.junit.jupiter.api.Test;
+
+class OwedAnswersTest {
+
+    private final OwedAnswers answers = new OwedAnswers();
+
+    @Test
+    void aRefusalIsDueOnceTheAnswersBeforeItHaveEnded() {
+        answers.passedOn();
+        answers.passedOn();
+        FullHttpResponse refusal = ErrorPages.response(ByteBufAllocator.DEFAULT, HttpResponseStatus.BAD_REQUEST);
+        answers.refuseAfter(2, refusal);
+
+        answers.answerStarted();
+        assertThat(answers.answerEnded()).as("after the first answer").isNull();
+        answers.answerStarted();
+        FullHttpResponse due = answers.answerEnded();
+
+        assertThat(due).as("after the second answer").isSameAs(refusal);
+        assertThat(answers.refusalWaiting()).isFalse();
+        assertThat(answers.unanswered()).isZero();
+        due.release();
+    }
+
+    @Test
+    void theNewestRequestCountsAsAnsweredOnceItsAnswerHasStarted() {
+        answers.passedOn();
+        assertThat(answers.newestAnswered()).isFalse();
+        assertThat(answers.answeredBefore()).isFalse();
+
+        answers.answerStarted();
+        assertThat(answers.newestAnswered()).isTrue();
+        answers.answerEnded();
+        assertThat(answers.newestAnswered()).isTrue();
+        assertThat(answers.answeredBefore()).isTrue();
+
+        answers.passedOn();
+        answers.passedOn();
+        answers.answerStarted();
+        assertThat(answers.newestAnswered()).as("an answer under way is the older request's").isFalse();
+    }
+
+    @Test
+    void aWaitingRefusalThatWillNotBeWrittenIsReleased() {
+        answers.passedOn();
+        FullHttpResponse refusal = ErrorPages.response(ByteBufAllocator.DEFAULT, HttpResponseStatus.BAD_REQUEST);
+        answers.refuseAfter(1, refusal);
+
+        answers.releaseRefusal();
+
+        assertThat(refusal.refCnt()).isZero();
+        assertThat(answers.refusalWaiting()).isFalse();
+    }
+}
