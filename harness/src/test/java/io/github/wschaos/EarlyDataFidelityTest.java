@@ -57,6 +57,41 @@ class EarlyDataFidelityTest {
         }
     }
 
+    @Test
+    void anUpgradePipelinedBehindAPlainRequestUpgradesWithItsEarlyFrameAsThroughNginx() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    for (String head = connection.readHead(); head != null; head = connection.readHead()) {
+                        if (!head.toLowerCase(java.util.Locale.ROOT).contains("upgrade: websocket")) {
+                            connection.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+                            continue;
+                        }
+                        connection.write(RawUpstream.switchingProtocols(""));
+                        connection.write(RawUpstream.serverFrame(0x1, ascii("echo:" + readClientText(connection))));
+                        connection.readToEnd();
+                        return;
+                    }
+                });
+                NginxServer nginx = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            assertPlainAnswerThenUpgrade(nginx.address(), "nginx, the reference");
+
+            // Before, the end of the plain answer was taken for the answer to the upgrade request: the held frame was
+            // read as a broken request (400) and the upstream's 101 was lost.
+            assertPlainAnswerThenUpgrade(proxy.address(), "the proxy");
+        }
+    }
+
+    private static void assertPlainAnswerThenUpgrade(InetSocketAddress address, String through) throws Exception {
+        try (RawHttp http = RawHttp.connect(address)) {
+            http.send(concat(ascii("GET /first HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    + RawHttp.upgradeRequest(address, "/chat")), clientTextFrame("early")));
+
+            assertThat(http.readResponse().body()).as(through + ", the plain answer").isEqualTo("ok");
+            assertThat(http.readHead().status()).as(through + ", the upgrade").isEqualTo(101);
+            assertThat(RawWebSocket.over(http).readFrame(0x81)).as(through).isEqualTo("echo:early");
+        }
+    }
+
     /** After a refused upgrade, what the client sent early is read as the next request: a frame, or a real one. */
     static Stream<Arguments> sentEarlyAndNextAnswer() {
         return Stream.of(

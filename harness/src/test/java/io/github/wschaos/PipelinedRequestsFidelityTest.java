@@ -2,11 +2,15 @@ package io.github.wschaos;
 
 import static io.github.wschaos.testing.RawUpstream.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.NginxServer;
 import io.github.wschaos.testing.RawHttp;
 import io.github.wschaos.testing.RawUpstream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,15 +23,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class PipelinedRequestsFidelityTest {
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final String FIRST = "GET /first HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "a method nginx answers itself | TRACE /second HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n  | HTTP/1.1 405 Not Allowed",
-            "a broken percent-escape       | GET /%zz HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n        | HTTP/1.1 400 Bad Request",
-            "a broken chunk size           | POST /up HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\nab\\r\\n0\\r\\n\\r\\n | HTTP/1.1 400 Bad Request"})
-    void theUpstreamsAnswerToTheFirstComesBeforeTheRefusalOfTheSecond(String what, String second, String refusal)
-            throws Exception {
+            "a method nginx answers itself | TRACE /second HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n  | HTTP/1.1 405 Not Allowed | TRACE /second",
+            "a broken percent-escape       | GET /%zz HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n        | HTTP/1.1 400 Bad Request | malformed request",
+            "a broken chunk size           | POST /up HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\nab\\r\\n0\\r\\n\\r\\n | HTTP/1.1 400 Bad Request | malformed request"})
+    void theUpstreamsAnswerToTheFirstComesBeforeTheRefusalOfTheSecond(String what, String second, String refusal,
+            String failure) throws Exception {
         String pipelined = FIRST + second.replace("\\r\\n", "\r\n");
         try (RawUpstream upstream = RawUpstream.start(connection -> {
                     while (connection.readHead() != null) {
@@ -39,6 +44,29 @@ class PipelinedRequestsFidelityTest {
             assertAnsweredInOrder(nginx.address(), pipelined, refusal, "nginx, the reference");
 
             assertAnsweredInOrder(proxy.address(), pipelined, refusal, "the proxy");
+            await("the connection recorded as closed").atMost(TIMEOUT).until(() -> proxy.recording().attempts() == 1
+                    && proxy.recording().attempt(1).isClosed());
+            ConnectionRecord record = proxy.recording().attempt(1);
+            assertThat(record.outcome()).as("as for the same requests sent one at a time").isEqualTo(Outcome.NOT_WEBSOCKET);
+            assertThat(record.status()).isEqualTo(200);
+            assertThat(record.failure()).contains(failure);
+        }
+    }
+
+    @Test
+    void aRefusalAfterAnAnswerThatRunsUntilTheCloseIsDroppedWithTheConnection() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(ascii("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nthe body runs until the close"));
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri());
+                RawHttp http = RawHttp.connect(proxy.address())) {
+            http.send(FIRST + "TRACE /second HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+            String received = http.readToEnd();
+
+            assertThat(received).as("no refusal appended to a body that ends with the connection")
+                    .startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nthe body runs until the close");
         }
     }
 
@@ -54,6 +82,9 @@ class PipelinedRequestsFidelityTest {
             // The first request gets nginx's 502; the refusal that waited for it is dropped with the connection (the
             // leak detector fails the class if its buffer is not released).
             assertThat(received).startsWith("HTTP/1.1 502 Bad Gateway\r\n").doesNotContain("405");
+            await("the connection recorded as closed").atMost(TIMEOUT).until(() -> proxy.recording().attempt(1).isClosed());
+            assertThat(proxy.recording().attempt(1).failure()).as("what happened, not the refusal that was never written")
+                    .contains("closed the connection before answering").doesNotContain("TRACE");
         }
     }
 

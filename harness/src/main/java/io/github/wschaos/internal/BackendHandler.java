@@ -40,7 +40,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!client.isActive()) {
+        if (!client.isActive() || frontend.answeredItself()) {
+            // The proxy's own answer ended the exchange (a pipelined request's refusal written after the answers before
+            // it, say): an answer the upstream sends in the same read is not relayed after it.
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -71,7 +73,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             }
             if (finalAnswer) {
                 finalAnswer = false;
-                frontend.answerEnded();
+                // An answer that ends only with the connection reaches its end while the channel goes inactive.
+                frontend.answerEnded(!ctx.channel().isActive());
             }
         }
         if (!client.isWritable()) {
@@ -81,8 +84,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * The upstream's answer cannot be read as HTTP (not HTTP at all, a head too large, a broken chunk): nothing of it
-     * is passed on. The client gets the proxy's 502 if its answer has not started, else its connection ends there,
-     * the body unfinished, as nginx does.
+     * is passed on. A request waiting for it gets the proxy's 502; if the answer had started, the client's connection
+     * ends there, the body unfinished, as nginx does; with no request waiting, the connection just ends.
      */
     private void invalidAnswer(ChannelHandlerContext ctx, HttpObject object) {
         Throwable cause = object.decoderResult().cause();

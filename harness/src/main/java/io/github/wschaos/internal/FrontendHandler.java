@@ -76,6 +76,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean otherUpgradeRequested;
     private boolean responding;
     private final OwedAnswers answers = new OwedAnswers();
+    /** Whether the proxy has written an answer of its own: nothing from the upstream reaches the client after it. */
+    private boolean answeredItself;
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
 
     FrontendHandler(ProxyServer server, long acceptedNanos) {
@@ -93,6 +95,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     LiveConnection connection() {
         return connection;
+    }
+
+    /** Whether the proxy has answered the client itself: what the upstream sends after that is dropped. */
+    boolean answeredItself() {
+        return answeredItself;
     }
 
     boolean upgradeRequested() {
@@ -161,7 +168,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 rejectMalformed(ctx, e);
                 return;
             }
-            answers.passedOn(); // before the dial below, whose failure may be reported at once
             if (first) {
                 path = decodedPath;
             }
@@ -170,6 +176,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (first && applyHandshakeFaults(ctx, request)) {
                 return;
             }
+            answers.passedOn(); // before the dial below, whose failure may be reported at once
             if (!dialed && !holding) {
                 connectUpstream();
             }
@@ -282,19 +289,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The head of the upstream's final answer to the oldest unanswered request has been passed to the client. */
+    /** The head of the upstream's final answer to the oldest unanswered request is being passed to the client. */
     void answerStarted() {
         answers.answerStarted();
     }
 
-    /** The upstream's final answer to the oldest unanswered request has ended. */
-    void answerEnded() {
-        FullHttpResponse refusalDue = answers.answerEnded();
-        if (refusalDue != null) {
-            respondAndClose(refusalDue, refusalDue.status());
+    /**
+     * The upstream's final answer to the oldest unanswered request has ended.
+     *
+     * @param byClose whether it ended with the upstream's connection (a body that runs until the close): a refusal
+     *     written after it would be read as the rest of its body, so a refusal due now is dropped with the connection
+     */
+    void answerEnded(boolean byClose) {
+        OwedAnswers.Refusal due = answers.answerEnded();
+        if (due != null) {
+            if (byClose) {
+                due.response().release();
+                Channels.closeOnFlush(client);
+            } else {
+                connection.failure(due.failure());
+                respondAndClose(due.response(), due.response().status());
+            }
             return;
         }
-        upgradeAnswered();
+        if (answers.unanswered() == 0) {
+            // Only the last answer can be the upgrade's: an earlier pipelined request's answer is not.
+            upgradeAnswered();
+        }
     }
 
     /**
@@ -386,7 +407,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The upstream could not be reached or failed before answering: answer as nginx does. */
+    /**
+     * The upstream could not be reached, closed its connection or failed: a request waiting for its answer gets
+     * nginx's answer ({@code 502}, {@code 504}); otherwise the client's connection ends.
+     */
     void upstreamFailed(Throwable cause) {
         upstreamFailed(cause, false);
     }
@@ -449,7 +473,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             connection.failure("malformed request body from the client: " + cause.getMessage());
             responding = true;
             connection.closedByProxy("malformed request body");
-            client.close();
+            Channels.closeOnFlush(client); // what was relayed of the answer reaches the client first
             if (upstreamChannel != null) {
                 upstreamChannel.close();
             }
@@ -458,7 +482,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         rejectMalformed(ctx, cause, answers.unanswered() - 1);
     }
 
-    /** A request head that cannot be read; it is not counted among the unanswered requests. */
+    /** A request refused before it was passed on (its head, or its target, cannot be read): not counted as unanswered. */
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
         rejectMalformed(ctx, cause, answers.unanswered());
     }
@@ -486,19 +510,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * pipelined requests in order; nothing more is read from the client meanwhile.
      */
     private void reject(String failure, FullHttpResponse response, HttpResponseStatus status, int earlierAnswers) {
-        connection.failure(failure);
-        connection.outcome(Outcome.REJECTED);
         if (earlierAnswers > 0) {
             responding = true;
-            answers.refuseAfter(earlierAnswers, response);
+            answers.refuseAfter(earlierAnswers, new OwedAnswers.Refusal(response, failure));
             return;
         }
+        connection.failure(failure);
+        connection.outcome(Outcome.REJECTED);
         respondAndClose(response, status);
     }
 
     /** Answers the client with {@code response} from the proxy itself, then closes both sides. */
     void respondAndClose(FullHttpResponse response, HttpResponseStatus status) {
         responding = true;
+        answeredItself = true;
         releasePending();
         connection.responded(status.code(), upgradeRequested ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
         connection.closedByProxy("answered " + status.code());

@@ -10,10 +10,14 @@ import io.netty.handler.codec.http.FullHttpResponse;
  */
 final class OwedAnswers {
 
+    /** The proxy's own answer to a request, and what the record says of it once it is written. */
+    record Refusal(FullHttpResponse response, String failure) {
+    }
+
     private int unanswered;
     private boolean underway;
     private boolean answeredBefore;
-    private FullHttpResponse refusal;
+    private Refusal refusal;
     private int answersBeforeRefusal;
 
     /** A request was passed on towards the upstream. */
@@ -21,7 +25,7 @@ final class OwedAnswers {
         unanswered++;
     }
 
-    /** The head of the upstream's final answer to the oldest waiting request has reached the client. */
+    /** The head of the upstream's final answer to the oldest waiting request is being passed to the client. */
     void answerStarted() {
         underway = true;
     }
@@ -29,14 +33,14 @@ final class OwedAnswers {
     /**
      * The upstream's final answer to the oldest waiting request has ended.
      *
-     * @return the waiting refusal if its turn has come (the caller writes it), else null
+     * @return the waiting refusal if its turn has come (the caller writes it, or releases it), else null
      */
-    FullHttpResponse answerEnded() {
+    Refusal answerEnded() {
         underway = false;
         answeredBefore = true;
         unanswered = Math.max(0, unanswered - 1);
         if (refusal != null && --answersBeforeRefusal == 0) {
-            FullHttpResponse due = refusal;
+            Refusal due = refusal;
             refusal = null;
             return due;
         }
@@ -63,9 +67,9 @@ final class OwedAnswers {
         return unanswered == 0 || (unanswered == 1 && underway);
     }
 
-    /** Holds the proxy's {@code response} to a request until the answers to the {@code earlier} requests have ended. */
-    void refuseAfter(int earlier, FullHttpResponse response) {
-        refusal = response;
+    /** Holds the proxy's {@code refusal} of a request until the answers to the {@code earlier} requests have ended. */
+    void refuseAfter(int earlier, Refusal refusal) {
+        this.refusal = refusal;
         answersBeforeRefusal = earlier;
     }
 
@@ -77,7 +81,7 @@ final class OwedAnswers {
     /** Releases a waiting refusal that will not be written (the connection ends first). */
     void releaseRefusal() {
         if (refusal != null) {
-            refusal.release();
+            refusal.response().release();
             refusal = null;
         }
     }

@@ -15,18 +15,19 @@ class OwedAnswersTest {
     void aRefusalIsDueOnceTheAnswersBeforeItHaveEnded() {
         answers.passedOn();
         answers.passedOn();
-        FullHttpResponse refusal = ErrorPages.response(ByteBufAllocator.DEFAULT, HttpResponseStatus.BAD_REQUEST);
+        OwedAnswers.Refusal refusal = new OwedAnswers.Refusal(
+                ErrorPages.response(ByteBufAllocator.DEFAULT, HttpResponseStatus.BAD_REQUEST), "refused");
         answers.refuseAfter(2, refusal);
 
         answers.answerStarted();
         assertThat(answers.answerEnded()).as("after the first answer").isNull();
         answers.answerStarted();
-        FullHttpResponse due = answers.answerEnded();
+        OwedAnswers.Refusal due = answers.answerEnded();
 
         assertThat(due).as("after the second answer").isSameAs(refusal);
         assertThat(answers.refusalWaiting()).isFalse();
         assertThat(answers.unanswered()).isZero();
-        due.release();
+        due.response().release();
     }
 
     @Test
@@ -50,12 +51,12 @@ class OwedAnswersTest {
     @Test
     void aWaitingRefusalThatWillNotBeWrittenIsReleased() {
         answers.passedOn();
-        FullHttpResponse refusal = ErrorPages.response(ByteBufAllocator.DEFAULT, HttpResponseStatus.BAD_REQUEST);
-        answers.refuseAfter(1, refusal);
+        FullHttpResponse response = ErrorPages.response(ByteBufAllocator.DEFAULT, HttpResponseStatus.BAD_REQUEST);
+        answers.refuseAfter(1, new OwedAnswers.Refusal(response, "refused"));
 
         answers.releaseRefusal();
 
-        assertThat(refusal.refCnt()).isZero();
+        assertThat(response.refCnt()).isZero();
         assertThat(answers.refusalWaiting()).isFalse();
     }
 }
