@@ -54,6 +54,37 @@ class PipelinedRequestsFidelityTest {
     }
 
     @Test
+    void fiveHundredPipelinedRequestsAreAllAnsweredInOrderAsByNginx() throws Exception {
+        StringBuilder pipelined = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            pipelined.append("GET /r").append(i).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        }
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    for (String head = connection.readHead(); head != null; head = connection.readHead()) {
+                        String path = head.substring(4, head.indexOf(' ', 4));
+                        connection.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path));
+                    }
+                });
+                NginxServer nginx = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            assertAllAnsweredInOrder(nginx.address(), pipelined.toString(), 500, "nginx, the reference");
+
+            // Before, Netty's limit of 128 pipelined requests failed the connection with no answer at all.
+            assertAllAnsweredInOrder(proxy.address(), pipelined.toString(), 500, "the proxy");
+        }
+    }
+
+    private static void assertAllAnsweredInOrder(InetSocketAddress address, String pipelined, int count, String through)
+            throws Exception {
+        try (RawHttp http = RawHttp.connect(address)) {
+            http.send(pipelined);
+            for (int i = 0; i < count; i++) {
+                assertThat(http.readResponse().body()).as(through + ", answer " + i).isEqualTo("/r" + i);
+            }
+        }
+    }
+
+    @Test
     void aRefusalAfterAnAnswerThatRunsUntilTheCloseIsDroppedWithTheConnection() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(connection -> {
                     connection.readHead();

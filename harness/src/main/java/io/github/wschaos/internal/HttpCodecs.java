@@ -13,7 +13,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
  *       2.2, allows it; hand-written servers and clients write them), and the head is passed on with {@code CRLF};
  *   <li>an upstream's answer with its {@code Content-Length} repeated with the same value is read with that length,
  *       and one with both {@code Transfer-Encoding: chunked} and {@code Content-Length} is read as chunked, the length
- *       dropped (RFC 9112, section 6.3); the client gets it chunked, as from nginx.
+ *       dropped (RFC 9112, section 6.3); the client gets it chunked, as from nginx;
+ *   <li>a client may pipeline more than Netty's 128 requests ahead of their answers.
  * </ul>
  * Requests keep Netty's checks on these two, as nginx refuses such requests with {@code 400}.
  */
@@ -24,6 +25,12 @@ final class HttpCodecs {
     private static final int MAX_RESPONSE_HEAD = 64 * 1024;
     /** The largest piece of a body passed on at once (a body is relayed in pieces, never held whole). */
     private static final int MAX_CHUNK = 8192;
+    /**
+     * Pipelined requests read ahead of their answers before the connection fails. Netty's default, 128, failed a
+     * client that pipelines more (nginx answers them all, one after the other); how many are read ahead is bounded
+     * anyway, as the client is read only while the upstream takes what is sent to it.
+     */
+    private static final int MAX_PIPELINED = 1 << 16;
 
     private HttpCodecs() {
     }
@@ -34,7 +41,7 @@ final class HttpCodecs {
      * @param maxHeaderSize the largest request head read; a larger one is answered as nginx answers it
      */
     static HttpServerCodec clientSide(int maxHeaderSize) {
-        return new HttpServerCodec(config(MAX_REQUEST_LINE, maxHeaderSize));
+        return new HttpServerCodec(config(MAX_REQUEST_LINE, maxHeaderSize), MAX_PIPELINED);
     }
 
     /** Writes the requests to the upstream and reads its answers. */
