@@ -76,8 +76,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean otherUpgradeRequested;
     private boolean responding;
     private final OwedAnswers answers = new OwedAnswers();
-    /** Whether the proxy has written an answer of its own: nothing from the upstream reaches the client after it. */
-    private boolean answeredItself;
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
 
     FrontendHandler(ProxyServer server, long acceptedNanos) {
@@ -97,9 +95,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return connection;
     }
 
-    /** Whether the proxy has answered the client itself: what the upstream sends after that is dropped. */
+    /**
+     * Whether the proxy has answered the client itself, or ended the exchange, rather than waiting to: what the upstream
+     * sends after that is dropped.
+     */
     boolean answeredItself() {
-        return answeredItself;
+        return responding && !answers.refusalWaiting();
     }
 
     boolean upgradeRequested() {
@@ -431,8 +432,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         // connection), or the answer has started and ends there, its body short, as behind nginx. A refusal waiting
         // for earlier answers does not count: the oldest waiting request gets the 502, and the connection ends with
         // it (the refusal is dropped; the client sends that request again on a new connection).
-        boolean nothingToAnswer = (responding && !answers.refusalWaiting()) || answers.answerUnderway()
-                || answers.unanswered() == 0;
+        boolean nothingToAnswer = answeredItself() || answers.answerUnderway() || answers.unanswered() == 0;
         // After an earlier answer on this connection, the upstream may have closed its idle keep-alive connection just
         // as the request went out: the client's connection ends without an answer, as without a proxy, and the client
         // retries as it would then (a 502 would turn that race into a failure that nginx, which opens an upstream
@@ -523,7 +523,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Answers the client with {@code response} from the proxy itself, then closes both sides. */
     void respondAndClose(FullHttpResponse response, HttpResponseStatus status) {
         responding = true;
-        answeredItself = true;
         releasePending();
         connection.responded(status.code(), upgradeRequested ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
         connection.closedByProxy("answered " + status.code());

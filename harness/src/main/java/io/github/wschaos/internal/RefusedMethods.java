@@ -14,7 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 final class RefusedMethods {
 
     /** nginx's reason phrase for 405, not Netty's "Method Not Allowed". */
-    static final HttpResponseStatus NOT_ALLOWED = new HttpResponseStatus(405, "Not Allowed");
+    private static final HttpResponseStatus NOT_ALLOWED = new HttpResponseStatus(405, "Not Allowed");
 
     private RefusedMethods() {
     }
