@@ -71,8 +71,9 @@ public sealed interface Target {
      * <p>{@link Faults#blackhole()} and {@link Faults#refuseConnections()} act on the request head, not on
      * accept, when their target includes upgrades or a path; the upstream never sees the request. Other faults that act
      * before the request is read ({@link Fault.Stage#CONNECT}, {@link Fault.Stage#BYTES}) reject this target.
-     * Like {@link #path(String)}, it looks at the first request of a connection, the one a WebSocket client
-     * opens the connection for.
+     * Like {@link #path(String)}, it looks at every request of a connection, not only the first: a proxy in front
+     * that pools its connections to the upstream (nginx with upstream {@code keepalive}, Apache, haproxy) sends an
+     * upgrade over a connection that carried plain requests before.
      */
     static Target upgrades() {
         return Upgrades.INSTANCE;

@@ -4,6 +4,7 @@ import io.github.wschaos.fault.Blackhole;
 import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.FaultHandle;
 import io.github.wschaos.fault.RefuseConnections;
+import io.github.wschaos.fault.RejectOrigins;
 import io.github.wschaos.fault.Target;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -50,7 +51,8 @@ final class ArmedFault implements FaultHandle {
      * so that "the next N" only counts connections the rest of the target lets through.
      */
     boolean hits(LiveConnection connection, String path, boolean upgrade, long acceptedNanos) {
-        if (!armed || !matchesStateless(target, connection.attempt(), path, upgrade, acceptedNanos)
+        if (!armed || (fault instanceof RejectOrigins && !upgrade) // a plain request passes, and is not counted
+                || !matchesStateless(target, connection.attempt(), path, upgrade, acceptedNanos)
                 || !takesNext(target)) {
             return false;
         }

@@ -31,6 +31,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
@@ -149,8 +150,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 rejectMalformed(ctx, request.decoderResult().cause());
                 return;
             }
-            boolean first = !connection.hasRequest();
-            connection.request(request);
+            boolean webSocketUpgrade = isWebSocketUpgrade(request);
+            connection.request(request, webSocketUpgrade);
             requestTimer.cancel(false);
             HttpResponseStatus refusal = RefusedMethods.refusal(request);
             if (refusal != null) {
@@ -169,12 +170,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 rejectMalformed(ctx, e);
                 return;
             }
-            if (first) {
-                path = decodedPath;
-            }
-            upgradeRequested = isWebSocketUpgrade(request);
+            path = decodedPath;
+            upgradeRequested = webSocketUpgrade;
             otherUpgradeRequested = !upgradeRequested && request.headers().contains(HttpHeaderNames.UPGRADE);
-            if (first && applyHandshakeFaults(ctx, request)) {
+            // Every request is judged, not only a connection's first: a proxy in front that pools its upstream
+            // connections (nginx with upstream keepalive, Apache, haproxy) sends an upgrade on a connection that
+            // carried plain requests before.
+            if (applyHandshakeFaults(ctx, request)) {
                 return;
             }
             answers.passedOn(); // before the dial below, whose failure may be reported at once
@@ -192,7 +194,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (upgradeRequestEnds) {
             awaitingUpgradeResponse = true;
         }
-        if (upstreamReady) {
+        if (upstreamReady && !holding) {
             upstreamChannel.write(msg, upstreamChannel.voidPromise());
         } else {
             pendingToUpstream.add(msg);
@@ -228,32 +230,71 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             if (fault instanceof RespondWithStatus respond) {
                 ReferenceCountUtil.release(request);
-                respondAndClose(HandshakeFaults.response(ctx.alloc(), respond), HttpResponseStatus.valueOf(respond.status()));
+                answerItself(HandshakeFaults.response(ctx.alloc(), respond), "");
                 return true;
             }
             String origin = request.headers().get(HttpHeaderNames.ORIGIN);
             if (fault instanceof RejectOrigins reject && upgradeRequested
                     && (origin == null || !reject.allowed().contains(origin))) {
                 ReferenceCountUtil.release(request);
-                connection.failure((origin == null ? "no Origin header" : "origin " + origin) + " is not among " + reject.allowed());
-                respondAndClose(HandshakeFaults.rejection(ctx.alloc(), reject.status()), HttpResponseStatus.valueOf(reject.status()));
+                answerItself(HandshakeFaults.rejection(ctx.alloc(), reject.status()),
+                        (origin == null ? "no Origin header" : "origin " + origin) + " is not among " + reject.allowed());
                 return true;
             }
             if (fault instanceof StripUpgradeHeaders) {
                 HandshakeFaults.stripUpgrade(request, server.upstream());
             }
             if (fault instanceof DelayHandshake delay && !holding) {
-                holding = true;
-                delayed = true;
-                ctx.channel().eventLoop().schedule(() -> {
-                    holding = false;
-                    if (client.isActive()) {
-                        connectUpstream();
-                    }
-                }, server.faults().scale(delay.delay()).toNanos(), TimeUnit.NANOSECONDS);
+                hold(ctx, server.faults().scale(delay.delay()));
             }
         }
         return false;
+    }
+
+    /**
+     * Answers the request with the proxy's own {@code response} (a fault's), then closes; after the upstream's answers
+     * to the requests before it, if any are owed (pipelined), as HTTP/1.1 answers in order. {@code failure} is what the
+     * record says went wrong, empty when the answer itself says it.
+     */
+    private void answerItself(FullHttpResponse response, String failure) {
+        int earlierAnswers = answers.unanswered();
+        if (earlierAnswers > 0) {
+            responding = true;
+            answers.refuseAfter(earlierAnswers, new OwedAnswers.Refusal(response, failure));
+            return;
+        }
+        connection.failure(failure);
+        respondAndClose(response, response.status());
+    }
+
+    /**
+     * Holds this request, and what follows it, for {@code delay} before it goes on to the upstream: the upstream is
+     * dialled then, or, on a keep-alive connection, the request is written then. Nothing more is read meanwhile.
+     */
+    private void hold(ChannelHandlerContext ctx, Duration delay) {
+        holding = true;
+        delayed = true;
+        ctx.channel().eventLoop().schedule(() -> {
+            holding = false;
+            if (!client.isActive()) {
+                return;
+            }
+            if (!dialed) {
+                connectUpstream();
+            } else if (upstreamReady) {
+                writePending();
+                readMoreIfReady();
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Writes what waited for the upstream (requests, bodies) and flushes it. */
+    private void writePending() {
+        Object pending;
+        while ((pending = pendingToUpstream.poll()) != null) {
+            upstreamChannel.write(pending, upstreamChannel.voidPromise());
+        }
+        upstreamChannel.flush();
     }
 
     /**
@@ -374,11 +415,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             upstreamReady = true;
-            Object pending;
-            while ((pending = pendingToUpstream.poll()) != null) {
-                upstreamChannel.write(pending, upstreamChannel.voidPromise());
+            if (!holding) { // a later request held by a delay goes on when the delay is over
+                writePending();
             }
-            upstreamChannel.flush();
             readMoreIfReady();
         });
     }

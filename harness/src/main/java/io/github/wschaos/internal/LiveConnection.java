@@ -76,10 +76,20 @@ public final class LiveConnection {
         return down;
     }
 
-    /** The first request head of the connection; later keep-alive requests are not recorded one by one. */
-    public void request(HttpRequest request) {
+    /**
+     * A request head. The record keeps the connection's first, unless a WebSocket upgrade request comes later on the
+     * keep-alive connection (from a proxy in front that pools its upstream connections, such as nginx with upstream
+     * keepalive, Apache or haproxy): the upgrade takes its place, and its answer decides the outcome. Other later
+     * requests are not recorded one by one.
+     */
+    public void request(HttpRequest request, boolean webSocketUpgrade) {
         if (requestNanos != 0) {
-            return;
+            if (!webSocketUpgrade) {
+                return;
+            }
+            responseNanos = 0;
+            status = 0;
+            outcome = Outcome.PENDING;
         }
         Map<String, String> recorded = new HashMap<>();
         HttpHeaders all = request.headers();

@@ -19,7 +19,10 @@ public record ConnectionEvent(Type type, ConnectionRecord record) {
     public enum Type {
         /** TCP accepted. */
         ACCEPTED,
-        /** Request head received from the client. */
+        /**
+         * Request head received from the client: the connection's first, and again for a WebSocket upgrade that comes
+         * later on the same keep-alive connection.
+         */
         REQUEST,
         /** Response head sent to the client (the outcome is known from here on). */
         RESPONSE,

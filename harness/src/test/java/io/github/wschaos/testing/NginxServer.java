@@ -129,6 +129,7 @@ public final class NginxServer implements AutoCloseable {
         private Duration readTimeout;
         private boolean ssl;
         private boolean workerAsRoot;
+        private boolean upstreamKeepalive;
 
         private Builder(URI upstream) {
             this.upstream = upstream;
@@ -141,6 +142,17 @@ public final class NginxServer implements AutoCloseable {
          */
         public Builder withoutUpgrade() {
             this.upgrade = false;
+            return this;
+        }
+
+        /**
+         * Keeps idle upstream connections for later requests ({@code keepalive} in an {@code upstream} block), with
+         * the {@code Connection} header mapped from {@code Upgrade} as nginx's documentation shows: plain requests are
+         * sent with an empty {@code Connection}, so their upstream connection is kept, and a WebSocket upgrade may go
+         * out over a connection that carried plain requests before.
+         */
+        public Builder upstreamKeepalive() {
+            this.upstreamKeepalive = true;
             return this;
         }
 
@@ -207,13 +219,19 @@ public final class NginxServer implements AutoCloseable {
         }
 
         private String config(Path dir, int port) {
-            StringBuilder location = new StringBuilder("      proxy_pass http://" + upstream.getHost() + ":"
-                    + upstream.getPort() + ";\n");
+            String server = upstream.getHost() + ":" + upstream.getPort();
+            StringBuilder location = new StringBuilder("      proxy_pass http://"
+                    + (upstreamKeepalive ? "backend" : server) + ";\n");
             if (upgrade) {
                 location.append("      proxy_http_version 1.1;\n")
                         .append("      proxy_set_header Upgrade $http_upgrade;\n")
-                        .append("      proxy_set_header Connection \"upgrade\";\n");
+                        .append("      proxy_set_header Connection ")
+                        .append(upstreamKeepalive ? "$connection_upgrade" : "\"upgrade\"").append(";\n");
             }
+            String pool = upstreamKeepalive
+                    ? "  map $http_upgrade $connection_upgrade { default upgrade; '' ''; }\n"
+                            + "  upstream backend { server " + server + "; keepalive 4; }\n"
+                    : "";
             if (readTimeout != null) {
                 location.append("      proxy_read_timeout ").append(readTimeout.toMillis()).append("ms;\n");
             }
@@ -232,6 +250,7 @@ public final class NginxServer implements AutoCloseable {
                     + "  fastcgi_temp_path " + dir.resolve("fastcgi") + ";\n"
                     + "  uwsgi_temp_path " + dir.resolve("uwsgi") + ";\n"
                     + "  scgi_temp_path " + dir.resolve("scgi") + ";\n"
+                    + pool
                     + "  server {\n"
                     + listen
                     + "    location / {\n"

@@ -1,0 +1,182 @@
+package io.github.wschaos.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.record.Outcome;
+import io.github.wschaos.testing.JdkWebSocketClient;
+import io.github.wschaos.testing.JettyHttpServer;
+import io.github.wschaos.testing.JettyHttpServer.Received;
+import io.github.wschaos.testing.NginxServer;
+import io.github.wschaos.testing.RawHttp;
+import io.github.wschaos.testing.RawWebSocket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A WebSocket upgrade that arrives on a connection which carried plain requests before, as it does from a proxy in front
+ * that pools its connections to the upstream (nginx with upstream {@code keepalive}, Apache's mod_proxy, haproxy,
+ * cloud load balancers): the handshake faults judge it as they judge an upgrade on a new connection, and the record
+ * describes it. Before, only a connection's first request was judged, so behind such a proxy an upgrade slipped past a
+ * fault whenever it rode a reused connection. The upstream is a real Jetty server; one test puts a real nginx in front.
+ */
+class KeepAliveUpgradeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private JettyHttpServer server;
+    private ChaosProxy proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = JettyHttpServer.start();
+        proxy = ChaosProxy.start(server.wsUri());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        proxy.close();
+        server.close();
+    }
+
+    @Test
+    void anUpgradeAfterPlainRequestsIsAnsweredByTheFaultAndRecordedAsTheConnectionsRequest() throws Exception {
+        FaultHandle fault = proxy.inject(Faults.respondWithStatus(503), Target.upgrades());
+
+        try (RawHttp client = RawHttp.connect(proxy.address())) {
+            assertThat(plainGet(client, "/page").body()).isEqualTo("hello from /page");
+            assertThat(plainGet(client, "/poll").body()).isEqualTo("polled");
+            RawHttp.Response answer = client.send(RawHttp.upgradeRequest(proxy.address(), "/ws")).readResponse();
+            assertThat(answer.status()).isEqualTo(503);
+        }
+
+        assertThat(server.received()).extracting(Received::path).as("the upstream never saw the upgrade")
+                .containsExactly("/page", "/poll");
+        assertThat(fault.hits()).isEqualTo(1);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(proxy.recording().attempts()).isEqualTo(1);
+            ConnectionRecord record = proxy.recording().attempt(1);
+            assertThat(record.target()).isEqualTo("/ws");
+            assertThat(record.header("upgrade")).hasValue("websocket");
+            assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
+            assertThat(record.status()).isEqualTo(503);
+            assertThat(record.faults()).containsExactly("respond-with-status");
+        });
+    }
+
+    @Test
+    void rejectOriginsJudgesAnUpgradeOnAKeptAliveConnectionAndPlainRequestsDoNotCountAsHits() throws Exception {
+        FaultHandle fault = proxy.inject(Faults.rejectOrigins("http://good.example"), Target.next(1));
+
+        try (RawHttp client = RawHttp.connect(proxy.address())) {
+            assertThat(plainGet(client, "/page").status()).isEqualTo(200);
+            assertThat(client.send(RawHttp.upgradeRequest(proxy.address(), "/ws")).readResponse().status())
+                    .as("an upgrade without Origin, after a plain request on the same connection").isEqualTo(403);
+        }
+        try (RawHttp client = RawHttp.connect(proxy.address())) {
+            assertThat(client.send(RawHttp.upgradeRequest(proxy.address(), "/ws")).readHead().status())
+                    .as("the next(1) was taken by the upgrade, not by the plain request").isEqualTo(101);
+        }
+
+        assertThat(fault.hits()).isEqualTo(1);
+        await().atMost(WAIT).untilAsserted(() -> {
+            ConnectionRecord rejected = proxy.recording().attempt(1);
+            assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED);
+            assertThat(rejected.failure()).isEqualTo("no Origin header is not among [http://good.example]");
+        });
+    }
+
+    @Test
+    void aBlackholeOnUpgradesSwallowsAnUpgradeAfterPlainRequests() throws Exception {
+        proxy.inject(Faults.blackhole(), Target.upgrades());
+
+        try (RawHttp client = RawHttp.connect(proxy.address())) {
+            assertThat(plainGet(client, "/page").body()).isEqualTo("hello from /page");
+            client.send(RawHttp.upgradeRequest(proxy.address(), "/ws"));
+            client.readTimeout(Duration.ofMillis(300));
+            assertThatThrownBy(client::readHead).as("no answer, and the connection stays open")
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+
+        assertThat(server.received()).extracting(Received::path).containsExactly("/page");
+    }
+
+    @Test
+    void aDelayedUpgradeOnAKeptAliveConnectionReachesTheUpstreamThatMuchLater() throws Exception {
+        Duration delay = Duration.ofMillis(400);
+        proxy.inject(Faults.delayHandshake(delay), Target.upgrades());
+
+        try (RawHttp client = RawHttp.connect(proxy.address())) {
+            assertThat(plainGet(client, "/page").body()).isEqualTo("hello from /page");
+            long sent = System.nanoTime();
+            RawHttp.Response answer = client.send(RawHttp.upgradeRequest(proxy.address(), "/ws")).readHead();
+            Duration took = Duration.ofNanos(System.nanoTime() - sent);
+
+            assertThat(answer.status()).isEqualTo(101);
+            // A lower bound only: the delay is scheduled on the proxy's clock, so the 101 cannot come sooner.
+            assertThat(took).as("time to the 101").isGreaterThanOrEqualTo(delay);
+            RawWebSocket webSocket = RawWebSocket.over(client);
+            webSocket.sendText("after the delay");
+            assertThat(webSocket.readFrame(0x81)).isEqualTo("after the delay");
+        }
+    }
+
+    @Test
+    void aFrameFaultTargetedAtAPathHitsAnUpgradeThatFollowsARequestForAnotherPath() throws Exception {
+        proxy.inject(Faults.closeWithCode(1012, "restart"), Target.path("/ws"));
+
+        try (RawHttp client = RawHttp.connect(proxy.address())) {
+            assertThat(plainGet(client, "/health").body()).isEqualTo("hello from /health");
+            assertThat(client.send(RawHttp.upgradeRequest(proxy.address(), "/ws")).readHead().status()).isEqualTo(101);
+            byte[] close = client.readBytes(11);
+
+            assertThat(close[0] & 0xff).as("a close frame").isEqualTo(0x88);
+            assertThat(((close[2] & 0xff) << 8) | (close[3] & 0xff)).as("its code").isEqualTo(1012);
+            assertThat(new String(close, 4, 7, StandardCharsets.UTF_8)).isEqualTo("restart");
+        }
+    }
+
+    @Test
+    void behindNginxWithUpstreamKeepaliveAnUpgradeOnAReusedConnectionMeetsTheFault() throws Exception {
+        proxy.inject(Faults.respondWithStatus(503), Target.upgrades());
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
+
+        try (NginxServer nginx = NginxServer.builder(URI.create("ws://127.0.0.1:" + proxy.address().getPort() + "/"))
+                .upstreamKeepalive().start()) {
+            for (String path : new String[] {"/page", "/poll"}) {
+                URI page = URI.create("http://127.0.0.1:" + nginx.address().getPort() + path);
+                HttpRequest request = HttpRequest.newBuilder(page).timeout(WAIT).build();
+                assertThat(http.send(request, BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            }
+            Throwable failure = JdkWebSocketClient.handshakeFailure(nginx.uri("/ws"), null, WAIT, null);
+
+            assertThat(failure).isInstanceOf(WebSocketHandshakeException.class);
+            assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(503);
+        }
+        assertThat(server.received()).extracting(Received::path).containsExactly("/page", "/poll");
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(proxy.recording().attempts()).as("nginx sent everything over one kept-alive connection")
+                    .isEqualTo(1);
+            ConnectionRecord record = proxy.recording().attempt(1);
+            assertThat(record.target()).isEqualTo("/ws");
+            assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
+            assertThat(record.status()).isEqualTo(503);
+        });
+    }
+
+    private static RawHttp.Response plainGet(RawHttp client, String path) throws Exception {
+        return client.send("GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n").readResponse();
+    }
+}
