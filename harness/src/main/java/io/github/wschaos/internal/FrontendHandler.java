@@ -153,10 +153,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             boolean webSocketUpgrade = isWebSocketUpgrade(request);
             connection.request(request, webSocketUpgrade);
             requestTimer.cancel(false);
-            HttpResponseStatus refusal = RefusedMethods.refusal(request);
+            HttpResponseStatus refusal = RefusedRequests.refusal(request);
             if (refusal != null) {
                 ReferenceCountUtil.release(msg);
-                reject(request.method() + " " + request.uri() + " is answered " + refusal + " by the proxy itself, as"
+                reject(request.method() + " " + request.uri() + " " + request.protocolVersion() + " is answered "
+                                + refusal + " by the proxy itself, as"
                                 + " by nginx, and not relayed",
                         ErrorPages.response(ctx.alloc(), refusal), refusal, answers.unanswered());
                 return;

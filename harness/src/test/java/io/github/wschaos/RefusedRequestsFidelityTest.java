@@ -11,17 +11,19 @@ import io.github.wschaos.testing.RawHttp;
 import io.github.wschaos.testing.RawUpstream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The methods nginx answers itself, side by side with nginx 1.22.1 in front of the same upstream: {@code CONNECT}
- * (what a client whose {@code HTTPS_PROXY} points at the proxy sends) and {@code TRACE} never reach the upstream, and
- * the client gets nginx's status line. Before, the proxy relayed them: the upstream's {@code 200} to a
- * {@code CONNECT} was lost (the client saw the connection end without an answer), and a {@code TRACE} was answered
- * by the upstream where behind nginx it never is.
+ * The requests nginx answers itself, side by side with nginx 1.22.1 in front of the same upstream: {@code CONNECT}
+ * (what a client whose {@code HTTPS_PROXY} points at the proxy sends), {@code TRACE}, HTTP versions from 2 on and the
+ * HTTP/2 connection preface never reach the upstream, and the client gets nginx's status line. Before, the proxy
+ * relayed them: the upstream's {@code 200} to a {@code CONNECT} was lost (the client saw the connection end without an
+ * answer), a {@code TRACE} was answered by the upstream where behind nginx it never is, and a client opening with the
+ * HTTP/2 preface waited for an answer until the upstream gave up.
  */
-class RefusedMethodsFidelityTest {
+class RefusedRequestsFidelityTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -29,7 +31,10 @@ class RefusedMethodsFidelityTest {
     @CsvSource(delimiter = '|', value = {
             "CONNECT 127.0.0.1:443 HTTP/1.1 | HTTP/1.1 400 Bad Request",
             "CONNECT /chat HTTP/1.1         | HTTP/1.1 405 Not Allowed",
-            "TRACE /chat HTTP/1.1           | HTTP/1.1 405 Not Allowed"})
+            "TRACE /chat HTTP/1.1           | HTTP/1.1 405 Not Allowed",
+            "GET /chat HTTP/2.0             | HTTP/1.1 505 HTTP Version Not Supported",
+            "GET /chat HTTP/3.0             | HTTP/1.1 505 HTTP Version Not Supported",
+            "PRI * HTTP/2.0                 | HTTP/1.1 400 Bad Request"})
     void isAnsweredByTheProxyAsByNginxAndNeverRelayed(String requestLine, String statusLine) throws Exception {
         String request = requestLine + "\r\nHost: 127.0.0.1\r\n\r\n";
         try (RawUpstream upstream = RawUpstream.start(connection -> {
@@ -49,6 +54,25 @@ class RefusedMethodsFidelityTest {
             assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
             assertThat(record.status()).isEqualTo(Integer.parseInt(statusLine.split(" ")[1]));
             assertThat(record.failure()).contains(requestLine.substring(0, requestLine.indexOf(" HTTP/")), "not relayed");
+        }
+    }
+
+    @Test
+    void theHttp2ConnectionPrefaceIsRefusedAtOnceAsByNginxNotHeldUntilTheUpstreamGivesUp() throws Exception {
+        // What an HTTP/2 client without an upgrade (gRPC, curl --http2-prior-knowledge) opens with: the preface, then a
+        // SETTINGS frame. An upstream that waits for the rest of the preface (Python's aiohttp does) never answers.
+        String preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0000\u0004\u0000\u0000\u0000\u0000\u0000";
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    while (connection.readHead() != null) {
+                        // never answers
+                    }
+                });
+                NginxServer nginx = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            assertAnsweredAndClosed(nginx.address(), preface, "HTTP/1.1 400 Bad Request", "nginx, the reference");
+
+            assertAnsweredAndClosed(proxy.address(), preface, "HTTP/1.1 400 Bad Request", "the proxy");
+            assertThat(upstream.heads()).as("nothing reached the upstream, through nginx nor the proxy").isEmpty();
         }
     }
 
