@@ -8,6 +8,7 @@ import io.github.wschaos.fault.FaultHandle;
 import io.github.wschaos.fault.ForceTlsMismatch;
 import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.fault.Target;
+import io.github.wschaos.internal.PemTrust;
 import io.github.wschaos.record.ConnectionRecord;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * One proxy of the API: a name, a listen address, an upstream, whether it is enabled, its toxics, and the recording
@@ -153,7 +155,7 @@ final class NamedProxy {
             builder.tls(settings.certificate().get());
         }
         if (!upstreamCa.isEmpty()) {
-            builder.upstreamTrust(PemTrust.of(upstreamCa));
+            builder.upstreamTrust(upstreamTrust(upstreamCa));
         }
         try {
             proxy = builder.start();
@@ -339,7 +341,20 @@ final class NamedProxy {
                 throw ApiError.badBody("\"upstream_ca\" is for a wss:// upstream, but upstream \"" + upstream
                         + "\" is plain; give upstream as wss://host:port, or leave upstream_ca out");
             }
-            PemTrust.of(upstreamCa);
+            upstreamTrust(upstreamCa);
+        }
+    }
+
+    /**
+     * The trust an {@code upstream_ca} gives.
+     *
+     * @throws ApiError 400 naming the field when it holds no PEM certificate
+     */
+    private static TrustManagerFactory upstreamTrust(String upstreamCa) {
+        try {
+            return PemTrust.of(upstreamCa);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badBody("\"upstream_ca\" is " + e.getMessage());
         }
     }
 

@@ -2,18 +2,26 @@ package io.github.wschaos.cli;
 
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.internal.ConnectionLog;
+import io.github.wschaos.internal.PemTrust;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code wschaos proxy --upstream ws://127.0.0.1:8080 [--listen 127.0.0.1:9000] [--tls] [--fault NAME[@upgrades][=VALUE]]...}:
- * prints the URI to connect to, then one line per connection event, until Ctrl-C.
+ * {@code wschaos proxy --upstream ws://127.0.0.1:8080 [--listen 127.0.0.1:9000] [--tls [--certificate-out FILE]]
+ * [--upstream-ca FILE] [--fault NAME[@upgrades][=VALUE]]...}: prints the URI to connect to, then one line per connection
+ * event, until Ctrl-C.
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = "Run the chaos proxy in front of a WebSocket server until Ctrl-C.")
@@ -31,6 +39,17 @@ final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = "--tls", description = "Listen with TLS (wss://) on a certificate generated in memory.")
     boolean tls;
+
+    @Option(names = "--certificate-out", paramLabel = "FILE",
+            description = "With --tls: write the authority of the listener's certificate to FILE as PEM, before the URI is"
+                    + " printed, for clients to trust (curl --cacert, Node's NODE_EXTRA_CA_CERTS, Python's"
+                    + " cafile, a Java trust store).")
+    Path certificateOut;
+
+    @Option(names = "--upstream-ca", paramLabel = "FILE",
+            description = "PEM certificates a wss:// upstream's certificate must chain to, instead of the JDK's trust"
+                    + " store (a test server with its own authority); the host name is checked still.")
+    Path upstreamCa;
 
     @Option(names = "--allow-non-loopback", description = "Allow --listen on an address other than loopback.")
     boolean allowNonLoopback;
@@ -65,7 +84,15 @@ final class ProxyCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--fault " + fault + ": " + e.getMessage());
             }
         }
-        ChaosProxy proxy = start();
+        if (certificateOut != null && !tls) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--certificate-out " + certificateOut
+                    + " needs --tls: a plain listener has no certificate");
+        }
+        TrustManagerFactory upstreamTrust = upstreamCa == null ? null : readUpstreamCa();
+        ChaosProxy proxy = start(upstreamTrust);
+        if (certificateOut != null) {
+            writeCertificate(proxy);
+        }
         for (int i = 0; i < parsed.size(); i++) {
             try {
                 proxy.inject(parsed.get(i).fault(), parsed.get(i).target());
@@ -91,7 +118,39 @@ final class ProxyCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ChaosProxy start() {
+    /** The trust {@code --upstream-ca} gives; only with a {@code wss://} upstream. */
+    private TrustManagerFactory readUpstreamCa() {
+        if (!upstream.regionMatches(true, 0, "wss://", 0, 6)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa
+                    + " is for a wss:// upstream, but --upstream " + upstream + " is not; give wss://host:port, or"
+                    + " leave --upstream-ca out");
+        }
+        String pem;
+        try {
+            pem = Files.readString(upstreamCa, StandardCharsets.US_ASCII);
+        } catch (IOException | UncheckedIOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa
+                    + " cannot be read: " + e);
+        }
+        try {
+            return PemTrust.of(pem);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa + " is "
+                    + e.getMessage());
+        }
+    }
+
+    private void writeCertificate(ChaosProxy proxy) {
+        try {
+            Files.writeString(certificateOut, proxy.certificate().pem(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            proxy.close();
+            throw new CommandLine.ParameterException(spec.commandLine(), "--certificate-out " + certificateOut
+                    + " cannot be written: " + e);
+        }
+    }
+
+    private ChaosProxy start(TrustManagerFactory upstreamTrust) {
         int colon = listen.lastIndexOf(':');
         if (colon <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -105,6 +164,9 @@ final class ProxyCommand implements Callable<Integer> {
                     .recordingLimit(recordingLimit);
             if (tls) {
                 builder.tls();
+            }
+            if (upstreamTrust != null) {
+                builder.upstreamTrust(upstreamTrust);
             }
             if (allowNonLoopback) {
                 builder.allowNonLoopback();

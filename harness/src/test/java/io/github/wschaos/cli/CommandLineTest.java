@@ -12,8 +12,11 @@ import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.TlsMismatch;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The standalone command line: the demo's verdict, fault names, and usage errors with exit code 2. */
@@ -124,6 +127,28 @@ class CommandLineTest {
         }
         Result latency = run("proxy", "--upstream", "ws://127.0.0.1:9", "--fault", "latency@upgrades=100ms");
         assertThat(latency.err).contains("--fault latency@upgrades=100ms: " + javaApi);
+    }
+
+    @Test
+    void badTlsOptionsExitWithTwoAndNameTheValue(@TempDir Path dir) throws Exception {
+        Result withoutTls = run("proxy", "--upstream", "ws://127.0.0.1:9", "--certificate-out", dir.resolve("ca.pem").toString());
+        assertThat(withoutTls.code).isEqualTo(2);
+        assertThat(withoutTls.err).contains("--certificate-out " + dir.resolve("ca.pem") + " needs --tls");
+
+        Path pem = Files.writeString(dir.resolve("upstream.pem"), "-----BEGIN CERTIFICATE-----");
+        Result plainUpstream = run("proxy", "--upstream", "ws://127.0.0.1:9", "--upstream-ca", pem.toString());
+        assertThat(plainUpstream.code).isEqualTo(2);
+        assertThat(plainUpstream.err).contains("--upstream-ca " + pem + " is for a wss:// upstream", "ws://127.0.0.1:9");
+
+        Result missing = run("proxy", "--upstream", "wss://127.0.0.1:9", "--upstream-ca", dir.resolve("none.pem").toString());
+        assertThat(missing.code).isEqualTo(2);
+        assertThat(missing.err).contains("--upstream-ca " + dir.resolve("none.pem") + " cannot be read", "NoSuchFileException");
+
+        Path notPem = Files.writeString(dir.resolve("key.txt"), "not a certificate");
+        Result garbage = run("proxy", "--upstream", "wss://127.0.0.1:9", "--upstream-ca", notPem.toString());
+        assertThat(garbage.code).isEqualTo(2);
+        assertThat(garbage.err).contains("--upstream-ca " + notPem + " is not a PEM certificate (-----BEGIN CERTIFICATE",
+                "got \"not a certificate\"");
     }
 
     @Test

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class ProxyProcess implements AutoCloseable {
 
-    private static final Pattern LISTENING = Pattern.compile("wschaos proxy listening: (ws://\\S+) -> ");
+    private static final Pattern LISTENING = Pattern.compile("wschaos proxy listening: (wss?://\\S+) -> ");
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();

@@ -1,4 +1,4 @@
-package io.github.wschaos.api;
+package io.github.wschaos.internal;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +10,11 @@ import java.util.Collection;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A proxy's {@code upstream_ca}: the PEM certificates a {@code wss://} upstream's certificate must chain to, in place
- * of the JDK's default trust store (for a test server with its own authority).
+ * The PEM certificates a {@code wss://} upstream's certificate must chain to, in place of the JDK's default trust
+ * store (for a test server with its own authority): the server's {@code upstream_ca}, the command line's
+ * {@code --upstream-ca}.
  */
-final class PemTrust {
+public final class PemTrust {
 
     private PemTrust() {
     }
@@ -21,9 +22,10 @@ final class PemTrust {
     /**
      * A trust manager factory trusting exactly the certificates in {@code pem}.
      *
-     * @throws ApiError 400 naming the field when the text holds no PEM certificate
+     * @throws IllegalArgumentException saying what is wrong and what is accepted, quoting the start of the text, when
+     *     it holds no PEM certificate
      */
-    static TrustManagerFactory of(String pem) {
+    public static TrustManagerFactory of(String pem) {
         try {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
@@ -41,8 +43,8 @@ final class PemTrust {
             return trust;
         } catch (GeneralSecurityException | java.io.IOException e) {
             String start = pem.length() > 40 ? pem.substring(0, 40) + "..." : pem;
-            throw ApiError.badBody("\"upstream_ca\" is not a PEM certificate (-----BEGIN CERTIFICATE----- ...): "
-                    + e.getMessage() + "; got \"" + start.replace("\n", "\\n") + "\"");
+            throw new IllegalArgumentException("not a PEM certificate (-----BEGIN CERTIFICATE----- ...): "
+                    + e.getMessage() + "; got \"" + start.replace("\n", "\\n") + "\"", e);
         }
     }
 }
