@@ -77,6 +77,20 @@ class KeepAliveUpgradeTest {
     }
 
     @Test
+    void aPipelinedUpgradeGetsTheFaultsAnswerAfterTheUpstreamsAnswerToTheRequestBeforeIt() throws Exception {
+        proxy.inject(Faults.respondWithStatus(503), Target.upgrades());
+
+        try (RawHttp client = RawHttp.connect(proxy.address())) {
+            // Both in one write: the fault's answer must wait for the upstream's answer to the request before it.
+            client.send("GET /poll HTTP/1.1\r\nHost: test\r\n\r\n" + RawHttp.upgradeRequest(proxy.address(), "/ws"));
+
+            assertThat(client.readResponse().body()).as("the first answer, to the first request").isEqualTo("polled");
+            assertThat(client.readResponse().status()).isEqualTo(503);
+        }
+        assertThat(server.received()).extracting(Received::path).containsExactly("/poll");
+    }
+
+    @Test
     void rejectOriginsJudgesAnUpgradeOnAKeptAliveConnectionAndPlainRequestsDoNotCountAsHits() throws Exception {
         FaultHandle fault = proxy.inject(Faults.rejectOrigins("http://good.example"), Target.next(1));
 
