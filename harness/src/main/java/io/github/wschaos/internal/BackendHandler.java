@@ -137,6 +137,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (frontend.dropped()) {
+            return; // closed by the proxy for a blackhole; the client's connection is held until the client gives up
+        }
         connection.tcpClosed(Closer.UPSTREAM);
         if (switching) {
             Channels.closeOnFlush(client);

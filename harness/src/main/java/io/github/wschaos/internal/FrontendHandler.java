@@ -58,6 +58,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final ProxyServer server;
     private final long acceptedNanos;
     private final Queue<Object> pendingToUpstream = new ArrayDeque<>();
+    /** A request held by a delay, and what came after it: it goes on, behind {@link #pendingToUpstream}, at the end. */
+    private final Queue<Object> held = new ArrayDeque<>();
+    /** The requests in {@link #held}. */
+    private int heldRequests;
     /** What the client sent after an upgrade request, before the answer; created when there is some. */
     private Queue<ByteBuf> early;
     /** The handler before the client's HTTP codec, from which the early bytes are replayed after the upgrade. */
@@ -76,6 +80,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean upgradeRequested;
     private boolean otherUpgradeRequested;
     private boolean responding;
+    /** A blackhole swallowed a later request of the connection: nothing more is relayed either way. */
+    private boolean dropped;
     private final OwedAnswers answers = new OwedAnswers();
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
 
@@ -102,6 +108,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      */
     boolean answeredItself() {
         return responding && !answers.refusalWaiting();
+    }
+
+    /** Whether a blackhole swallowed a later request: the upstream connection was closed by the proxy for it. */
+    boolean dropped() {
+        return dropped;
     }
 
     boolean upgradeRequested() {
@@ -151,7 +162,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             boolean webSocketUpgrade = isWebSocketUpgrade(request);
-            connection.request(request, webSocketUpgrade);
+            connection.request(request, webSocketUpgrade, answers.unanswered());
             requestTimer.cancel(false);
             HttpResponseStatus refusal = RefusedRequests.refusal(request);
             if (refusal != null) {
@@ -181,6 +192,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             answers.passedOn(); // before the dial below, whose failure may be reported at once
+            if (holding) {
+                heldRequests++;
+            }
             if (!dialed && !holding) {
                 connectUpstream();
             }
@@ -195,7 +209,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (upgradeRequestEnds) {
             awaitingUpgradeResponse = true;
         }
-        if (upstreamReady && !holding) {
+        if (holding) {
+            held.add(msg);
+        } else if (upstreamReady) {
             upstreamChannel.write(msg, upstreamChannel.voidPromise());
         } else {
             pendingToUpstream.add(msg);
@@ -270,22 +286,26 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Holds this request, and what follows it, for {@code delay} before it goes on to the upstream: the upstream is
-     * dialled then, or, on a keep-alive connection, the request is written then. Nothing more is read meanwhile.
+     * dialled then, or, on a keep-alive connection, the request is written then (the requests before it go on
+     * meanwhile). Nothing more is read meanwhile.
      */
     private void hold(ChannelHandlerContext ctx, Duration delay) {
         holding = true;
         delayed = true;
         ctx.channel().eventLoop().schedule(() -> {
             holding = false;
+            heldRequests = 0;
             if (!client.isActive()) {
                 return;
             }
+            pendingToUpstream.addAll(held);
+            held.clear();
             if (!dialed) {
                 connectUpstream();
             } else if (upstreamReady) {
                 writePending();
                 readMoreIfReady();
-            }
+            } // else the upstream is being connected, and what is pending goes on once it is
         }, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -303,7 +323,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * swallows whatever the client sends and never answers; a refusal resets the connection (RST).
      */
     private void requestDropped(ChannelHandlerContext ctx, boolean blackhole) {
-        if (blackhole) {
+        if (blackhole && upstreamChannel != null) {
+            // A later request of a kept-alive connection: the upstream connection is closed (with whatever it still
+            // had to answer), and the client's is held, read and never answered, until the client gives up.
+            dropped = true;
+            responding = true;
+            connection.failure("a blackhole swallowed " + path + " on a kept-alive connection; its upstream connection"
+                    + " was closed");
+            upstreamChannel.close();
+            client.config().setAutoRead(true);
+        } else if (blackhole) {
             ctx.pipeline().replace(this, "blackhole", new ConnectStage.Blackhole(connection));
         } else {
             responding = true; // whatever else the client sent is released, not queued for an upstream
@@ -416,9 +445,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             upstreamReady = true;
-            if (!holding) { // a later request held by a delay goes on when the delay is over
-                writePending();
-            }
+            writePending(); // a request held by a delay, and what follows it, are not pending yet
             readMoreIfReady();
         });
     }
@@ -465,7 +492,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void upstreamFailed(Throwable cause, boolean invalidAnswer) {
-        if (!client.isActive()) {
+        if (!client.isActive() || dropped) {
+            return;
+        }
+        if (holding && pendingToUpstream.isEmpty() && !answers.answerUnderway()
+                && answers.unanswered() == heldRequests) {
+            // The upstream closed its kept-alive connection while a request was held by a delay, with every request
+            // written to it answered: the held request goes to a new connection once the delay is over.
+            dialed = false;
+            upstreamReady = false;
+            upstreamChannel = null;
             return;
         }
         // Nothing to answer: the proxy has answered, no request waits (the upstream closed an idle keep-alive
@@ -636,7 +672,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (requestTimer != null) {
             requestTimer.cancel(false);
         }
-        if (delayed && connection.currentOutcome() == Outcome.PENDING) {
+        if ((delayed || dropped) && connection.currentOutcome() == Outcome.PENDING) {
             connection.outcome(Outcome.TIMED_OUT);
         }
         connection.tcpClosed(Closer.CLIENT);
@@ -656,6 +692,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void releasePending() {
         Object pending;
         while ((pending = pendingToUpstream.poll()) != null) {
+            ReferenceCountUtil.release(pending);
+        }
+        while ((pending = held.poll()) != null) {
             ReferenceCountUtil.release(pending);
         }
         while (early != null && (pending = early.poll()) != null) {

@@ -45,12 +45,14 @@ public final class LiveConnection {
     private volatile String failure = "";
     private volatile CloseInfo close;
 
-    // Close bookkeeping, touched only on the I/O thread.
+    // Close and answer bookkeeping, touched only on the I/O thread.
     private Closer firstCloseFrameFrom;
     private int firstCloseCode = -1;
     private String firstCloseReason = "";
     private Closer firstTcpCloser;
     private String proxyCause = "";
+    /** Answers still to come to requests before the recorded one (a pipelined upgrade's): not the record's. */
+    private int answersBeforeRecorded;
 
     LiveConnection(ConnectionLog log, long epochNanos, int attempt, String remoteAddress) {
         this.log = log;
@@ -79,10 +81,11 @@ public final class LiveConnection {
     /**
      * A request head. The record keeps the connection's first, unless a WebSocket upgrade request comes later on the
      * keep-alive connection (from a proxy in front that pools its upstream connections, such as nginx with upstream
-     * keepalive, Apache or haproxy): the upgrade takes its place, and its answer decides the outcome. Other later
-     * requests are not recorded one by one.
+     * keepalive, Apache or haproxy): the upgrade takes its place, and its answer decides the outcome, not the answers
+     * to the {@code earlierAnswersOwed} requests before it that are still to come (pipelined). Other later requests
+     * are not recorded one by one.
      */
-    public void request(HttpRequest request, boolean webSocketUpgrade) {
+    public void request(HttpRequest request, boolean webSocketUpgrade, int earlierAnswersOwed) {
         if (requestNanos != 0) {
             if (!webSocketUpgrade) {
                 return;
@@ -90,6 +93,7 @@ public final class LiveConnection {
             responseNanos = 0;
             status = 0;
             outcome = Outcome.PENDING;
+            answersBeforeRecorded = earlierAnswersOwed;
         }
         Map<String, String> recorded = new HashMap<>();
         HttpHeaders all = request.headers();
@@ -112,6 +116,10 @@ public final class LiveConnection {
 
     /** A response head went to the client; the first one decides the outcome unless one was set before. */
     public void responded(int statusCode, Outcome result) {
+        if (answersBeforeRecorded > 0) {
+            answersBeforeRecorded--; // the answer to a request before the recorded one
+            return;
+        }
         if (responseNanos != 0) {
             return;
         }

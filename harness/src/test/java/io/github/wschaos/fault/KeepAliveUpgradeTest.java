@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.JdkWebSocketClient;
@@ -12,6 +13,7 @@ import io.github.wschaos.testing.JettyHttpServer;
 import io.github.wschaos.testing.JettyHttpServer.Received;
 import io.github.wschaos.testing.NginxServer;
 import io.github.wschaos.testing.RawHttp;
+import io.github.wschaos.testing.RawUpstream;
 import io.github.wschaos.testing.RawWebSocket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class KeepAliveUpgradeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration UPSTREAM_IDLE = Duration.ofMillis(500);
 
     private JettyHttpServer server;
     private ChaosProxy proxy;
@@ -88,6 +91,84 @@ class KeepAliveUpgradeTest {
             assertThat(client.readResponse().status()).isEqualTo(503);
         }
         assertThat(server.received()).extracting(Received::path).containsExactly("/poll");
+        await().atMost(WAIT).untilAsserted(() -> {
+            ConnectionRecord record = proxy.recording().attempt(1);
+            assertThat(record.target()).isEqualTo("/ws");
+            assertThat(record.status()).as("the upgrade's answer, not the one to the request before it").isEqualTo(503);
+            assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
+        });
+    }
+
+    @Test
+    void aPipelinedRequestBeforeADelayedUpgradeIsNotHeldWithIt() throws Exception {
+        // Tolerance: the /poll exchange (Jetty holds its answer 200 ms) must take less than the 3 s delay; held with
+        // the upgrade, as before, it took the delay and more.
+        Duration delay = Duration.ofSeconds(3);
+        proxy.inject(Faults.delayHandshake(delay), Target.upgrades());
+
+        try (RawHttp client = RawHttp.connect(proxy.address())) {
+            long sent = System.nanoTime();
+            client.send("GET /poll HTTP/1.1\r\nHost: test\r\n\r\n" + RawHttp.upgradeRequest(proxy.address(), "/ws"));
+
+            assertThat(client.readResponse().body()).isEqualTo("polled");
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("time to the first answer").isLessThan(delay);
+            assertThat(client.readHead().status()).isEqualTo(101);
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("time to the 101").isGreaterThanOrEqualTo(delay);
+        }
+        assertThat(server.received()).extracting(Received::path).containsExactly("/poll", "/ws");
+    }
+
+    @Test
+    void aBlackholedLaterUpgradeHoldsTheClientWhileTheUpstreamConnectionIsClosed() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(KeepAliveUpgradeTest::answerUntilIdle);
+                ChaosProxy ownProxy = ChaosProxy.start(upstream.uri())) {
+            ownProxy.inject(Faults.blackhole(), Target.upgrades());
+
+            try (RawHttp client = RawHttp.connect(ownProxy.address())) {
+                assertThat(plainGet(client, "/a").body()).isEqualTo("ok");
+                client.send(RawHttp.upgradeRequest(ownProxy.address(), "/ws"));
+                // Longer than the upstream's idle timeout: before, its close closed the client's connection too.
+                client.readTimeout(UPSTREAM_IDLE.multipliedBy(3));
+                assertThatThrownBy(client::readHead).as("no answer and no close: the client waits")
+                        .isInstanceOf(SocketTimeoutException.class);
+            }
+
+            assertThat(upstream.heads()).hasSize(1);
+            await().atMost(WAIT).untilAsserted(() -> {
+                ConnectionRecord record = ownProxy.recording().attempt(1);
+                assertThat(record.isClosed()).as("the record is complete once the client gave up").isTrue();
+                assertThat(record.target()).isEqualTo("/ws");
+                assertThat(record.outcome()).isEqualTo(Outcome.TIMED_OUT);
+                assertThat(record.close()).hasValueSatisfying(close -> assertThat(close.closer()).isEqualTo(Closer.CLIENT));
+                assertThat(record.faults()).containsExactly("blackhole");
+            });
+        }
+    }
+
+    @Test
+    void aDelayedLaterRequestGoesOnANewUpstreamConnectionIfTheOldOneClosedDuringTheDelay() throws Exception {
+        // Tolerance: the client sends the upgrade less than UPSTREAM_IDLE after the first answer, so the upstream
+        // closes its idle connection during the delay.
+        try (RawUpstream upstream = RawUpstream.start(KeepAliveUpgradeTest::answerUntilIdle);
+                ChaosProxy ownProxy = ChaosProxy.start(upstream.uri())) {
+            ownProxy.inject(Faults.delayHandshake(UPSTREAM_IDLE.multipliedBy(3)), Target.upgrades());
+
+            try (RawHttp client = RawHttp.connect(ownProxy.address())) {
+                assertThat(plainGet(client, "/a").body()).isEqualTo("ok");
+                RawHttp.Response answer = client.send(RawHttp.upgradeRequest(ownProxy.address(), "/ws")).readResponse();
+
+                assertThat(answer.body()).as("the upstream's answer to the held request").isEqualTo("ok");
+            }
+            assertThat(upstream.heads()).extracting(head -> head.substring(0, head.indexOf(" HTTP/")))
+                    .containsExactly("GET /a", "GET /ws");
+        }
+    }
+
+    /** A keep-alive server: answers every request head with 200 "ok" until none comes for UPSTREAM_IDLE. */
+    private static void answerUntilIdle(RawUpstream.Connection connection) throws java.io.IOException {
+        while (connection.readHead(UPSTREAM_IDLE) != null) {
+            connection.write(RawUpstream.ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        }
     }
 
     @Test

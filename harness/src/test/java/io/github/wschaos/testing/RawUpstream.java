@@ -8,8 +8,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -115,6 +117,22 @@ public final class RawUpstream implements AutoCloseable {
             String text = head.toString(StandardCharsets.ISO_8859_1);
             heads.add(text);
             return text;
+        }
+
+        /**
+         * Reads one request head as {@link #readHead()} does, or returns null when none has started within {@code idle}:
+         * a server's keep-alive timeout, after which the script returns and the connection is closed.
+         */
+        public String readHead(Duration idle) throws IOException {
+            int before = socket.getSoTimeout();
+            socket.setSoTimeout(Math.toIntExact(idle.toMillis()));
+            try {
+                return readHead();
+            } catch (SocketTimeoutException e) {
+                return null;
+            } finally {
+                socket.setSoTimeout(before);
+            }
         }
 
         /** Reads exactly {@code count} bytes (a body). */
