@@ -40,7 +40,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!client.isActive() || frontend.answeredItself()) {
+        if (!client.isActive() || frontend.answeredItself() || !frontend.isCurrentUpstream(ctx.channel())) {
             // The proxy's own answer ended the exchange (a pipelined request's refusal written after the answers before
             // it, say): an answer the upstream sends in the same read is not relayed after it.
             ReferenceCountUtil.release(msg);
@@ -90,6 +90,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private void invalidAnswer(ChannelHandlerContext ctx, HttpObject object) {
         Throwable cause = object.decoderResult().cause();
         ReferenceCountUtil.release(object);
+        if (frontend.forgetUpstreamWhileHolding()) {
+            ctx.close(); // no request of the client's was waiting on it
+            return;
+        }
         connection.failure("upstream sent an invalid response: " + cause.getMessage());
         frontend.upstreamAnswerInvalid(cause);
         ctx.close();
@@ -137,8 +141,11 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (frontend.dropped()) {
-            return; // closed by the proxy for a blackhole; the client's connection is held until the client gives up
+        if (frontend.dropped() || !frontend.isCurrentUpstream(ctx.channel())
+                || (!switching && frontend.forgetUpstreamWhileHolding())) {
+            // Closed by the proxy for a blackhole (the client's connection is held until the client gives up), or an
+            // earlier upstream connection, or one that went away with nothing asked while a request was held.
+            return;
         }
         connection.tcpClosed(Closer.UPSTREAM);
         if (switching) {
@@ -151,7 +158,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("{}: upstream side failed", connection, cause);
-        if (!switching) {
+        if (!switching && frontend.isCurrentUpstream(ctx.channel()) && !frontend.forgetUpstreamWhileHolding()) {
             frontend.upstreamFailed(cause);
         }
         ctx.close();

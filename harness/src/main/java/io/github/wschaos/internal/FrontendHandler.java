@@ -162,7 +162,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             boolean webSocketUpgrade = isWebSocketUpgrade(request);
-            connection.request(request, webSocketUpgrade, answers.unanswered());
+            connection.request(request, webSocketUpgrade, answers.answersNotStarted());
             requestTimer.cancel(false);
             HttpResponseStatus refusal = RefusedRequests.refusal(request);
             if (refusal != null) {
@@ -295,7 +295,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().eventLoop().schedule(() -> {
             holding = false;
             heldRequests = 0;
-            if (!client.isActive()) {
+            if (!client.isActive() || dropped) { // a blackhole took a later request: what was held went with it
                 return;
             }
             pendingToUpstream.addAll(held);
@@ -323,10 +323,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * swallows whatever the client sends and never answers; a refusal resets the connection (RST).
      */
     private void requestDropped(ChannelHandlerContext ctx, boolean blackhole) {
+        if (blackhole) {
+            dropped = true;
+        }
         if (blackhole && upstreamChannel != null) {
             // A later request of a kept-alive connection: the upstream connection is closed (with whatever it still
             // had to answer), and the client's is held, read and never answered, until the client gives up.
-            dropped = true;
             responding = true;
             connection.failure("a blackhole swallowed " + path + " on a kept-alive connection; its upstream connection"
                     + " was closed");
@@ -475,6 +477,29 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Whether {@code channel} is the upstream connection now: what an earlier one reports is no longer of concern. */
+    boolean isCurrentUpstream(Channel channel) {
+        return channel == upstreamChannel;
+    }
+
+    /**
+     * The upstream connection went away (closed, failed, or sent what answers nothing) while a request was held by a
+     * delay, with every request written to it answered, as when the upstream closes a kept-alive connection that was
+     * idle during the delay: it is forgotten, and the held request goes on a new connection once the delay is over.
+     *
+     * @return whether that is the case; the connection's end is then nothing the client or the record sees
+     */
+    boolean forgetUpstreamWhileHolding() {
+        if (!holding || !pendingToUpstream.isEmpty() || answers.answerUnderway() || answers.unanswered() != heldRequests) {
+            return false;
+        }
+        dialed = false;
+        upstreamReady = false;
+        upstreamChannel = null;
+        answers.newUpstreamConnection();
+        return true;
+    }
+
     /**
      * The upstream could not be reached, closed its connection or failed: a request waiting for its answer gets
      * nginx's answer ({@code 502}, {@code 504}); otherwise the client's connection ends.
@@ -493,15 +518,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void upstreamFailed(Throwable cause, boolean invalidAnswer) {
         if (!client.isActive() || dropped) {
-            return;
-        }
-        if (holding && pendingToUpstream.isEmpty() && !answers.answerUnderway()
-                && answers.unanswered() == heldRequests) {
-            // The upstream closed its kept-alive connection while a request was held by a delay, with every request
-            // written to it answered: the held request goes to a new connection once the delay is over.
-            dialed = false;
-            upstreamReady = false;
-            upstreamChannel = null;
             return;
         }
         // Nothing to answer: the proxy has answered, no request waits (the upstream closed an idle keep-alive

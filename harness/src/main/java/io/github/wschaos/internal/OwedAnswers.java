@@ -47,6 +47,16 @@ final class OwedAnswers {
         return null;
     }
 
+    /** Requests passed on whose answer has not started (its head has not reached the client). */
+    int answersNotStarted() {
+        return unanswered - (underway ? 1 : 0);
+    }
+
+    /** The requests from now on go over a new upstream connection, on which no answer has ended yet. */
+    void newUpstreamConnection() {
+        answeredBefore = false;
+    }
+
     /** Requests passed on whose answer has not ended. */
     int unanswered() {
         return unanswered;

@@ -23,6 +23,8 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +163,90 @@ class KeepAliveUpgradeTest {
             }
             assertThat(upstream.heads()).extracting(head -> head.substring(0, head.indexOf(" HTTP/")))
                     .containsExactly("GET /a", "GET /ws");
+            await().atMost(WAIT).untilAsserted(() -> {
+                ConnectionRecord record = ownProxy.recording().attempt(1);
+                assertThat(record.isClosed()).isTrue();
+                assertThat(record.close()).as("the old upstream connection's end is not the record's")
+                        .hasValueSatisfying(close -> assertThat(close.closer()).isEqualTo(Closer.CLIENT));
+                assertThat(record.failure()).isEmpty();
+            });
+        }
+    }
+
+    @Test
+    void aHeldRequestWhoseNewUpstreamConnectionFailsGetsA502() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    if (connections.incrementAndGet() == 1) {
+                        answerUntilIdle(connection);
+                    } else {
+                        connection.readHead(); // then closes without an answer
+                    }
+                });
+                ChaosProxy ownProxy = ChaosProxy.start(upstream.uri())) {
+            ownProxy.inject(Faults.delayHandshake(UPSTREAM_IDLE.multipliedBy(3)), Target.upgrades());
+
+            try (RawHttp client = RawHttp.connect(ownProxy.address())) {
+                assertThat(plainGet(client, "/a").body()).isEqualTo("ok");
+                RawHttp.Response answer = client.send(RawHttp.upgradeRequest(ownProxy.address(), "/ws")).readResponse();
+
+                assertThat(answer.status()).as("as from nginx, whose upstream closed without answering").isEqualTo(502);
+            }
+            assertThat(connections).hasValue(2);
+        }
+    }
+
+    @Test
+    void aDelayedRequestAndABlackholedOnePipelinedAfterItLeaveTheUpstreamUntouched() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(KeepAliveUpgradeTest::answerUntilIdle);
+                ChaosProxy ownProxy = ChaosProxy.start(upstream.uri())) {
+            ownProxy.inject(Faults.delayHandshake(Duration.ofMillis(300)), Target.path("/a"));
+            ownProxy.inject(Faults.blackhole(), Target.path("/b"));
+
+            try (RawHttp client = RawHttp.connect(ownProxy.address())) {
+                client.send("GET /a HTTP/1.1\r\nHost: test\r\n\r\nGET /b HTTP/1.1\r\nHost: test\r\n\r\n");
+                // Longer than the delay and the upstream's idle timeout together: before, the delay's end dialled
+                // the upstream anyway, and its idle close got the client a 502.
+                client.readTimeout(UPSTREAM_IDLE.multipliedBy(4));
+                assertThatThrownBy(client::readHead).as("the blackhole swallowed the connection: no answer")
+                        .isInstanceOf(SocketTimeoutException.class);
+            }
+            assertThat(upstream.heads()).isEmpty();
+        }
+    }
+
+    @Test
+    void anUpgradeSentWhileTheAnswerBeforeItStreamsIsRecordedWithItsOwnAnswer() throws Exception {
+        CountDownLatch upgradeSent = new CountDownLatch(1);
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.ascii("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nok"));
+                    try {
+                        upgradeSent.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    connection.write(RawUpstream.ascii("ok"));
+                    connection.readHead(); // until the proxy closes
+                });
+                ChaosProxy ownProxy = ChaosProxy.start(upstream.uri())) {
+            ownProxy.inject(Faults.respondWithStatus(503), Target.upgrades());
+
+            try (RawHttp client = RawHttp.connect(ownProxy.address())) {
+                client.send("GET /a HTTP/1.1\r\nHost: test\r\n\r\n");
+                assertThat(client.readHead().status()).isEqualTo(200);
+                client.send(RawHttp.upgradeRequest(ownProxy.address(), "/ws"));
+                await().atMost(WAIT).until(() -> ownProxy.recording().attempt(1).target().equals("/ws"));
+                upgradeSent.countDown();
+
+                assertThat(new String(client.readBytes(4), StandardCharsets.UTF_8)).isEqualTo("okok");
+                assertThat(client.readResponse().status()).isEqualTo(503);
+            }
+            await().atMost(WAIT).untilAsserted(() -> {
+                ConnectionRecord record = ownProxy.recording().attempt(1);
+                assertThat(record.status()).isEqualTo(503);
+                assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
+            });
         }
     }
 
