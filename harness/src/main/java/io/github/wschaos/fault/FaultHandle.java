@@ -13,7 +13,7 @@ public interface FaultHandle extends AutoCloseable {
     /** Which connections it hits. */
     Target target();
 
-    /** How many connections it has hit so far. */
+    /** How many connections it has hit so far; for a fault that acts on the request head, how many requests. */
     int hits();
 
     /** Whether it is still armed. */

@@ -24,7 +24,11 @@ public sealed interface Target {
         return All.INSTANCE;
     }
 
-    /** The next {@code count} connections the fault meets after it is armed, then none. */
+    /**
+     * The next {@code count} connections the fault meets after it is armed, then none. For the faults that act on the
+     * request head, the next {@code count} requests: a fault that lets a keep-alive connection go on
+     * ({@link Faults#delayHandshake}) counts each request of it that it meets.
+     */
     static Target next(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("next " + count + " connections: the count must be at least 1");

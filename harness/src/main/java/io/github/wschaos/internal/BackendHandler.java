@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -26,6 +27,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final Channel client;
     private final LiveConnection connection;
     private boolean switching;
+    /** Whether the final answer being relayed leaves the upstream connection open for the next request. */
+    private boolean answerKeepsAlive;
     private boolean tunnel;
     /** Whether the response being read is a final one (not a 1xx): its end is the end of an exchange. */
     private boolean finalAnswer;
@@ -60,6 +63,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 tunnel = true;
             } else if (status >= 200) {
                 finalAnswer = true;
+                answerKeepsAlive = HttpUtil.isKeepAlive(response);
                 frontend.answerStarted();
                 connection.responded(status, frontend.upgradeRequested() ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
             }
@@ -74,7 +78,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             if (finalAnswer) {
                 finalAnswer = false;
                 // An answer that ends only with the connection reaches its end while the channel goes inactive.
-                frontend.answerEnded(!ctx.channel().isActive());
+                frontend.answerEnded(!ctx.channel().isActive(), answerKeepsAlive);
             }
         }
         if (!client.isWritable()) {

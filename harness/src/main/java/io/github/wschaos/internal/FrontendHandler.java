@@ -80,6 +80,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean upgradeRequested;
     private boolean otherUpgradeRequested;
     private boolean responding;
+    /**
+     * Whether the last answer from the upstream left its connection open for more (no {@code Connection: close}, not
+     * ended by the close): only then is the upstream's close an idle keep-alive connection's end.
+     */
+    private boolean upstreamKeptAlive = true;
     /** A blackhole swallowed a later request of the connection: nothing more is relayed either way. */
     private boolean dropped;
     private final OwedAnswers answers = new OwedAnswers();
@@ -162,6 +167,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             boolean webSocketUpgrade = isWebSocketUpgrade(request);
+            if (webSocketUpgrade) {
+                delayed = false; // a delay of an earlier request on the connection is not this upgrade's outcome
+            }
             connection.request(request, webSocketUpgrade, answers.answersNotStarted());
             requestTimer.cancel(false);
             HttpResponseStatus refusal = RefusedRequests.refusal(request);
@@ -373,8 +381,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      *
      * @param byClose whether it ended with the upstream's connection (a body that runs until the close): a refusal
      *     written after it would be read as the rest of its body, so a refusal due now is dropped with the connection
+     * @param keepsAlive whether the answer left the upstream connection open for the next request
      */
-    void answerEnded(boolean byClose) {
+    void answerEnded(boolean byClose, boolean keepsAlive) {
+        upstreamKeptAlive = !byClose && keepsAlive;
         OwedAnswers.Refusal due = answers.answerEnded();
         if (due != null) {
             if (byClose) {
@@ -490,7 +500,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * @return whether that is the case; the connection's end is then nothing the client or the record sees
      */
     boolean forgetUpstreamWhileHolding() {
-        if (!holding || !pendingToUpstream.isEmpty() || answers.answerUnderway() || answers.unanswered() != heldRequests) {
+        if (!holding || !upstreamKeptAlive || !pendingToUpstream.isEmpty() || answers.answerUnderway()
+                || answers.unanswered() != heldRequests) {
+            // An answer that ended the connection ("Connection: close", or a body until the close) ends the client's
+            // too, as before: what comes after it would be read as part of it.
             return false;
         }
         dialed = false;

@@ -174,6 +174,56 @@ class KeepAliveUpgradeTest {
     }
 
     @Test
+    void anAnswerThatEndsWithTheUpstreamsCloseEndsTheClientsConnectionThoughARequestIsHeldAfterIt() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connections.incrementAndGet();
+                    connection.readHead();
+                    // No length: the body ends with the connection.
+                    connection.write(RawUpstream.ascii("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nfirst"));
+                });
+                ChaosProxy ownProxy = ChaosProxy.start(upstream.uri())) {
+            ownProxy.inject(Faults.delayHandshake(UPSTREAM_IDLE), Target.path("/b"));
+
+            try (RawHttp client = RawHttp.connect(ownProxy.address())) {
+                client.send("GET /a HTTP/1.1\r\nHost: test\r\n\r\nGET /b HTTP/1.1\r\nHost: test\r\n\r\n");
+
+                // Before, the held /b went on a new upstream connection once the delay was over, and its answer was
+                // read as more of the first body, which then never ended.
+                assertThat(client.readResponse().body()).as("the first body, up to the close").isEqualTo("first");
+            }
+            assertThat(connections).hasValue(1);
+        }
+    }
+
+    @Test
+    void anUpgradeAfterADelayedPlainRequestIsRecordedAsAbortedWhenTheClientLeavesBeforeItsAnswer() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+                    connection.readHead(); // the upgrade, never answered
+                    connection.readHead(); // until the proxy closes
+                });
+                ChaosProxy ownProxy = ChaosProxy.start(upstream.uri())) {
+            ownProxy.inject(Faults.delayHandshake(Duration.ofMillis(100)), Target.path("/a"));
+
+            try (RawHttp client = RawHttp.connect(ownProxy.address())) {
+                assertThat(plainGet(client, "/a").body()).isEqualTo("ok");
+                client.send(RawHttp.upgradeRequest(ownProxy.address(), "/ws"));
+                await().atMost(WAIT).until(() -> upstream.heads().size() == 2);
+            }
+
+            await().atMost(WAIT).untilAsserted(() -> {
+                ConnectionRecord record = ownProxy.recording().attempt(1);
+                assertThat(record.isClosed()).isTrue();
+                assertThat(record.target()).isEqualTo("/ws");
+                assertThat(record.outcome()).as("the delay was the plain request's, not the upgrade's")
+                        .isEqualTo(Outcome.ABORTED_BY_CLIENT);
+            });
+        }
+    }
+
+    @Test
     void aHeldRequestWhoseNewUpstreamConnectionFailsGetsA502() throws Exception {
         AtomicInteger connections = new AtomicInteger();
         try (RawUpstream upstream = RawUpstream.start(connection -> {
