@@ -5,7 +5,6 @@ import io.github.wschaos.internal.ConnectionLog;
 import io.github.wschaos.internal.PemTrust;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,7 +127,7 @@ final class ProxyCommand implements Callable<Integer> {
         String pem;
         try {
             pem = Files.readString(upstreamCa, StandardCharsets.US_ASCII);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa
                     + " cannot be read: " + e);
         }

@@ -178,7 +178,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 reject(request.method() + " " + request.uri() + " " + request.protocolVersion() + " is answered "
                                 + refusal + " by the proxy itself, as"
                                 + " by nginx, and not relayed",
-                        ErrorPages.response(ctx.alloc(), refusal), refusal, answers.unanswered());
+                        ErrorPages.response(ctx.alloc(), refusal), answers.unanswered());
                 return;
             }
             RequestTargets.toOriginForm(request);
@@ -282,7 +282,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * record says went wrong, empty when the answer itself says it.
      */
     private void answerItself(FullHttpResponse response, String failure) {
-        int earlierAnswers = answers.unanswered();
+        answerInTurn(response, failure, answers.unanswered());
+    }
+
+    /**
+     * Writes the proxy's own {@code response}, then closes; if {@code earlierAnswers} are owed to the requests before
+     * (pipelined), once they have been relayed, as HTTP/1.1 answers in order. Nothing more is read from the client
+     * meanwhile.
+     */
+    private void answerInTurn(FullHttpResponse response, String failure, int earlierAnswers) {
         if (earlierAnswers > 0) {
             responding = true;
             answers.refuseAfter(earlierAnswers, new OwedAnswers.Refusal(response, failure));
@@ -606,23 +614,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             status = HttpResponseStatus.BAD_REQUEST;
             response = ErrorPages.response(ctx.alloc(), status);
         }
-        reject("malformed request from the client: " + cause.getMessage(), response, status, earlierAnswers);
+        reject("malformed request from the client: " + cause.getMessage(), response, earlierAnswers);
     }
 
     /**
-     * The proxy refuses the request itself: a rejection, not a plain HTTP exchange (see Outcome.REJECTED). A pipelined
-     * request's refusal waits for the answers to the {@code earlierAnswers} requests before it, as nginx answers
-     * pipelined requests in order; nothing more is read from the client meanwhile.
+     * The proxy refuses the request itself: a rejection, not a plain HTTP exchange (see Outcome.REJECTED), answered
+     * in turn ({@link #answerInTurn}) after the {@code earlierAnswers} requests before it, as nginx answers pipelined
+     * requests in order.
      */
-    private void reject(String failure, FullHttpResponse response, HttpResponseStatus status, int earlierAnswers) {
-        if (earlierAnswers > 0) {
-            responding = true;
-            answers.refuseAfter(earlierAnswers, new OwedAnswers.Refusal(response, failure));
-            return;
+    private void reject(String failure, FullHttpResponse response, int earlierAnswers) {
+        if (earlierAnswers == 0) {
+            connection.outcome(Outcome.REJECTED);
         }
-        connection.failure(failure);
-        connection.outcome(Outcome.REJECTED);
-        respondAndClose(response, status);
+        answerInTurn(response, failure, earlierAnswers);
     }
 
     /** Answers the client with {@code response} from the proxy itself, then closes both sides. */
