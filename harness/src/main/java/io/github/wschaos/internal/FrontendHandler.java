@@ -59,15 +59,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final long acceptedNanos;
     private final Queue<Object> pendingToUpstream = new ArrayDeque<>();
     /** A request held by a delay, and what came after it: it goes on, behind {@link #pendingToUpstream}, at the end. */
-    private final Queue<Object> held = new ArrayDeque<>();
-    /** The requests in {@link #held}. */
-    private int heldRequests;
-    /** What the client sent after an upgrade request, before the answer; created when there is some. */
-    private Queue<ByteBuf> early;
+    private final HeldRequests held = new HeldRequests();
+    private final EarlyBytes early = new EarlyBytes();
     /** The handler before the client's HTTP codec, from which the early bytes are replayed after the upgrade. */
     private String replayFrom;
     private String path;
-    private boolean holding;
     private boolean delayed;
     private Channel client;
     private Channel upstreamChannel;
@@ -156,7 +152,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof ByteBuf bytes) {
-            holdEarly(bytes);
+            early.hold(bytes);
             return;
         }
         if (msg instanceof HttpRequest request) {
@@ -200,10 +196,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             answers.passedOn(); // before the dial below, whose failure may be reported at once
-            if (holding) {
-                heldRequests++;
+            if (held.holding()) {
+                held.requestPassedOn();
             }
-            if (!dialed && !holding) {
+            if (!dialed && !held.holding()) {
                 connectUpstream();
             }
         }
@@ -217,7 +213,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (upgradeRequestEnds) {
             awaitingUpgradeResponse = true;
         }
-        if (holding) {
+        if (held.holding()) {
             held.add(msg);
         } else if (upstreamReady) {
             upstreamChannel.write(msg, upstreamChannel.voidPromise());
@@ -229,13 +225,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             // comes before the answer, arrives here as bytes (its removal passes them on at once) and is held.
             ((HttpServerCodec) ctx.pipeline().get(ProxyServer.HTTP_CODEC)).removeInboundHandler();
         }
-    }
-
-    private void holdEarly(ByteBuf bytes) {
-        if (early == null) {
-            early = new ArrayDeque<>(2);
-        }
-        early.add(bytes);
     }
 
     /**
@@ -269,7 +258,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (fault instanceof StripUpgradeHeaders) {
                 HandshakeFaults.stripUpgrade(request, server.upstream());
             }
-            if (fault instanceof DelayHandshake delay && !holding) {
+            if (fault instanceof DelayHandshake delay && !held.holding()) {
                 hold(ctx, server.faults().scale(delay.delay()));
             }
         }
@@ -306,16 +295,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * meanwhile). Nothing more is read meanwhile.
      */
     private void hold(ChannelHandlerContext ctx, Duration delay) {
-        holding = true;
+        held.start();
         delayed = true;
         ctx.channel().eventLoop().schedule(() -> {
-            holding = false;
-            heldRequests = 0;
             if (!client.isActive() || dropped) { // a blackhole took a later request: what was held went with it
+                held.end();
                 return;
             }
-            pendingToUpstream.addAll(held);
-            held.clear();
+            held.endInto(pendingToUpstream);
             if (!dialed) {
                 connectUpstream();
             } else if (upstreamReady) {
@@ -371,7 +358,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * take more, and no upgrade is being answered.
      */
     void readMoreIfReady() {
-        if (client == null || !client.isActive() || responding || awaitingUpgradeResponse || holding) {
+        if (client == null || !client.isActive() || responding || awaitingUpgradeResponse || held.holding()) {
             return;
         }
         if (!dialed || (upstreamReady && upstreamChannel.isWritable())) {
@@ -418,7 +405,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (awaitingUpgradeResponse) {
             // Cleared first: what is replayed may be another upgrade request, which sets it again.
             awaitingUpgradeResponse = false;
-            int judged = judgeEarly();
+            int judged = early.judge();
             if (judged >= 0) {
                 // As nginx reads what followed the refused upgrade request (a frame, say): no request starts so.
                 connection.failure(RequestStart.failure(judged));
@@ -508,8 +495,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * @return whether that is the case; the connection's end is then nothing the client or the record sees
      */
     boolean forgetUpstreamWhileHolding() {
-        if (!holding || !upstreamKeptAlive || !pendingToUpstream.isEmpty() || answers.answerUnderway()
-                || answers.unanswered() != heldRequests) {
+        if (!held.holding() || !upstreamKeptAlive || !pendingToUpstream.isEmpty() || answers.answerUnderway()
+                || answers.unanswered() != held.requests()) {
             // An answer that ended the connection ("Connection: close", or a body until the close) ends the client's
             // too, as before: what comes after it would be read as part of it.
             return false;
@@ -647,7 +634,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * the 101 is written.
      */
     void switchToRelay(boolean webSocket) {
-        replayFrom = early == null || early.isEmpty() ? null : handlerBeforeCodec();
+        replayFrom = early.isEmpty() ? null : handlerBeforeCodec();
         client.pipeline().replace(this, "relay", new RelayHandler(upstreamChannel, Closer.CLIENT, connection, webSocket));
         client.pipeline().remove(HttpServerCodec.class);
     }
@@ -660,19 +647,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         replayEarly(replayFrom);
     }
 
-    /** {@link RequestStart#judge} over the held bytes. */
-    private int judgeEarly() {
-        if (early != null) {
-            for (ByteBuf bytes : early) {
-                int judged = RequestStart.judge(bytes);
-                if (judged != RequestStart.UNDECIDED) {
-                    return judged;
-                }
-            }
-        }
-        return RequestStart.UNDECIDED;
-    }
-
     /** The name of the handler right before the client's HTTP codec; the recorder, always first, is before it. */
     private String handlerBeforeCodec() {
         List<String> names = client.pipeline().names();
@@ -681,15 +655,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Passes the held bytes on from the handler named {@code from}: to whatever follows it. */
     private void replayEarly(String from) {
-        if (early == null || early.isEmpty()) {
-            return;
+        if (!early.isEmpty()) {
+            early.replay(client.pipeline().context(from));
         }
-        ChannelHandlerContext context = client.pipeline().context(from);
-        ByteBuf bytes;
-        while ((bytes = early.poll()) != null) {
-            context.fireChannelRead(bytes);
-        }
-        context.fireChannelReadComplete();
     }
 
     @Override
@@ -727,12 +695,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         while ((pending = pendingToUpstream.poll()) != null) {
             ReferenceCountUtil.release(pending);
         }
-        while ((pending = held.poll()) != null) {
-            ReferenceCountUtil.release(pending);
-        }
-        while (early != null && (pending = early.poll()) != null) {
-            ReferenceCountUtil.release(pending);
-        }
+        held.release();
+        early.release();
         answers.releaseRefusal();
     }
 
