@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
+import io.github.wschaos.testing.JettyBehindProxy;
 import io.github.wschaos.testing.JettyHttpServer;
 import io.github.wschaos.testing.JettyHttpServer.Received;
 import io.github.wschaos.testing.RawHttp;
@@ -18,9 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Before any upgrade the proxy is an HTTP/1.1 proxy: plain requests reach a real Jetty server and come back intact. */
 class HttpProxyingTest {
@@ -29,20 +29,8 @@ class HttpProxyingTest {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    private JettyHttpServer server;
-    private ChaosProxy proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = JettyHttpServer.start();
-        proxy = ChaosProxy.start(server.wsUri());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        server.close();
-    }
+    @RegisterExtension
+    final JettyBehindProxy jetty = new JettyBehindProxy();
 
     @Test
     void keepAliveRequestsTravelOverOneConnectionEachSide() throws Exception {
@@ -53,13 +41,13 @@ class HttpProxyingTest {
         assertThat(first.body()).isEqualTo("hello from /one");
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(second.body()).isEqualTo("hello from /two");
-        List<Received> received = server.received();
+        List<Received> received = jetty.server().received();
         assertThat(received).extracting(Received::path).containsExactly("/one", "/two");
         assertThat(received.get(1).clientPort())
                 .as("the second request reaches the upstream on the first one's connection")
                 .isEqualTo(received.get(0).clientPort());
-        assertThat(proxy.recording().attempts()).isEqualTo(1);
-        ConnectionRecord record = proxy.recording().attempt(1);
+        assertThat(jetty.proxy().recording().attempts()).isEqualTo(1);
+        ConnectionRecord record = jetty.proxy().recording().attempt(1);
         assertThat(record.outcome()).isEqualTo(Outcome.NOT_WEBSOCKET);
         assertThat(record.status()).isEqualTo(200);
         assertThat(record.method() + " " + record.target()).isEqualTo("GET /one");
@@ -77,15 +65,15 @@ class HttpProxyingTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(body);
-        Received received = server.received().get(0);
+        Received received = jetty.server().received().get(0);
         assertThat(received.transferEncoding()).isEqualTo("chunked");
         assertThat(received.body()).isEqualTo(body);
-        assertThat(proxy.recording().attempt(1).outcome()).isEqualTo(Outcome.NOT_WEBSOCKET);
+        assertThat(jetty.proxy().recording().attempt(1).outcome()).isEqualTo(Outcome.NOT_WEBSOCKET);
     }
 
     @Test
     void chunksTravelBothWaysAsChunks() throws Exception {
-        try (RawHttp raw = RawHttp.connect(proxy.address())) {
+        try (RawHttp raw = RawHttp.connect(jetty.proxy().address())) {
             raw.send("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n");
             raw.send("5\r\nhello\r\n");
             raw.send("1\r\n \r\n6\r\nchunky\r\n0\r\n\r\n");
@@ -97,7 +85,7 @@ class HttpProxyingTest {
                     .doesNotContainKey("content-length");
             assertThat(response.body()).isEqualTo("hello chunky");
         }
-        Received received = server.received().get(0);
+        Received received = jetty.server().received().get(0);
         assertThat(received.transferEncoding()).isEqualTo("chunked");
         assertThat(received.body()).isEqualTo("hello chunky");
     }
@@ -111,7 +99,7 @@ class HttpProxyingTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("polled");
         assertThat(tookMillis).isGreaterThanOrEqualTo(JettyHttpServer.POLL_DELAY_MILLIS);
-        ConnectionRecord record = proxy.recording().attempt(1);
+        ConnectionRecord record = jetty.proxy().recording().attempt(1);
         assertThat(record.outcome()).isEqualTo(Outcome.NOT_WEBSOCKET);
         assertThat(record.responseAt().orElseThrow().minus(record.requestAt().orElseThrow()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(JettyHttpServer.POLL_DELAY_MILLIS));
@@ -119,7 +107,7 @@ class HttpProxyingTest {
 
     @Test
     void theHostHeaderReachesTheUpstreamAsTheClientSentIt() throws Exception {
-        try (RawHttp raw = RawHttp.connect(proxy.address())) {
+        try (RawHttp raw = RawHttp.connect(jetty.proxy().address())) {
             raw.send("GET /where HTTP/1.1\r\nHost: chat.example.test:8443\r\n\r\n");
 
             RawHttp.Response response = raw.readResponse();
@@ -127,8 +115,8 @@ class HttpProxyingTest {
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("hello from /where");
         }
-        assertThat(server.received().get(0).host()).isEqualTo("chat.example.test:8443");
-        assertThat(proxy.recording().attempt(1).header("Host")).hasValue("chat.example.test:8443");
+        assertThat(jetty.server().received().get(0).host()).isEqualTo("chat.example.test:8443");
+        assertThat(jetty.proxy().recording().attempt(1).header("Host")).hasValue("chat.example.test:8443");
     }
 
     private HttpResponse<String> get(String path) throws Exception {
@@ -136,6 +124,6 @@ class HttpProxyingTest {
     }
 
     private URI http(String path) {
-        return URI.create("http://127.0.0.1:" + proxy.port() + path);
+        return URI.create("http://127.0.0.1:" + jetty.proxy().port() + path);
     }
 }

@@ -9,6 +9,7 @@ import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.JdkWebSocketClient;
+import io.github.wschaos.testing.JettyBehindProxy;
 import io.github.wschaos.testing.JettyHttpServer;
 import io.github.wschaos.testing.JettyHttpServer.Received;
 import io.github.wschaos.testing.NginxServer;
@@ -25,9 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A WebSocket upgrade that arrives on a connection which carried plain requests before, as it does from a proxy in front
@@ -41,38 +41,27 @@ class KeepAliveUpgradeTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration UPSTREAM_IDLE = Duration.ofMillis(500);
 
-    private JettyHttpServer server;
-    private ChaosProxy proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = JettyHttpServer.start();
-        proxy = ChaosProxy.start(server.wsUri());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        server.close();
-    }
+    @RegisterExtension
+    final JettyBehindProxy jetty = new JettyBehindProxy();
 
     @Test
     void anUpgradeAfterPlainRequestsIsAnsweredByTheFaultAndRecordedAsTheConnectionsRequest() throws Exception {
-        FaultHandle fault = proxy.inject(Faults.respondWithStatus(503), Target.upgrades());
+        FaultHandle fault = jetty.proxy().inject(Faults.respondWithStatus(503), Target.upgrades());
 
-        try (RawHttp client = RawHttp.connect(proxy.address())) {
+        try (RawHttp client = RawHttp.connect(jetty.proxy().address())) {
             assertThat(plainGet(client, "/page").body()).isEqualTo("hello from /page");
             assertThat(plainGet(client, "/poll").body()).isEqualTo("polled");
-            RawHttp.Response answer = client.send(RawHttp.upgradeRequest(proxy.address(), "/ws")).readResponse();
+            RawHttp.Response answer =
+                    client.send(RawHttp.upgradeRequest(jetty.proxy().address(), "/ws")).readResponse();
             assertThat(answer.status()).isEqualTo(503);
         }
 
-        assertThat(server.received()).extracting(Received::path).as("the upstream never saw the upgrade")
+        assertThat(jetty.server().received()).extracting(Received::path).as("the upstream never saw the upgrade")
                 .containsExactly("/page", "/poll");
         assertThat(fault.hits()).isEqualTo(1);
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(proxy.recording().attempts()).isEqualTo(1);
-            ConnectionRecord record = proxy.recording().attempt(1);
+            assertThat(jetty.proxy().recording().attempts()).isEqualTo(1);
+            ConnectionRecord record = jetty.proxy().recording().attempt(1);
             assertThat(record.target()).isEqualTo("/ws");
             assertThat(record.header("upgrade")).hasValue("websocket");
             assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
@@ -83,18 +72,19 @@ class KeepAliveUpgradeTest {
 
     @Test
     void aPipelinedUpgradeGetsTheFaultsAnswerAfterTheUpstreamsAnswerToTheRequestBeforeIt() throws Exception {
-        proxy.inject(Faults.respondWithStatus(503), Target.upgrades());
+        jetty.proxy().inject(Faults.respondWithStatus(503), Target.upgrades());
 
-        try (RawHttp client = RawHttp.connect(proxy.address())) {
+        try (RawHttp client = RawHttp.connect(jetty.proxy().address())) {
             // Both in one write: the fault's answer must wait for the upstream's answer to the request before it.
-            client.send("GET /poll HTTP/1.1\r\nHost: test\r\n\r\n" + RawHttp.upgradeRequest(proxy.address(), "/ws"));
+            client.send("GET /poll HTTP/1.1\r\nHost: test\r\n\r\n"
+                    + RawHttp.upgradeRequest(jetty.proxy().address(), "/ws"));
 
             assertThat(client.readResponse().body()).as("the first answer, to the first request").isEqualTo("polled");
             assertThat(client.readResponse().status()).isEqualTo(503);
         }
-        assertThat(server.received()).extracting(Received::path).containsExactly("/poll");
+        assertThat(jetty.server().received()).extracting(Received::path).containsExactly("/poll");
         await().atMost(WAIT).untilAsserted(() -> {
-            ConnectionRecord record = proxy.recording().attempt(1);
+            ConnectionRecord record = jetty.proxy().recording().attempt(1);
             assertThat(record.target()).isEqualTo("/ws");
             assertThat(record.status()).as("the upgrade's answer, not the one to the request before it").isEqualTo(503);
             assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
@@ -106,18 +96,19 @@ class KeepAliveUpgradeTest {
         // Tolerance: the /poll exchange (Jetty holds its answer 200 ms) must take less than the 3 s delay; held with
         // the upgrade, as before, it took the delay and more.
         Duration delay = Duration.ofSeconds(3);
-        proxy.inject(Faults.delayHandshake(delay), Target.upgrades());
+        jetty.proxy().inject(Faults.delayHandshake(delay), Target.upgrades());
 
-        try (RawHttp client = RawHttp.connect(proxy.address())) {
+        try (RawHttp client = RawHttp.connect(jetty.proxy().address())) {
             long sent = System.nanoTime();
-            client.send("GET /poll HTTP/1.1\r\nHost: test\r\n\r\n" + RawHttp.upgradeRequest(proxy.address(), "/ws"));
+            client.send("GET /poll HTTP/1.1\r\nHost: test\r\n\r\n"
+                    + RawHttp.upgradeRequest(jetty.proxy().address(), "/ws"));
 
             assertThat(client.readResponse().body()).isEqualTo("polled");
             assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("time to the first answer").isLessThan(delay);
             assertThat(client.readHead().status()).isEqualTo(101);
             assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("time to the 101").isGreaterThanOrEqualTo(delay);
         }
-        assertThat(server.received()).extracting(Received::path).containsExactly("/poll", "/ws");
+        assertThat(jetty.server().received()).extracting(Received::path).containsExactly("/poll", "/ws");
     }
 
     @Test
@@ -309,21 +300,21 @@ class KeepAliveUpgradeTest {
 
     @Test
     void rejectOriginsJudgesAnUpgradeOnAKeptAliveConnectionAndPlainRequestsDoNotCountAsHits() throws Exception {
-        FaultHandle fault = proxy.inject(Faults.rejectOrigins("http://good.example"), Target.next(1));
+        FaultHandle fault = jetty.proxy().inject(Faults.rejectOrigins("http://good.example"), Target.next(1));
 
-        try (RawHttp client = RawHttp.connect(proxy.address())) {
+        try (RawHttp client = RawHttp.connect(jetty.proxy().address())) {
             assertThat(plainGet(client, "/page").status()).isEqualTo(200);
-            assertThat(client.send(RawHttp.upgradeRequest(proxy.address(), "/ws")).readResponse().status())
+            assertThat(client.send(RawHttp.upgradeRequest(jetty.proxy().address(), "/ws")).readResponse().status())
                     .as("an upgrade without Origin, after a plain request on the same connection").isEqualTo(403);
         }
-        try (RawHttp client = RawHttp.connect(proxy.address())) {
-            assertThat(client.send(RawHttp.upgradeRequest(proxy.address(), "/ws")).readHead().status())
+        try (RawHttp client = RawHttp.connect(jetty.proxy().address())) {
+            assertThat(client.send(RawHttp.upgradeRequest(jetty.proxy().address(), "/ws")).readHead().status())
                     .as("the next(1) was taken by the upgrade, not by the plain request").isEqualTo(101);
         }
 
         assertThat(fault.hits()).isEqualTo(1);
         await().atMost(WAIT).untilAsserted(() -> {
-            ConnectionRecord rejected = proxy.recording().attempt(1);
+            ConnectionRecord rejected = jetty.proxy().recording().attempt(1);
             assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED);
             assertThat(rejected.failure()).isEqualTo("no Origin header is not among [http://good.example]");
         });
@@ -331,28 +322,28 @@ class KeepAliveUpgradeTest {
 
     @Test
     void aBlackholeOnUpgradesSwallowsAnUpgradeAfterPlainRequests() throws Exception {
-        proxy.inject(Faults.blackhole(), Target.upgrades());
+        jetty.proxy().inject(Faults.blackhole(), Target.upgrades());
 
-        try (RawHttp client = RawHttp.connect(proxy.address())) {
+        try (RawHttp client = RawHttp.connect(jetty.proxy().address())) {
             assertThat(plainGet(client, "/page").body()).isEqualTo("hello from /page");
-            client.send(RawHttp.upgradeRequest(proxy.address(), "/ws"));
+            client.send(RawHttp.upgradeRequest(jetty.proxy().address(), "/ws"));
             client.readTimeout(Duration.ofMillis(300));
             assertThatThrownBy(client::readHead).as("no answer, and the connection stays open")
                     .isInstanceOf(SocketTimeoutException.class);
         }
 
-        assertThat(server.received()).extracting(Received::path).containsExactly("/page");
+        assertThat(jetty.server().received()).extracting(Received::path).containsExactly("/page");
     }
 
     @Test
     void aDelayedUpgradeOnAKeptAliveConnectionReachesTheUpstreamThatMuchLater() throws Exception {
         Duration delay = Duration.ofMillis(400);
-        proxy.inject(Faults.delayHandshake(delay), Target.upgrades());
+        jetty.proxy().inject(Faults.delayHandshake(delay), Target.upgrades());
 
-        try (RawHttp client = RawHttp.connect(proxy.address())) {
+        try (RawHttp client = RawHttp.connect(jetty.proxy().address())) {
             assertThat(plainGet(client, "/page").body()).isEqualTo("hello from /page");
             long sent = System.nanoTime();
-            RawHttp.Response answer = client.send(RawHttp.upgradeRequest(proxy.address(), "/ws")).readHead();
+            RawHttp.Response answer = client.send(RawHttp.upgradeRequest(jetty.proxy().address(), "/ws")).readHead();
             Duration took = Duration.ofNanos(System.nanoTime() - sent);
 
             assertThat(answer.status()).isEqualTo(101);
@@ -366,11 +357,12 @@ class KeepAliveUpgradeTest {
 
     @Test
     void aFrameFaultTargetedAtAPathHitsAnUpgradeThatFollowsARequestForAnotherPath() throws Exception {
-        proxy.inject(Faults.closeWithCode(1012, "restart"), Target.path("/ws"));
+        jetty.proxy().inject(Faults.closeWithCode(1012, "restart"), Target.path("/ws"));
 
-        try (RawHttp client = RawHttp.connect(proxy.address())) {
+        try (RawHttp client = RawHttp.connect(jetty.proxy().address())) {
             assertThat(plainGet(client, "/health").body()).isEqualTo("hello from /health");
-            assertThat(client.send(RawHttp.upgradeRequest(proxy.address(), "/ws")).readHead().status()).isEqualTo(101);
+            assertThat(client.send(RawHttp.upgradeRequest(jetty.proxy().address(), "/ws")).readHead().status())
+                    .isEqualTo(101);
             byte[] close = client.readBytes(11);
 
             assertThat(close[0] & 0xff).as("a close frame").isEqualTo(0x88);
@@ -381,10 +373,11 @@ class KeepAliveUpgradeTest {
 
     @Test
     void behindNginxWithUpstreamKeepaliveAnUpgradeOnAReusedConnectionMeetsTheFault() throws Exception {
-        proxy.inject(Faults.respondWithStatus(503), Target.upgrades());
+        jetty.proxy().inject(Faults.respondWithStatus(503), Target.upgrades());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
 
-        try (NginxServer nginx = NginxServer.builder(URI.create("ws://127.0.0.1:" + proxy.address().getPort() + "/"))
+        URI proxyUri = URI.create("ws://127.0.0.1:" + jetty.proxy().address().getPort() + "/");
+        try (NginxServer nginx = NginxServer.builder(proxyUri)
                 .upstreamKeepalive().start()) {
             for (String path : new String[] {"/page", "/poll"}) {
                 URI page = URI.create("http://127.0.0.1:" + nginx.address().getPort() + path);
@@ -396,11 +389,11 @@ class KeepAliveUpgradeTest {
             assertThat(failure).isInstanceOf(WebSocketHandshakeException.class);
             assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(503);
         }
-        assertThat(server.received()).extracting(Received::path).containsExactly("/page", "/poll");
+        assertThat(jetty.server().received()).extracting(Received::path).containsExactly("/page", "/poll");
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(proxy.recording().attempts()).as("nginx sent everything over one kept-alive connection")
+            assertThat(jetty.proxy().recording().attempts()).as("nginx sent everything over one kept-alive connection")
                     .isEqualTo(1);
-            ConnectionRecord record = proxy.recording().attempt(1);
+            ConnectionRecord record = jetty.proxy().recording().attempt(1);
             assertThat(record.target()).isEqualTo("/ws");
             assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
             assertThat(record.status()).isEqualTo(503);

@@ -9,6 +9,7 @@ import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.JdkWebSocketClient;
+import io.github.wschaos.testing.JettyBehindProxy;
 import io.github.wschaos.testing.JettyHttpServer;
 import io.github.wschaos.testing.JettyHttpServer.Received;
 import io.github.wschaos.testing.RawHttp;
@@ -20,9 +21,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link Target#upgrades()}: a firewall or corporate proxy that lets plain HTTP through but drops, resets or answers
@@ -36,24 +36,12 @@ class UpgradesTargetTest {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(WAIT).build();
-    private JettyHttpServer server;
-    private ChaosProxy proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = JettyHttpServer.start();
-        proxy = ChaosProxy.start(server.wsUri());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        server.close();
-    }
+    @RegisterExtension
+    final JettyBehindProxy jetty = new JettyBehindProxy();
 
     @Test
     void aBlackholeOnUpgradesSwallowsTheUpgradeWhilePlainHttpIsRelayed() throws Exception {
-        FaultHandle firewall = proxy.inject(Faults.blackhole(), Target.upgrades());
+        FaultHandle firewall = jetty.proxy().inject(Faults.blackhole(), Target.upgrades());
 
         HttpResponse<String> page = get("/page");
         Throwable failure = JdkWebSocketClient.handshakeFailure(ws("/ws"), null, HANDSHAKE_TIMEOUT, null);
@@ -63,7 +51,7 @@ class UpgradesTargetTest {
         assertThat(page.body()).isEqualTo("hello from /page");
         assertThat(poll.body()).isEqualTo("polled");
         assertThat(failure).isInstanceOf(HttpTimeoutException.class);
-        assertThat(server.received()).extracting(Received::path)
+        assertThat(jetty.server().received()).extracting(Received::path)
                 .as("the upstream never saw the upgrade").containsExactly("/page", "/poll");
         ConnectionRecord plain = record("/page");
         assertThat(plain.outcome()).isEqualTo(Outcome.NOT_WEBSOCKET);
@@ -82,33 +70,33 @@ class UpgradesTargetTest {
 
     @Test
     void aBlackholedUpgradeIsHeldOpenUntilTheClientGivesUp() throws Exception {
-        proxy.inject(Faults.blackhole(), Target.upgrades());
+        jetty.proxy().inject(Faults.blackhole(), Target.upgrades());
 
-        try (RawHttp client = RawHttp.connect(proxy.address())) {
-            client.send(RawHttp.upgradeRequest(proxy.address(), "/ws"));
+        try (RawHttp client = RawHttp.connect(jetty.proxy().address())) {
+            client.send(RawHttp.upgradeRequest(jetty.proxy().address(), "/ws"));
             client.readTimeout(Duration.ofMillis(300));
             assertThatThrownBy(client::readHead).as("no answer, and the connection stays open")
                     .isInstanceOf(java.net.SocketTimeoutException.class);
         }
 
         await().atMost(WAIT).untilAsserted(() -> {
-            ConnectionRecord upgrade = proxy.recording().attempt(1);
+            ConnectionRecord upgrade = jetty.proxy().recording().attempt(1);
             assertThat(upgrade.outcome()).isEqualTo(Outcome.TIMED_OUT);
             assertThat(upgrade.close()).hasValueSatisfying(close -> assertThat(close.closer()).isEqualTo(Closer.CLIENT));
         });
-        assertThat(server.received()).isEmpty();
+        assertThat(jetty.server().received()).isEmpty();
     }
 
     @Test
     void refuseOnUpgradesResetsTheConnectionOnceTheUpgradeRequestIsRead() throws Exception {
-        proxy.inject(Faults.refuseConnections(), Target.upgrades());
+        jetty.proxy().inject(Faults.refuseConnections(), Target.upgrades());
 
         Throwable failure = JdkWebSocketClient.handshakeFailure(ws("/ws"), null, WAIT, null);
         HttpResponse<String> page = get("/page");
 
         assertThat(failure).isInstanceOf(IOException.class);
         assertThat(page.body()).isEqualTo("hello from /page");
-        assertThat(server.received()).extracting(Received::path).containsExactly("/page");
+        assertThat(jetty.server().received()).extracting(Received::path).containsExactly("/page");
         await().atMost(WAIT).untilAsserted(() -> {
             ConnectionRecord upgrade = record("/ws");
             assertThat(upgrade.outcome()).isEqualTo(Outcome.REFUSED);
@@ -120,8 +108,8 @@ class UpgradesTargetTest {
 
     @Test
     void upgradesComposeWithNextAndPath() throws Exception {
-        proxy.inject(Faults.respondWithStatus(403), Target.upgrades().and(Target.next(1)));
-        proxy.inject(Faults.refuseConnections(), Target.upgrades().and(Target.path("/blocked")));
+        jetty.proxy().inject(Faults.respondWithStatus(403), Target.upgrades().and(Target.next(1)));
+        jetty.proxy().inject(Faults.refuseConnections(), Target.upgrades().and(Target.path("/blocked")));
 
         assertThat(get("/page").statusCode()).as("plain HTTP does not count as one of the next").isEqualTo(200);
         assertThat(upgradeStatus("/ws")).isEqualTo(403);
@@ -133,37 +121,39 @@ class UpgradesTargetTest {
 
     @Test
     void faultsThatActBeforeTheRequestRejectUpgradeTargets() {
-        assertThatThrownBy(() -> proxy.inject(Faults.forceTlsMismatch(TlsMismatch.TLS_LISTENER), Target.upgrades()))
+        assertThatThrownBy(() -> jetty.proxy()
+                .inject(Faults.forceTlsMismatch(TlsMismatch.TLS_LISTENER), Target.upgrades()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("target 'upgrades'")
                 .hasMessageContaining("tls-mismatch acts when the connection is accepted")
                 .hasMessageContaining("blackhole, refuse");
-        assertThatThrownBy(() -> proxy.inject(Faults.latency(Duration.ofMillis(10), Direction.BOTH),
+        assertThatThrownBy(() -> jetty.proxy().inject(Faults.latency(Duration.ofMillis(10), Direction.BOTH),
                 Target.attempts(1, 2).and(Target.upgrades())))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("attempts 1..2 and upgrades")
                 .hasMessageContaining("latency acts on the raw bytes");
-        assertThat(proxy.faults()).isEmpty();
+        assertThat(jetty.proxy().faults()).isEmpty();
     }
 
     private int upgradeStatus(String path) throws IOException {
-        try (RawHttp client = RawHttp.connect(proxy.address())) {
-            return client.send(RawHttp.upgradeRequest(proxy.address(), path)).readHead().status();
+        try (RawHttp client = RawHttp.connect(jetty.proxy().address())) {
+            return client.send(RawHttp.upgradeRequest(jetty.proxy().address(), path)).readHead().status();
         }
     }
 
     private ConnectionRecord record(String path) {
-        return proxy.recording().connections().stream().filter(r -> r.target().equals(path)).findFirst()
-                .orElseThrow(() -> new AssertionError("no attempt for " + path + " in " + proxy.recording().connections()));
+        return jetty.proxy().recording().connections().stream().filter(r -> r.target().equals(path)).findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        "no attempt for " + path + " in " + jetty.proxy().recording().connections()));
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + jetty.proxy().port() + path))
                 .timeout(WAIT).build();
         return http.send(request, BodyHandlers.ofString());
     }
 
     private URI ws(String path) {
-        return URI.create("ws://127.0.0.1:" + proxy.port() + path);
+        return URI.create("ws://127.0.0.1:" + jetty.proxy().port() + path);
     }
 }
