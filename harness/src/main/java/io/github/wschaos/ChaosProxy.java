@@ -410,7 +410,8 @@ public final class ChaosProxy implements AutoCloseable {
             }
             if (!address.isLoopbackAddress() && !allowNonLoopback) {
                 throw new IllegalArgumentException("listen host '" + listenHost + "' is not a loopback address; "
-                        + "accepted are 127.0.0.0/8 and ::1, or call allowNonLoopback() to listen on it anyway");
+                        + "accepted are 127.0.0.0/8 and ::1, or call allowNonLoopback() (on the command line:"
+                        + " --allow-non-loopback) to listen on it anyway");
             }
             return address;
         }

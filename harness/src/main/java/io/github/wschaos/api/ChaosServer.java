@@ -231,7 +231,8 @@ public final class ChaosServer implements AutoCloseable {
             }
             if (!address.isLoopbackAddress() && !allowNonLoopback) {
                 throw new IllegalArgumentException("API host '" + host + "' is not a loopback address; accepted are "
-                        + "127.0.0.0/8 and ::1, or call allowNonLoopback() to listen on it anyway");
+                        + "127.0.0.0/8 and ::1, or call allowNonLoopback() (on the command line: --allow-non-loopback)"
+                        + " to listen on it anyway");
             }
             return new ChaosServer(new InetSocketAddress(address, port),
                     new ServerSettings(seed, allowNonLoopback, recordingLimit, new LazyCertificate()));

@@ -44,8 +44,8 @@ class MisuseTest {
     @Test
     void badDuration() {
         assertThat(Kit.onlyFailureOf(BadDuration.class)).isEqualTo("@DropIdleConnections on method " + PREFIX
-                + "BadDuration.test(): value = \"2 seconds\" is not a duration; accepted are a whole number with a unit "
-                + "(500ms, 2s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)");
+                + "BadDuration.test(): value = \"2 seconds\" is not a duration; accepted are a number with a unit "
+                + "(500ms, 2s, 1.5s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)");
     }
 
     @WebSocketChaos(upstream = Echo.UPSTREAM)
@@ -59,8 +59,8 @@ class MisuseTest {
     @Test
     void badTargetingDuration() {
         assertThat(Kit.onlyFailureOf(BadStartingAfter.class)).isEqualTo("@CloseWithCode on class " + PREFIX
-                + "BadStartingAfter: startingAfter = \"-PT1S\" is not a duration; accepted are a whole number with a unit "
-                + "(500ms, 2s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)");
+                + "BadStartingAfter: startingAfter = \"-PT1S\" is not a duration; accepted are a number with a unit "
+                + "(500ms, 2s, 1.5s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)");
     }
 
     @WebSocketChaos(upstream = Echo.UPSTREAM)

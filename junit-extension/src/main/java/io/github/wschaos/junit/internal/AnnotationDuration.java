@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 public final class AnnotationDuration {
 
     /** The accepted forms, as the error messages print them. */
-    public static final String ACCEPTED = "a whole number with a unit (500ms, 2s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)";
+    public static final String ACCEPTED = "a number with a unit (500ms, 2s, 1.5s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)";
 
     private AnnotationDuration() {
     }
