@@ -15,13 +15,20 @@ public enum TlsMismatch {
     TLS_LISTENER,
     /** A self-signed certificate nobody trusts: Java clients fail with "PKIX path building failed". */
     UNTRUSTED_CERTIFICATE,
-    /** A certificate from the trusted proxy authority that expired yesterday: "certificate expired" / "validity check failed". */
+    /**
+     * A certificate from the trusted proxy authority that expired yesterday: the JDK reports "PKIX path validation
+     * failed: ... validity check failed" (a {@code CertificateExpiredException}), OpenSSL "certificate has expired".
+     */
     EXPIRED_CERTIFICATE,
     /** A certificate from the trusted proxy authority for {@code wrong-host.invalid}: "No subject alternative names matching". */
     WRONG_HOST_CERTIFICATE,
     /**
-     * The listener offers only TLS 1.0 and 1.1, as an outdated server does, which current clients refuse: the
-     * handshake fails with an alert ("protocol_version" or "handshake_failure").
+     * The listener speaks only TLS 1.0 and 1.1, as an outdated server does: it answers the client's hello selecting
+     * TLS 1.1, which current clients refuse with a {@code protocol_version} alert. The JDK reports "The server selected
+     * protocol version TLS11 is not accepted by client preferences [TLS13, TLS12]", OpenSSL (curl, Python, Node)
+     * "unsupported protocol", Chromium {@code ERR_SSL_VERSION_OR_CIPHER_MISMATCH}. A client that offers none of those
+     * versions' cipher suites gets a {@code handshake_failure} alert. The JDK cannot speak TLS 1.0 or 1.1, so a client
+     * that accepts TLS 1.1 gets no further than the server's hello and waits until it gives up.
      */
     NO_COMMON_PROTOCOL
 }

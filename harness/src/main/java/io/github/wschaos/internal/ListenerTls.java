@@ -18,12 +18,14 @@ import java.util.Map;
 public final class ListenerTls {
 
     private final X509Bundle authority;
+    private final X509Bundle leaf;
     private final SslContext normal;
     private final Map<TlsMismatch, SslContext> flawed = new EnumMap<>(TlsMismatch.class);
 
-    private ListenerTls(X509Bundle authority, SslContext normal) {
+    private ListenerTls(X509Bundle authority, X509Bundle leaf) {
         this.authority = authority;
-        this.normal = normal;
+        this.leaf = leaf;
+        this.normal = server(leaf);
     }
 
     /** A new authority and a loopback certificate issued by it. */
@@ -37,12 +39,17 @@ public final class ListenerTls {
                 .ecp256(), null);
         X509Bundle leaf = build(leaf(now, now.plus(1, ChronoUnit.DAYS)).addSanDnsName("localhost")
                 .addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority);
-        return new ListenerTls(authority, server(leaf, false));
+        return new ListenerTls(authority, leaf);
     }
 
     /** The authority clients must trust. */
     public X509Bundle authority() {
         return authority;
+    }
+
+    /** The loopback certificate and its key, issued by {@link #authority()}. */
+    X509Bundle leaf() {
+        return leaf;
     }
 
     /** The context for a normal handshake. */
@@ -60,14 +67,13 @@ public final class ListenerTls {
         return switch (mode) {
             case UNTRUSTED_CERTIFICATE -> server(build(leaf(now, now.plus(1, ChronoUnit.DAYS))
                     .subject("CN=localhost, O=untrusted").setIsCertificateAuthority(true).addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
-                    .addSanIpAddress("::1"), null), false);
+                    .addSanIpAddress("::1"), null));
             case EXPIRED_CERTIFICATE -> server(build(leaf(now.minus(30, ChronoUnit.DAYS), now.minus(1, ChronoUnit.DAYS))
-                    .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority), false);
+                    .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority));
             case WRONG_HOST_CERTIFICATE -> server(build(leaf(now, now.plus(1, ChronoUnit.DAYS))
-                    .subject("CN=wrong-host.invalid, O=wschaos").addSanDnsName("wrong-host.invalid"), authority), false);
-            case NO_COMMON_PROTOCOL -> server(build(leaf(now, now.plus(1, ChronoUnit.DAYS)).addSanDnsName("localhost")
-                    .addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority), true);
-            case PLAIN_LISTENER, TLS_LISTENER -> normal;
+                    .subject("CN=wrong-host.invalid, O=wschaos").addSanDnsName("wrong-host.invalid"), authority));
+            // NO_COMMON_PROTOCOL: the JDK speaks neither TLS 1.0 nor 1.1; OutdatedTlsListener answers in their place
+            case PLAIN_LISTENER, TLS_LISTENER, NO_COMMON_PROTOCOL -> normal;
         };
     }
 
@@ -88,13 +94,9 @@ public final class ListenerTls {
         }
     }
 
-    private static SslContext server(X509Bundle bundle, boolean outdatedProtocolsOnly) {
+    private static SslContext server(X509Bundle bundle) {
         try {
-            SslContextBuilder builder = SslContextBuilder.forServer(bundle.toKeyManagerFactory());
-            if (outdatedProtocolsOnly) {
-                builder.protocols("TLSv1", "TLSv1.1");
-            }
-            return builder.build();
+            return SslContextBuilder.forServer(bundle.toKeyManagerFactory()).build();
         } catch (Exception e) {
             throw new IllegalStateException("Could not set up TLS on the listener: " + e, e);
         }

@@ -71,6 +71,11 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
     }
 
     private void startTls(ChannelHandlerContext ctx, LiveConnection connection) {
+        if (mismatch == TlsMismatch.NO_COMMON_PROTOCOL) {
+            ctx.pipeline().addAfter(ctx.name(), "tls",
+                    new OutdatedTlsListener(connection, server.listenerTls().leaf()));
+            return;
+        }
         ListenerTls material = server.listenerTls();
         SslContext context = mismatch == null ? material.context() : material.context(mismatch);
         SslHandler tls = context.newHandler(ctx.alloc());

@@ -65,7 +65,8 @@ class TlsMismatchTest {
     @Test
     void outdatedProtocolsOnlyFailTheHandshake() throws Exception {
         Throwable failure = failureWith(TlsMismatch.NO_COMMON_PROTOCOL);
-        assertThat(failure).isInstanceOf(SSLException.class);
+        assertThat(failure).isInstanceOf(SSLHandshakeException.class)
+                .hasMessage("Received fatal alert: protocol_version");
     }
 
     @Test

@@ -128,6 +128,7 @@ public final class NginxServer implements AutoCloseable {
         private boolean upgrade = true;
         private Duration readTimeout;
         private boolean ssl;
+        private boolean outdatedTls;
         private boolean workerAsRoot;
         private boolean upstreamKeepalive;
 
@@ -175,6 +176,17 @@ public final class NginxServer implements AutoCloseable {
         /** An {@code ssl} listener with a self-signed certificate for 127.0.0.1 and localhost. */
         public Builder ssl() {
             this.ssl = true;
+            return this;
+        }
+
+        /**
+         * An {@code ssl} listener that speaks only TLS 1.0 and 1.1 ({@code ssl_protocols TLSv1 TLSv1.1}), as an
+         * outdated server does; {@code @SECLEVEL=0} lets OpenSSL 3 sign with SHA-1 as such a server did, where it
+         * would otherwise end the handshake itself with an {@code internal_error} alert.
+         */
+        public Builder outdatedTls() {
+            this.ssl = true;
+            this.outdatedTls = true;
             return this;
         }
 
@@ -237,7 +249,9 @@ public final class NginxServer implements AutoCloseable {
             }
             String listen = "    listen 127.0.0.1:" + port + (ssl ? " ssl;\n"
                     + "    ssl_certificate " + dir.resolve("cert.pem") + ";\n"
-                    + "    ssl_certificate_key " + dir.resolve("key.pem") + ";\n" : ";\n");
+                    + "    ssl_certificate_key " + dir.resolve("key.pem") + ";\n"
+                    + (outdatedTls ? "    ssl_protocols TLSv1 TLSv1.1;\n    ssl_ciphers DEFAULT:@SECLEVEL=0;\n" : "")
+                    : ";\n");
             return (workerAsRoot ? "user root;\n" : "")
                     + "worker_processes 1;\n"
                     + "pid " + dir.resolve("nginx.pid") + ";\n"
