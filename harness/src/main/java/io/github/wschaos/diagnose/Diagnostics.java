@@ -1040,19 +1040,17 @@ public final class Diagnostics {
                                 "Faults.closeWithCode(" + ending.code + ", \"" + ending.reason + "\", Durations.parse(\"" + d + "\"))", "")));
                 return;
             }
-            String idleAnnotation = proxy == Fixes.Proxy.NGINX
-                    ? "@DropIdleConnections(value = \"" + d + "\", resetOn = IdleTimer.UPSTREAM_DATA)"
-                    : "@DropIdleConnections(\"" + d + "\")";
+            String idleAnnotation = "@DropIdleConnections(\"" + d + "\")";
             String annotation = platform == null ? idleAnnotation
                     : platform.startsWith("Heroku") ? "@ChaosProfile(Platform.HEROKU_ROUTER)"
                     : platform.startsWith("nginx") ? "@ChaosProfile(Platform.NGINX_DEFAULTS)"
                     : platform.startsWith("an AWS") ? "@ChaosProfile(Platform.AWS_ALB)"
                     : idleAnnotation;
-            String fault = "drop-idle=" + d + (proxy == Fixes.Proxy.NGINX ? ":upstream" : "");
+            String fault = "drop-idle=" + d;
             String heartbeat = "Client: send a ping (or an application heartbeat) every " + Fixes.duration(production / 2)
                     + " or more often" + (pingsHelp ? " (the probe showed pings keep it open)" : "") + ", and reconnect with backoff on 1006.";
             String fix = switch (proxy) {
-                case NGINX -> "nginx: raise the timeout in the WebSocket location (it counts only data from the upstream):\n"
+                case NGINX -> "nginx: raise the timeout in the WebSocket location (traffic either way keeps it open):\n"
                         + "location " + endpoint.uri().getRawPath() + " {\n    proxy_read_timeout 3600s;\n    proxy_send_timeout 3600s;\n}\n"
                         + heartbeat;
                 case AWS_ALB -> "AWS ALB: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ARN --attributes"
@@ -1063,8 +1061,7 @@ public final class Diagnostics {
             findings.add(new Finding(Cause.IDLE_TIMEOUT,
                     "An idle connection was cut without a close frame (clients report 1006) after " + match + " " + capitalize(pings) + ".",
                     fix, new Reproduction(fault, annotation + (platform == null ? "" : " or " + idleAnnotation),
-                            "Faults.dropIdleConnections(Durations.parse(\"" + d + "\")"
-                                    + (proxy == Fixes.Proxy.NGINX ? ", IdleTimer.UPSTREAM_DATA)" : ")"), "")));
+                            "Faults.dropIdleConnections(Durations.parse(\"" + d + "\"))", "")));
         }
 
         /** A platform's default idle timeout, as the report names it. */

@@ -55,6 +55,11 @@ public final class RawWebSocket implements AutoCloseable {
         sendMasked(0x8, payload);
     }
 
+    /** Sends an unsolicited masked pong frame: client traffic that a WebSocket server answers with nothing. */
+    public void sendPong() throws IOException {
+        sendMasked(0xA, new byte[0]);
+    }
+
     /** Half-closes the TCP connection (a FIN to the proxy) while reading stays possible. */
     public void shutdownOutput() throws IOException {
         http.shutdownOutput();

@@ -56,7 +56,7 @@ public @interface ChaosProfile {
     enum Platform {
         /** nginx without the upgrade configuration: the upstream never sees {@code Upgrade}. */
         NGINX_WITHOUT_UPGRADE_CONFIGURATION,
-        /** nginx's default {@code proxy_read_timeout}: closed after 60 s without data from the upstream. */
+        /** nginx's default {@code proxy_read_timeout}: closed after 60 s without data either way. */
         NGINX_DEFAULTS,
         /** Heroku's router: closed after 55 s without data either way. */
         HEROKU_ROUTER,

@@ -27,11 +27,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * time, never on a developer's machine.
  *
  * <p><b>Cause.</b> A middlebox with an idle timeout: Heroku's router (55 s without data either way), an AWS ALB
- * (60 s by default), nginx's {@code proxy_read_timeout} (60 s without data from the upstream). They close TCP and
+ * (60 s by default), nginx's {@code proxy_read_timeout} (60 s without data either way). They close TCP and
  * send no close frame.
  *
  * <p><b>Fix.</b> A heartbeat well inside the timeout: the client pings every 30 s. Pings and the server's pongs are
- * data to all three, so the connection never goes idle (for nginx the pong from the upstream is what counts).
+ * data to all three, so the connection never goes idle.
  *
  * <p>Time scale 0.01: 55 s last 550 ms, the 30 s heartbeat is {@code proxy.scaled(ofSeconds(30))} = 300 ms.
  * Tolerance for the drop: it comes no earlier than the timeout and less than 0.5 s (50 production seconds) after
