@@ -51,6 +51,7 @@ final class RecordingJson {
         time(node, "request_ms", record.requestAt(), timeOffset);
         time(node, "response_ms", record.responseAt(), timeOffset);
         time(node, "upgraded_ms", record.upgradedAt(), timeOffset);
+        time(node, "closing_ms", record.closingAt(), timeOffset);
         time(node, "closed_ms", record.closedAt(), timeOffset);
         node.put("method", record.method()).put("target", record.target());
         ObjectNode headers = node.putObject("headers");

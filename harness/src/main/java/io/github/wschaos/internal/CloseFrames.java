@@ -105,12 +105,12 @@ final class CloseFrames implements Session.FrameFault {
 
     /**
      * Relays what the side still sends of its frame in flight, then drops what it sends and closes TCP when its close
-     * frame has come.
+     * frame has come. What it drops is not counted in the record: the peer never gets it.
      */
     private final class Draining extends ChannelInboundHandlerAdapter {
         private final Closer side;
         private final Channel peer;
-        private final FrameScanner scanner;
+        private FrameScanner scanner;
         private Runnable atBoundary;
 
         /** @param relayed the relay's scanner, which knows where the frame in flight ends; null for a fresh one */
@@ -132,7 +132,9 @@ final class CloseFrames implements Session.FrameFault {
             Runnable action = atBoundary;
             atBoundary = null;
             Channel sideChannel = side == Closer.CLIENT ? session.client() : session.upstream();
-            scanner.onCloseFrame(code -> sideChannel.eventLoop().execute(sideChannel::close));
+            // From the boundary on, frames are only watched for the side's close frame, not counted as relayed.
+            scanner = new FrameScanner(side, session.connection(), new TrafficCounter(),
+                    code -> sideChannel.eventLoop().execute(sideChannel::close));
             action.run();
         }
 

@@ -20,6 +20,7 @@ final class ConnectionRecorder extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         ctx.fireChannelInactive();
+        connection.closing();
         // Every close the proxy starts is noted before it happens; one not noted by now was the client's own.
         connection.tcpClosed(Closer.CLIENT);
         Channel upstream = ctx.channel().attr(ProxyServer.UPSTREAM_CHANNEL).get();

@@ -36,6 +36,7 @@ public final class LiveConnection {
     private volatile long requestNanos;
     private volatile long responseNanos;
     private volatile long upgradedNanos;
+    private volatile long closingNanos;
     private volatile long closedNanos;
     private volatile String method = "";
     private volatile String target = "";
@@ -165,6 +166,7 @@ public final class LiveConnection {
     }
 
     void closeFrame(Closer from, int code, String reason) {
+        closing();
         if (firstCloseFrameFrom == null) {
             firstCloseFrameFrom = from;
             firstCloseCode = code;
@@ -187,6 +189,16 @@ public final class LiveConnection {
         }
     }
 
+    /**
+     * The connection is ending for the client: a close frame went to it or came from it, or its TCP connection
+     * closed. The first call counts; the upstream's side may close later (a close handshake's grace period).
+     */
+    void closing() {
+        if (closingNanos == 0) {
+            closingNanos = System.nanoTime();
+        }
+    }
+
     /** Both sides are closed: the record is complete. Idempotent. */
     public void finished() {
         if (closedNanos != 0) {
@@ -204,6 +216,7 @@ public final class LiveConnection {
             close = new CloseInfo(tcpCloser, false, OptionalInt.empty(), "",
                     tcpCloser == Closer.PROXY ? proxyCause : "");
         }
+        closing();
         closedNanos = System.nanoTime();
         log.publish(ConnectionEvent.Type.CLOSED, this);
         log.ended(this);
@@ -211,7 +224,8 @@ public final class LiveConnection {
 
     public ConnectionRecord snapshot() {
         return new ConnectionRecord(attempt, remoteAddress, since(acceptedNanos), optional(requestNanos),
-                optional(responseNanos), optional(upgradedNanos), optional(closedNanos), method, target, headers,
+                optional(responseNanos), optional(upgradedNanos), optional(closingNanos), optional(closedNanos),
+                method, target, headers,
                 outcome, status, up.snapshot(), down.snapshot(), List.copyOf(faults), Optional.ofNullable(close),
                 failure);
     }

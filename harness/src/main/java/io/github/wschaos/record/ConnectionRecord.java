@@ -19,6 +19,8 @@ import java.util.OptionalInt;
  * @param requestAt when the request head was complete
  * @param responseAt when the response head was sent back to the client
  * @param upgradedAt when the {@code 101} reached the client and frames started to flow
+ * @param closingAt when the connection began to end for the client: the first close frame to or from it, or else
+ *     its TCP close (the upstream's side may close later, after a close handshake's grace period)
  * @param closedAt when the connection was closed on both sides
  * @param method the request method, empty before the request arrived
  * @param target the request target as sent, e.g. {@code /chat?room=1}
@@ -41,6 +43,7 @@ public record ConnectionRecord(
         Optional<Duration> requestAt,
         Optional<Duration> responseAt,
         Optional<Duration> upgradedAt,
+        Optional<Duration> closingAt,
         Optional<Duration> closedAt,
         String method,
         String target,
@@ -59,6 +62,7 @@ public record ConnectionRecord(
         Objects.requireNonNull(requestAt, "requestAt");
         Objects.requireNonNull(responseAt, "responseAt");
         Objects.requireNonNull(upgradedAt, "upgradedAt");
+        Objects.requireNonNull(closingAt, "closingAt");
         Objects.requireNonNull(closedAt, "closedAt");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(target, "target");
@@ -94,14 +98,15 @@ public record ConnectionRecord(
     /**
      * When this attempt ended for the client: for a handshake answered with anything but {@code 101}, the answer (the
      * client schedules its retry when it reads it, however long it keeps the connection open afterwards); otherwise
-     * its close, or for an attempt still open the moment it was answered. Delays between attempts are measured from
-     * here to the next attempt's {@link #acceptedAt()}.
+     * the first sign of its end the client could see ({@link #closingAt()}: a close frame, or its TCP close, even when
+     * the upstream's side closes later), or for an attempt still open the moment it was answered. Delays between
+     * attempts are measured from here to the next attempt's {@link #acceptedAt()}.
      */
     public Duration endedAt() {
         if (outcome != Outcome.UPGRADED && responseAt.isPresent()) {
             return responseAt.get();
         }
-        return closedAt.orElseGet(() -> responseAt.orElse(acceptedAt));
+        return closingAt.or(() -> closedAt).orElseGet(() -> responseAt.orElse(acceptedAt));
     }
 
     /** How long the connection lived, from accept to close (empty while it is open). */
