@@ -633,10 +633,11 @@ public final class Diagnostics {
             String path = endpoint.uri().getRawPath();
             String bodyLine = firstLine(answer.body());
             String evidence = seen + (bodyLine.isEmpty() ? "" : "\nbody: " + bodyLine);
-            if (status == 426 || ((status == 400 || status == 404 || status == 200) && proxy != Fixes.Proxy.UNKNOWN && !ownPage)) {
+            String sawNoUpgrade = webSocketServerSawNoUpgrade(answer);
+            if (sawNoUpgrade != null
+                    || ((status == 400 || status == 404 || status == 200) && proxy != Fixes.Proxy.UNKNOWN && !ownPage)) {
                 String named = proxy == Fixes.Proxy.UNKNOWN ? "a proxy in front" : proxy.name().toLowerCase(Locale.ROOT).replace('_', ' ');
-                String meaning = status == 426
-                        ? "426 Upgrade Required comes from a WebSocket server that got the request without its Upgrade header"
+                String meaning = sawNoUpgrade != null ? sawNoUpgrade
                         : status + " from the upstream, relayed by " + named + ": the upstream saw a plain GET, not an upgrade"
                                 + " (Jetty and Java-WebSocket answer 404, Spring 400)";
                 fail("upgrade", evidence, start, new Finding(Cause.PROXY_WITHOUT_UPGRADE,
@@ -689,6 +690,25 @@ public final class Diagnostics {
                         "Look up why the server answers " + status + " at " + path + " (its log); a client sees"
                                 + " \"Unexpected response code: " + status + "\".", Fixes.status(status)));
             }
+        }
+
+        /**
+         * What a WebSocket server's own refusal says when the request reached it without its {@code Upgrade} header
+         * (whoever is in front, even a proxy that does not name itself), or null if the answer says nothing of it.
+         */
+        private static String webSocketServerSawNoUpgrade(Wire.Answer answer) {
+            if (answer.status() == 426) {
+                return "426 Upgrade Required comes from a WebSocket server that got the request without its Upgrade header";
+            }
+            if (answer.status() == 404 && answer.statusLine().contains("WebSocket Upgrade Failure")) {
+                return "404 WebSocket Upgrade Failure is Java-WebSocket's answer to a request that is not a valid upgrade"
+                        + " (it serves every path)";
+            }
+            if (answer.status() == 400 && answer.body().contains("Can \"Upgrade\" only to \"WebSocket\"")) {
+                return "400 'Can \"Upgrade\" only to \"WebSocket\"' is Spring's answer to a request without its Upgrade"
+                        + " header";
+            }
+            return null;
         }
 
         // ---- step 5: ping ----

@@ -149,6 +149,50 @@ class FaultLoopTest {
     }
 
     @Test
+    void stripUpgradeHeadersInFrontOfJavaWebSocket() throws Exception {
+        // Java-WebSocket answers 404 "WebSocket Upgrade Failure" to a request without Upgrade, and the chaos proxy,
+        // unlike nginx, adds no Server header to name itself: the status line alone tells it from a wrong path.
+        org.java_websocket.server.WebSocketServer javaWebSocket = new org.java_websocket.server.WebSocketServer(
+                new java.net.InetSocketAddress("127.0.0.1", 0)) {
+            @Override
+            public void onOpen(org.java_websocket.WebSocket conn, org.java_websocket.handshake.ClientHandshake handshake) {
+            }
+
+            @Override
+            public void onClose(org.java_websocket.WebSocket conn, int code, String reason, boolean remote) {
+            }
+
+            @Override
+            public void onMessage(org.java_websocket.WebSocket conn, String message) {
+                conn.send(message);
+            }
+
+            @Override
+            public void onError(org.java_websocket.WebSocket conn, Exception ex) {
+            }
+
+            @Override
+            public void onStart() {
+            }
+        };
+        javaWebSocket.setReuseAddr(true);
+        javaWebSocket.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> javaWebSocket.getPort() > 0);
+            java.net.URI upstream = java.net.URI.create("ws://127.0.0.1:" + javaWebSocket.getPort() + "/echo");
+            try (ChaosProxy proxy = ChaosProxy.builder().upstream(upstream).start()) {
+                Fault fault = Faults.stripUpgradeHeaders();
+                proxy.inject(fault);
+                DiagnosisReport report = diagnose(proxy).run();
+                assertLoop(report, Cause.PROXY_WITHOUT_UPGRADE, fault);
+                assertThat(report.check("upgrade").evidence()).startsWith("HTTP/1.1 404 WebSocket Upgrade Failure");
+            }
+        } finally {
+            javaWebSocket.stop(1000);
+        }
+    }
+
+    @Test
     void dropIdleConnections() throws Exception {
         try (ChaosProxy proxy = proxy()) {
             Fault fault = Faults.dropIdleConnections(Duration.ofSeconds(1));
