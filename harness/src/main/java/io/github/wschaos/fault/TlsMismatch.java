@@ -23,12 +23,13 @@ public enum TlsMismatch {
     /** A certificate from the trusted proxy authority for {@code wrong-host.invalid}: "No subject alternative names matching". */
     WRONG_HOST_CERTIFICATE,
     /**
-     * The listener speaks only TLS 1.0 and 1.1, as an outdated server does: it answers the client's hello selecting
-     * TLS 1.1, which current clients refuse with a {@code protocol_version} alert. The JDK reports "The server selected
-     * protocol version TLS11 is not accepted by client preferences [TLS13, TLS12]", OpenSSL (curl, Python, Node)
-     * "unsupported protocol", Chromium {@code ERR_SSL_VERSION_OR_CIPHER_MISMATCH}. A client that offers none of those
-     * versions' cipher suites gets a {@code handshake_failure} alert. The JDK cannot speak TLS 1.0 or 1.1, so a client
-     * that accepts TLS 1.1 gets no further than the server's hello and waits until it gives up.
+     * The listener speaks only TLS 1.0 and 1.1, as nginx with {@code ssl_protocols TLSv1 TLSv1.1} does: a client that
+     * offers neither (current JDKs, Node, browsers) gets a {@code protocol_version} alert, which the JDK reports as
+     * "Received fatal alert: protocol_version" and Node as "tlsv1 alert protocol version"; a client that offers TLS 1.1
+     * (OpenSSL 3's defaults: curl, Python) gets the server's hello, certificate and SHA-1-signed key exchange, and
+     * refuses the signature ("legacy sigalg disallowed or unsupported"). The JDK cannot speak TLS 1.0 or 1.1, so a
+     * client that accepts all of it and goes on with its key exchange has its connection closed, where nginx would
+     * finish the handshake.
      */
     NO_COMMON_PROTOCOL
 }

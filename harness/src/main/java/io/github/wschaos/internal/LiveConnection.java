@@ -166,7 +166,9 @@ public final class LiveConnection {
     }
 
     void closeFrame(Closer from, int code, String reason) {
-        closing();
+        if (from == Closer.CLIENT) {
+            closing(); // the client is done: its own close, or its answer to one it got
+        }
         if (firstCloseFrameFrom == null) {
             firstCloseFrameFrom = from;
             firstCloseCode = code;
@@ -190,8 +192,9 @@ public final class LiveConnection {
     }
 
     /**
-     * The connection is ending for the client: a close frame went to it or came from it, or its TCP connection
-     * closed. The first call counts; the upstream's side may close later (a close handshake's grace period).
+     * The connection has ended for the client: it sent a close frame (its own, or its answer to one it got), or its
+     * TCP connection closed. The first call counts; the upstream's side may close later (a close handshake's grace
+     * period). A close frame on its way to the client does not count: a toxic may hold it back or drop it.
      */
     void closing() {
         if (closingNanos == 0) {

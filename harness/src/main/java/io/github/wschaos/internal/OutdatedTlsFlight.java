@@ -24,8 +24,11 @@ final class OutdatedTlsFlight {
     static final int HANDSHAKE_RECORD = 0x16;
     static final int SECP256R1 = 23;
 
-    /** The cipher suites of TLS 1.0 and 1.1 for an ECDSA certificate: ECDHE-ECDSA with AES-256, AES-128 or 3DES. */
-    private static final int[] ECDSA_SUITES = {0xC00A, 0xC009, 0xC008};
+    /**
+     * The cipher suites of TLS 1.0 and 1.1 for an ECDSA certificate in nginx's default {@code HIGH:!aNULL:!MD5}:
+     * ECDHE-ECDSA with AES-256 or AES-128 (3DES is not {@code HIGH} in OpenSSL 1.1 and later).
+     */
+    private static final int[] ECDSA_SUITES = {0xC00A, 0xC009};
 
     private static final int SERVER_HELLO = 2;
     private static final int CERTIFICATE = 11;
@@ -84,7 +87,9 @@ final class OutdatedTlsFlight {
         if (hello.secureRenegotiation()) {
             extensions.writeShort(EXTENSION_RENEGOTIATION_INFO).writeShort(1).writeByte(0); // empty: a first handshake
         }
-        extensions.writeShort(EXTENSION_EC_POINT_FORMATS).writeShort(2).writeByte(1).writeByte(UNCOMPRESSED_POINTS);
+        if (hello.pointFormats()) {
+            extensions.writeShort(EXTENSION_EC_POINT_FORMATS).writeShort(2).writeByte(1).writeByte(UNCOMPRESSED_POINTS);
+        }
         body.writeShort(extensions.readableBytes()).writeBytes(extensions);
         extensions.release();
         message(out, SERVER_HELLO, body);

@@ -4,19 +4,21 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * What a TLS server looks at in a client's {@code ClientHello}: the versions, cipher suites and elliptic-curve groups
- * the client offers, its random, and whether it asks for secure renegotiation (RFC 5746).
+ * the client offers, its random, whether it asks for secure renegotiation (RFC 5746) and whether it names its
+ * elliptic-curve point formats (a server answers {@code ec_point_formats} only then).
  *
  * @param legacyVersion the {@code client_version} field: the highest version a client without
  *     {@code supported_versions} speaks
  * @param versions the {@code supported_versions} extension (TLS 1.3's way to offer versions), or null without it
  */
 record TlsClientHello(byte[] random, int legacyVersion, int[] versions, int[] suites, int[] groups,
-        boolean secureRenegotiation) {
+        boolean secureRenegotiation, boolean pointFormats) {
 
     static final int TLS_1_0 = 0x0301;
     static final int TLS_1_1 = 0x0302;
 
     private static final int EXTENSION_SUPPORTED_GROUPS = 0x000a;
+    private static final int EXTENSION_EC_POINT_FORMATS = 0x000b;
     private static final int EXTENSION_SUPPORTED_VERSIONS = 0x002b;
     private static final int EXTENSION_RENEGOTIATION_INFO = 0xff01;
     /** TLS_EMPTY_RENEGOTIATION_INFO_SCSV: a client's other way to ask for {@code renegotiation_info}. */
@@ -37,6 +39,7 @@ record TlsClientHello(byte[] random, int legacyVersion, int[] versions, int[] su
         int[] versions = null;
         int[] groups = new int[0];
         boolean renegotiation = contains(suites, RENEGOTIATION_SCSV);
+        boolean pointFormats = false;
         if (body.isReadable()) {
             ByteBuf extensions = body.readSlice(body.readUnsignedShort());
             while (extensions.isReadable()) {
@@ -46,12 +49,13 @@ record TlsClientHello(byte[] random, int legacyVersion, int[] versions, int[] su
                     case EXTENSION_SUPPORTED_VERSIONS -> versions = shorts(data.readSlice(data.readUnsignedByte()));
                     case EXTENSION_SUPPORTED_GROUPS -> groups = shorts(data.readSlice(data.readUnsignedShort()));
                     case EXTENSION_RENEGOTIATION_INFO -> renegotiation = true;
+                    case EXTENSION_EC_POINT_FORMATS -> pointFormats = true;
                     default -> {
                     }
                 }
             }
         }
-        return new TlsClientHello(random, legacyVersion, versions, suites, groups, renegotiation);
+        return new TlsClientHello(random, legacyVersion, versions, suites, groups, renegotiation, pointFormats);
     }
 
     /**

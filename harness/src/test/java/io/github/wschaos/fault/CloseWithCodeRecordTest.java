@@ -7,6 +7,7 @@ import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.testing.RawHttp;
 import io.github.wschaos.testing.RawUpstream;
+import io.github.wschaos.testing.RawWebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -14,15 +15,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the record says of a connection that {@code closeWithCode} ends while its upstream is slow to answer the close
- * (or never does, so that the proxy closes its side after the grace period): the frames the proxy drops after its
- * close are not counted as relayed, and the attempt ends for the client when its close came, so that a client that
- * reconnects at once has a delay of zero or more, not minus the upstream's grace period.
+ * What the record says of a connection that ends while something holds its close up: an upstream slow to answer the
+ * close (or never, so that the proxy closes its side after the grace period), a latency toxic, a timeout toxic that
+ * drops the close frame. The frames the proxy drops after its close are not counted as relayed, and the attempt ends
+ * when the client is done with it (its answer to the close, or its TCP close), so that a client that reconnects at
+ * once has a delay of about zero: not minus the upstream's grace period, nor plus the latency, nor counted from a
+ * close frame the client never got.
  */
 class CloseWithCodeRecordTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final byte[] CLOSE_1012 = RawUpstream.closeFrame(1012, "restart");
+    private static final Duration LATENCY = Duration.ofMillis(800);
+    private static final Duration TOXIC_TIMEOUT = Duration.ofSeconds(2);
 
     @Test
     void framesTheUpstreamSendsAfterTheCloseAreDroppedAndNotCounted() throws Exception {
@@ -75,11 +80,75 @@ class CloseWithCodeRecordTest {
 
                 assertThat(first.closedAt().orElseThrow()).as("both sides closed: after the next attempt began")
                         .isGreaterThan(next.acceptedAt());
-                assertThat(first.endedAt()).as("the end the client saw: its close frame")
-                        .isEqualTo(first.closingAt().orElseThrow())
-                        .isLessThanOrEqualTo(next.acceptedAt());
+                assertThat(first.endedAt()).as("the end: the client's TCP close").isEqualTo(first.closingAt().orElseThrow());
+                // Tolerance: the client closed and reconnected at once, so the proxy may see the new connection a
+                // moment before the old one's FIN; 50 ms either way, where the upstream's side adds a second.
+                assertThat(next.acceptedAt().minus(first.endedAt())).as("the delay before the next attempt")
+                        .isBetween(Duration.ofMillis(-50), Duration.ofMillis(300));
             }
         }
+    }
+
+    @Test
+    void underDownstreamLatencyTheAttemptEndsWhenTheClientAnswersTheCloseItGotLate() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.switchingProtocols(""));
+                    connection.readToEnd();
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            proxy.inject(Faults.latency(LATENCY, Direction.DOWNSTREAM));
+            assertDelayAfterClose(proxy, first -> {
+                proxy.inject(Faults.closeWithCode(1012, "restart"), Target.attempt(1));
+                assertThat(first.readBytes(CLOSE_1012.length)).isEqualTo(CLOSE_1012);
+                RawWebSocket.over(first).sendClose(1012, "restart"); // as a client answers a close
+                first.readTimeout(WAIT);
+                first.readToEnd(); // the proxy closes TCP on the answer
+            });
+        }
+    }
+
+    @Test
+    void aCloseFrameThatATimeoutToxicDropsDoesNotEndTheAttemptItsTcpCloseDoes() throws Exception {
+        CompletableFuture<Void> sendClose = new CompletableFuture<>();
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.switchingProtocols(""));
+                    sendClose.orTimeout(5, TimeUnit.SECONDS).join();
+                    connection.write(RawUpstream.closeFrame(1001, "bye"));
+                    connection.readToEnd();
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            assertDelayAfterClose(proxy, first -> {
+                proxy.inject(Faults.timeout(TOXIC_TIMEOUT, Direction.DOWNSTREAM), Target.attempt(1));
+                sendClose.complete(null);
+                first.readTimeout(WAIT);
+                assertThat(first.readToEnd()).as("no close frame reaches the client, only the toxic's FIN").isEmpty();
+            });
+        }
+    }
+
+    /** Runs the first attempt until the client is done with it, then reconnects at once: the delay is about zero. */
+    private static void assertDelayAfterClose(ChaosProxy proxy, ClientSteps untilDone) throws Exception {
+        try (RawHttp first = RawHttp.connect(proxy.address())) {
+            assertThat(first.send(RawHttp.upgradeRequest(proxy.address(), "/")).readHead().status()).isEqualTo(101);
+            untilDone.run(first);
+        }
+        try (RawHttp second = RawHttp.connect(proxy.address())) {
+            assertThat(second.send(RawHttp.upgradeRequest(proxy.address(), "/")).readHead().status()).isEqualTo(101);
+            ConnectionRecord first = await().atMost(WAIT).until(() -> proxy.recording().attempt(1),
+                    ConnectionRecord::isClosed);
+            Duration delay = proxy.recording().attempt(2).acceptedAt().minus(first.endedAt());
+            // Tolerance: the client reconnects as soon as it is done; 300 ms is room for a loaded machine, far below
+            // the latency (800 ms) or the toxic's timeout (2 s) that a wrong end would add or take away.
+            assertThat(delay).as("the delay of a client that reconnected at once").isBetween(Duration.ZERO,
+                    Duration.ofMillis(300));
+        }
+    }
+
+    @FunctionalInterface
+    private interface ClientSteps {
+        void run(RawHttp client) throws Exception;
     }
 
     private static byte[] text(String text) {

@@ -113,13 +113,14 @@ class NginxFidelityTest {
             System.out.printf("after %s of client pongs: nginx closed %d ms after the last, wschaos %d ms%n",
                     CLIENT_TRAFFIC, reference.toMillis(), ours.toMillis());
             // nginx re-arms a timer only when the new deadline is 300 ms or more from the old (NGX_TIMER_LAZY_DELAY), so
-            // it closes up to 300 ms before its timeout after the last client frame (measured here: 833 ms at 1 s);
-            // the proxy closes at the timeout. Tolerance: nginx from the timeout less 300 ms and 10%, ours within 10%
-            // of the timeout; either at 0 had dropped the connection while the client was sending.
+            // it closes up to 300 ms before its timeout after the last client frame (measured here: 755-873 ms at 1 s,
+            // 1121 ms once with three busy loops on the two cores); the proxy closes at the timeout (1001-1039 ms).
+            // Either at 0 had dropped the connection while the client was sending. Tolerance: not earlier than the
+            // timeout less 300 ms and 10% for nginx, 10% for ours; late by up to half the timeout on a loaded machine.
             assertThat(reference).as("nginx, from the last client frame").isBetween(
-                    READ_TIMEOUT.minusMillis(300).multipliedBy(9).dividedBy(10), READ_TIMEOUT.multipliedBy(11).dividedBy(10));
+                    READ_TIMEOUT.minusMillis(300).multipliedBy(9).dividedBy(10), READ_TIMEOUT.multipliedBy(3).dividedBy(2));
             assertThat(ours).as("wschaos, from the last client frame (nginx: %s)", reference).isBetween(
-                    READ_TIMEOUT.multipliedBy(9).dividedBy(10), READ_TIMEOUT.multipliedBy(11).dividedBy(10));
+                    READ_TIMEOUT.multipliedBy(9).dividedBy(10), READ_TIMEOUT.multipliedBy(3).dividedBy(2));
         }
     }
 
