@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@link CloseWithCode} on one connection: after the delay, relaying stops, the client gets a close frame
  * (and the upstream a masked one, if asked), and each side's TCP connection is closed once that side answers
- * with its own close frame or closes, or after a grace period, as a server going away does.
+ * with its own close frame or closes, or after a grace period, as a server going away does. A frame in flight is
+ * relayed to its end before the close frame, within the same grace period: a peer that stalls mid-frame longer than
+ * that has its connection closed without a close frame.
  */
 final class CloseFrames implements Session.FrameFault {
 
