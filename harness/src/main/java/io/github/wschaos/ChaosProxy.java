@@ -7,6 +7,7 @@ import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.internal.ConnectionLog;
 import io.github.wschaos.internal.FaultEngine;
+import io.github.wschaos.internal.NettyVersions;
 import io.github.wschaos.internal.ProxyServer;
 import io.github.wschaos.internal.ProxySettings;
 import io.github.wschaos.internal.Upstream;
@@ -391,6 +392,7 @@ public final class ChaosProxy implements AutoCloseable {
          * @throws IllegalStateException if the upstream is missing or the address cannot be bound (naming it)
          */
         public ChaosProxy start() {
+            NettyVersions.check();
             if (upstream == null) {
                 throw new IllegalStateException("No upstream: call upstream(\"ws://host:port/path\") before start()");
             }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.github.wschaos.internal.NettyVersions;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -223,6 +224,7 @@ public final class ChaosServer implements AutoCloseable {
          * @throws IllegalArgumentException when the host is not loopback and that was not allowed
          */
         public ChaosServer start() {
+            NettyVersions.check();
             InetAddress address;
             try {
                 address = InetAddress.getByName(host);

@@ -1,0 +1,89 @@
+package io.github.wschaos.internal;
+
+import io.netty.util.Version;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Whether the Netty on the classpath is the one wschaos needs: 4.2. A dependency manager that pins Netty to 4.1
+ * (Spring Boot's does, for all of {@code io.netty}) leaves a mix of 4.1 and 4.2 jars, on which the proxy would fail
+ * with a {@code NoClassDefFoundError} that names a Netty class and nothing else; this check names the jars and the
+ * fix before any of it runs. It reads only {@code io.netty.util.Version}, which both lines have.
+ */
+public final class NettyVersions {
+
+    /** The Netty wschaos is built and tested with, e.g. {@code 4.2.18.Final}. */
+    public static final String BUILT_WITH = builtWith();
+
+    private static volatile boolean checked;
+
+    private NettyVersions() {
+    }
+
+    /**
+     * Checks the Netty jars on the classpath, once per class loader.
+     *
+     * @throws IllegalStateException naming each Netty jar older than 4.2 and how to bring it to {@link #BUILT_WITH}
+     */
+    public static void check() {
+        if (checked) {
+            return;
+        }
+        Map<String, String> versions = new java.util.HashMap<>();
+        Version.identify().forEach((artifact, version) -> versions.put(artifact, version.artifactVersion()));
+        String problem = problem(versions);
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
+        checked = true;
+    }
+
+    /**
+     * What is wrong with these Netty jars, or null if nothing is.
+     *
+     * @param versions each Netty artifact on the classpath and its version, e.g. {@code netty-transport=4.1.135.Final}
+     */
+    static String problem(Map<String, String> versions) {
+        StringBuilder old = new StringBuilder();
+        new TreeMap<>(versions).forEach((artifact, version) -> {
+            if (olderThan42(version)) {
+                old.append(old.length() == 0 ? "" : ", ").append(artifact).append(' ').append(version);
+            }
+        });
+        if (old.length() == 0) {
+            return null;
+        }
+        return "wschaos needs Netty 4.2 (it is built and tested with " + BUILT_WITH + "), but the classpath has " + old
+                + ": a dependency manager pinned Netty to an older line, as Spring Boot's does. Bring every Netty jar to "
+                + BUILT_WITH + ": in a Spring Boot Maven build, <properties><netty.version>" + BUILT_WITH
+                + "</netty.version></properties>; with Gradle's Spring dependency management, ext['netty.version'] = '"
+                + BUILT_WITH + "'; otherwise import the BOM io.netty:netty-bom:" + BUILT_WITH + ".";
+    }
+
+    private static boolean olderThan42(String version) {
+        String[] parts = version.split("\\.");
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return major < 4 || (major == 4 && minor < 2);
+        } catch (NumberFormatException e) {
+            return false; // a version it cannot read is not judged
+        }
+    }
+
+    private static String builtWith() {
+        Properties properties = new Properties();
+        try (InputStream in = NettyVersions.class.getResourceAsStream("build.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties.getProperty("netty.version", "4.2");
+    }
+}
