@@ -5,11 +5,13 @@ import java.util.Set;
 /**
  * Answers the handshake with {@code status} (403 by default) unless its {@code Origin} is one of
  * {@code allowed}, as Node's {@code ws} {@code verifyClient}, Spring's allowed origins or Socket.IO's CORS
- * do. A handshake without {@code Origin} (most non-browser clients) is rejected too. Allowed origins go on to the
- * upstream untouched, and so do plain HTTP requests (health checks, pages, long-polling), which those checks do not
- * look at. Browsers report "Unexpected response code: 403"; Java clients the status.
+ * do. Origins are compared as Spring compares them: case-insensitively, a trailing slash ignored. A handshake
+ * without {@code Origin} (most non-browser clients) is rejected too, as by a {@code verifyClient} that requires one;
+ * Spring lets such a request through (it takes it for a same-origin or non-browser request). Allowed origins go on
+ * to the upstream untouched, and so do plain HTTP requests (health checks, pages, long-polling), which those checks
+ * do not look at. Browsers report "Unexpected response code: 403"; Java clients the status.
  *
- * @param allowed the origins let through, compared exactly, e.g. {@code https://app.example}; not empty
+ * @param allowed the origins let through, e.g. {@code https://app.example}; not empty
  * @param status the status of the rejection, 100-599
  */
 public record RejectOrigins(Set<String> allowed, int status) implements Fault {
@@ -21,6 +23,28 @@ public record RejectOrigins(Set<String> allowed, int status) implements Fault {
         }
         allowed = Set.copyOf(allowed);
         Checks.status(status);
+    }
+
+    /** Whether a handshake with this {@code Origin} header (null when it has none) goes on. */
+    public boolean allows(String origin) {
+        if (origin == null) {
+            return false;
+        }
+        String normalized = normalized(origin);
+        for (String candidate : allowed) {
+            if (normalized(candidate).equals(normalized)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String normalized(String origin) {
+        String trimmed = origin.trim();
+        if (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed.toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override

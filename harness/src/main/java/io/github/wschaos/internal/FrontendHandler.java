@@ -248,8 +248,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return true;
             }
             String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-            if (fault instanceof RejectOrigins reject && upgradeRequested
-                    && (origin == null || !reject.allowed().contains(origin))) {
+            if (fault instanceof RejectOrigins reject && upgradeRequested && !reject.allows(origin)) {
                 ReferenceCountUtil.release(request);
                 answerItself(HandshakeFaults.rejection(ctx.alloc(), reject.status()),
                         (origin == null ? "no Origin header" : "origin " + origin) + " is not among " + reject.allowed());

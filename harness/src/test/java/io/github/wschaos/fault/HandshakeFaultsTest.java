@@ -61,6 +61,21 @@ class HandshakeFaultsTest {
     }
 
     @Test
+    void rejectOriginsComparesOriginsAsSpringDoesIgnoringCaseAndATrailingSlash() throws Exception {
+        // Measured with Spring Boot 3.5 (Tomcat) and setAllowedOrigins("https://app.example"): both of these upgrade.
+        echo.proxy().inject(Faults.rejectOrigins("https://app.example/"));
+
+        try (JdkWebSocketClient upperCase = JdkWebSocketClient.connect(echo.proxy().uri(), null, TIMEOUT,
+                "https://APP.example")) {
+            upperCase.send("hi");
+            await().atMost(TIMEOUT).until(() -> upperCase.messages().contains("hi"));
+        }
+        Throwable otherHost = JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, TIMEOUT,
+                "https://app.example.evil");
+        assertThat(((WebSocketHandshakeException) otherHost).getResponse().statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void rejectOriginsUsesTheConfiguredStatus() {
         echo.proxy().inject(Faults.rejectOrigins(401, "https://app.example"));
         Throwable failure = JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, TIMEOUT, "https://other.example");

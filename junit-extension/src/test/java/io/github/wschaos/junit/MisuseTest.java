@@ -160,7 +160,9 @@ class MisuseTest {
     void unresolvablePlaceholder() {
         assertThat(Kit.onlyFailureOf(MissingProperty.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "MissingProperty: "
                 + "upstream \"ws://${wschaos.test.missing}/echo\" uses ${wschaos.test.missing}, which is neither a system "
-                + "property nor an environment variable; set one, or give a default as ${wschaos.test.missing:value}");
+                + "property nor an environment variable; set one, or give a default as ${wschaos.test.missing:value};"
+                + " for a port known only once the app is up (Spring Boot's random port), leave upstream out and call"
+                + " proxy.upstream(uri) in @BeforeEach");
     }
 
     @WebSocketChaos(upstream = "ws://${wschaos.test.missing}/echo")

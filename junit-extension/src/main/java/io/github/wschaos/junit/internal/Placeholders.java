@@ -51,7 +51,8 @@ public final class Placeholders {
             if (value == null) {
                 throw new ExtensionConfigurationException(where + ": upstream \"" + template + "\" uses ${" + name
                         + "}, which is neither a system property nor an environment variable; set one, or give a default"
-                        + " as ${" + name + ":value}");
+                        + " as ${" + name + ":value}; for a port known only once the app is up (Spring Boot's random"
+                        + " port), leave upstream out and call proxy.upstream(uri) in @BeforeEach");
             }
             out.append(template, at, start).append(value);
             at = end + 1;
