@@ -14,7 +14,8 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * Assertions on how a client reconnected, read from the attempts the proxy recorded. A delay is measured from
  * the end of one attempt ({@link io.github.wschaos.record.ConnectionRecord#endedAt()}: a refused handshake's answer,
- * otherwise the client's close frame, its own or its answer to one, or its TCP close) to the start of the next.
+ * otherwise the first close frame written to the client's socket or sent by it, or its TCP close) to the start of
+ * the next.
  *
  * <pre>{@code
  * assertThat(proxy).within(ofSeconds(10)).reconnects()

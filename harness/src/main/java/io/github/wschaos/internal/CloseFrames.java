@@ -48,7 +48,7 @@ final class CloseFrames implements Session.FrameFault {
         // Each side's frame in flight is relayed to its end first: a server going away sends its close frame after
         // the frame it is writing, never inside it.
         drain(upstream, Closer.UPSTREAM, client, () -> {
-            client.writeAndFlush(frame(client, false));
+            connection.writeCloseFrameToClient(client, frame(client, false), true);
             if (!fault.alsoUpstream()) {
                 upstream.close();
             }

@@ -24,7 +24,7 @@ final class LimitDataToxic extends ToxicHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (reached) {
             ReferenceCountUtil.release(msg);
-            promise.trySuccess();
+            dropped(promise);
             return;
         }
         int size = msg instanceof ByteBuf bytes ? bytes.readableBytes() : 0;

@@ -1,10 +1,13 @@
 package io.github.wschaos.internal;
 
+
 import io.github.wschaos.record.CloseInfo;
 import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.ConnectionEvent;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import java.time.Duration;
@@ -192,14 +195,40 @@ public final class LiveConnection {
     }
 
     /**
-     * The connection has ended for the client: it sent a close frame (its own, or its answer to one it got), or its
-     * TCP connection closed. The first call counts; the upstream's side may close later (a close handshake's grace
-     * period). A close frame on its way to the client does not count: a toxic may hold it back or drop it.
+     * The connection has ended for the client: a close frame was written to its socket (the upstream's, or the
+     * proxy's), it sent one (its own, or its answer), or its TCP connection closed. The first call counts; the
+     * upstream's side may close later (a close handshake's grace period). A close frame that a toxic holds back counts
+     * once it is written, one a toxic drops never.
      */
     void closing() {
-        if (closingNanos == 0) {
-            closingNanos = System.nanoTime();
+        closing(System.nanoTime());
+    }
+
+    /** {@link #closing()} at {@code nanos}, for an event noted after it happened; the earliest counts. */
+    void closing(long nanos) {
+        if (closingNanos == 0 || nanos - closingNanos < 0) {
+            closingNanos = nanos;
         }
+    }
+
+    /**
+     * Writes a close frame to the client and, once it has left for the client's socket, notes that the connection has
+     * ended for the client: at the write itself, or, behind a toxic that may hold it back, when the toxic has passed it
+     * on (a write the toxic drops fails, and counts for nothing).
+     */
+    ChannelFuture writeCloseFrameToClient(Channel client, Object frame, boolean flush) {
+        long requested = System.nanoTime();
+        boolean toxic = false;
+        for (String name : client.pipeline().names()) {
+            toxic |= name.startsWith(Wire.TOXIC_PREFIX);
+        }
+        boolean behindToxic = toxic;
+        ChannelFuture write = flush ? client.writeAndFlush(frame) : client.write(frame);
+        return write.addListener(written -> {
+            if (written.isSuccess()) {
+                closing(behindToxic ? System.nanoTime() : requested);
+            }
+        });
     }
 
     /** Both sides are closed: the record is complete. Idempotent. */

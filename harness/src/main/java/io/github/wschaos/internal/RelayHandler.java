@@ -25,6 +25,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final TrafficCounter counter;
     private final FrameScanner scanner;
     private boolean flushPending;
+    /** A close frame ended in the buffer being relayed: from the upstream, its write to the client is watched. */
+    private boolean closeFrameInBuffer;
 
     /**
      * @param side the side this handler reads from
@@ -35,7 +37,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         this.side = side;
         this.connection = connection;
         this.counter = side == Closer.CLIENT ? connection.clientToUpstream() : connection.upstreamToClient();
-        this.scanner = webSocket ? new FrameScanner(side, connection, counter) : null;
+        this.scanner = webSocket ? new FrameScanner(side, connection, counter, code -> closeFrameInBuffer = true) : null;
     }
 
     /** The scanner of the frames this side sends, or null in a tunnel. */
@@ -63,7 +65,14 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         } else {
             counter.bytes(buffer.readableBytes());
         }
-        peer.write(buffer, peer.voidPromise());
+        if (closeFrameInBuffer && side == Closer.UPSTREAM) {
+            // The upstream's close frame: the attempt has ended for the client once it has left for the client's socket
+            // (a latency toxic may hold it, a timeout toxic drop it).
+            connection.writeCloseFrameToClient(peer, buffer, false);
+        } else {
+            peer.write(buffer, peer.voidPromise());
+        }
+        closeFrameInBuffer = false;
         flushPending = true;
         if (!peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);

@@ -25,7 +25,7 @@ final class ResetPeerToxic extends ToxicHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         ReferenceCountUtil.release(msg);
         trigger();
-        promise.trySuccess();
+        dropped(promise);
     }
 
     @Override

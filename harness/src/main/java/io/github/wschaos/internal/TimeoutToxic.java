@@ -30,7 +30,7 @@ final class TimeoutToxic extends ToxicHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         ReferenceCountUtil.release(msg);
-        promise.trySuccess();
+        dropped(promise);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.github.wschaos.internal;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * One Toxiproxy toxic acting on the bytes written to one channel: the channel is its direction's destination, and
@@ -10,9 +12,35 @@ import io.netty.channel.ChannelHandlerContext;
  */
 abstract class ToxicHandler extends ChannelDuplexHandler {
 
+    /**
+     * What a write the toxic dropped fails with: the bytes never reached the socket (the record must not take a close
+     * frame in them for one the client got). A void promise is left alone: failing it would fire exceptionCaught.
+     */
+    private static final ClosedChannelException DROPPED = new StacklessDrop();
+
     final Wire wire;
     final String cause;
     ChannelHandlerContext ctx;
+
+    /** Completes the promise of a write the toxic dropped: failed, so that nobody takes the bytes for delivered. */
+    static void dropped(ChannelPromise promise) {
+        if (!promise.isVoid()) {
+            promise.tryFailure(DROPPED);
+        }
+    }
+
+    /** A shared, stackless exception: it says only that a toxic dropped the write. */
+    private static final class StacklessDrop extends ClosedChannelException {
+        @Override
+        public String getMessage() {
+            return "the write was dropped by a toxic";
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
 
     ToxicHandler(Wire wire, String cause) {
         this.wire = wire;

@@ -27,6 +27,8 @@ import java.util.SplittableRandom;
 final class Wire implements FaultSite {
 
     private static final String AFTER = "recorder";
+    /** How the name of every toxic's handler starts. */
+    static final String TOXIC_PREFIX = "toxic-";
 
     private final FaultEngine engine;
     private final Channel client;
@@ -82,7 +84,7 @@ final class Wire implements FaultSite {
             return;
         }
         ToxicHandler handler = handlerOf(fault.fault());
-        String name = "toxic-" + fault.fault().name() + "-" + ++installed;
+        String name = TOXIC_PREFIX + fault.fault().name() + "-" + ++installed;
         if (channel == client) {
             channel.pipeline().addAfter(AFTER, name, handler);
         } else {

@@ -19,8 +19,8 @@ import java.util.OptionalInt;
  * @param requestAt when the request head was complete
  * @param responseAt when the response head was sent back to the client
  * @param upgradedAt when the {@code 101} reached the client and frames started to flow
- * @param closingAt when the connection ended for the client: its close frame (its own, or its answer to one it got),
- *     or else its TCP close (the upstream's side may close later, after a close handshake's grace period)
+ * @param closingAt when the connection ended for the client: the first close frame written to its socket or sent by
+ *     it, or else its TCP close (the upstream's side may close later, after a close handshake's grace period)
  * @param closedAt when the connection was closed on both sides
  * @param method the request method, empty before the request arrived
  * @param target the request target as sent, e.g. {@code /chat?room=1}
@@ -98,8 +98,9 @@ public record ConnectionRecord(
     /**
      * When this attempt ended for the client: for a handshake answered with anything but {@code 101}, the answer (the
      * client schedules its retry when it reads it, however long it keeps the connection open afterwards); otherwise
-     * when it was over for the client ({@link #closingAt()}: its close frame, its own or its answer to one, or its TCP
-     * close, even when the upstream's side closes later), or for an attempt still open the moment it was answered. Delays between
+     * when it was over for the client ({@link #closingAt()}: the first close frame written to its socket or sent by it,
+     * or its TCP close, even when the upstream's side closes later), or for an attempt still open the moment it was
+     * answered. Delays between
      * attempts are measured from here to the next attempt's {@link #acceptedAt()}.
      */
     public Duration endedAt() {

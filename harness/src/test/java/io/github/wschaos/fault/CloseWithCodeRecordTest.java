@@ -128,6 +128,33 @@ class CloseWithCodeRecordTest {
         }
     }
 
+    @Test
+    void aClientThatReconnectsOnTheCloseBeforeAnsweringItHasADelayOfAboutZero() throws Exception {
+        // The JDK client calls onClose on the close frame and answers it only once onClose's stage completes; OkHttp
+        // answers only when the app calls close(): a reconnect from there comes before the old connection's end.
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.switchingProtocols(""));
+                    connection.readToEnd();
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri());
+                RawHttp first = RawHttp.connect(proxy.address())) {
+            assertThat(first.send(RawHttp.upgradeRequest(proxy.address(), "/")).readHead().status()).isEqualTo(101);
+            proxy.inject(Faults.closeWithCode(1012, "restart"), Target.attempt(1));
+            assertThat(first.readBytes(CLOSE_1012.length)).isEqualTo(CLOSE_1012);
+            try (RawHttp second = RawHttp.connect(proxy.address())) { // the first still open and unanswered
+                assertThat(second.send(RawHttp.upgradeRequest(proxy.address(), "/")).readHead().status())
+                        .isEqualTo(101);
+                ConnectionRecord one = await().atMost(WAIT).until(() -> proxy.recording().attempt(1),
+                        record -> record.closingAt().isPresent());
+                Duration delay = proxy.recording().attempt(2).acceptedAt().minus(one.endedAt());
+                // Tolerance as below: about zero, where the old connection's end (its grace period) is a second away.
+                assertThat(delay).as("the delay of a client that reconnected at once").isBetween(Duration.ZERO,
+                        Duration.ofMillis(300));
+            }
+        }
+    }
+
     /** Runs the first attempt until the client is done with it, then reconnects at once: the delay is about zero. */
     private static void assertDelayAfterClose(ChaosProxy proxy, ClientSteps untilDone) throws Exception {
         try (RawHttp first = RawHttp.connect(proxy.address())) {
