@@ -12,7 +12,9 @@ import java.util.TreeMap;
  * Whether the Netty on the classpath is the one wschaos needs: 4.2. A dependency manager that pins Netty to 4.1
  * (Spring Boot's does, for all of {@code io.netty}) leaves a mix of 4.1 and 4.2 jars, on which the proxy would fail
  * with a {@code NoClassDefFoundError} that names a Netty class and nothing else; this check names the jars and the
- * fix before any of it runs. It reads only {@code io.netty.util.Version}, which both lines have.
+ * fix before any of it runs. It judges by a class that only Netty 4.2's transport has, since the version files it
+ * then quotes ({@code io.netty.util.Version}) are merged across the classpath, jars that bundle a relocated Netty 4.1
+ * (grpc-netty-shaded) included.
  */
 public final class NettyVersions {
 
@@ -33,11 +35,12 @@ public final class NettyVersions {
         if (checked) {
             return;
         }
-        Map<String, String> versions = new java.util.HashMap<>();
-        Version.identify().forEach((artifact, version) -> versions.put(artifact, version.artifactVersion()));
-        String problem = problem(versions);
-        if (problem != null) {
-            throw new IllegalStateException(problem);
+        if (!hasNetty42Transport()) {
+            Map<String, String> versions = new java.util.HashMap<>();
+            Version.identify().forEach((artifact, version) -> versions.put(artifact, version.artifactVersion()));
+            String problem = problem(versions);
+            throw new IllegalStateException(problem != null ? problem
+                    : message("a netty-transport older than 4.2 (it has no MultiThreadIoEventLoopGroup)"));
         }
         checked = true;
     }
@@ -54,14 +57,25 @@ public final class NettyVersions {
                 old.append(old.length() == 0 ? "" : ", ").append(artifact).append(' ').append(version);
             }
         });
-        if (old.length() == 0) {
-            return null;
-        }
-        return "wschaos needs Netty 4.2 (it is built and tested with " + BUILT_WITH + "), but the classpath has " + old
+        return old.length() == 0 ? null : message(old.toString());
+    }
+
+    private static String message(String found) {
+        return "wschaos needs Netty 4.2 (it is built and tested with " + BUILT_WITH + "), but the classpath has " + found
                 + ": a dependency manager pinned Netty to an older line, as Spring Boot's does. Bring every Netty jar to "
                 + BUILT_WITH + ": in a Spring Boot Maven build, <properties><netty.version>" + BUILT_WITH
                 + "</netty.version></properties>; with Gradle's Spring dependency management, ext['netty.version'] = '"
                 + BUILT_WITH + "'; otherwise import the BOM io.netty:netty-bom:" + BUILT_WITH + ".";
+    }
+
+    /** Whether {@code io.netty.channel} is Netty 4.2's: its {@code MultiThreadIoEventLoopGroup} came with 4.2. */
+    private static boolean hasNetty42Transport() {
+        try {
+            Class.forName("io.netty.channel.MultiThreadIoEventLoopGroup", false, NettyVersions.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static boolean olderThan42(String version) {

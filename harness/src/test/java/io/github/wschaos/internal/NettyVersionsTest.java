@@ -19,6 +19,19 @@ class NettyVersionsTest {
     }
 
     @Test
+    void aVersionFileOfARelocatedNetty41DoesNotStopAProxy() {
+        // src/test/resources/META-INF/io.netty.versions.properties stands for grpc-netty-shaded's: its Netty 4.1 lives
+        // under another package and does not touch the proxy's.
+        assertThat(io.netty.util.Version.identify()).containsKey("netty-codec-http2");
+        assertThat(io.netty.util.Version.identify().get("netty-codec-http2").artifactVersion()).isEqualTo("4.1.124.Final");
+
+        assertThatCode(NettyVersions::check).doesNotThrowAnyException();
+        try (io.github.wschaos.ChaosProxy proxy = io.github.wschaos.ChaosProxy.start(java.net.URI.create("ws://127.0.0.1:9/"))) {
+            assertThat(proxy.port()).isPositive();
+        }
+    }
+
+    @Test
     void aMixWithNetty41NamesTheOldJarsAndTheFix() {
         // What Spring Boot 3.5's dependency management leaves next to wschaos (measured: 4.1.135.Final).
         String problem = NettyVersions.problem(Map.of(
