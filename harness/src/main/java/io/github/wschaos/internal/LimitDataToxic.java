@@ -21,10 +21,15 @@ final class LimitDataToxic extends ToxicHandler {
     }
 
     @Override
+    boolean mayDrop() {
+        return true;
+    }
+
+    @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (reached) {
             ReferenceCountUtil.release(msg);
-            dropped(promise);
+            promise.trySuccess();
             return;
         }
         int size = msg instanceof ByteBuf bytes ? bytes.readableBytes() : 0;

@@ -8,6 +8,7 @@ import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import java.time.Duration;
@@ -214,19 +215,26 @@ public final class LiveConnection {
     /**
      * Writes a close frame to the client and, once it has left for the client's socket, notes that the connection has
      * ended for the client: at the write itself, or, behind a toxic that may hold it back, when the toxic has passed it
-     * on (a write the toxic drops fails, and counts for nothing).
+     * on. Behind a toxic that may drop it, the write says nothing: the client's answer or its TCP close will.
      */
-    ChannelFuture writeCloseFrameToClient(Channel client, Object frame, boolean flush) {
+    void writeCloseFrameToClient(Channel client, Object frame, boolean flush) {
         long requested = System.nanoTime();
-        boolean toxic = false;
-        for (String name : client.pipeline().names()) {
-            toxic |= name.startsWith(Wire.TOXIC_PREFIX);
+        boolean holding = false;
+        boolean dropping = false;
+        for (Map.Entry<String, ChannelHandler> handler : client.pipeline()) {
+            if (handler.getValue() instanceof ToxicHandler toxic) {
+                holding = true;
+                dropping |= toxic.mayDrop();
+            }
         }
-        boolean behindToxic = toxic;
         ChannelFuture write = flush ? client.writeAndFlush(frame) : client.write(frame);
-        return write.addListener(written -> {
+        if (dropping) {
+            return;
+        }
+        boolean held = holding;
+        write.addListener(written -> {
             if (written.isSuccess()) {
-                closing(behindToxic ? System.nanoTime() : requested);
+                closing(held ? System.nanoTime() : requested);
             }
         });
     }

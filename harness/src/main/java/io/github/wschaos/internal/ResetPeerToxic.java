@@ -22,10 +22,15 @@ final class ResetPeerToxic extends ToxicHandler {
     }
 
     @Override
+    boolean mayDrop() {
+        return true;
+    }
+
+    @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         ReferenceCountUtil.release(msg);
         trigger();
-        dropped(promise);
+        promise.trySuccess();
     }
 
     @Override

@@ -28,9 +28,14 @@ final class TimeoutToxic extends ToxicHandler {
     }
 
     @Override
+    boolean mayDrop() {
+        return true;
+    }
+
+    @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         ReferenceCountUtil.release(msg);
-        dropped(promise);
+        promise.trySuccess();
     }
 
     @Override

@@ -2,8 +2,6 @@ package io.github.wschaos.internal;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
-import java.nio.channels.ClosedChannelException;
 
 /**
  * One Toxiproxy toxic acting on the bytes written to one channel: the channel is its direction's destination, and
@@ -12,35 +10,9 @@ import java.nio.channels.ClosedChannelException;
  */
 abstract class ToxicHandler extends ChannelDuplexHandler {
 
-    /**
-     * What a write the toxic dropped fails with: the bytes never reached the socket (the record must not take a close
-     * frame in them for one the client got). A void promise is left alone: failing it would fire exceptionCaught.
-     */
-    private static final ClosedChannelException DROPPED = new StacklessDrop();
-
     final Wire wire;
     final String cause;
     ChannelHandlerContext ctx;
-
-    /** Completes the promise of a write the toxic dropped: failed, so that nobody takes the bytes for delivered. */
-    static void dropped(ChannelPromise promise) {
-        if (!promise.isVoid()) {
-            promise.tryFailure(DROPPED);
-        }
-    }
-
-    /** A shared, stackless exception: it says only that a toxic dropped the write. */
-    private static final class StacklessDrop extends ClosedChannelException {
-        @Override
-        public String getMessage() {
-            return "the write was dropped by a toxic";
-        }
-
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
-        }
-    }
 
     ToxicHandler(Wire wire, String cause) {
         this.wire = wire;
@@ -56,6 +28,14 @@ abstract class ToxicHandler extends ChannelDuplexHandler {
     @Override
     public final void handlerRemoved(ChannelHandlerContext ctx) {
         stopped();
+    }
+
+    /**
+     * Whether the toxic may drop what is written (and complete the write's promise all the same, as writers such as
+     * the TLS handler expect): a completed write is then no sign that the bytes reached the socket.
+     */
+    boolean mayDrop() {
+        return false;
     }
 
     /** The toxic starts: on the connection's start, or when it is armed on an open one. */

@@ -27,8 +27,6 @@ import java.util.SplittableRandom;
 final class Wire implements FaultSite {
 
     private static final String AFTER = "recorder";
-    /** How the name of every toxic's handler starts. */
-    static final String TOXIC_PREFIX = "toxic-";
 
     private final FaultEngine engine;
     private final Channel client;
@@ -84,7 +82,7 @@ final class Wire implements FaultSite {
             return;
         }
         ToxicHandler handler = handlerOf(fault.fault());
-        String name = TOXIC_PREFIX + fault.fault().name() + "-" + ++installed;
+        String name = "toxic-" + fault.fault().name() + "-" + ++installed;
         if (channel == client) {
             channel.pipeline().addAfter(AFTER, name, handler);
         } else {
