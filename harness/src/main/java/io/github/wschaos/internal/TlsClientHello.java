@@ -83,10 +83,6 @@ record TlsClientHello(byte[] random, int legacyVersion, int[] versions, int[] su
         return names.toString();
     }
 
-    boolean offersSuite(int suite) {
-        return contains(suites, suite);
-    }
-
     /** Whether the client offers the group; a client that names none takes any (RFC 4492). */
     boolean offersGroup(int group) {
         return groups.length == 0 || contains(groups, group);

@@ -107,7 +107,7 @@ public record ConnectionRecord(
         if (outcome != Outcome.UPGRADED && responseAt.isPresent()) {
             return responseAt.get();
         }
-        return closingAt.or(() -> closedAt).orElseGet(() -> responseAt.orElse(acceptedAt));
+        return closingAt.orElseGet(() -> responseAt.orElse(acceptedAt)); // a closed connection has its closingAt
     }
 
     /** How long the connection lived, from accept to close (empty while it is open). */

@@ -1,6 +1,7 @@
 package io.github.wschaos.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.testing.EchoServer;
@@ -166,19 +167,26 @@ class NginxFidelityTest {
     private static Duration idleAfterClientTraffic(InetSocketAddress address, String path) throws Exception {
         try (RawWebSocket socket = RawWebSocket.open(address, path)) {
             long end = System.nanoTime() + CLIENT_TRAFFIC.toNanos();
-            long last = System.nanoTime();
-            try {
-                while (System.nanoTime() < end) {
-                    socket.sendPong();
-                    last = System.nanoTime();
-                    Thread.sleep(READ_TIMEOUT.toMillis() / 4); // paces the client's traffic; nothing waits on it
-                }
-            } catch (IOException dropped) {
+            long[] last = {System.nanoTime()};
+            boolean[] dropped = {false};
+            // Awaitility paces the pongs: one per poll, until the traffic's time is up or a send fails.
+            await().pollDelay(Duration.ZERO).pollInterval(READ_TIMEOUT.dividedBy(4))
+                    .atMost(CLIENT_TRAFFIC.plus(TIMEOUT)).until(() -> {
+                        try {
+                            socket.sendPong();
+                        } catch (IOException e) {
+                            dropped[0] = true;
+                            return true;
+                        }
+                        last[0] = System.nanoTime();
+                        return last[0] - end >= 0;
+                    });
+            if (dropped[0]) {
                 return Duration.ZERO;
             }
             byte[] beforeEof = socket.readUntilEof(TIMEOUT);
             assertThat(beforeEof).as("bytes before the FIN from %s (a close frame starts with 0x88)", address).isEmpty();
-            return Duration.ofNanos(System.nanoTime() - last);
+            return Duration.ofNanos(System.nanoTime() - last[0]);
         }
     }
 
