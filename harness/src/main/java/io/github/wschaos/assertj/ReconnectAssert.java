@@ -116,18 +116,36 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
 
     /**
      * After a connection closed normally (a close frame with 1000, from either side), the client did not reconnect:
-     * no attempt during {@code quietPeriod}. Waits for such a close first (up to {@code within}, 10 s by default).
+     * no attempt during {@code quietPeriod}. Waits for such a close first (up to {@code within}, 10 s by default);
+     * fails at once if an attempt already followed one.
      */
     public ReconnectAssert doesNotReconnectAfterNormalClose(Duration quietPeriod) {
         Eventually.positive("quiet period", quietPeriod);
         Eventually.check(bound(), () -> {
             List<ConnectionRecord> records = actual.connections();
-            if (records.isEmpty() || !closedNormally(records.get(records.size() - 1))) {
-                fail(records, "to have a latest connection closed normally (1000)%nbut it was not");
+            if (firstNormalClose(records) < 0) {
+                fail(records, "to have a connection closed normally (1000)%nbut none was");
             }
         });
-        staysQuiet(actual.attempts(), quietPeriod, "not to reconnect after the normal close of attempt #%s");
+        List<ConnectionRecord> records = actual.connections();
+        int closed = firstNormalClose(records);
+        if (closed < records.size() - 1) {
+            ConnectionRecord next = records.get(closed + 1);
+            fail(records, "not to reconnect after the normal close of attempt #%s%nbut attempt #%s came %s after it",
+                    closed + 1, closed + 2, Timeline.seconds(next.acceptedAt().minus(records.get(closed).endedAt())));
+        }
+        staysQuiet(closed + 1, quietPeriod, "not to reconnect after the normal close of attempt #%s");
         return myself;
+    }
+
+    /** The index of the first attempt that closed normally, or -1. */
+    private static int firstNormalClose(List<ConnectionRecord> records) {
+        for (int i = 0; i < records.size(); i++) {
+            if (closedNormally(records.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -95,6 +95,24 @@ class WebSocketChaosAssertionsTest {
     }
 
     @Test
+    void aReconnectAfterANormalCloseFailsAtOnceNamingTheDelay() throws Exception {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            client.sendClose(1000, "done");
+            client.closeCode().get(5, TimeUnit.SECONDS);
+        }
+        try (JdkWebSocketClient again = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            assertThat(echo.proxy()).within(WAIT).hasAttempts(2);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().doesNotReconnectAfterNormalClose(ofMillis(300)))
+                    .hasMessageContaining("not to reconnect after the normal close of attempt #1")
+                    .hasMessageContaining("but attempt #2 came ")
+                    .hasMessageContaining("client sent close 1000");
+            // Tolerance: "at once" is well under the 10 s the assertion would wait for a normal close.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void waitsWithinABoundAndReportsTheBound() {
         echo.proxy().inject(Faults.respondWithStatus(503), Target.next(1));
         assertThatThrownBy(() -> assertThat(echo.proxy()).within(ofMillis(200)).hasAtLeastAttempts(1))

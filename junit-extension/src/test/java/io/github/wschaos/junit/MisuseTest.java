@@ -59,7 +59,7 @@ class MisuseTest {
     @Test
     void badTargetingDuration() {
         assertThat(Kit.onlyFailureOf(BadStartingAfter.class)).isEqualTo("@CloseWithCode on class " + PREFIX
-                + "BadStartingAfter: startingAfter = \"-PT1S\" is not a duration; accepted are a number with a unit "
+                + "BadStartingAfter: startingAfter = \"-PT1S\" is negative; accepted are a number with a unit "
                 + "(500ms, 2s, 1.5s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)");
     }
 
@@ -67,6 +67,36 @@ class MisuseTest {
     @CloseWithCode(value = 1001, startingAfter = "-PT1S")
     static class BadStartingAfter {
         @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void negativeDuration() {
+        assertThat(Kit.onlyFailureOf(NegativeDuration.class)).isEqualTo("@DropIdleConnections on method " + PREFIX
+                + "NegativeDuration.test(): value = \"-5s\" is negative; accepted are a number with a unit "
+                + "(500ms, 2s, 1.5s, 1m, 1h, 1d) or an ISO-8601 duration (PT2S, PT0.5S)");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class NegativeDuration {
+        @Test
+        @DropIdleConnections("-5s")
+        void test() {
+        }
+    }
+
+    @Test
+    void reversedAttemptRange() {
+        assertThat(Kit.onlyFailureOf(ReversedAttempts.class)).isEqualTo("@RespondWithStatus on method " + PREFIX
+                + "ReversedAttempts.test(): attempts = \"3..1\" is an empty range or starts below 1; accepted are "
+                + "\"3\" (one attempt) or \"2..4\" (both included, from 1)");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class ReversedAttempts {
+        @Test
+        @RespondWithStatus(value = 503, attempts = "3..1")
         void test() {
         }
     }
@@ -259,7 +289,7 @@ class MisuseTest {
     void tlsFaultOnAPlainListener() {
         assertThat(Kit.onlyFailureOf(TlsOnPlain.class)).isEqualTo("@ForceTlsMismatch on method " + PREFIX + "TlsOnPlain.test(): "
                 + "TLS mismatch EXPIRED_CERTIFICATE changes the certificate of a TLS listener, but this proxy listens "
-                + "without TLS; build it with tls()");
+                + "without TLS; build it with tls() (in a JUnit test: @WebSocketChaos(tls = true))");
     }
 
     @WebSocketChaos(upstream = Echo.UPSTREAM)

@@ -17,7 +17,7 @@ public final class AnnotationDuration {
     }
 
     /**
-     * {@code value} as a zero or positive duration.
+     * {@code value} as a zero or positive duration; a negative one is refused as such.
      *
      * @param where what carries the value, e.g. {@code @DropIdleConnections on method FooTest.idle()}
      * @param attribute the attribute's name
@@ -27,8 +27,9 @@ public final class AnnotationDuration {
         try {
             return Durations.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new ExtensionConfigurationException(where + ": " + attribute + " = \"" + value
-                    + "\" is not a duration; accepted are " + ACCEPTED, e);
+            String problem = value != null && value.trim().startsWith("-") ? "is negative" : "is not a duration";
+            throw new ExtensionConfigurationException(where + ": " + attribute + " = \"" + value + "\" " + problem
+                    + "; accepted are " + ACCEPTED, e);
         }
     }
 }

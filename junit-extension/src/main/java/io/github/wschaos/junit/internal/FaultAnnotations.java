@@ -69,6 +69,8 @@ public final class FaultAnnotations {
                 a.idleTimeout().isEmpty() ? null : r.duration("idleTimeout", a.idleTimeout())));
     }
 
+    private static final String ACCEPTED_ATTEMPTS =
+            "accepted are \"3\" (one attempt) or \"2..4\" (both included, from 1)";
     private static final Pattern ATTEMPTS = Pattern.compile("\\s*(\\d{1,9})\\s*(?:\\.\\.\\s*(\\d{1,9})\\s*)?");
 
     private FaultAnnotations() {
@@ -131,10 +133,14 @@ public final class FaultAnnotations {
             Matcher range = ATTEMPTS.matcher(attempts);
             if (!range.matches()) {
                 throw new ExtensionConfigurationException(read.where() + ": attempts = \"" + attempts
-                        + "\" is not an attempt range; accepted are \"3\" (one attempt) or \"2..4\" (both included, from 1)");
+                        + "\" is not an attempt range; " + ACCEPTED_ATTEMPTS);
             }
             int first = Integer.parseInt(range.group(1));
             int last = range.group(2) == null ? first : Integer.parseInt(range.group(2));
+            if (first < 1 || last < first) {
+                throw new ExtensionConfigurationException(read.where() + ": attempts = \"" + attempts
+                        + "\" is an empty range or starts below 1; " + ACCEPTED_ATTEMPTS);
+            }
             parts.add(Target.attempts(first, last));
         }
         int next = attribute(annotation, "next", Integer.class, 0);
