@@ -7,13 +7,33 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The findings about what becomes of bytes and frames once TCP is connected: silence then a close or a reset, a
- * stream cut after some bytes, slow round trips, a thin link, swallowed pings and half-open connections; each with
- * the Toxiproxy-style fault that reproduces it.
+ * The findings about what becomes of bytes and frames once TCP is connected: no answer, a reset before any answer,
+ * silence then a close or a reset, a stream cut after some bytes, slow round trips, a thin link, swallowed pings and
+ * half-open connections; each with the Toxiproxy-style fault that reproduces it.
  */
 final class StreamFindings {
 
     private StreamFindings() {
+    }
+
+    /** TCP connected, but {@code what} (the TLS handshake, the upgrade request) got no answer within {@code timeout}. */
+    static Finding noAnswer(String what, Duration timeout) {
+        return new Finding(Cause.NO_ANSWER,
+                "TCP connected, but " + what + " got no answer within " + timeout.toMillis() + " ms: a firewall or"
+                        + " security device that accepts and then drops, a server that accepts but never reads"
+                        + " (overloaded, stuck), or a handshake slower than the timeout (cold start).",
+                "Look at the server: is it accepting and answering (its log, thread dump)? Check firewalls/IPS between;"
+                        + " if it is only slow, try a larger --timeout.",
+                Fixes.fault("blackhole", "@Blackhole (or @DelayHandshake for a slow one)", "Faults.blackhole()"));
+    }
+
+    /** The TCP connection was accepted and then reset (or closed) before any answer. */
+    static Finding resetBeforeAnswer() {
+        return new Finding(Cause.CONNECTION_RESET,
+                "The TCP connection was accepted and then reset (or closed) before any answer: the server crashed or"
+                        + " refuses, a load balancer has no healthy target, or a firewall rejects with RST.",
+                "Check the server is up and healthy behind the address; check the load balancer's targets.",
+                Fixes.fault("refuse", "@RefuseConnections", "Faults.refuseConnections()"));
     }
 
     /** A pong came back after {@code rtt} nanoseconds, far later than the TCP connect: latency beyond the first hop. */

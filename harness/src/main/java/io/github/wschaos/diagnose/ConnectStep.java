@@ -1,0 +1,213 @@
+package io.github.wschaos.diagnose;
+
+import static io.github.wschaos.diagnose.RunContext.millis;
+import static io.github.wschaos.diagnose.RunContext.since;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.util.Locale;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The {@code TCP connect} and (for {@code wss://}) {@code TLS} steps of the first connection: the host resolved,
+ * connected and the TLS handshake done, or what failed named (unknown host, refused, dropped; a certificate untrusted,
+ * expired or for another host, plain HTTP on the port, no common protocol, a ClientHello met with silence).
+ */
+final class ConnectStep {
+
+    private final RunContext run;
+    private final DiagnosisOptions options;
+    private final Endpoint endpoint;
+    private final Connections connections;
+
+    ConnectStep(RunContext run, Connections connections) {
+        this.run = run;
+        this.options = run.options;
+        this.endpoint = run.endpoint;
+        this.connections = connections;
+    }
+
+    /** The first connection, over TLS for {@code wss://}, ready for the upgrade request; null when a step failed. */
+    Socket connect() {
+        options.progress().accept("TCP connect to " + endpoint.host() + ":" + endpoint.port() + " ...");
+        long start = System.nanoTime();
+        try {
+            run.address = InetAddress.getByName(endpoint.host());
+        } catch (UnknownHostException e) {
+            run.fail("TCP connect", "unknown host " + endpoint.host() + ": " + e, start,
+                    new Finding(Cause.UNKNOWN_HOST, "The name " + endpoint.host() + " does not resolve: " + e.getMessage() + ".",
+                            "Check the host name in the URL and the DNS record (dig " + endpoint.host() + ").", null));
+            return null;
+        }
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);
+        } catch (IOException e) {
+            Connections.close(socket);
+            tcpFailure(e, start);
+            return null;
+        }
+        run.connectNanos = System.nanoTime() - start;
+        run.checks.put("TCP connect", Check.passed("TCP connect", "connected to " + run.address.getHostAddress() + ":"
+                + endpoint.port() + " in " + millis(start), since(start)));
+        try {
+            socket.setSoTimeout(run.timeoutMillis);
+            socket.setTcpNoDelay(true);
+        } catch (SocketException e) {
+            // keep the defaults
+        }
+        return endpoint.secure() ? tls(socket) : socket;
+    }
+
+    private void tcpFailure(IOException e, long start) {
+        String evidence = e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start);
+        String target = run.address.getHostAddress() + ":" + endpoint.port();
+        if (e instanceof SocketTimeoutException || e instanceof NoRouteToHostException) {
+            run.fail("TCP connect", evidence, start, new Finding(Cause.CONNECT_TIMEOUT,
+                    "No answer to the TCP connect to " + target + " within " + options.timeout().toMillis() + " ms: packets are"
+                            + " dropped on the way (a firewall, a security group, a NAT without the port forwarded).",
+                    "Open the port in the firewall / security group between you and " + target
+                            + "; check the server listens on a public address, not only on 127.0.0.1.",
+                    Fixes.fault("blackhole", "@Blackhole", "Faults.blackhole()")));
+        } else {
+            run.fail("TCP connect", evidence, start, new Finding(Cause.CONNECTION_REFUSED,
+                    "Nothing listens on " + target + ": the server is down, listens on another port, or (in a container)"
+                            + " on another interface.",
+                    "Start the server; check the port in the URL against the one it listens on (ss -ltnp); in Docker,"
+                            + " publish the port (-p) and bind to 0.0.0.0 inside the container.",
+                    Fixes.fault("refuse", "@RefuseConnections", "Faults.refuseConnections()")));
+        }
+    }
+
+    private Socket tls(Socket socket) {
+        options.progress().accept("TLS handshake ...");
+        long start = System.nanoTime();
+        RecordingTrust trust = new RecordingTrust(options.trust(), options.insecure());
+        SSLSocket ssl = null;
+        try {
+            ssl = connections.sslSocket(socket, trust);
+            ssl.startHandshake();
+        } catch (IOException e) {
+            Connections.close(ssl == null ? socket : ssl);
+            tlsFailure(e, trust, start);
+            return null;
+        }
+        SSLSession session = ssl.getSession();
+        X509Certificate leaf = trust.leaf();
+        StringBuilder evidence = new StringBuilder(session.getProtocol()).append(' ').append(session.getCipherSuite())
+                .append(" in ").append(millis(start));
+        if (leaf != null) {
+            evidence.append("\ncertificate ").append(leaf.getSubjectX500Principal().getName())
+                    .append(", issued by ").append(leaf.getIssuerX500Principal().getName())
+                    .append(", valid until ").append(leaf.getNotAfter().toInstant());
+        }
+        if (trust.problem() != null) {
+            evidence.append("\nNOT VERIFIED (--insecure): ").append(trust.problem().getMessage());
+        }
+        run.checks.put("TLS", Check.passed("TLS", evidence.toString(), since(start)));
+        return ssl;
+    }
+
+    private void tlsFailure(IOException e, RecordingTrust trust, long start) {
+        String messages = messages(e);
+        String evidence = e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start);
+        String lower = messages.toLowerCase(Locale.ROOT);
+        if (trust.problem() != null) {
+            X509Certificate leaf = trust.leaf();
+            String certificate = leaf == null ? "" : "\nThe server's certificate: " + leaf.getSubjectX500Principal().getName()
+                    + ", issued by " + leaf.getIssuerX500Principal().getName() + ", valid " + leaf.getNotBefore().toInstant()
+                    + " to " + leaf.getNotAfter().toInstant() + ".";
+            if (expired(trust.problem())) {
+                run.fail("TLS", evidence, start, new Finding(Cause.CERTIFICATE_EXPIRED,
+                        "The certificate is outside its validity period: " + trust.problem().getMessage() + "." + certificate,
+                        "Renew the certificate (certbot renew) and reload the server or proxy (nginx -s reload);"
+                                + " automate renewal.", Fixes.tls("expired-certificate")));
+            } else if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
+                run.fail("TLS", evidence, start, new Finding(Cause.CERTIFICATE_WRONG_HOST,
+                        "The certificate does not name " + endpoint.host() + ": " + trust.problem().getMessage() + "." + certificate,
+                        "Serve a certificate whose subject alternative names include " + endpoint.host()
+                                + " (with nginx: the server block with the right server_name and ssl_certificate), or"
+                                + " connect with the name the certificate is for.", Fixes.tls("wrong-host-certificate")));
+            } else {
+                run.fail("TLS", evidence, start, new Finding(Cause.CERTIFICATE_UNTRUSTED,
+                        "The client does not trust the certificate: " + trust.problem().getMessage() + "." + certificate,
+                        "Use a certificate from a public authority (e.g. Let's Encrypt) and serve the full chain"
+                                + " (nginx: ssl_certificate fullchain.pem); for a private authority, add it to the client's"
+                                + " trust store (keytool -importcert -cacerts -file ca.pem).", Fixes.tls("untrusted-certificate")));
+            }
+        } else if (lower.contains("unrecognized ssl message") || lower.contains("plaintext connection")) {
+            run.fail("TLS", evidence, start, new Finding(Cause.PLAIN_PORT_FOR_WSS,
+                    "The server on port " + endpoint.port() + " answered the TLS handshake with something that is not TLS:"
+                            + " it speaks plain HTTP (browsers: net::ERR_SSL_PROTOCOL_ERROR; OpenSSL: \"wrong version number\").",
+                    "Use ws://" + endpoint.hostHeader() + endpoint.requestTarget() + ", or terminate TLS on this port"
+                            + " (nginx: listen " + endpoint.port() + " ssl; with ssl_certificate and ssl_certificate_key).",
+                    Fixes.tls("plain-listener")));
+        } else if (lower.contains("protocol_version") || lower.contains("not accepted by client preferences")
+                || lower.contains("no appropriate protocol")) {
+            run.fail("TLS", evidence, start, new Finding(Cause.NO_COMMON_TLS_PROTOCOL,
+                    "Client and server share no TLS version: the server offers only versions the client refuses"
+                            + " (TLS 1.0/1.1 are disabled in current JDKs and browsers).",
+                    "Enable TLS 1.2 and 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;).",
+                    Fixes.tls("no-common-protocol")));
+        } else if (trust.leaf() == null && run.silentFor(start) && (lower.contains("remote host terminated the handshake")
+                || lower.contains("peer shut down incorrectly") || lower.contains("connection reset"))) {
+            long silent = System.nanoTime() - start;
+            boolean reset = lower.contains("connection reset");
+            run.fail("TLS", "ClientHello sent; no answer, then " + (reset ? "the connection was reset" : "TCP closed (FIN, nothing sent)")
+                    + " after " + millis(start) + "\n" + evidence, start,
+                    StreamFindings.afterSilence(reset ? new SocketException(e.getMessage()) : new EOFException(), silent,
+                            "the TLS handshake began"));
+        } else if (trust.leaf() == null && (lower.contains("remote host terminated the handshake")
+                || lower.contains("peer shut down incorrectly") || lower.contains("handshake_failure"))) {
+            run.fail("TLS", evidence, start, new Finding(Cause.NO_COMMON_TLS_PROTOCOL,
+                    "The server ended the handshake without answering the ClientHello (no certificate was sent): most"
+                            + " often it shares no TLS version or cipher suite with the client (TLS 1.2/1.3 only in current"
+                            + " JDKs and browsers); a server that insists on SNI for another name does the same.",
+                    "Enable TLS 1.2 and 1.3 and current cipher suites on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;);"
+                            + " compare with openssl s_client -connect " + endpoint.host() + ":" + endpoint.port() + " -tls1_2.",
+                    Fixes.tls("no-common-protocol")));
+        } else if (e instanceof SocketTimeoutException) {
+            run.fail("TLS", evidence, start, StreamFindings.noAnswer("the TLS handshake", options.timeout()));
+        } else if (lower.contains("connection reset")) {
+            run.fail("TLS", evidence, start, StreamFindings.resetBeforeAnswer());
+        } else {
+            run.fail("TLS", evidence, start, new Finding(Cause.TLS_FAILED,
+                    "The TLS handshake failed: " + messages + ".",
+                    "Compare with openssl s_client -connect " + endpoint.host() + ":" + endpoint.port() + " -servername "
+                            + endpoint.host() + ".", null));
+        }
+    }
+
+    private static boolean expired(Throwable problem) {
+        for (Throwable t = problem; t != null; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
+                return true;
+            }
+            if (t instanceof CertPathValidatorException v && (v.getReason() == CertPathValidatorException.BasicReason.EXPIRED
+                    || v.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            text.append(text.length() == 0 ? "" : " <- ").append(t.getMessage());
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,123 @@
+package io.github.wschaos.diagnose;
+
+import static io.github.wschaos.diagnose.RunContext.seconds;
+import static io.github.wschaos.diagnose.RunContext.since;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The {@code idle} step: a connection held open without data; when it ends before the limit, whether a ping every
+ * third of that time keeps another one open, and the timeout matched against known platform defaults, with the fix
+ * and the fault that reproduces it.
+ */
+final class IdleStep {
+
+    private final RunContext run;
+    private final DiagnosisOptions options;
+    private final Endpoint endpoint;
+    private final Connections connections;
+
+    IdleStep(RunContext run, Connections connections) {
+        this.run = run;
+        this.options = run.options;
+        this.endpoint = run.endpoint;
+        this.connections = connections;
+    }
+
+    /** Holds a connection open for up to the idle limit, with the origin that worked, and reports how it ended. */
+    void idle() {
+        Duration limit = options.idle();
+        options.progress().accept("idle: holding a connection open without data for up to " + seconds(limit.toNanos()) + " ...");
+        long start = System.nanoTime();
+        IdleHold ending;
+        try (Wire wire = connections.open(run.workingOrigin)) {
+            Wire.Answer answer = wire.readAnswer();
+            if (answer.status() != 101) {
+                run.checks.put("idle", Check.failed("idle", "the idle connection's handshake got " + answer.statusLine(), since(start)));
+                return;
+            }
+            ending = IdleHold.hold(wire, limit, Duration.ZERO, "idle", options.progress());
+        } catch (IOException e) {
+            run.checks.put("idle", Check.failed("idle", "could not open the idle connection: " + e, since(start)));
+            return;
+        }
+        if (ending.kind() == IdleHold.Kind.OPEN) {
+            run.checks.put("idle", Check.passed("idle", "still open after " + seconds(ending.nanos()) + " without data"
+                    + (ending.serverPings() > 0 ? " (the server sent " + ending.serverPings() + " pings, answered)" : ""), since(start)));
+            return;
+        }
+        double observed = ending.sinceData() / 1e9;
+        double production = observed / options.timeScale();
+        String how = ending.describe();
+        // Do pings keep it open? One more connection, pinging every third of the timeout.
+        Duration interval = Duration.ofMillis(Math.max(100, (long) (ending.sinceData() / 3e6)));
+        Duration hold = Duration.ofNanos(Math.min(limit.toNanos(), 2 * ending.sinceData()));
+        String pings;
+        boolean pingsHelp;
+        options.progress().accept("idle: does a ping every " + seconds(interval.toNanos()) + " keep it open? (up to "
+                + seconds(hold.toNanos()) + ") ...");
+        try (Wire wire = connections.open(run.workingOrigin)) {
+            Wire.Answer answer = wire.readAnswer();
+            IdleHold pinged = answer.status() == 101 ? IdleHold.hold(wire, hold, interval, "idle with pings", options.progress()) : null;
+            pingsHelp = pinged != null && pinged.kind() == IdleHold.Kind.OPEN;
+            pings = pinged == null ? "could not test pings: " + answer.statusLine()
+                    : pingsHelp ? "a ping every " + seconds(interval.toNanos()) + " kept it open for " + seconds(pinged.nanos())
+                            + " (" + pinged.pongs() + " pongs)"
+                    : "pings every " + seconds(interval.toNanos()) + " did not help: " + pinged.describe() + " (" + pinged.pongs() + " pongs)";
+        } catch (IOException e) {
+            pingsHelp = false;
+            pings = "could not test pings: " + e;
+        }
+        run.checks.put("idle", Check.failed("idle", how + "\n" + pings, since(start)));
+        Fixes.Proxy proxy = Fixes.proxy(run.server);
+        PlatformTimeout known = PlatformTimeout.nearest(production, proxy);
+        String platform = known == null ? null : known.description();
+        String scaled = options.timeScale() == 1.0 ? "" : String.format(Locale.ROOT, " (%.1f s at time scale %s)", production, options.timeScale());
+        String match = platform == null
+                ? String.format(Locale.ROOT, "%.1f s%s. That matches no known platform default (within 10 %% of Heroku 55 s,"
+                        + " nginx proxy_read_timeout 60 s, AWS ALB 60 s, Cloudflare 100 s): a configured timeout.", observed, scaled)
+                : String.format(Locale.ROOT, "%.1f s%s. That matches %s.", observed, scaled, platform);
+        // A matched platform default is reproduced at its nominal value: the observed one carries scheduling jitter.
+        String d = Fixes.duration(known == null ? production : known.seconds());
+        if (ending.kind() == IdleHold.Kind.CLOSE_FRAME) {
+            run.findings.add(new Finding(Cause.IDLE_CLOSE,
+                    "An idle connection was closed with close " + ending.code() + " '" + ending.reason() + "' after " + match
+                            + " The server's own idle timeout (Jetty: 1001 \"Connection Idle Timeout\"). " + capitalize(pings) + ".",
+                    "Send a heartbeat (ping or an application message) more often than every " + d
+                            + ", or raise the server's idle timeout (Jetty: container.setIdleTimeout(...); Spring:"
+                            + " setMaxSessionIdleTimeout).",
+                    new Reproduction("close-with-code=" + ending.code() + (ending.reason().isEmpty() ? "" : ":" + ending.reason()),
+                            "@CloseWithCode(value = " + ending.code() + ", reason = \"" + ending.reason() + "\", after = \"" + d + "\")",
+                            "Faults.closeWithCode(" + ending.code() + ", \"" + ending.reason() + "\", Durations.parse(\"" + d + "\"))", "")));
+            return;
+        }
+        String idleAnnotation = "@DropIdleConnections(\"" + d + "\")";
+        String annotation = platform == null ? idleAnnotation
+                : platform.startsWith("Heroku") ? "@ChaosProfile(Platform.HEROKU_ROUTER)"
+                : platform.startsWith("nginx") ? "@ChaosProfile(Platform.NGINX_DEFAULTS)"
+                : platform.startsWith("an AWS") ? "@ChaosProfile(Platform.AWS_ALB)"
+                : idleAnnotation;
+        String fault = "drop-idle=" + d;
+        String heartbeat = "Client: send a ping (or an application heartbeat) every " + Fixes.duration(production / 2)
+                + " or more often" + (pingsHelp ? " (the probe showed pings keep it open)" : "") + ", and reconnect with backoff on 1006.";
+        String fix = switch (proxy) {
+            case NGINX -> "nginx: raise the timeout in the WebSocket location (traffic either way keeps it open):\n"
+                    + "location " + endpoint.uri().getRawPath() + " {\n    proxy_read_timeout 3600s;\n    proxy_send_timeout 3600s;\n}\n"
+                    + heartbeat;
+            case AWS_ALB -> "AWS ALB: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ARN --attributes"
+                    + " Key=idle_timeout.timeout_seconds,Value=3600\n" + heartbeat;
+            default -> heartbeat + (platform != null && platform.startsWith("Heroku")
+                    ? "\nHeroku's router timeout (55 s) cannot be changed: only traffic keeps the connection open." : "");
+        };
+        run.findings.add(new Finding(Cause.IDLE_TIMEOUT,
+                "An idle connection was cut without a close frame (clients report 1006) after " + match + " " + capitalize(pings) + ".",
+                fix, new Reproduction(fault, annotation + (platform == null ? "" : " or " + idleAnnotation),
+                        "Faults.dropIdleConnections(Durations.parse(\"" + d + "\"))", "")));
+    }
+
+    private static String capitalize(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+}

@@ -1,0 +1,226 @@
+package io.github.wschaos.diagnose;
+
+import static io.github.wschaos.diagnose.RunContext.SLOW_HANDSHAKE;
+import static io.github.wschaos.diagnose.RunContext.millis;
+import static io.github.wschaos.diagnose.RunContext.since;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The {@code upgrade} step on the first connection: the upgrade request, and a {@code 101} with a valid
+ * {@code Sec-WebSocket-Accept} (slow or not); for {@code ws://} whether the port speaks TLS after all. An upgrade
+ * that gets no answer or is reset is asked one plain GET to tell a filter of WebSockets from an endpoint that drops
+ * or refuses everything; any other answer goes to {@link UpgradeRejection}.
+ */
+final class UpgradeStep {
+
+    private final RunContext run;
+    private final DiagnosisOptions options;
+    private final Endpoint endpoint;
+    private final Connections connections;
+    private final UpgradeRejection rejection;
+
+    UpgradeStep(RunContext run, Connections connections, UpgradeRejection rejection) {
+        this.run = run;
+        this.options = run.options;
+        this.endpoint = run.endpoint;
+        this.connections = connections;
+        this.rejection = rejection;
+    }
+
+    /** Upgrades {@code socket}; the upgraded connection, or null (and the socket closed) when the step failed. */
+    Wire upgrade(Socket socket) {
+        options.progress().accept("upgrade request " + endpoint.requestTarget() + " ...");
+        long start = System.nanoTime();
+        String key = Wire.newKey();
+        Wire wire = null;
+        Wire.Answer answer;
+        try {
+            wire = new Wire(socket);
+            wire.sendUpgrade(endpoint, key, options.origin(), options.headers());
+            answer = wire.readAnswer();
+        } catch (IOException e) {
+            Connections.close(socket);
+            unanswered(e, wire == null ? 0 : wire.received(), start);
+            return null;
+        }
+        run.server = answer.server();
+        Duration took = since(start);
+        String seen = answer.statusLine() + (run.server.isEmpty() ? "" : " (Server: " + run.server + ")") + " in " + millis(start);
+        if (!endpoint.secure()) {
+            if (answer.tlsByte() >= 0 || answer.body().contains("plain HTTP request was sent to HTTPS port")) {
+                wire.close();
+                String what = answer.tlsByte() >= 0 ? answer.statusLine()
+                        : answer.statusLine() + ", body: \"The plain HTTP request was sent to HTTPS port\"";
+                run.fail("TLS", "the port speaks TLS: " + what, start, new Finding(Cause.TLS_PORT_FOR_WS,
+                        "Port " + endpoint.port() + " expects TLS but the URL says ws://: " + what + ".",
+                        "Use wss://" + endpoint.hostHeader() + endpoint.requestTarget() + " (and port 443 for the default),"
+                                + " or add a plain listener (nginx: listen 80; next to listen 443 ssl;).",
+                        Fixes.tls("tls-listener")));
+                return null;
+            }
+            run.checks.put("TLS", Check.passed("TLS", "none expected (ws://); the port answers plain HTTP", Duration.ZERO));
+        }
+        if (answer.status() == 101) {
+            return upgraded(wire, answer, key, seen, start, took);
+        }
+        wire.close();
+        rejection.rejected(answer, seen, start);
+        return null;
+    }
+
+    /** The upgrade request got no answer, a cut one, or a reset ({@code e}) after {@code received} bytes. */
+    private void unanswered(IOException e, long received, long start) {
+        long silent = System.nanoTime() - start;
+        String evidence = "request sent; " + e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start);
+        plainPortUnknown();
+        if (e instanceof SocketTimeoutException) {
+            String silence = "request sent; no answer within " + options.timeout().toMillis() + " ms (TCP still open)";
+            PlainGet plain = plainGet("the upgrade got no answer");
+            run.fail("upgrade", silence + "\n" + plain.evidence(), start,
+                    plain.answered() ? websocketsFiltered(false, plain, silent)
+                            : StreamFindings.noAnswer("the upgrade request", options.timeout()));
+        } else if (e instanceof EOFException && received > 0) {
+            run.fail("upgrade", evidence, start, StreamFindings.cutAfterBytes(received, "in the middle of the answer to the upgrade request",
+                    endpoint.secure()));
+        } else if (received == 0 && run.silentFor(start)) {
+            String seen = "request sent; no answer, then " + (e instanceof EOFException ? "TCP closed (FIN, nothing sent)"
+                    : e.getClass().getName() + ": " + e.getMessage()) + " after " + millis(start);
+            // A reset that comes late (a filter that is slow to decide, a cold proxy) is asked the same question.
+            PlainGet plain = e instanceof EOFException ? null : plainGet("the upgrade was reset");
+            run.fail("upgrade", plain == null ? seen : seen + "\n" + plain.evidence(), start,
+                    plain != null && plain.answered() ? websocketsFiltered(true, plain, silent)
+                            : StreamFindings.afterSilence(e, silent, "the upgrade request went out"));
+        } else if (received == 0) {
+            PlainGet plain = plainGet("the upgrade was reset");
+            run.fail("upgrade", evidence + "\n" + plain.evidence(), start,
+                    plain.answered() ? websocketsFiltered(true, plain, silent) : StreamFindings.resetBeforeAnswer());
+        } else {
+            run.fail("upgrade", evidence, start, StreamFindings.resetBeforeAnswer());
+        }
+    }
+
+    /** A {@code 101}: valid or not, slow or not; the connection when it is a valid one. */
+    private Wire upgraded(Wire wire, Wire.Answer answer, String key, String seen, long start, Duration took) {
+        String accept = answer.header("Sec-WebSocket-Accept");
+        String upgrade = answer.header("Upgrade");
+        String expected = Wire.expectedAccept(key);
+        if (!expected.equals(accept) || upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+            wire.close();
+            run.fail("upgrade", seen + "\nSec-WebSocket-Accept: " + accept + " (expected " + expected + "), Upgrade: " + upgrade,
+                    start, new Finding(Cause.NOT_A_WEBSOCKET_ANSWER,
+                            "The 101 is not a valid WebSocket handshake: browsers reject it (\"Incorrect"
+                                    + " 'Sec-WebSocket-Accept' header value\"). Something between rewrites or invents the answer.",
+                            "Let the WebSocket server answer the handshake; a proxy must relay 101 with its headers unchanged.", null));
+            return null;
+        }
+        run.originSent = options.origin() != null;
+        run.workingOrigin = options.origin();
+        run.handshakeNanos = took.toNanos();
+        if (took.compareTo(SLOW_HANDSHAKE) > 0) {
+            run.checks.put("upgrade", Check.failed("upgrade", seen + " (slow: more than " + SLOW_HANDSHAKE.toMillis() + " ms)"
+                    + "\nSec-WebSocket-Accept valid", took));
+            double seconds = took.toMillis() / 1000.0;
+            String d = Fixes.duration(seconds);
+            run.findings.add(new Finding(Cause.SLOW_HANDSHAKE,
+                    "The 101 came after " + String.format(Locale.ROOT, "%.1f", seconds) + " s: a client with a shorter"
+                            + " handshake timeout gives up (a cold start, an overloaded server or a slow network).",
+                    "Give the client a handshake timeout above this (and a backoff), keep a warm instance, or find what"
+                            + " the server does before answering the upgrade.",
+                    Fixes.fault("delay-handshake=" + d, "@DelayHandshake(\"" + d + "\")",
+                            "Faults.delayHandshake(Durations.parse(\"" + d + "\"))")));
+        } else {
+            run.checks.put("upgrade", Check.passed("upgrade", seen + "\nSec-WebSocket-Accept valid", took));
+        }
+        return wire;
+    }
+
+    private void plainPortUnknown() {
+        if (!endpoint.secure() && !run.checks.containsKey("TLS")) {
+            run.checks.put("TLS", Check.passed("TLS", "none expected (ws://); whether the port speaks TLS is unknown: no answer",
+                    Duration.ZERO));
+        }
+    }
+
+    /** What one plain GET to the endpoint got: an HTTP answer, or what went wrong; and the evidence line. */
+    private record PlainGet(Wire.Answer answer, String evidence) {
+        boolean answered() {
+            return answer != null;
+        }
+    }
+
+    /**
+     * One plain HTTP GET to the same URL (same host, port and path, over TLS for wss://) on a new connection, with
+     * no Upgrade headers: whether HTTP gets through where the upgrade did not. Not retried; bounded by the timeout.
+     */
+    private PlainGet plainGet(String why) {
+        options.progress().accept(why + ": does a plain GET " + endpoint.requestTarget() + " (no Upgrade headers) get an answer? ...");
+        String what = "a plain GET " + endpoint.requestTarget() + " (no Upgrade headers, new connection): ";
+        long start = System.nanoTime();
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);
+            socket.setSoTimeout(run.timeoutMillis);
+            if (endpoint.secure()) {
+                SSLSocket ssl = connections.sslSocket(socket, new RecordingTrust(options.trust(), options.insecure()));
+                ssl.startHandshake();
+                socket = ssl;
+            }
+            try (Wire wire = new Wire(socket)) {
+                wire.sendPlainGet(endpoint, options.headers());
+                Wire.Answer answer = wire.readAnswer();
+                String seen = answer.statusLine() + (answer.server().isEmpty() ? "" : " (Server: " + answer.server() + ")")
+                        + " in " + millis(start);
+                if (answer.status() <= 0) {
+                    return new PlainGet(null, what + "not HTTP: " + seen);
+                }
+                if (!endpoint.secure()) {
+                    run.checks.put("TLS", Check.passed("TLS", "none expected (ws://); the port answers plain HTTP (to a plain GET)",
+                            Duration.ZERO));
+                }
+                return new PlainGet(answer, what + seen);
+            }
+        } catch (SocketTimeoutException e) {
+            Connections.close(socket);
+            return new PlainGet(null, what + "no answer within " + options.timeout().toMillis() + " ms either");
+        } catch (IOException | RuntimeException e) {
+            Connections.close(socket);
+            return new PlainGet(null, what + e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start));
+        }
+    }
+
+    /** The upgrade dropped ({@code reset} false) or reset while a plain GET to the same URL was answered. */
+    private Finding websocketsFiltered(boolean reset, PlainGet plain, long silentNanos) {
+        String status = plain.answer().statusLine();
+        String upgrade = reset ? "The connection was reset after the upgrade request went out (after "
+                + silentNanos / 1_000_000 + " ms), before any answer,"
+                : "The upgrade request got no answer within " + options.timeout().toMillis() + " ms,";
+        String onTls = endpoint.secure() && endpoint.port() == 443
+                ? " This already is wss:// on 443, so the filter sees inside TLS: a TLS-intercepting corporate proxy, or the"
+                        + " server's own front (load balancer, CDN, ingress) that terminates TLS."
+                : " Use wss:// on port 443: most corporate proxies and firewalls pass TLS through opaquely (CONNECT) and"
+                        + " cannot see the upgrade to filter it.";
+        return new Finding(Cause.WEBSOCKETS_FILTERED,
+                upgrade + " but a plain GET to the same URL (no Upgrade headers) was answered: " + status + ". Something"
+                        + " between lets plain HTTP through and " + (reset ? "resets" : "drops") + " WebSocket upgrades: a"
+                        + " firewall or IPS that inspects the traffic, a corporate proxy, or a load balancer, CDN or ingress"
+                        + " without WebSocket support on this route (less often: a server whose WebSocket handler is stuck"
+                        + " while its HTTP handler answers). Clients see the handshake " + (reset ? "fail with a reset" : "time out")
+                        + "; Socket.IO and SockJS fall back to long-polling and look connected.",
+                "Find what sits between the client and " + endpoint.host() + " and let WebSockets through: it must pass the"
+                        + " Upgrade and Connection headers on (HTTP/1.1) and keep the upgraded connection open (enable WebSocket"
+                        + " support on the load balancer, CDN or ingress; ask the network's administrators to allow WebSocket"
+                        + " traffic to " + endpoint.hostHeader() + ")." + onTls + " Where the network cannot be changed, give"
+                        + " the client a long-polling fallback (Socket.IO's default transports, SockJS).",
+                reset ? Fixes.fault("refuse@upgrades", "@RefuseConnections(upgradesOnly = true)",
+                                "Faults.refuseConnections(), Target.upgrades()")
+                        : Fixes.fault("blackhole@upgrades", "@Blackhole(upgradesOnly = true)", "Faults.blackhole(), Target.upgrades()"));
+    }
+}
