@@ -472,6 +472,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 engine.setSSLParameters(parameters);
             }
             channel.pipeline().addLast("tls", new SslHandler(engine));
+            channel.pipeline().addLast("tls-close", new TlsCloseAsEndOfStream());
         }
         channel.pipeline().addLast("http", HttpCodecs.upstreamSide());
         channel.pipeline().addLast("upstream", new BackendHandler(server, this, client));
