@@ -153,7 +153,7 @@ class BadInputTest {
     void aRequestLineOver8KiBGets414() throws Exception {
         RawHttp.Response response = exchange("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 
-        assertThat(response.statusLine()).isEqualTo("HTTP/1.1 414 Request-URI Too Long");
+        assertThat(response.statusLine()).isEqualTo("HTTP/1.1 414 Request-URI Too Large");
         assertRejectedByTheProxy(414, "malformed request");
         assertEchoes(proxy);
     }

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * The answers the proxy writes itself, shaped like nginx's so that clients report what they would report
@@ -21,11 +22,26 @@ public final class ErrorPages {
 
     public static final String SERVER = "wschaos";
 
+    /**
+     * nginx's reason phrases where they are not Netty's (nginx 1.22, {@code ngx_http_status_lines}): the status line and
+     * the page's heading name them, and a client's error message quotes the status line.
+     */
+    private static final Map<Integer, String> NGINX_PHRASES = Map.of(
+            302, "Moved Temporarily",
+            405, "Not Allowed",
+            408, "Request Time-out",
+            413, "Request Entity Too Large",
+            414, "Request-URI Too Large",
+            416, "Requested Range Not Satisfiable",
+            503, "Service Temporarily Unavailable",
+            504, "Gateway Time-out");
+
     private ErrorPages() {
     }
 
     /** A full response for {@code status}, with an optional extra line (nginx's second {@code <center>}). */
     public static FullHttpResponse response(ByteBufAllocator allocator, HttpResponseStatus status, String title, String detail) {
+        status = asNginx(status);
         ByteBuf body = allocator.buffer();
         body.writeCharSequence(html(status, title, detail), StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
@@ -39,11 +55,12 @@ public final class ErrorPages {
 
     /** A full response for {@code status} with nginx's plain body. */
     public static FullHttpResponse response(ByteBufAllocator allocator, HttpResponseStatus status) {
-        return response(allocator, status, status.code() + " " + status.reasonPhrase(), "");
+        return response(allocator, status, status.code() + " " + asNginx(status).reasonPhrase(), "");
     }
 
     /** The same response as raw bytes, for places where no HTTP codec is in the pipeline. */
     public static ByteBuf raw(ByteBufAllocator allocator, HttpResponseStatus status, String title, String detail) {
+        status = asNginx(status);
         String body = html(status, title, detail);
         String head = "HTTP/1.1 " + status.code() + " " + status.reasonPhrase() + "\r\n"
                 + "Server: " + SERVER + "\r\n"
@@ -66,6 +83,12 @@ public final class ErrorPages {
         connection.closedByProxy(closing);
         ctx.writeAndFlush(raw(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, title, detail))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** {@code status} with nginx's reason phrase where nginx words it otherwise than Netty. */
+    static HttpResponseStatus asNginx(HttpResponseStatus status) {
+        String phrase = NGINX_PHRASES.get(status.code());
+        return phrase == null || phrase.equals(status.reasonPhrase()) ? status : new HttpResponseStatus(status.code(), phrase);
     }
 
     private static String html(HttpResponseStatus status, String title, String detail) {

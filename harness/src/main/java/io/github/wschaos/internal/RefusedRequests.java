@@ -20,9 +20,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  */
 final class RefusedRequests {
 
-    /** nginx's reason phrase for 405, not Netty's "Method Not Allowed". */
-    private static final HttpResponseStatus NOT_ALLOWED = new HttpResponseStatus(405, "Not Allowed");
-
     private RefusedRequests() {
     }
 
@@ -35,10 +32,10 @@ final class RefusedRequests {
         }
         HttpMethod method = request.method();
         if (method.equals(HttpMethod.TRACE)) {
-            return NOT_ALLOWED;
+            return HttpResponseStatus.METHOD_NOT_ALLOWED; // worded as nginx's by ErrorPages
         }
         if (method.equals(HttpMethod.CONNECT)) {
-            return isAuthorityForm(request.uri()) ? HttpResponseStatus.BAD_REQUEST : NOT_ALLOWED;
+            return isAuthorityForm(request.uri()) ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.METHOD_NOT_ALLOWED;
         }
         return null;
     }

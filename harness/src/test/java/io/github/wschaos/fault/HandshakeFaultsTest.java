@@ -7,6 +7,7 @@ import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.EchoBehindProxy;
 import io.github.wschaos.testing.JdkWebSocketClient;
+import io.github.wschaos.testing.RawHttp;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -40,6 +41,19 @@ class HandshakeFaultsTest {
             assertThat(first.faults()).containsExactly("respond-with-status");
             assertThat(echo.proxy().recording().attempt(2).faults()).isEmpty();
         });
+    }
+
+    @Test
+    void respondWithStatusWithoutABodyAnswersNginxsPage() throws Exception {
+        echo.proxy().inject(Faults.respondWithStatus(503));
+        try (RawHttp raw = RawHttp.connect(echo.proxy().address())) {
+            RawHttp.Response response = raw.send(RawHttp.upgradeRequest(echo.proxy().address(), "/")).readResponse();
+            // nginx 1.22's own words for 503 (ngx_http_status_lines and its built-in page), not Netty's.
+            assertThat(response.statusLine()).isEqualTo("HTTP/1.1 503 Service Temporarily Unavailable");
+            assertThat(response.body()).isEqualTo("<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n"
+                    + "<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n"
+                    + "<hr><center>wschaos</center>\r\n</body>\r\n</html>\r\n");
+        }
     }
 
     @Test
