@@ -21,14 +21,18 @@ final class HandshakeFaults {
 
     /**
      * Rewrites {@code request} as nginx without upgrade configuration sends it upstream: {@code HTTP/1.0},
-     * no {@code Upgrade}, {@code Connection: close}, and {@code Host} set to the upstream ({@code $proxy_host}).
+     * no {@code Upgrade}, {@code Keep-Alive} or {@code TE} (nginx's default {@code proxy_set_header} list empties
+     * them), {@code Connection: close}, and {@code Host} set to the upstream ({@code $proxy_host}).
      */
     static void stripUpgrade(HttpRequest request, Upstream upstream) {
         request.setProtocolVersion(HttpVersion.HTTP_1_0);
         request.headers()
                 .remove(HttpHeaderNames.UPGRADE)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                .set(HttpHeaderNames.HOST, upstream.port() == (upstream.tls() ? 443 : 80)
+                .remove(HttpHeaderNames.KEEP_ALIVE)
+                .remove(HttpHeaderNames.TE)
+                // Named as nginx writes them: Netty's constants are lower case.
+                .set("Connection", HttpHeaderValues.CLOSE)
+                .set("Host", upstream.port() == (upstream.tls() ? 443 : 80)
                         ? upstream.host() : upstream.authority());
     }
 

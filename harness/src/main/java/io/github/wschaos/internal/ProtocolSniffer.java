@@ -4,9 +4,11 @@ import io.github.wschaos.record.Outcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.github.wschaos.fault.TlsMismatch;
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
 
 /**
@@ -82,11 +84,28 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         tls.handshakeFuture().addListener(handshake -> {
             if (!handshake.isSuccess()) {
                 connection.outcome(Outcome.TLS_FAILED);
-                connection.failure("TLS handshake with the client failed: " + handshake.cause().getMessage());
+                connection.failure("TLS handshake with the client failed: " + handshakeFailure(handshake.cause()));
             }
         });
         ctx.pipeline().addAfter(ctx.name(), "tls", tls);
         ctx.pipeline().addAfter("tls", "request-start", new RequestStart());
+    }
+
+    /**
+     * What ended the handshake, in words: the TLS exception's own message (a decoder wraps it), or, for an exception
+     * without one (a client that closed mid-handshake, as Python's {@code ssl} does on a certificate it rejects),
+     * what happened.
+     */
+    static String handshakeFailure(Throwable cause) {
+        Throwable failure = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (failure.getMessage() != null && !failure.getMessage().isBlank()) {
+            return failure.getMessage();
+        }
+        if (failure instanceof ClosedChannelException) {
+            return "the client closed the connection before the handshake was done (clients do so on a certificate"
+                    + " they reject, some without an alert)";
+        }
+        return failure.getClass().getName();
     }
 
     private void reject(ChannelHandlerContext ctx, ByteBuf in, LiveConnection connection, String failure,

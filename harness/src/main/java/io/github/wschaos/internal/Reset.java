@@ -1,7 +1,9 @@
 package io.github.wschaos.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 
@@ -28,11 +30,20 @@ final class Reset implements Session.FrameFault {
         abort(session.upstream());
     }
 
-    /** Closes with SO_LINGER 0, which sends an RST instead of a FIN. */
+    /**
+     * Closes with SO_LINGER 0, which sends an RST instead of a FIN. Over TLS the close starts below the TLS handler,
+     * which would otherwise send a {@code close_notify} first: a clean TLS close, which clients report as the end of
+     * the stream rather than a reset.
+     */
     static void abort(Channel channel) {
         if (channel.isOpen()) {
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
-            channel.close();
+            ChannelHandlerContext tls = channel.pipeline().context(SslHandler.class);
+            if (tls != null) {
+                tls.close();
+            } else {
+                channel.close();
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import io.github.wschaos.testing.NettyEchoServer;
 import io.github.wschaos.testing.NginxServer;
 import io.github.wschaos.testing.NodeWsServer;
 import io.github.wschaos.testing.RawHttp;
+import io.github.wschaos.testing.RawUpstream;
 import io.github.wschaos.testing.RawWebSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -68,6 +69,39 @@ class NginxFidelityTest {
             assertThat(jdkOurs.statusCode()).isEqualTo(jdkReference.statusCode()).isEqualTo(reference.status());
             assertThat(jdkOurs.body()).as("body the JDK client reports").isNotNull().isEqualTo(jdkReference.body());
         }
+    }
+
+    @Test
+    void strippedUpgradeReachesTheUpstreamWithTheHeadersNginxWithoutUpgradeConfigurationSends() throws Exception {
+        // Keep-Alive and TE are in nginx's default proxy_set_header list with empty values: never passed on.
+        String request = "GET /ws HTTP/1.1\r\nHost: app.example\r\nUpgrade: websocket\r\nConnection: Upgrade, Keep-Alive\r\n"
+                + "Keep-Alive: timeout=5\r\nTE: trailers\r\nX-Trace: 7\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    if (connection.readHead() != null) {
+                        connection.write(RawUpstream.ascii("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+                    }
+                });
+                NginxServer nginx = NginxServer.builder(upstream.uri()).withoutUpgrade().start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            proxy.inject(Faults.stripUpgradeHeaders());
+            for (InetSocketAddress front : List.of(nginx.address(), proxy.address())) {
+                try (RawHttp raw = RawHttp.connect(front)) {
+                    assertThat(raw.send(request).readResponse().status()).isEqualTo(426);
+                }
+            }
+            await().atMost(TIMEOUT).until(() -> upstream.heads().size() == 2);
+            String port = String.valueOf(upstream.address().getPort());
+            String throughNginx = upstream.heads().get(0);
+            assertThat(throughNginx).as("what nginx sent").startsWith("GET /ws HTTP/1.0\r\nHost: 127.0.0.1:" + port + "\r\n")
+                    .doesNotContain("Keep-Alive:", "TE:", "Upgrade:");
+            assertThat(headerLines(upstream.heads().get(1))).containsExactlyInAnyOrderElementsOf(headerLines(throughNginx));
+        }
+    }
+
+    /** A request head's lines, the request line first; nginx and the proxy may order headers differently. */
+    private static List<String> headerLines(String head) {
+        return List.of(head.split("\r\n"));
     }
 
     @Test
