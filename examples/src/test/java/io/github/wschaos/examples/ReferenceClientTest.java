@@ -73,7 +73,7 @@ class ReferenceClientTest {
         Tolerance tight = Tolerance.of(ofMillis(30));
         assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(tight)
                 .followBackoff(Backoff.constant(INITIAL)))
-                .hasMessageContaining("to reconnect with constant 100ms (tolerance ±max(30ms, 0%))")
+                .hasMessageContaining("to reconnect with constant 100ms, reset by every upgraded connection (tolerance ±max(30ms, 0%))")
                 // #3 for sure (200 ms), or already #2 when the first delay came over 30 ms late (149 ms once)
                 .hasMessageMatching("(?s).*the delay before attempt #[23] was 0\\.\\d+s, outside 0\\.070s\\.\\.0\\.130s.*")
                 .hasMessageContaining("attempt  since start  outcome");

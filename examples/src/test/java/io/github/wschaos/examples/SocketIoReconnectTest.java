@@ -118,7 +118,7 @@ class SocketIoReconnectTest {
 
         assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(TOLERANCE)
                 .followBackoff(Backoff.exponential(INITIAL, 2.0)))
-                .hasMessageContaining("to reconnect with exponential from 200ms x2.0 (tolerance ±max(150ms, 25%))")
+                .hasMessageContaining("to reconnect with exponential from 200ms x2.0, reset by every upgraded connection (tolerance ±max(150ms, 25%))")
                 .hasMessageContaining("the delay before attempt #5 was 0.")
                 .hasMessageContaining("outside 1.200s..2.000s")
                 .hasMessageContaining("REJECTED 503");
@@ -142,7 +142,7 @@ class SocketIoReconnectTest {
         // from attempt #5 on every delay is 800 ms (1600 +- 50 % clamped): a constant 200 ms +- 50 % cannot hold
         assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(TOLERANCE)
                 .followBackoff(Backoff.constant(INITIAL).withJitter(0.5)))
-                .hasMessageContaining("to reconnect with constant 200ms with 50% jitter (tolerance ±max(150ms, 25%))")
+                .hasMessageContaining("to reconnect with constant 200ms with 50% jitter, reset by every upgraded connection (tolerance ±max(150ms, 25%))")
                 .hasMessageContaining("outside 0.000s..0.450s");
         assertThatThrownBy(() -> assertThat(proxy).reconnects().withTolerance(Tolerance.of(ofMillis(20)))
                 .followBackoff(Backoff.constant(MAX)))

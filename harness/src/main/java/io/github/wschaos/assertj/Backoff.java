@@ -150,7 +150,9 @@ public final class Backoff {
         if (jitter > 0) {
             text.append(String.format(Locale.ROOT, " with %.0f%% jitter", jitter * 100));
         }
-        if (!resetOnOpen) {
+        if (resetOnOpen) {
+            text.append(", reset by every upgraded connection");
+        } else {
             text.append(resetAfter == null ? ", never reset" : ", reset after a connection of " + millis(resetAfter));
         }
         return text.toString();

@@ -6,7 +6,7 @@ import java.util.Locale;
 final class Fixes {
 
     /** The proxy an answer's {@code Server} header names. */
-    enum Proxy { NGINX, APACHE, CLOUDFLARE, AWS_ALB, UNKNOWN }
+    enum Proxy { NGINX, APACHE, LIGHTTPD, CLOUDFLARE, AWS_ALB, UNKNOWN }
 
     private Fixes() {
     }
@@ -18,6 +18,9 @@ final class Fixes {
         }
         if (s.contains("apache")) {
             return Proxy.APACHE;
+        }
+        if (s.contains("lighttpd")) {
+            return Proxy.LIGHTTPD;
         }
         if (s.contains("cloudflare")) {
             return Proxy.CLOUDFLARE;
@@ -44,10 +47,18 @@ final class Fixes {
             # older Apache: a2enmod proxy_wstunnel, then
             # ProxyPass "%s" "ws://backend:8080%s\"""";
 
+    static final String LIGHTTPD_UPGRADE = """
+            # lighttpd 1.4.46+ (server.modules += ("mod_proxy")): let mod_proxy tunnel the upgrade
+            $HTTP["url"] =~ "^%s" {
+                proxy.server = ("" => (("host" => "backend", "port" => 8080)))
+                proxy.header = ("upgrade" => "enable")
+            }""";
+
     static String upgradeFix(Proxy proxy, String path) {
         return switch (proxy) {
             case NGINX -> NGINX_UPGRADE.formatted(path);
             case APACHE -> APACHE_UPGRADE.formatted(path, path, path, path);
+            case LIGHTTPD -> LIGHTTPD_UPGRADE.formatted(path);
             default -> "The proxy in front (its Server header does not name it) must pass Upgrade and Connection on\n"
                     + "with HTTP/1.1. For nginx:\n" + NGINX_UPGRADE.formatted(path)
                     + "\nFor Apache: ProxyPass \"" + path + "\" \"http://backend:8080" + path + "\" upgrade=websocket";

@@ -104,6 +104,14 @@ final class UpgradeRejection {
             return "400 'Can \"Upgrade\" only to \"WebSocket\"' is Spring's answer to a request without its Upgrade"
                     + " header";
         }
+        if (answer.status() == 400 && answer.body().startsWith("Failed to open a WebSocket connection")) {
+            return "400 'Failed to open a WebSocket connection' is Python websockets' answer to a request that is not a"
+                    + " valid upgrade (an HTTP/1.0 request, as nginx without upgrade configuration sends it)";
+        }
+        if (answer.status() == 400 && answer.header("Sec-WebSocket-Version") != null) {
+            return "400 with a Sec-WebSocket-Version header comes from a WebSocket server (Go's gorilla/websocket, for"
+                    + " one) that got the request without its Upgrade or Connection header";
+        }
         return null;
     }
 

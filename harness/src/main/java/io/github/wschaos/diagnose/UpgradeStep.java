@@ -128,7 +128,8 @@ final class UpgradeStep {
             run.checks.put("upgrade", Check.failed("upgrade", seen + " (slow: more than " + SLOW_HANDSHAKE.toMillis() + " ms)"
                     + "\nSec-WebSocket-Accept valid", took));
             double seconds = took.toMillis() / 1000.0;
-            String d = Fixes.duration(seconds);
+            // Rounded down: the time measured includes the request's own, on top of the delay.
+            String d = Fixes.floorTenths(took.toNanos());
             run.findings.add(new Finding(Cause.SLOW_HANDSHAKE,
                     "The 101 came after " + String.format(Locale.ROOT, "%.1f", seconds) + " s: a client with a shorter"
                             + " handshake timeout gives up (a cold start, an overloaded server or a slow network).",

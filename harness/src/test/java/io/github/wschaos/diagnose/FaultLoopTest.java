@@ -14,6 +14,8 @@ import io.github.wschaos.fault.Timeout;
 import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.testing.NettyEchoServer;
 import io.github.wschaos.testing.NodeWsServer;
+import io.github.wschaos.testing.PythonWebSocketsServer;
+import io.github.wschaos.testing.RawUpstream;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -149,6 +151,43 @@ class FaultLoopTest {
     }
 
     @Test
+    void stripUpgradeHeadersInFrontOfPythonWebsockets() throws Exception {
+        // Python's websockets answers the HTTP/1.0 request nginx sends without upgrade configuration with 400 "Failed to
+        // open a WebSocket connection: did not receive a valid HTTP request.", under its own Server header.
+        try (PythonWebSocketsServer python = PythonWebSocketsServer.start();
+             ChaosProxy proxy = ChaosProxy.builder().upstream(python.uri()).start()) {
+            Fault fault = Faults.stripUpgradeHeaders();
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).run();
+            assertLoop(report, Cause.PROXY_WITHOUT_UPGRADE, fault);
+            assertThat(report.check("upgrade").evidence()).startsWith("HTTP/1.1 400 Bad Request")
+                    .contains("Failed to open a WebSocket connection");
+            proxy.disarmAll();
+            assertThat(diagnose(proxy).run().healthy()).as("the same server without the fault").isTrue();
+        }
+    }
+
+    @Test
+    void aBadRequestCarryingSecWebSocketVersionIsAWebSocketServerThatSawNoUpgrade() throws Exception {
+        // Go's gorilla/websocket answers a request without the upgrade headers with 400 "Bad Request" and
+        // Sec-Websocket-Version: 13 (its Upgrader.returnError); no Server header names a proxy. Its answer, replayed.
+        byte[] gorilla = RawUpstream.ascii("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Sec-Websocket-Version: 13\r\nX-Content-Type-Options: nosniff\r\nContent-Length: 12\r\n\r\nBad Request\n");
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    if (connection.readHead() != null) {
+                        connection.write(gorilla);
+                    }
+                });
+             ChaosProxy proxy = ChaosProxy.builder().upstream(upstream.uri()).start()) {
+            Fault fault = Faults.stripUpgradeHeaders();
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).run();
+            assertLoop(report, Cause.PROXY_WITHOUT_UPGRADE, fault);
+            assertThat(report.toText()).contains("gorilla/websocket");
+        }
+    }
+
+    @Test
     void stripUpgradeHeadersInFrontOfJavaWebSocket() throws Exception {
         // Java-WebSocket answers 404 "WebSocket Upgrade Failure" to a request without Upgrade, and the chaos proxy,
         // unlike nginx, adds no Server header to name itself: the status line alone tells it from a wrong path.
@@ -201,6 +240,19 @@ class FaultLoopTest {
             assertLoop(report, Cause.IDLE_TIMEOUT, fault);
             assertThat(report.check("idle").evidence()).contains("TCP closed without a close frame after 1.");
             assertThat(report.toText()).contains("@DropIdleConnections(\"1s\")").contains("matches no known platform default");
+        }
+    }
+
+    @Test
+    void resetConnectionOverWssIsAResetNotATlsClose() throws Exception {
+        // The reset must reach the client as a bare RST: a close_notify before it reads as a clean end of the stream.
+        try (ChaosProxy proxy = tlsProxy()) {
+            proxy.inject(Faults.resetConnection(Duration.ofMillis(1500)));
+            DiagnosisReport report = diagnose(proxy).idle(Duration.ofSeconds(4)).run();
+            assertThat(report.check("idle").status()).as(report.toText()).isEqualTo(CheckStatus.FAILED);
+            assertThat(report.check("idle").evidence()).as(report.toText())
+                    .startsWith("connection reset (Connection reset) after 1.");
+            assertThat(report.cause()).as(report.toText()).contains(Cause.IDLE_TIMEOUT);
         }
     }
 
