@@ -81,8 +81,9 @@ public final class Diagnostics {
 
         /** The {@code Origin} to send in the handshake (and to try in the Origin step); none by default. */
         public Builder origin(String origin) {
-            if (origin == null || !origin.matches("(?i)(https?|null)(://[^/\\s]+)?") ) {
-                throw new IllegalArgumentException("origin '" + origin + "' is not scheme://host[:port], e.g. https://app.example");
+            if (origin == null || !origin.matches("(?i)null|https?://[^/\\s]+")) {
+                throw new IllegalArgumentException("origin '" + origin + "' is not scheme://host[:port] (or null, as a"
+                        + " sandboxed page sends), e.g. https://app.example");
             }
             this.origin = origin;
             return this;

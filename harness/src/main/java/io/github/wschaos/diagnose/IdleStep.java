@@ -94,10 +94,12 @@ final class IdleStep {
             return;
         }
         String idleAnnotation = "@DropIdleConnections(\"" + d + "\")";
+        // A 60 s timeout behind a proxy whose Server header names neither nginx nor an ALB gets the plain fault: a
+        // profile would name a proxy that the answer did not.
         String annotation = platform == null ? idleAnnotation
                 : platform.startsWith("Heroku") ? "@ChaosProfile(Platform.HEROKU_ROUTER)"
-                : platform.startsWith("nginx") ? "@ChaosProfile(Platform.NGINX_DEFAULTS)"
-                : platform.startsWith("an AWS") ? "@ChaosProfile(Platform.AWS_ALB)"
+                : proxy == Fixes.Proxy.NGINX ? "@ChaosProfile(Platform.NGINX_DEFAULTS)"
+                : proxy == Fixes.Proxy.AWS_ALB ? "@ChaosProfile(Platform.AWS_ALB)"
                 : idleAnnotation;
         String fault = "drop-idle=" + d;
         String heartbeat = "Client: send a ping (or an application heartbeat) every " + Fixes.duration(production / 2)
@@ -113,7 +115,7 @@ final class IdleStep {
         };
         run.findings.add(new Finding(Cause.IDLE_TIMEOUT,
                 "An idle connection was cut without a close frame (clients report 1006) after " + match + " " + capitalize(pings) + ".",
-                fix, new Reproduction(fault, annotation + (platform == null ? "" : " or " + idleAnnotation),
+                fix, new Reproduction(fault, annotation + (annotation.equals(idleAnnotation) ? "" : " or " + idleAnnotation),
                         "Faults.dropIdleConnections(Durations.parse(\"" + d + "\"))", "")));
     }
 

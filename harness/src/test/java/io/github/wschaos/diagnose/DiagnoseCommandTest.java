@@ -104,7 +104,8 @@ class DiagnoseCommandTest {
             "ws://127.0.0.1:1/x --timeout soon|--timeout 'soon'",
             "ws://127.0.0.1:1/x --idle -3s|--idle '-3s'",
             "ws://127.0.0.1:1/x --header NoColon|--header 'NoColon' is not NAME:VALUE",
-            "ws://127.0.0.1:1/x --origin app.example|origin 'app.example' is not scheme://host[:port]"})
+            "ws://127.0.0.1:1/x --origin app.example|origin 'app.example' is not scheme://host[:port]",
+            "ws://127.0.0.1:1/x --origin https|origin 'https' is not scheme://host[:port]"})
     void badArgumentsExitTwoNamingTheValue(String args, String message) {
         Result result = run(("diagnose " + args).split(" "));
         assertThat(result.code()).isEqualTo(2);

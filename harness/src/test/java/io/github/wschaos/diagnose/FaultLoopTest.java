@@ -269,6 +269,19 @@ class FaultLoopTest {
         }
     }
 
+    @Test
+    void sixtySecondsBehindAProxyThatDoesNotNameItselfGetsThePlainFaultNotAProfile() {
+        try (ChaosProxy proxy = ChaosProxy.builder().upstream(server.uri()).timeScale(0.02).start()) {
+            proxy.inject(Faults.dropIdleConnections(Duration.ofSeconds(60)));
+            DiagnosisReport report = diagnose(proxy).idle(Duration.ofSeconds(3)).timeScale(0.02).run();
+            assertThat(report.cause()).as(report.toText()).contains(Cause.IDLE_TIMEOUT);
+            Reproduction reproduction = report.diagnosis().orElseThrow().reproduction();
+            assertThat(reproduction.cliFault()).isEqualTo("drop-idle=60s");
+            assertThat(reproduction.annotation()).isEqualTo("@DropIdleConnections(\"60s\")");
+            assertThat(report.toText()).contains("nginx's default proxy_read_timeout or an AWS ALB's default idle timeout");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TlsMismatch.class)
     void tlsMismatch(TlsMismatch mode) throws Exception {
