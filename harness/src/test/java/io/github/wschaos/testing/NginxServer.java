@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -79,7 +78,7 @@ public final class NginxServer implements AutoCloseable {
     /** Stops nginx (SIGTERM, then SIGKILL after 5 s), waits for it and deletes its directory. */
     @Override
     public void close() {
-        stop(process);
+        ScriptProcess.stop(process);
         deleteRecursively(dir);
     }
 
@@ -99,18 +98,6 @@ public final class NginxServer implements AutoCloseable {
             Assumptions.assumeTrue(false, message + "; skipping the comparison with a real nginx");
         }
         return binary;
-    }
-
-    private static void stop(Process process) {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
     }
 
     private static void deleteRecursively(Path dir) {
@@ -217,7 +204,7 @@ public final class NginxServer implements AutoCloseable {
                     if (awaitStarted(process, log, port)) {
                         return new NginxServer(dir, process, port, ssl);
                     }
-                    stop(process);
+                    ScriptProcess.stop(process);
                     lastLog = read(log) + read(dir.resolve("stdout.log"));
                     if (!lastLog.contains("Address already in use")) {
                         break;

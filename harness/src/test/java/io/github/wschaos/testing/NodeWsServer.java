@@ -1,21 +1,11 @@
 package io.github.wschaos.testing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A real Node.js WebSocket echo server built on the {@code ws} library (Debian's {@code node-ws}), run as a
@@ -28,29 +18,15 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NodeWsServer implements EchoServer {
 
-    private static final String SCRIPT = "ws-echo-server.js";
-    private static final long START_TIMEOUT_SECONDS = 15;
-
-    private final Process process;
-    private final Path script;
-    private final int port;
+    private final ScriptProcess process;
     private final List<CloseStatus> closes = new CopyOnWriteArrayList<>();
 
     private NodeWsServer() throws IOException {
-        script = Files.createTempFile("wschaos-ws-echo-", ".js");
-        try (InputStream in = NodeWsServer.class.getResourceAsStream(SCRIPT)) {
-            if (in == null) {
-                throw new IllegalStateException("test resource " + SCRIPT + " is missing next to " + NodeWsServer.class);
-            }
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
-        ProcessBuilder builder = new ProcessBuilder(System.getProperty("wschaos.node", "node"), script.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
         String nodePath = System.getenv("NODE_PATH");
-        builder.environment().put("NODE_PATH", nodePath == null || nodePath.isEmpty()
-                ? "/usr/share/nodejs" : nodePath + java.io.File.pathSeparator + "/usr/share/nodejs");
-        process = builder.start();
-        port = readPort();
+        process = ScriptProcess.start(List.of(System.getProperty("wschaos.node", "node")), "ws-echo-server.js",
+                Map.of("NODE_PATH", nodePath == null || nodePath.isEmpty()
+                        ? "/usr/share/nodejs" : nodePath + java.io.File.pathSeparator + "/usr/share/nodejs"),
+                this::closeReported);
     }
 
     /**
@@ -66,43 +42,17 @@ public final class NodeWsServer implements EchoServer {
         }
     }
 
-    private int readPort() {
-        CompletableFuture<Integer> reported = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("PORT ")) {
-                        reported.complete(Integer.parseInt(line.substring(5).trim()));
-                    } else if (line.startsWith("CLOSE ")) {
-                        int space = line.indexOf(' ', 6);
-                        closes.add(new CloseStatus(Integer.parseInt(line.substring(6, space)), line.substring(space + 1)));
-                    }
-                }
-                reported.completeExceptionally(new IllegalStateException("node exited without reporting a port"));
-            } catch (IOException | RuntimeException e) {
-                reported.completeExceptionally(e);
-            }
-        }, "node-ws-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            return reported.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            close();
-            throw new IllegalStateException("node " + script + " did not report its port within "
-                    + START_TIMEOUT_SECONDS + " s: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new IllegalStateException("interrupted while starting node", e);
+    /** A {@code CLOSE <code> <reason>} line: a close frame the server received. */
+    private void closeReported(String line) {
+        if (line.startsWith("CLOSE ")) {
+            int space = line.indexOf(' ', 6);
+            closes.add(new CloseStatus(Integer.parseInt(line.substring(6, space)), line.substring(space + 1)));
         }
     }
 
     @Override
     public URI uri() {
-        return URI.create("ws://127.0.0.1:" + port + "/echo");
+        return URI.create("ws://127.0.0.1:" + process.port() + "/echo");
     }
 
     @Override
@@ -112,20 +62,7 @@ public final class NodeWsServer implements EchoServer {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        try {
-            Files.deleteIfExists(script);
-        } catch (IOException e) {
-            // A leftover temp script is harmless.
-        }
+        process.close();
     }
 
     @Override

@@ -1,19 +1,12 @@
 package io.github.wschaos.testing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -27,23 +20,10 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class PythonWebSocketsServer implements AutoCloseable {
 
-    private static final String SCRIPT = "websockets-echo-server.py";
-    private static final long START_TIMEOUT_SECONDS = 15;
-
-    private final Process process;
-    private final Path script;
-    private final int port;
+    private final ScriptProcess process;
 
     private PythonWebSocketsServer(String python) throws IOException {
-        script = Files.createTempFile("wschaos-websockets-echo-", ".py");
-        try (InputStream in = PythonWebSocketsServer.class.getResourceAsStream(SCRIPT)) {
-            if (in == null) {
-                throw new IllegalStateException("test resource " + SCRIPT + " is missing next to " + PythonWebSocketsServer.class);
-            }
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
-        process = new ProcessBuilder(python, script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        port = readPort();
+        process = ScriptProcess.start(List.of(python), "websockets-echo-server.py", Map.of(), line -> { });
     }
 
     /** Starts the server and waits until it listens. */
@@ -61,8 +41,8 @@ public final class PythonWebSocketsServer implements AutoCloseable {
         int exit;
         try {
             Process probe = new ProcessBuilder(python, "-c", "import websockets").redirectErrorStream(true).start();
-            probe.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-            exit = probe.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS) ? probe.exitValue() : -1;
+            probe.getInputStream().transferTo(OutputStream.nullOutputStream());
+            exit = probe.waitFor(15, TimeUnit.SECONDS) ? probe.exitValue() : -1;
         } catch (IOException e) {
             exit = -1;
         } catch (InterruptedException e) {
@@ -78,57 +58,14 @@ public final class PythonWebSocketsServer implements AutoCloseable {
         }
     }
 
-    private int readPort() {
-        CompletableFuture<Integer> reported = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                // The script prints its port before anything else, or exits (its error goes to this JVM's stderr).
-                String line = out.readLine();
-                if (line == null || !line.startsWith("PORT ")) {
-                    throw new IllegalStateException(script + " did not report its port: " + line);
-                }
-                reported.complete(Integer.parseInt(line.substring(5).trim()));
-                out.transferTo(java.io.Writer.nullWriter());
-            } catch (IOException | RuntimeException e) {
-                reported.completeExceptionally(e);
-            }
-        }, "python-websockets-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            return reported.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            close();
-            throw new IllegalStateException(script + " did not report its port within " + START_TIMEOUT_SECONDS + " s: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new IllegalStateException("interrupted while starting " + script, e);
-        }
-    }
-
     /** {@code ws://127.0.0.1:<port>/echo} (the server echoes on every path). */
     public URI uri() {
-        return URI.create("ws://127.0.0.1:" + port + "/echo");
+        return URI.create("ws://127.0.0.1:" + process.port() + "/echo");
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        try {
-            Files.deleteIfExists(script);
-        } catch (IOException e) {
-            // A leftover temp script is harmless.
-        }
+        process.close();
     }
 
     @Override

@@ -1,0 +1,120 @@
+package io.github.wschaos.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A server run as a child process from a script among the test resources (next to this class): the script prints
+ * {@code PORT <n>} once it listens, and exits when its stdin closes (the JVM went away). Its other output lines go to
+ * a consumer; its errors to this JVM's stderr. {@link #close()} kills it and deletes the script's copy.
+ */
+final class ScriptProcess implements AutoCloseable {
+
+    private static final long START_TIMEOUT_SECONDS = 15;
+
+    private final Process process;
+    private final Path script;
+    private final int port;
+
+    private ScriptProcess(List<String> interpreter, String resource, Map<String, String> environment,
+            Consumer<String> otherLines) throws IOException {
+        String suffix = resource.substring(resource.lastIndexOf('.'));
+        script = Files.createTempFile("wschaos-" + resource.substring(0, resource.lastIndexOf('.')) + "-", suffix);
+        try (InputStream in = ScriptProcess.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + resource + " is missing next to " + ScriptProcess.class);
+            }
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+        }
+        List<String> command = new ArrayList<>(interpreter);
+        command.add(script.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
+        process = builder.start();
+        port = readPort(otherLines);
+    }
+
+    /**
+     * Runs {@code resource} with {@code interpreter} and waits until it reports its port.
+     *
+     * @throws IOException if the process cannot be started
+     * @throws IllegalStateException if it does not report a port in time
+     */
+    static ScriptProcess start(List<String> interpreter, String resource, Map<String, String> environment,
+            Consumer<String> otherLines) throws IOException {
+        return new ScriptProcess(interpreter, resource, environment, otherLines);
+    }
+
+    private int readPort(Consumer<String> otherLines) {
+        CompletableFuture<Integer> reported = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("PORT ")) {
+                        reported.complete(Integer.parseInt(line.substring(5).trim()));
+                    } else {
+                        otherLines.accept(line);
+                    }
+                }
+                reported.completeExceptionally(new IllegalStateException("the process exited without reporting a port"));
+            } catch (IOException | RuntimeException e) {
+                reported.completeExceptionally(e);
+            }
+        }, script.getFileName() + "-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return reported.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            close();
+            throw new IllegalStateException(script + " did not report its port within " + START_TIMEOUT_SECONDS + " s: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("interrupted while starting " + script, e);
+        }
+    }
+
+    /** Ends {@code process}: SIGTERM, then SIGKILL if it is still there after 5 s. */
+    static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        stop(process);
+        try {
+            Files.deleteIfExists(script);
+        } catch (IOException e) {
+            // A leftover temp script is harmless.
+        }
+    }
+}
