@@ -55,12 +55,14 @@ public final class WebSocketChaosExtension implements BeforeAllCallback, BeforeE
     }
 
     /**
-     * The proxy this extension started most recently.
+     * The proxy of the test running on the calling thread: with one instance in a static field of a base class that
+     * classes running in parallel share, each gets its own. From a thread no test runs on (one the test started), the
+     * proxy this extension started most recently.
      *
      * @throws IllegalStateException before it started one (it starts when a test or an injection first needs it)
      */
     public ChaosProxy proxy() {
-        ChaosProxy proxy = lifecycle.lastStarted();
+        ChaosProxy proxy = lifecycle.proxy();
         if (proxy == null) {
             throw new IllegalStateException("The chaos proxy has not started yet: it starts before the first test "
                     + "(or when first injected); ask for it from a test or a @BeforeEach method, or take a ChaosProxy parameter");

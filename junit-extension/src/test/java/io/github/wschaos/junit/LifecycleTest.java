@@ -241,9 +241,27 @@ class LifecycleTest {
         @WebSocketChaos(upstream = Echo.UPSTREAM, tls = true)
         class OwnProxy {
             @Test
-            void hasItsOwn(ChaosProxy proxy) {
+            void hasItsOwnWithTheEnclosingClassFaults(ChaosProxy proxy) {
                 NAMED.put("own", proxy);
                 assertThat(proxy.uri().getScheme()).isEqualTo("wss");
+                assertThat(proxy.faults()).as("the enclosing class's @RespondWithStatus").hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void aFaultOnAnEnclosingClassWithoutWebSocketChaosReachesTheNestedClassProxy() {
+        Kit.runPassing(1, FaultOutside.class);
+    }
+
+    @RespondWithStatus(value = 503, attempts = "1")
+    static class FaultOutside {
+        @Nested
+        @WebSocketChaos(upstream = Echo.UPSTREAM)
+        class Inside {
+            @Test
+            void firstAttemptGetsTheEnclosingClassFault(@ChaosProxyUri URI uri) {
+                assertThat(List.of(Ws.handshake(uri), Ws.handshake(uri))).containsExactly("503", "101");
             }
         }
     }

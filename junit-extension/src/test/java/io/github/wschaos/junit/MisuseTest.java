@@ -8,6 +8,7 @@ import io.github.wschaos.junit.testing.Kit;
 import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every misuse fails the test with a message naming the element, the value and what is accepted. */
@@ -23,6 +24,41 @@ class MisuseTest {
     @AfterAll
     static void stopEcho() {
         Echo.stop();
+    }
+
+    @Test
+    void faultOnALifecycleMethod() {
+        assertThat(Kit.onlyFailureOf(FaultOnBeforeEach.class)).isEqualTo("@RespondWithStatus on method " + PREFIX
+                + "FaultOnBeforeEach.before() has no effect: fault annotations apply to test methods and test classes, not"
+                + " to @BeforeEach methods; move it to the class or the tests, or call proxy.inject(...) in the method");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class FaultOnBeforeEach {
+        @BeforeEach
+        @RespondWithStatus(503)
+        void before() {
+        }
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void idleTimeoutOnAPlatformWhoseTimeoutIsFixed() {
+        assertThat(Kit.onlyFailureOf(HerokuWithIdleTimeout.class)).isEqualTo("@ChaosProfile on method " + PREFIX
+                + "HerokuWithIdleTimeout.test(): idleTimeout = \"5s\" applies to Platform.AWS_ALB only (the load"
+                + " balancer's configurable timeout); HEROKU_ROUTER's timeout is fixed: leave idleTimeout empty, or use"
+                + " @DropIdleConnections(\"5s\") for another timeout");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class HerokuWithIdleTimeout {
+        @Test
+        @ChaosProfile(value = ChaosProfile.Platform.HEROKU_ROUTER, idleTimeout = "5s")
+        void test() {
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Classes and methods running at the same time, each with its own faults: every test sees only its own faults and
@@ -53,6 +54,42 @@ class ParallelIsolationTest {
         Kit.passing(CONCURRENT_TESTS, Kit.run(PARALLEL, Rejects503.class, Rejects429.class, NoFaults.class, PerTestMethods.class));
         assertThat(Set.copyOf(PROXIES.values())).as("one proxy per class, one per PER_TEST method").hasSize(CONCURRENT_TESTS);
         assertThat(PROXIES.values()).noneMatch(ChaosProxy::isRunning);
+    }
+
+    @RepeatedTest(3)
+    void classesSharingAStaticExtensionInTheirBaseClassEachGetTheirOwnProxyFromIt() {
+        together = new CyclicBarrier(2);
+        PROXIES.clear();
+        Kit.passing(2, Kit.run(PARALLEL, SharedBaseRejects503.class, SharedBaseRejects418.class));
+        assertThat(Set.copyOf(PROXIES.values())).as("one proxy per class").hasSize(2);
+    }
+
+    /** A base class whose static builder-form extension every subclass shares: one proxy per subclass. */
+    abstract static class SharedBase {
+        @RegisterExtension
+        static WebSocketChaosExtension chaos = WebSocketChaosExtension.builder().upstream(() -> Echo.server.uri()).build();
+
+        void seesOnly(String name, ChaosProxy injected, String expected) throws Exception {
+            assertThat(chaos.proxy()).as("chaos.proxy() in %s", name).isSameAs(injected);
+            handshakesSeeOnly(name, chaos.proxy(), chaos.proxy().uri(), expected);
+            assertThat(chaos.proxy()).as("chaos.proxy() in %s, the other class's proxy started meanwhile", name).isSameAs(injected);
+        }
+    }
+
+    static class SharedBaseRejects503 extends SharedBase {
+        @Test
+        @RespondWithStatus(503)
+        void seesOnly503(ChaosProxy proxy) throws Exception {
+            seesOnly("shared 503", proxy, "503");
+        }
+    }
+
+    static class SharedBaseRejects418 extends SharedBase {
+        @Test
+        @RespondWithStatus(418)
+        void seesOnly418(ChaosProxy proxy) throws Exception {
+            seesOnly("shared 418", proxy, "418");
+        }
     }
 
     /** Meets the other tests, makes three handshakes, meets them again, and checks it saw only its own. */

@@ -14,6 +14,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -37,6 +41,8 @@ public final class ChaosLifecycle {
 
     private final ChaosSettings programmatic;
     private volatile ChaosProxy lastStarted;
+    /** The proxy of the test (or class) running on each thread, for {@link #proxy()}: classes may run in parallel. */
+    private final ThreadLocal<ChaosProxy> onThisThread = new ThreadLocal<>();
 
     /**
      * @param programmatic the builder's settings, or null for the instance JUnit creates from the annotations
@@ -62,9 +68,13 @@ public final class ChaosLifecycle {
     private record ClassOwner(ExtensionContext context) {
     }
 
-    /** The proxy this instance started most recently (builder form), or null. */
-    public ChaosProxy lastStarted() {
-        return lastStarted;
+    /**
+     * The proxy of the test running on the calling thread (set before each test, and when a class's proxy starts on
+     * it); from another thread, the proxy this instance started most recently. Null before any started.
+     */
+    public ChaosProxy proxy() {
+        ChaosProxy own = onThisThread.get();
+        return own != null && own.isRunning() ? own : lastStarted;
     }
 
     /** Builder form in a static field: claims the outermost class as the proxy's owner. */
@@ -81,8 +91,10 @@ public final class ChaosLifecycle {
             failOnFaultsWithoutProxy(context);
             return;
         }
-        List<FaultAnnotations.Declared> declared = declaredFaults(context, owner.configClass());
+        failOnFaultsOnLifecycleMethods(context);
+        List<FaultAnnotations.Declared> declared = declaredFaults(context);
         TestFaults test = new TestFaults(holder(owner));
+        onThisThread.set(test.holder().proxy());
         context.getStore(NAMESPACE).put(new TestKey(context.getUniqueId()), test);
         declared.forEach(test::arm);
     }
@@ -242,13 +254,34 @@ public final class ChaosLifecycle {
         return chain;
     }
 
-    private static List<FaultAnnotations.Declared> declaredFaults(ExtensionContext context, Class<?> outermost) {
+    /**
+     * The fault annotations of every class from the outermost enclosing one to the test's own (a {@code @Nested} class
+     * with a proxy of its own gets its enclosing classes' faults too), then the test method's.
+     */
+    private static List<FaultAnnotations.Declared> declaredFaults(ExtensionContext context) {
         List<FaultAnnotations.Declared> declared = new ArrayList<>();
-        for (Class<?> type : classChain(context, outermost)) {
+        for (Class<?> type : classChain(context, null)) {
             declared.addAll(FaultAnnotations.on(type));
         }
         context.getTestMethod().ifPresent(method -> declared.addAll(FaultAnnotations.on(method)));
         return declared;
+    }
+
+    /** A fault annotation on a {@code @BeforeEach} (or other lifecycle) method would do nothing: say so. */
+    private static void failOnFaultsOnLifecycleMethods(ExtensionContext context) {
+        for (Class<?> type : classChain(context, null)) {
+            for (Class<? extends java.lang.annotation.Annotation> lifecycle : List.of(BeforeEach.class, AfterEach.class,
+                    BeforeAll.class, AfterAll.class)) {
+                for (Method method : AnnotationSupport.findAnnotatedMethods(type, lifecycle, HierarchyTraversalMode.TOP_DOWN)) {
+                    String fault = FaultAnnotations.firstOn(method);
+                    if (fault != null) {
+                        throw new ExtensionConfigurationException(fault + " has no effect: fault annotations apply to"
+                                + " test methods and test classes, not to @" + lifecycle.getSimpleName() + " methods; move it"
+                                + " to the class or the tests, or call proxy.inject(...) in the method");
+                    }
+                }
+            }
+        }
     }
 
     private static void failOnFaultsWithoutProxy(ExtensionContext context) {
@@ -286,6 +319,7 @@ public final class ChaosLifecycle {
                 key -> {
                     ProxyHolder started = ProxyHolder.start(owner.settings(), owner.configClass(), owner.declaredOn());
                     lastStarted = started.proxy();
+                    onThisThread.set(started.proxy());
                     return started;
                 }, ProxyHolder.class);
     }

@@ -65,8 +65,14 @@ public final class FaultAnnotations {
         map(ResetConnection.class, (a, r) -> Faults.resetConnection(r.duration("after", a.after())));
         map(SwallowPings.class, (a, r) -> Faults.swallowPings(a.value()));
         map(HalfOpen.class, (a, r) -> Faults.halfOpen(a.value()));
-        mapAll(ChaosProfile.class, (a, r) -> a.value().faults(
-                a.idleTimeout().isEmpty() ? null : r.duration("idleTimeout", a.idleTimeout())));
+        mapAll(ChaosProfile.class, (a, r) -> {
+            if (!a.idleTimeout().isEmpty() && a.value() != ChaosProfile.Platform.AWS_ALB) {
+                throw new IllegalArgumentException("idleTimeout = \"" + a.idleTimeout() + "\" applies to Platform.AWS_ALB"
+                        + " only (the load balancer's configurable timeout); " + a.value() + "'s timeout is fixed: leave"
+                        + " idleTimeout empty, or use @DropIdleConnections(\"" + a.idleTimeout() + "\") for another timeout");
+            }
+            return a.value().faults(a.idleTimeout().isEmpty() ? null : r.duration("idleTimeout", a.idleTimeout()));
+        });
     }
 
     private static final String ACCEPTED_ATTEMPTS =
