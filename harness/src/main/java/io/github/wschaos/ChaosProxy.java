@@ -166,7 +166,8 @@ public final class ChaosProxy implements AutoCloseable {
     public FaultHandle inject(Fault fault, Target target) {
         if (fault instanceof ForceTlsMismatch tls && certificate == null && needsTlsListener(tls.mode())) {
             throw new IllegalStateException("TLS mismatch " + tls.mode() + " changes the certificate of a TLS listener, "
-                    + "but this proxy listens without TLS; build it with tls() (in a JUnit test: @WebSocketChaos(tls = true))");
+                    + "but this proxy listens without TLS; build it with tls() (in a JUnit test: @WebSocketChaos(tls = true); on the"
+                    + " command line: --tls)");
         }
         if (fault instanceof ForceTlsMismatch tls) {
             server.prepare(tls.mode());

@@ -88,12 +88,13 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
             }
         });
         ctx.pipeline().addAfter(ctx.name(), "tls", tls);
-        ctx.pipeline().addAfter("tls", "request-start", new RequestStart());
+        ctx.pipeline().addAfter("tls", "tls-close", new TlsCloseAsEndOfStream());
+        ctx.pipeline().addAfter("tls-close", "request-start", new RequestStart());
     }
 
     /**
      * What ended the handshake, in words: the TLS exception's own message (a decoder wraps it), or, for an exception
-     * without one (a client that closed mid-handshake, as Python's {@code ssl} does on a certificate it rejects),
+     * without one (a connection closed mid-handshake: Python's {@code ssl} closes so on a certificate it rejects),
      * what happened.
      */
     static String handshakeFailure(Throwable cause) {
@@ -102,8 +103,9 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
             return failure.getMessage();
         }
         if (failure instanceof ClosedChannelException) {
-            return "the client closed the connection before the handshake was done (clients do so on a certificate"
-                    + " they reject, some without an alert)";
+            // Who closed it, and how, the record says: a client that rejects the certificate, some without an alert,
+            // or a fault of the proxy's own (a reset_peer toxic, say).
+            return "the connection was closed before the handshake was done";
         }
         return failure.getClass().getName();
     }

@@ -325,7 +325,7 @@ class MisuseTest {
     void tlsFaultOnAPlainListener() {
         assertThat(Kit.onlyFailureOf(TlsOnPlain.class)).isEqualTo("@ForceTlsMismatch on method " + PREFIX + "TlsOnPlain.test(): "
                 + "TLS mismatch EXPIRED_CERTIFICATE changes the certificate of a TLS listener, but this proxy listens "
-                + "without TLS; build it with tls() (in a JUnit test: @WebSocketChaos(tls = true))");
+                + "without TLS; build it with tls() (in a JUnit test: @WebSocketChaos(tls = true); on the command line: --tls)");
     }
 
     @WebSocketChaos(upstream = Echo.UPSTREAM)
