@@ -51,6 +51,7 @@ enum Transport {
 
         @Override
         Throwable unavailability() {
+            avoidMultishotPoll();
             return IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
         }
     },
@@ -99,6 +100,22 @@ enum Transport {
 
     /** The system property that forces a transport. */
     static final String PROPERTY = "wschaos.transport";
+
+    /** Netty's switch for io_uring's multishot {@code POLL_ADD}, read once, when Netty's {@code IoUring} class loads. */
+    static final String MULTISHOT_POLL = "io.netty.iouring.pollAddMultishotEnabled";
+
+    /**
+     * Turns Netty's multishot {@code POLL_ADD} off, unless the JVM was told otherwise: with it, Netty 4.2.18 missed a
+     * {@code wss://} upstream's reset right after a TLS 1.3 handshake (the session tickets, then the RST) about one
+     * time in two, and the client waited for an answer until it gave up; without it, never in the same measurement
+     * (UpstreamResetAfterTlsHandshakeTest). It must be set before Netty's io_uring classes load; if they loaded
+     * earlier (the application under test uses io_uring too), Netty's own setting stays.
+     */
+    private static void avoidMultishotPoll() {
+        if (System.getProperty(MULTISHOT_POLL) == null) {
+            System.setProperty(MULTISHOT_POLL, "false");
+        }
+    }
 
     /**
      * The transport {@value #PROPERTY} names, else the first available of io_uring, epoll and NIO.

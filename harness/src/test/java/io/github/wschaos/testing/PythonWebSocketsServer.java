@@ -1,13 +1,10 @@
 package io.github.wschaos.testing;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real WebSocket echo server on Python's {@code websockets} library (Debian's {@code python3-websockets}), run as
@@ -29,32 +26,11 @@ public final class PythonWebSocketsServer implements AutoCloseable {
     /** Starts the server and waits until it listens. */
     public static PythonWebSocketsServer start() {
         String python = System.getProperty("wschaos.python", "/usr/bin/python3");
-        requireWebsockets(python);
+        ScriptProcess.requirePython(python, "websockets", "python3-websockets");
         try {
             return new PythonWebSocketsServer(python);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + python + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireWebsockets(String python) {
-        int exit;
-        try {
-            Process probe = new ProcessBuilder(python, "-c", "import websockets").redirectErrorStream(true).start();
-            probe.getInputStream().transferTo(OutputStream.nullOutputStream());
-            exit = probe.waitFor(15, TimeUnit.SECONDS) ? probe.exitValue() : -1;
-        } catch (IOException e) {
-            exit = -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while looking for " + python, e);
-        }
-        if (exit != 0) {
-            String message = python + " cannot import websockets (apt-get install python3-websockets, or set -Dwschaos.python)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException(message + "; CI must install it (see .ci/run)");
-            }
-            Assumptions.assumeTrue(false, message + "; skipping the test with a Python websockets server");
         }
     }
 

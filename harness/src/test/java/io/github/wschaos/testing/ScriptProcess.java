@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A server run as a child process from a script among the test resources (next to this class): the script prints
@@ -88,6 +90,32 @@ final class ScriptProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             close();
             throw new IllegalStateException("interrupted while starting " + script, e);
+        }
+    }
+
+    /**
+     * Checks that {@code python} can import {@code module}: if not, the test is skipped (a failed assumption), except in
+     * CI (environment {@code CI=true}), where it fails, since CI installs {@code aptPackage}.
+     */
+    static void requirePython(String python, String module, String aptPackage) {
+        int exit;
+        try {
+            Process probe = new ProcessBuilder(python, "-c", "import " + module).redirectErrorStream(true).start();
+            probe.getInputStream().transferTo(OutputStream.nullOutputStream());
+            exit = probe.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS) ? probe.exitValue() : -1;
+        } catch (IOException e) {
+            exit = -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while looking for " + python, e);
+        }
+        if (exit != 0) {
+            String message = python + " cannot import " + module + " (apt-get install " + aptPackage
+                    + ", or set -Dwschaos.python)";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException(message + "; CI must install it (see .ci/run)");
+            }
+            Assumptions.assumeTrue(false, message + "; skipping the test that needs it");
         }
     }
 
