@@ -166,6 +166,12 @@ public final class RawUpstream implements AutoCloseable {
         public void shutdownOutput() throws IOException {
             socket.shutdownOutput();
         }
+
+        /** Resets the connection: an RST to the peer (SO_LINGER 0), as a crashed server's kernel sends it. */
+        public void reset() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
     }
 
     /** {@code text} in ISO-8859-1, as HTTP heads are written. */
