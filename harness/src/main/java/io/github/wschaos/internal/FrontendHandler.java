@@ -588,6 +588,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause, int earlierAnswers) {
+        if (!ctx.channel().isActive()) {
+            // The decoder's last look at what came before the client's close (or reset): a head cut short, which no
+            // answer can reach. The client gave up on its request; nothing was answered.
+            if (earlierAnswers == 0) {
+                connection.outcome(Outcome.ABORTED_BY_CLIENT);
+            }
+            connection.failure("the client closed the connection in the middle of its request: " + cause.getMessage());
+            return;
+        }
         FullHttpResponse response;
         HttpResponseStatus status;
         if (cause instanceof TooLongHttpLineException) {
