@@ -102,7 +102,7 @@ enum Transport {
     static final String PROPERTY = "wschaos.transport";
 
     /** Netty's switch for io_uring's multishot {@code POLL_ADD}, read once, when Netty's {@code IoUring} class loads. */
-    static final String MULTISHOT_POLL = "io.netty.iouring.pollAddMultishotEnabled";
+    private static final String MULTISHOT_POLL = "io.netty.iouring.pollAddMultishotEnabled";
 
     /**
      * Turns Netty's multishot {@code POLL_ADD} off, unless the JVM was told otherwise: with it, Netty 4.2.18 missed a

@@ -267,8 +267,20 @@ public final class ChaosLifecycle {
         return declared;
     }
 
+    /** Once per test class, in the run's store: the classes do not change between its tests. */
+    private record LifecycleMethodsChecked(Class<?> testClass) {
+    }
+
     /** A fault annotation on a {@code @BeforeEach} (or other lifecycle) method would do nothing: say so. */
     private static void failOnFaultsOnLifecycleMethods(ExtensionContext context) {
+        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(
+                new LifecycleMethodsChecked(context.getRequiredTestClass()), key -> {
+                    checkLifecycleMethods(context);
+                    return Boolean.TRUE;
+                }, Boolean.class);
+    }
+
+    private static void checkLifecycleMethods(ExtensionContext context) {
         for (Class<?> type : classChain(context, null)) {
             for (Class<? extends java.lang.annotation.Annotation> lifecycle : List.of(BeforeEach.class, AfterEach.class,
                     BeforeAll.class, AfterAll.class)) {
