@@ -17,23 +17,26 @@ final class IdleDrop implements Session.FrameFault, Runnable {
     private final Session session;
     private final DropIdleConnections fault;
     private final long timeoutNanos;
+    private final String handlerName;
     private long lastActivity;
     private ScheduledFuture<?> timer;
 
-    IdleDrop(Session session, DropIdleConnections fault, Duration timeout) {
+    /** @param handlerName the name of its watchers in the pipelines, its own on this connection */
+    IdleDrop(Session session, DropIdleConnections fault, Duration timeout, String handlerName) {
         this.session = session;
         this.fault = fault;
         this.timeoutNanos = timeout.toNanos();
+        this.handlerName = handlerName;
     }
 
     @Override
     public void start() {
         lastActivity = System.nanoTime();
         if (fault.resetOn() != IdleTimer.UPSTREAM_DATA) {
-            session.client().pipeline().addBefore("relay", "drop-idle", new Watcher());
+            session.client().pipeline().addBefore("relay", handlerName, new Watcher());
         }
         if (fault.resetOn() != IdleTimer.CLIENT_DATA) {
-            session.upstream().pipeline().addBefore("relay", "drop-idle", new Watcher());
+            session.upstream().pipeline().addBefore("relay", handlerName, new Watcher());
         }
         timer = session.client().eventLoop().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
     }
@@ -55,8 +58,8 @@ final class IdleDrop implements Session.FrameFault, Runnable {
         if (timer != null) {
             timer.cancel(false);
         }
-        Channels.removeIfPresent(session.client(), "drop-idle");
-        Channels.removeIfPresent(session.upstream(), "drop-idle");
+        Channels.removeIfPresent(session.client(), handlerName);
+        Channels.removeIfPresent(session.upstream(), handlerName);
     }
 
     /** Notes activity and passes everything on. */

@@ -27,6 +27,8 @@ final class Session implements FaultSite {
     private final String path;
     private final long acceptedNanos;
     private final Map<ArmedFault, FrameFault> acting = new HashMap<>();
+    /** Numbers the handlers of faults acting here, so that two faults of one kind each get their own. */
+    private int handlersAdded;
 
     Session(FaultEngine engine, Channel client, Channel upstream, LiveConnection connection, String path, long acceptedNanos) {
         this.engine = engine;
@@ -112,8 +114,9 @@ final class Session implements FaultSite {
     }
 
     private FrameFault behaviourOf(Fault fault) {
+        String handlerName = fault.name() + "#" + ++handlersAdded;
         if (fault instanceof DropIdleConnections drop) {
-            return new IdleDrop(this, drop, engine.scale(drop.timeout()));
+            return new IdleDrop(this, drop, engine.scale(drop.timeout()), handlerName);
         }
         if (fault instanceof CloseWithCode close) {
             return new CloseFrames(this, close, engine.scale(close.after()));
@@ -122,10 +125,10 @@ final class Session implements FaultSite {
             return new Reset(this, engine.scale(reset.after()));
         }
         if (fault instanceof SwallowControlFrames swallow) {
-            return FrameFilter.install(this, swallow.name(), swallow.direction(), opcode -> opcode == 9 || opcode == 10);
+            return FrameFilter.install(this, handlerName, swallow.direction(), opcode -> opcode == 9 || opcode == 10);
         }
         if (fault instanceof HalfOpen halfOpen) {
-            return FrameFilter.install(this, halfOpen.name(), halfOpen.direction(), opcode -> true);
+            return FrameFilter.install(this, handlerName, halfOpen.direction(), opcode -> true);
         }
         throw new IllegalStateException("No frame behaviour for " + fault);
     }

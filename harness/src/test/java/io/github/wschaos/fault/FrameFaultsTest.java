@@ -147,6 +147,44 @@ class FrameFaultsTest {
         }
     }
 
+    @Test
+    void twoIdleTimeoutsOnOneConnectionEachActAndTheShorterCuts() throws Exception {
+        // A profile's timeout and a test's own, as a class and a method annotation arm them: two middleboxes in a row.
+        echo.proxy().inject(Faults.dropIdleConnections(Duration.ofSeconds(30)));
+        echo.proxy().inject(Faults.dropIdleConnections(Duration.ofMillis(400)));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            echo(client, "last words");
+            assertThat(client.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(JdkWebSocketClient.ABNORMAL);
+            // Tolerance: 400 ms after the last data, give or take scheduling (at most +700 ms here); before the fix
+            // the second fault's handler clashed with the first's and the connection died within 30 ms.
+            assertThat(Duration.ofNanos(System.nanoTime() - client.lastMessageNanos()))
+                    .isBetween(Duration.ofMillis(350), Duration.ofMillis(1100));
+        }
+        CloseInfo close = closedRecord(1);
+        assertThat(close.closer()).isEqualTo(Closer.PROXY);
+        assertThat(close.cause()).isEqualTo("drop-idle");
+    }
+
+    @Test
+    void twoFrameFiltersOfOneKindOnOneConnectionBothAct() throws Exception {
+        // Armed before the connection, as a class's and a method's annotation are: both act from the upgrade on.
+        FaultHandle both = echo.proxy().inject(Faults.swallowPings(Direction.BOTH));
+        FaultHandle upstream = echo.proxy().inject(Faults.swallowPings(Direction.UPSTREAM));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            echo(client, "before");
+            client.ping("lost");
+            echo(client, "data still flows");
+            assertThat(client.pongs()).isEmpty();
+
+            both.close();
+            upstream.close();
+            echo(client, "boundary");
+            client.ping("found");
+            await().atMost(TIMEOUT).until(() -> client.pongs().contains("found"));
+            assertThat(client.closeCode()).isNotDone();
+        }
+    }
+
     private static void echo(JdkWebSocketClient client, String text) {
         client.send(text);
         await().atMost(TIMEOUT).until(() -> client.messages().contains(text));
