@@ -51,5 +51,34 @@ public final class Durations {
         return parsed;
     }
 
+    /**
+     * {@code duration} as {@link #parse} reads it, in the largest unit that gives a whole number ({@code 5000s},
+     * {@code 500ms}, {@code 2h}), else in seconds with a fraction ({@code 1.5s}); negative ones with a minus sign.
+     */
+    public static String format(Duration duration) {
+        if (duration.isNegative()) {
+            return "-" + format(duration.negated());
+        }
+        long seconds = duration.getSeconds();
+        int nanos = duration.getNano();
+        if (nanos == 0) {
+            if (seconds != 0 && seconds % 86_400 == 0) {
+                return seconds / 86_400 + "d";
+            }
+            if (seconds != 0 && seconds % 3_600 == 0) {
+                return seconds / 3_600 + "h";
+            }
+            if (seconds != 0 && seconds % 60 == 0 && seconds < 3_600) {
+                return seconds / 60 + "m";
+            }
+            return seconds + "s";
+        }
+        if (seconds == 0 && nanos % 1_000_000 == 0) {
+            return nanos / 1_000_000 + "ms";
+        }
+        return java.math.BigDecimal.valueOf(seconds).add(java.math.BigDecimal.valueOf(nanos, 9))
+                .stripTrailingZeros().toPlainString() + "s";
+    }
+
     private static final String ACCEPTED = "accepted are e.g. 500ms, 2s, 1.5s, 1m, 2h, 1d or ISO-8601 such as PT2S";
 }

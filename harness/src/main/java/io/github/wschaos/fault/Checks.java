@@ -1,5 +1,6 @@
 package io.github.wschaos.fault;
 
+import io.github.wschaos.Durations;
 import java.time.Duration;
 
 /** Argument checks with messages that name the value and what is accepted. */
@@ -8,15 +9,35 @@ final class Checks {
     private Checks() {
     }
 
+    /** The longest duration the proxy can time: Long.MAX_VALUE nanoseconds, about 292 years. */
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
+
     static void positive(String what, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(what + " " + value + " must be positive, e.g. PT2S (2 seconds)");
+        present(what, value, "a positive duration, e.g. 2s");
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " " + Durations.format(value) + " must be positive, e.g. 2s");
         }
+        notTooLong(what, value);
     }
 
     static void notNegative(String what, Duration value) {
-        if (value == null || value.isNegative()) {
-            throw new IllegalArgumentException(what + " " + value + " must be zero or positive, e.g. PT0.5S");
+        present(what, value, "zero or a positive duration, e.g. 500ms");
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(what + " " + Durations.format(value) + " must be zero or positive, e.g. 500ms");
+        }
+        notTooLong(what, value);
+    }
+
+    private static void present(String what, Duration value, String accepted) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " is null; accepted is " + accepted);
+        }
+    }
+
+    private static void notTooLong(String what, Duration value) {
+        if (value.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException(what + " " + Durations.format(value) + " is too long; accepted are up to "
+                    + Durations.format(Duration.ofDays(LONGEST.toDays())) + " (about 292 years)");
         }
     }
 
@@ -29,12 +50,6 @@ final class Checks {
     static void direction(Direction direction) {
         if (direction == null) {
             throw new IllegalArgumentException("direction null must be one of UPSTREAM, DOWNSTREAM or BOTH");
-        }
-    }
-
-    static void status(int status) {
-        if (status < 100 || status > 599) {
-            throw new IllegalArgumentException("HTTP status " + status + " is outside 100-599");
         }
     }
 

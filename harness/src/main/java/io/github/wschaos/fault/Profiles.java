@@ -1,5 +1,6 @@
 package io.github.wschaos.fault;
 
+import io.github.wschaos.Durations;
 import java.time.Duration;
 import java.util.List;
 
@@ -59,7 +60,8 @@ public final class Profiles {
     public static List<Fault> awsAlb(Duration idleTimeout) {
         if (idleTimeout == null || idleTimeout.compareTo(Duration.ofSeconds(1)) < 0
                 || idleTimeout.compareTo(Duration.ofSeconds(4000)) > 0) {
-            throw new IllegalArgumentException("ALB idle timeout " + idleTimeout + " is outside 1-4000 seconds");
+            throw new IllegalArgumentException("ALB idle timeout " + (idleTimeout == null ? "null" : Durations.format(idleTimeout))
+                    + " is outside 1-4000 seconds");
         }
         return List.of(Faults.dropIdleConnections(idleTimeout, IdleTimer.ANY_DATA));
     }

@@ -40,7 +40,10 @@ final class HandshakeFaults {
     static FullHttpResponse response(ByteBufAllocator allocator, RespondWithStatus fault) {
         HttpResponseStatus status = HttpResponseStatus.valueOf(fault.status());
         FullHttpResponse response;
-        if (fault.body().isEmpty()) {
+        if (status.code() == 204 || status.code() == 304) { // no body, and so no Content-Length either
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, allocator.buffer(0));
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (fault.body().isEmpty()) {
             response = ErrorPages.response(allocator, status);
         } else {
             response = text(allocator, status, fault.body());

@@ -91,7 +91,7 @@ class ApiBadInputTest {
     @Test
     void valuesOutOfRangeNameTheValue() throws Exception {
         expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\",\"attributes\":{\"latency\":-5}}"), 400,
-                "bad request body: latency: latency PT-0.005S must be zero or positive, e.g. PT0.5S");
+                "bad request body: latency: latency -5ms must be zero or positive, e.g. 500ms");
         expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\",\"toxicity\":1.5}"), 400,
                 "bad request body: \\\"toxicity\\\" 1.5 is outside 0..1");
         expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"close_with_code\"}"), 400,
@@ -127,13 +127,13 @@ class ApiBadInputTest {
         expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"delay_handshake\",\"attributes\":{\"delay\":\"1s\"}}"), 400,
                 "bad request body: attribute \\\"delay\\\" of toxic type delay_handshake must be an integer, got \\\"1s\\\"");
         expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"delay_handshake\",\"attributes\":{\"delay\":-5}}"), 400,
-                "bad request body: delay_handshake: handshake delay PT-0.005S must be positive, e.g. PT2S (2 seconds)");
+                "bad request body: delay_handshake: handshake delay -5ms must be positive, e.g. 2s");
         expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"delay_handshake\"}"), 400,
                 "missing required field: attributes.delay for toxic type delay_handshake (ms)");
         expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"reset\",\"attributes\":{\"delay\":5}}"), 400,
                 "bad request body: unknown attribute \\\"delay\\\" for toxic type reset; accepted are after");
         expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"reset\",\"attributes\":{\"after\":-5}}"), 400,
-                "bad request body: reset: reset delay PT-0.005S must be zero or positive, e.g. PT0.5S");
+                "bad request body: reset: reset delay -5ms must be zero or positive, e.g. 500ms");
         expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"swallow_pings\",\"attributes\":{\"direction\":\"sideways\"}}"),
                 400, "bad request body: attribute \\\"direction\\\" of toxic type swallow_pings must be one of "
                         + "\\\"upstream\\\", \\\"downstream\\\", \\\"both\\\", got \\\"sideways\\\"");

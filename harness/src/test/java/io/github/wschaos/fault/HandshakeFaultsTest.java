@@ -57,6 +57,17 @@ class HandshakeFaultsTest {
     }
 
     @Test
+    void respondWithStatus204SendsNoBody() throws Exception {
+        echo.proxy().inject(Faults.respondWithStatus(204));
+        try (RawHttp raw = RawHttp.connect(echo.proxy().address())) {
+            String answer = raw.send(RawHttp.upgradeRequest(echo.proxy().address(), "/")).readToEnd();
+            // A 204 ends at its head: no page and no Content-Length, as nginx's "return 204;" answers.
+            assertThat(answer).startsWith("HTTP/1.1 204 No Content\r\n").endsWith("\r\n\r\n")
+                    .doesNotContainIgnoringCase("content-length").doesNotContain("<html>");
+        }
+    }
+
+    @Test
     void rejectOriginsAnswers403UnlessTheOriginIsAllowed() throws Exception {
         echo.proxy().inject(Faults.rejectOrigins("https://app.example"));
 

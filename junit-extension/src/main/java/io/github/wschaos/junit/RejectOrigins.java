@@ -31,7 +31,7 @@ public @interface RejectOrigins {
     /** The origins let through, compared exactly, e.g. {@code "https://app.example"}; at least one. */
     String[] value();
 
-    /** The status of the rejection, 100-599. */
+    /** The status of the rejection, 400-599. */
     int status() default 403;
 
     /** Only these attempts, 1-based since the test started: {@code "3"} or {@code "2..4"}; empty for every attempt. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(WebSocketChaosExtension.class)
 public @interface RespondWithStatus {
 
-    /** The HTTP status, 100-599 but not 101. */
+    /** The HTTP status, 200-599; 204 and 304 with no body. */
     int value();
 
     /** Extra response headers as {@code "Name: value"}, e.g. {@code "Retry-After: 5"}. */
