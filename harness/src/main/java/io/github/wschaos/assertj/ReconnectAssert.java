@@ -65,14 +65,20 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
     }
 
     /**
-     * Every delay so far matches {@code backoff} within the tolerance; needs at least two attempts.
+     * Every delay so far matches {@code backoff} within the tolerance; needs at least two attempts, and waits for them
+     * after {@code within}. A delay once made does not change, so the check of the delays is made once, at once: put
+     * {@link #hasAtLeastAttempts} first to wait for more.
      */
     public ReconnectAssert followBackoff(Backoff backoff) {
         Objects.requireNonNull(backoff, "backoff");
+        Eventually.check(within, () -> {
+            List<ConnectionRecord> records = actual.connections();
+            if (records.size() < 2) {
+                fail(records, "to reconnect with %s%nbut there %s: a backoff needs at least 2", backoff,
+                        records.isEmpty() ? "was no attempt" : "was only 1 attempt");
+            }
+        });
         List<ConnectionRecord> records = actual.connections();
-        if (records.size() < 2) {
-            fail(records, "to reconnect with %s but there were %s attempts: a backoff needs at least 2", backoff, records.size());
-        }
         List<Duration> expected = backoff.expectedDelays(records);
         List<Duration> delays = delaysOf(records);
         for (int i = 0; i < delays.size(); i++) {
@@ -86,7 +92,10 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
         return myself;
     }
 
-    /** No delay between attempts was shorter than {@code floor}: no reconnect storm. */
+    /**
+     * No delay between attempts so far was shorter than {@code floor}: no reconnect storm. It reads the delays at once
+     * and does not wait, also after {@code within} (no attempt is no storm): put {@link #hasAtLeastAttempts} first.
+     */
     public ReconnectAssert hasNoStormFasterThan(Duration floor) {
         Eventually.positive("storm floor", floor);
         List<ConnectionRecord> records = actual.connections();
@@ -183,9 +192,12 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
             // reported below with the timeline
         }
         List<ConnectionRecord> records = actual.connections();
-        if (records.size() != attempts) {
-            fail(records, expectation + "%nbut there were %s attempts within a quiet period of %s", attempts,
-                    records.size(), Timeline.seconds(quietPeriod));
+        if (records.size() > attempts) {
+            ConnectionRecord next = records.get(attempts);
+            fail(records, expectation + "%nbut attempt #%s came %s after attempt #%s ended, within the quiet period of %s"
+                    + " (%s attempts in all)", attempts, attempts + 1,
+                    Timeline.seconds(next.acceptedAt().minus(records.get(attempts - 1).endedAt())), attempts,
+                    Timeline.seconds(quietPeriod), records.size());
         }
     }
 
@@ -206,7 +218,8 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
     }
 
     private void fail(List<ConnectionRecord> records, String expectation, Object... arguments) {
-        throw new AssertionError(ChaosErrorMessages.expecting("reconnects", records.size() + " attempts",
+        throw new AssertionError(ChaosErrorMessages.expecting("reconnects",
+                records.size() + (records.size() == 1 ? " attempt" : " attempts"),
                 String.format(expectation, arguments), records));
     }
 }

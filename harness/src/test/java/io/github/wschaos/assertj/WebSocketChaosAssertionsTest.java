@@ -73,7 +73,7 @@ class WebSocketChaosAssertionsTest {
                 .hasMessageContaining("but attempt #2 came ");
         assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().gaveUpAfter(2, ofMillis(100)))
                 .hasMessageContaining("to give up after 2 attempts")
-                .hasMessageContaining("there were 3 attempts");
+                .hasMessageContaining("but attempt #3 came ").hasMessageContaining("after attempt #2 ended, within the quiet period of 0.100s (3 attempts in all)");
     }
 
     @Test
@@ -119,6 +119,24 @@ class WebSocketChaosAssertionsTest {
                 .hasMessageContaining("Within 200ms")
                 .hasMessageContaining("to have at least 1 attempts but had 0")
                 .hasMessageContaining("(no connection attempts)");
+    }
+
+    @Test
+    void followBackoffWaitsForItsTwoAttemptsWithinABound() throws Exception {
+        assertThatThrownBy(() -> assertThat(echo.proxy()).within(ofMillis(200)).reconnects()
+                .followBackoff(Backoff.constant(ofMillis(300))))
+                .hasMessageContaining("Within 200ms")
+                .hasMessageContaining("to reconnect with constant 300ms")
+                .hasMessageContaining("but there was no attempt: a backoff needs at least 2")
+                .hasMessageContaining("(no connection attempts)");
+
+        echo.proxy().inject(Faults.respondWithStatus(503));
+        try (ScriptedReconnector client = ScriptedReconnector.start(echo.proxy().uri(), List.of(ofMillis(300)))) {
+            // Asserted while the client waits its 300 ms: the second attempt is yet to come.
+            assertThat(echo.proxy()).within(WAIT).reconnects().withTolerance(new Tolerance(ofMillis(150), 0.2))
+                    .followBackoff(Backoff.constant(ofMillis(300)));
+            client.done().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
