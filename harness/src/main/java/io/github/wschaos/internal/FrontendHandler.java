@@ -76,6 +76,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean upgradeRequested;
     private boolean otherUpgradeRequested;
     private boolean responding;
+    /** A fault's own answer waits for a handshake delay: what the client sends meanwhile is released. */
+    private boolean answerDelayed;
     /**
      * Whether the last answer from the upstream left its connection open for more (no {@code Connection: close}, not
      * ended by the close): only then is the upstream's close an idle keep-alive connection's end.
@@ -147,7 +149,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (responding) {
+        if (responding || answerDelayed) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -228,40 +230,76 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Applies the handshake faults that hit this request, in arming order.
+     * Applies the handshake faults that hit this request, in arming order. A handshake delay delays whatever answers:
+     * the upstream, or a fault that answers itself (a slow 504 from a proxy whose upstream timed out).
      *
-     * @return true if a fault answered the request itself (and released it)
+     * @return true if a fault answered the request itself (and released it), or will once the delay is over
      */
     private boolean applyHandshakeFaults(ChannelHandlerContext ctx, HttpRequest request) {
-        for (ArmedFault hit : server.faults().hitting(Fault.Stage.HANDSHAKE, connection, path, upgradeRequested,
-                acceptedNanos)) {
+        List<ArmedFault> hits = server.faults().hitting(Fault.Stage.HANDSHAKE, connection, path, upgradeRequested,
+                acceptedNanos);
+        Duration delay = held.holding() ? null : firstDelay(hits);
+        for (ArmedFault hit : hits) {
             Fault fault = hit.fault();
-            if (fault instanceof Blackhole || fault instanceof RefuseConnections) {
+            Runnable answer = answerOf(ctx, request, fault);
+            if (answer != null) {
                 ReferenceCountUtil.release(request);
-                releasePending();
-                requestDropped(ctx, fault instanceof Blackhole);
-                return true;
-            }
-            if (fault instanceof RespondWithStatus respond) {
-                ReferenceCountUtil.release(request);
-                answerItself(HandshakeFaults.response(ctx.alloc(), respond), "");
-                return true;
-            }
-            String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-            if (fault instanceof RejectOrigins reject && upgradeRequested && !reject.allows(origin)) {
-                ReferenceCountUtil.release(request);
-                answerItself(HandshakeFaults.rejection(ctx.alloc(), reject.status()),
-                        (origin == null ? "no Origin header" : "origin " + origin) + " is not among " + reject.allowed());
+                if (delay == null) {
+                    answer.run();
+                } else {
+                    answerAfter(ctx, delay, answer);
+                }
                 return true;
             }
             if (fault instanceof StripUpgradeHeaders) {
                 HandshakeFaults.stripUpgrade(request, server.upstream());
             }
-            if (fault instanceof DelayHandshake delay && !held.holding()) {
-                hold(ctx, server.faults().scale(delay.delay()));
-            }
+        }
+        if (delay != null) {
+            hold(ctx, delay);
         }
         return false;
+    }
+
+    /** The first handshake delay among {@code hits}, scaled; null if none. */
+    private Duration firstDelay(List<ArmedFault> hits) {
+        for (ArmedFault hit : hits) {
+            if (hit.fault() instanceof DelayHandshake delay) {
+                return server.faults().scale(delay.delay());
+            }
+        }
+        return null;
+    }
+
+    /** What {@code fault} does in the upstream's place for this request; null if it lets the request go on. */
+    private Runnable answerOf(ChannelHandlerContext ctx, HttpRequest request, Fault fault) {
+        if (fault instanceof Blackhole || fault instanceof RefuseConnections) {
+            return () -> {
+                releasePending();
+                requestDropped(ctx, fault instanceof Blackhole);
+            };
+        }
+        if (fault instanceof RespondWithStatus respond) {
+            return () -> answerItself(HandshakeFaults.response(ctx.alloc(), respond), "");
+        }
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (fault instanceof RejectOrigins reject && upgradeRequested && !reject.allows(origin)) {
+            return () -> answerItself(HandshakeFaults.rejection(ctx.alloc(), reject.status()),
+                    (origin == null ? "no Origin header" : "origin " + origin) + " is not among " + reject.allowed());
+        }
+        return null;
+    }
+
+    /** Gives a fault's {@code answer} once {@code delay} is over; nothing more is read or passed on meanwhile. */
+    private void answerAfter(ChannelHandlerContext ctx, Duration delay, Runnable answer) {
+        answerDelayed = true;
+        delayed = true;
+        ctx.channel().eventLoop().schedule(() -> {
+            answerDelayed = false;
+            if (client.isActive()) {
+                answer.run();
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -357,7 +395,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * take more, and no upgrade is being answered.
      */
     void readMoreIfReady() {
-        if (client == null || !client.isActive() || responding || awaitingUpgradeResponse || held.holding()) {
+        if (client == null || !client.isActive() || responding || answerDelayed || awaitingUpgradeResponse
+                || held.holding()) {
             return;
         }
         if (!dialed || (upstreamReady && upstreamChannel.isWritable())) {

@@ -144,6 +144,33 @@ class HandshakeFaultsTest {
     }
 
     @Test
+    void aDelayDelaysAFaultsOwnAnswerInEitherArmingOrder() throws Exception {
+        // A proxy whose upstream timed out: 504 after its timeout (haproxy "timeout server 2s": 504 after 2.02 s).
+        FaultHandle delay = echo.proxy().inject(Faults.delayHandshake(Duration.ofMillis(400)));
+        FaultHandle status = echo.proxy().inject(Faults.respondWithStatus(504));
+        assertAnswered504After400Ms();
+        delay.close();
+        status.close();
+
+        echo.proxy().inject(Faults.respondWithStatus(504));
+        echo.proxy().inject(Faults.delayHandshake(Duration.ofMillis(400)));
+        assertAnswered504After400Ms();
+
+        Throwable impatient = JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, Duration.ofMillis(150), null);
+        assertThat(impatient).isInstanceOf(HttpTimeoutException.class);
+        await().atMost(TIMEOUT).untilAsserted(() ->
+                assertThat(echo.proxy().recording().attempt(3).outcome()).isEqualTo(Outcome.TIMED_OUT));
+    }
+
+    private void assertAnswered504After400Ms() throws Exception {
+        long start = System.nanoTime();
+        Throwable failure = JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, TIMEOUT, null);
+        assertThat(((WebSocketHandshakeException) failure).getResponse().statusCode()).isEqualTo(504);
+        // Tolerance: not before the delay (before the fix the answer came at once); the upper bound is the client's.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+    }
+
+    @Test
     void pathTargetsOnlyHitThatPath() throws Exception {
         echo.proxy().inject(Faults.respondWithStatus(404), Target.path("/other"));
         assertEchoWorks();
