@@ -44,6 +44,8 @@ final class LimitDataToxic extends ToxicHandler {
         buffer.release();
         remaining = 0;
         ctx.write(allowed, promise);
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> wire.close(cause));
+        // Closed in a task of its own, not in the flush's listener: that runs inside the other channel's read (the
+        // relay's write of what it read), and on io_uring a close from there sent no FIN on the channel being read.
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> ctx.channel().eventLoop().execute(() -> wire.close(cause)));
     }
 }

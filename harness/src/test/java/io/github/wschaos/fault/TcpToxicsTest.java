@@ -10,6 +10,8 @@ import io.github.wschaos.record.Closer;
 import io.github.wschaos.testing.EchoServer;
 import io.github.wschaos.testing.EchoBehindProxy;
 import io.github.wschaos.testing.JdkWebSocketClient;
+import io.github.wschaos.testing.RawHttp;
+import io.github.wschaos.testing.RawUpstream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -248,6 +252,42 @@ class TcpToxicsTest {
         assertThat(received.size()).isEqualTo(40);
         assertThat(received.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101 Switching Protocols\r\n");
         assertThat(closedRecord(1).cause()).isEqualTo("limit-data");
+    }
+
+    @Test
+    void limitDataReachedInsideABurstClosesBothConnections() throws Exception {
+        // One 5,008-byte frame on an upgraded connection, read in more than one go: on io_uring, closing from inside
+        // that read left the upstream connection open for good (no FIN), though the record said it was closed.
+        CompletableFuture<Boolean> upstreamSawTheEnd = new CompletableFuture<>();
+        CountDownLatch upgraded = new CountDownLatch(1);
+        byte[] frame = new byte[5008];
+        frame[0] = (byte) 0x82;
+        frame[1] = 126;
+        frame[2] = (byte) (5004 >> 8);
+        frame[3] = (byte) (5004 & 0xFF);
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.switchingProtocols(""));
+                    try {
+                        upgraded.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    connection.write(frame);
+                    upstreamSawTheEnd.complete(connection.readSome() == null);
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            try (RawHttp client = RawHttp.connect(proxy.address())) {
+                client.send(RawHttp.upgradeRequest(proxy.address(), "/"));
+                client.readTimeout(TIMEOUT);
+                assertThat(client.readRawHead()).startsWith("HTTP/1.1 101 Switching Protocols\r\n");
+                proxy.inject(Faults.limitData(1000, Direction.DOWNSTREAM));
+                upgraded.countDown();
+                // The frame's first 1,000 bytes, then the end (a FIN: readToEnd saw -1).
+                assertThat(client.readToEnd()).hasSize(1000);
+                assertThat(upstreamSawTheEnd).succeedsWithin(TIMEOUT).isEqualTo(true);
+            }
+        }
     }
 
     @Test
