@@ -118,6 +118,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         upstream.eventLoop().execute(() -> {
             if (upstream.pipeline().get(HttpClientCodec.class) != null) {
                 upstream.pipeline().remove(HttpClientCodec.class);
+                RequestTargetBytes.remove(upstream.pipeline());
             }
         });
         client.flush();

@@ -514,6 +514,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             channel.pipeline().addLast("tls-close", new TlsCloseAsEndOfStream());
         }
         channel.pipeline().addLast("http", HttpCodecs.upstreamSide());
+        RequestTargetBytes.install(channel.pipeline(), "http");
         channel.pipeline().addLast("upstream", new BackendHandler(server, this, client));
         Wire wire = client.attr(ProxyServer.WIRE).get();
         if (wire != null) {
