@@ -63,6 +63,35 @@ class SloppyHeadsFidelityTest {
     }
 
     @Test
+    void controlCharactersInHeaderValuesPassBothWaysAsThroughNginxButNul() throws Exception {
+        String traced = "X-Trace: a\u0001b\u007fc\r\n";
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    if (connection.readHead() != null) {
+                        connection.write(RawUpstream.switchingProtocols(traced));
+                        connection.readToEnd();
+                    }
+                });
+                NginxServer nginx = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            for (InetSocketAddress address : new InetSocketAddress[] {nginx.address(), proxy.address()}) {
+                try (RawHttp http = RawHttp.connect(address)) {
+                    String request = RawHttp.upgradeRequest(address, "/")
+                            .replace("\r\n\r\n", "\r\nCookie: id=a\u0001b\u007f\r\n\r\n");
+                    assertThat(http.send(request).readRawHead()).as(address == nginx.address() ? "nginx" : "the proxy")
+                            .startsWith("HTTP/1.1 101 ").contains(traced);
+                }
+                try (RawHttp http = RawHttp.connect(address)) {
+                    String request = RawHttp.upgradeRequest(address, "/")
+                            .replace("\r\n\r\n", "\r\nCookie: id=a\u0000b\r\n\r\n");
+                    assertThat(http.send(request).readHead().status()).as("NUL").isEqualTo(400);
+                }
+            }
+            assertThat(upstream.heads()).as("nginx's head, then the proxy's").hasSize(2)
+                    .allMatch(head -> head.contains("Cookie: id=a\u0001b\u007f\r\n"));
+        }
+    }
+
+    @Test
     void aClientEndingItsLinesInLfAloneUpgradesAsThroughNginx() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(connection -> {
                     connection.readHead();

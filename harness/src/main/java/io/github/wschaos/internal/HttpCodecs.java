@@ -1,5 +1,6 @@
 package io.github.wschaos.internal;
 
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -14,7 +15,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
  *   <li>an upstream's answer with its {@code Content-Length} repeated with the same value is read with that length,
  *       and one with both {@code Transfer-Encoding: chunked} and {@code Content-Length} is read as chunked, the length
  *       dropped (RFC 9112, section 6.3); the client gets it chunked, as from nginx;
- *   <li>a client may pipeline more than Netty's 128 requests ahead of their answers.
+ *   <li>a client may pipeline more than Netty's 128 requests ahead of their answers;
+ *   <li>a header value may hold control characters other than NUL and CR, as nginx passes them.
  * </ul>
  * Requests keep Netty's checks on these two, as nginx refuses such requests with {@code 400}.
  */
@@ -57,6 +59,22 @@ final class HttpCodecs {
                 .setMaxInitialLineLength(maxLine)
                 .setMaxHeaderSize(maxHeaderSize)
                 .setMaxChunkSize(MAX_CHUNK)
-                .setStrictLineParsing(false);
+                .setStrictLineParsing(false)
+                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValueValidator(HttpCodecs::asNginx))
+                .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValueValidator(HttpCodecs::asNginx));
+    }
+
+    /**
+     * Refuses a header value as nginx does: one with a NUL or a bare CR. Netty's own check refuses every control
+     * character, which gave a client a {@code 400}, or a {@code 101} from the upstream a {@code 502}, where nginx passes
+     * a {@code \x01} or {@code \x7f} on.
+     */
+    private static void asNginx(CharSequence value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0 || c == '\r') {
+                throw new IllegalArgumentException("a header value contains " + (c == 0 ? "NUL" : "a bare CR"));
+            }
+        }
     }
 }
