@@ -9,9 +9,11 @@ import java.util.function.IntPredicate;
 
 /**
  * Drops whole WebSocket frames whose opcode {@code drops} matches, in one direction, and passes every other byte
- * on as it is (payloads as slices, no copy). It cuts the stream only at frame boundaries, so adding or removing it
+ * on as it is (payloads as slices, no copy). It cuts the stream only at message boundaries, so adding or removing it
  * mid-stream leaves a valid stream: added, it goes on from where the relay's scanner is and passes the frame in
- * flight whole. Installed only while a fault needs it.
+ * flight whole, and the rest of a fragmented message under way; removed, it first drops the rest of a fragmented
+ * message whose first frame it dropped (a lone continuation frame fails the connection: "invalid opcode 0"). Control
+ * frames, which may come between fragments, are judged one by one. Installed only while a fault needs it.
  */
 final class FrameFilter extends ChannelInboundHandlerAdapter {
 
@@ -20,6 +22,10 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
     private long payloadRemaining;
     private boolean dropping;
     private boolean retiring;
+    /** Whether a fragmented message has begun and not ended: its continuation frames share its first frame's fate. */
+    private boolean messageOpen;
+    /** Whether the open message's first frame was dropped, and so its continuation frames are. */
+    private boolean droppingMessage;
     /** How many bytes of the header being read went on before this filter was added. */
     private int headerBytesPassed;
 
@@ -69,14 +75,15 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
         if (ctx != null) {
             FrameFilter filter = (FrameFilter) ctx.handler();
             filter.retiring = true;
-            if (filter.atBoundary()) {
+            if (filter.canLeave()) {
                 channel.pipeline().remove(filter);
             }
         }
     }
 
-    private boolean atBoundary() {
-        return payloadRemaining == 0 && header.isEmpty();
+    /** At a frame boundary, and not in a message whose first frame was dropped. */
+    private boolean canLeave() {
+        return payloadRemaining == 0 && header.isEmpty() && !(messageOpen && droppingMessage);
     }
 
     @Override
@@ -87,7 +94,7 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
         }
         try {
             while (in.isReadable()) {
-                if (retiring && atBoundary()) {
+                if (retiring && canLeave()) {
                     ctx.fireChannelRead(in.readRetainedSlice(in.readableBytes()));
                     ctx.pipeline().remove(this);
                     return;
@@ -112,7 +119,16 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
     /** A header is complete: decide the frame's fate and pass the header on unless it is dropped. */
     private void headerRead(ChannelHandlerContext ctx) {
         // A frame whose header began before this filter was added has begun at the other side: it goes on whole.
-        dropping = headerBytesPassed == 0 && drops.test(header.opcode());
+        int opcode = header.opcode();
+        if (opcode >= 8) { // a control frame, alone
+            dropping = headerBytesPassed == 0 && !retiring && drops.test(opcode);
+        } else {
+            if (opcode != 0) { // a message begins
+                droppingMessage = headerBytesPassed == 0 && !retiring && drops.test(opcode);
+            } // else a continuation frame: its message's fate (one begun before this filter was added goes on)
+            dropping = droppingMessage;
+            messageOpen = !header.fin();
+        }
         if (!dropping) {
             ctx.fireChannelRead(header.writeTo(ctx.alloc().buffer(header.size() - headerBytesPassed), headerBytesPassed));
         }
