@@ -10,6 +10,7 @@ import io.github.wschaos.fault.TlsMismatch;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -95,10 +96,15 @@ final class FaultOption {
                     + name + "@" + UPGRADES + (rest.isEmpty() ? "" : "=" + rest)
                     + " (after the value, '@' is a TCP toxic's direction: @upstream, @downstream, @both)");
         }
-        return new FaultSpec(factory.apply(value), at < 0 ? Target.all() : target(name, named.substring(at + 1)));
+        return new FaultSpec(factory.apply(value), at < 0 ? Target.all() : target(name, named.substring(at + 1), value));
     }
 
-    private static Target target(String name, String target) {
+    private static Target target(String name, String target, String value) {
+        if (List.of("upstream", "downstream", "both").contains(target)) {
+            throw new IllegalArgumentException("fault '" + name + "': a direction goes after the value, not on the name: "
+                    + name + "=" + (value == null ? "VALUE" : value) + "@" + target
+                    + " (on the name, '@' is a target: @" + UPGRADES + ")");
+        }
         if (!target.equals(UPGRADES)) {
             throw new IllegalArgumentException("fault '" + name + "' target '" + target + "' is not one of [" + UPGRADES
                     + "], e.g. " + name + "@" + UPGRADES);

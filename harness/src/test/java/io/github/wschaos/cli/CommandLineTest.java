@@ -102,6 +102,9 @@ class CommandLineTest {
         assertThatThrownBy(() -> FaultOption.parse("blackhole=@upgrades"))
                 .hasMessageStartingWith("fault 'blackhole': '@upgrades' goes on the name, before '=': blackhole@upgrades (after");
         assertThatThrownBy(() -> FaultOption.parse("teleport@upgrades")).hasMessageContaining("unknown fault 'teleport'");
+        assertThatThrownBy(() -> FaultOption.parse("latency@downstream=2s"))
+                .hasMessage("fault 'latency': a direction goes after the value, not on the name: latency=2s@downstream"
+                        + " (on the name, '@' is a target: @upgrades)");
 
         Result badTarget = run("proxy", "--upstream", "ws://127.0.0.1:9", "--fault", "refuse@everything");
         assertThat(badTarget.code).isEqualTo(2);
