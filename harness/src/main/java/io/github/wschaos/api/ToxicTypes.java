@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.Faults;
+import io.github.wschaos.fault.IdleCut;
 import io.github.wschaos.fault.IdleTimer;
 import io.github.wschaos.fault.TlsMismatch;
 import java.time.Duration;
@@ -113,10 +114,12 @@ final class ToxicTypes {
         // The WebSocket-aware faults of the catalogue.
         add("strip_upgrade_headers", (a, d) -> Faults.stripUpgradeHeaders(),
                 "the upstream gets the request without Upgrade, as nginx without upgrade configuration sends it");
-        add("drop_idle", (a, d) -> Faults.dropIdleConnections(millis(a, "timeout"), idleTimer(a.get("reset_on").asText())),
+        add("drop_idle", (a, d) -> Faults.dropIdleConnections(millis(a, "timeout"), idleTimer(a.get("reset_on").asText()),
+                        idleCut(a.get("cut").asText())),
                 "idle upgraded connections closed without a close frame",
                 required("timeout", Kind.INTEGER, "ms"),
-                new Attribute("reset_on", Kind.STRING, JSON.textNode("any"), "any, upstream or client"));
+                new Attribute("reset_on", Kind.STRING, JSON.textNode("any"), "any, upstream or client"),
+                new Attribute("cut", Kind.STRING, JSON.textNode("fin"), "fin or reset"));
         add("tls_mismatch", (a, d) -> Faults.forceTlsMismatch(tlsMode(a.get("mode").asText())),
                 "TLS between client and proxy fails in the given way",
                 required("mode", Kind.STRING, "plain_listener, tls_listener, untrusted_certificate, expired_certificate, "
@@ -282,6 +285,14 @@ final class ToxicTypes {
             case "downstream" -> Direction.DOWNSTREAM;
             case "both" -> Direction.BOTH;
             default -> null;
+        };
+    }
+
+    private static IdleCut idleCut(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "fin" -> IdleCut.FIN;
+            case "reset" -> IdleCut.RESET;
+            default -> throw new IllegalArgumentException("cut \"" + text + "\" is not one of fin, reset");
         };
     }
 

@@ -4,6 +4,7 @@ import io.github.wschaos.Durations;
 import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.Faults;
+import io.github.wschaos.fault.IdleCut;
 import io.github.wschaos.fault.IdleTimer;
 import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.TlsMismatch;
@@ -118,17 +119,21 @@ final class FaultOption {
     }
 
     private static Fault dropIdle(String value) {
-        String[] parts = required("drop-idle", value, "55s or 60s:upstream").split(":", 2);
+        String[] parts = required("drop-idle", value, "55s, 60s:upstream or 4m:reset").split(":");
         IdleTimer timer = IdleTimer.ANY_DATA;
-        if (parts.length == 2) {
-            timer = switch (parts[1].toLowerCase(Locale.ROOT)) {
-                case "any", "either" -> IdleTimer.ANY_DATA;
-                case "upstream" -> IdleTimer.UPSTREAM_DATA;
-                case "client" -> IdleTimer.CLIENT_DATA;
-                default -> throw new IllegalArgumentException("drop-idle timer '" + parts[1] + "' is not one of any, upstream, client");
-            };
+        IdleCut cut = IdleCut.FIN;
+        for (String part : Arrays.asList(parts).subList(1, parts.length)) {
+            switch (part.trim().toLowerCase(Locale.ROOT)) {
+                case "any", "either" -> timer = IdleTimer.ANY_DATA;
+                case "upstream" -> timer = IdleTimer.UPSTREAM_DATA;
+                case "client" -> timer = IdleTimer.CLIENT_DATA;
+                case "fin" -> cut = IdleCut.FIN;
+                case "reset" -> cut = IdleCut.RESET;
+                default -> throw new IllegalArgumentException("drop-idle option '" + part + "' is not one of any, upstream,"
+                        + " client (the traffic that counts) or fin, reset (how the connection ends), e.g. drop-idle=4m:reset");
+            }
         }
-        return Faults.dropIdleConnections(duration("drop-idle", parts[0]), timer);
+        return Faults.dropIdleConnections(duration("drop-idle", parts[0]), timer, cut);
     }
 
     private static Fault closeWithCode(String value) {

@@ -61,7 +61,7 @@ final class ProxyCommand implements Callable<Integer> {
     int recordingLimit;
 
     @Option(names = "--fault", paramLabel = "NAME[@upgrades][=VALUE]",
-            description = "Arm a fault (repeatable): strip-upgrade-headers, drop-idle=55s[:upstream|client], "
+            description = "Arm a fault (repeatable): strip-upgrade-headers, drop-idle=55s[:upstream|client][:reset], "
                     + "tls-mismatch=MODE, reject-origins=O1,O2, refuse, blackhole, delay-handshake=2s, "
                     + "respond-with-status=503, close-with-code=1012[:reason], reset[=DELAY], swallow-pings[=DIRECTION], "
                     + "half-open=DIRECTION; Toxiproxy's toxics with an optional @upstream|@downstream|@both: "

@@ -29,6 +29,11 @@ public final class Faults {
         return new DropIdleConnections(timeout, resetOn);
     }
 
+    /** {@link DropIdleConnections}, ending an idle connection as {@code cut} says: a FIN, or a reset (Azure's). */
+    public static DropIdleConnections dropIdleConnections(Duration timeout, IdleTimer resetOn, IdleCut cut) {
+        return new DropIdleConnections(timeout, resetOn, cut);
+    }
+
     /** TLS between client and proxy fails in the given way. See {@link TlsMismatch}. */
     public static ForceTlsMismatch forceTlsMismatch(TlsMismatch mode) {
         return new ForceTlsMismatch(mode);

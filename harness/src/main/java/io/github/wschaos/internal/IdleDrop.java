@@ -1,6 +1,7 @@
 package io.github.wschaos.internal;
 
 import io.github.wschaos.fault.DropIdleConnections;
+import io.github.wschaos.fault.IdleCut;
 import io.github.wschaos.fault.IdleTimer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link DropIdleConnections} on one connection: watches the traffic that resets the timer and, after the
- * timeout with none, closes both TCP connections with a FIN and no close frame.
+ * timeout with none, closes both TCP connections with a FIN (or resets them) and no close frame.
  */
 final class IdleDrop implements Session.FrameFault, Runnable {
 
@@ -49,8 +50,13 @@ final class IdleDrop implements Session.FrameFault, Runnable {
             return;
         }
         session.connection().closedByProxy(fault.name());
-        session.client().close();
-        session.upstream().close();
+        if (fault.cut() == IdleCut.RESET) {
+            Reset.abort(session.client());
+            Reset.abort(session.upstream());
+        } else {
+            session.client().close();
+            session.upstream().close();
+        }
     }
 
     @Override

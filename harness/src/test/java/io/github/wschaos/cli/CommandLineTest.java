@@ -3,10 +3,12 @@ package io.github.wschaos.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.DropIdleConnections;
 import io.github.wschaos.fault.Faults;
+import io.github.wschaos.fault.IdleCut;
 import io.github.wschaos.fault.IdleTimer;
 import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.TlsMismatch;
@@ -102,6 +104,12 @@ class CommandLineTest {
         assertThatThrownBy(() -> FaultOption.parse("blackhole=@upgrades"))
                 .hasMessageStartingWith("fault 'blackhole': '@upgrades' goes on the name, before '=': blackhole@upgrades (after");
         assertThatThrownBy(() -> FaultOption.parse("teleport@upgrades")).hasMessageContaining("unknown fault 'teleport'");
+        assertThat(FaultOption.parse("drop-idle=4m:reset").fault())
+                .isEqualTo(Faults.dropIdleConnections(Duration.ofMinutes(4), IdleTimer.ANY_DATA, IdleCut.RESET));
+        assertThat(FaultOption.parse("drop-idle=60s:upstream:reset").fault())
+                .isEqualTo(Faults.dropIdleConnections(Duration.ofSeconds(60), IdleTimer.UPSTREAM_DATA, IdleCut.RESET));
+        assertThatThrownBy(() -> FaultOption.parse("drop-idle=60s:rst"))
+                .hasMessageContaining("drop-idle option 'rst' is not one of any, upstream, client");
         assertThatThrownBy(() -> FaultOption.parse("latency@downstream=2s"))
                 .hasMessage("fault 'latency': a direction goes after the value, not on the name: latency=2s@downstream"
                         + " (on the name, '@' is a target: @upgrades)");

@@ -1,14 +1,21 @@
 package io.github.wschaos.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.record.CloseInfo;
 import io.github.wschaos.record.Closer;
 import io.github.wschaos.testing.EchoBehindProxy;
 import io.github.wschaos.testing.JdkWebSocketClient;
 import io.github.wschaos.testing.NettyEchoServer;
+import io.github.wschaos.testing.RawHttp;
+import io.github.wschaos.testing.RawUpstream;
+import java.io.IOException;
+import java.net.SocketException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -74,6 +81,32 @@ class FrameFaultsTest {
         CloseInfo close = closedRecord(1);
         assertThat(close.closeFrame()).isFalse();
         assertThat(close.cause()).isEqualTo("drop-idle");
+    }
+
+    @Test
+    void anIdleCutByResetResetsBothConnections() throws Exception {
+        CompletableFuture<String> upstreamSaw = new CompletableFuture<>();
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.switchingProtocols(""));
+                    try {
+                        upstreamSaw.complete(connection.readSome() == null ? "the end of the stream" : "data");
+                    } catch (IOException e) {
+                        upstreamSaw.complete(e.getMessage());
+                    }
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri());
+                RawHttp client = RawHttp.connect(proxy.address())) {
+            proxy.inject(Faults.dropIdleConnections(Duration.ofMillis(300), IdleTimer.ANY_DATA, IdleCut.RESET));
+            assertThat(client.send(RawHttp.upgradeRequest(proxy.address(), "/")).readRawHead()).startsWith("HTTP/1.1 101 ");
+            assertThatThrownBy(() -> client.readToEnd()).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+            assertThat(upstreamSaw).succeedsWithin(TIMEOUT).asString().containsIgnoringCase("reset");
+            await().atMost(TIMEOUT).until(() -> proxy.recording().attempt(1).isClosed());
+            CloseInfo close = proxy.recording().attempt(1).close().orElseThrow();
+            assertThat(close.closer()).isEqualTo(Closer.PROXY);
+            assertThat(close.cause()).isEqualTo("drop-idle");
+            assertThat(close.closeFrame()).isFalse();
+        }
     }
 
     @Test

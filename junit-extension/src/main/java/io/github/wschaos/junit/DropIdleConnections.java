@@ -1,5 +1,6 @@
 package io.github.wschaos.junit;
 
+import io.github.wschaos.fault.IdleCut;
 import io.github.wschaos.fault.IdleTimer;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Arms the catalogue fault for an idle timeout: Heroku's router (55 s), an AWS ALB (60 s), nginx's {@code proxy_read_timeout}, for one test (on a method) or for every test of the class (on the class).
  *
  * <p>An upgraded connection with no data for {@link #value()} (counted as {@link #resetOn()} says; pings and pongs are
- * data) is closed with a TCP FIN and no close frame: the client reports {@code 1006}.
+ * data) is closed with a TCP FIN and no close frame: the client reports {@code 1006}; with {@code cut = RESET}, reset.
  *
  * <p>Armed before the test's {@code @BeforeEach} methods, disarmed after its {@code @AfterEach} methods. Repeatable
  * with different targets. Needs {@link WebSocketChaos} on the test class (or a registered
@@ -32,8 +33,11 @@ public @interface DropIdleConnections {
     /** The idle timeout, a production duration: {@code "500ms"}, {@code "2s"}, {@code "1m"}, {@code "1h"} or ISO-8601 {@code "PT2S"}, scaled by the proxy's time scale. */
     String value();
 
-    /** Which traffic resets the timer: either direction (Heroku, ALB), upstream only (nginx) or client only. */
+    /** Which traffic resets the timer: either direction (Heroku, ALB, nginx), upstream only or client only. */
     IdleTimer resetOn() default IdleTimer.ANY_DATA;
+
+    /** How the connection ends: a FIN (most middleboxes; the client reports 1006) or a reset (Azure's load balancer). */
+    IdleCut cut() default IdleCut.FIN;
 
     /** Only these attempts, 1-based since the test started: {@code "3"} or {@code "2..4"}; empty for every attempt. */
     String attempts() default "";

@@ -6,6 +6,7 @@ import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.FaultHandle;
 import io.github.wschaos.fault.Faults;
+import io.github.wschaos.fault.IdleCut;
 import io.github.wschaos.fault.IdleTimer;
 import io.github.wschaos.fault.Profiles;
 import io.github.wschaos.fault.Target;
@@ -58,13 +59,14 @@ class FaultAnnotationsTest {
 
         @Test
         @StripUpgradeHeaders(path = "/hmr/")
-        @DropIdleConnections(value = "55s", resetOn = IdleTimer.UPSTREAM_DATA, probability = 0.5)
+        @DropIdleConnections(value = "55s", resetOn = IdleTimer.UPSTREAM_DATA, cut = IdleCut.RESET, probability = 0.5)
         @ForceTlsMismatch(value = TlsMismatch.WRONG_HOST_CERTIFICATE, attempts = "2..3")
         @RejectOrigins(value = {"https://a.example", "https://b.example"}, status = 401)
         void handshakeAndIdleFaults(ChaosProxy proxy) {
             assertThat(armed(proxy)).containsExactly(
                     of(Faults.stripUpgradeHeaders(), Target.path("/hmr/")),
-                    of(Faults.dropIdleConnections(Duration.ofSeconds(55), IdleTimer.UPSTREAM_DATA), Target.probability(0.5)),
+                    of(Faults.dropIdleConnections(Duration.ofSeconds(55), IdleTimer.UPSTREAM_DATA, IdleCut.RESET),
+                            Target.probability(0.5)),
                     of(Faults.forceTlsMismatch(TlsMismatch.WRONG_HOST_CERTIFICATE), Target.attempts(2, 3)),
                     of(Faults.rejectOrigins(401, "https://a.example", "https://b.example"), Target.all()));
         }

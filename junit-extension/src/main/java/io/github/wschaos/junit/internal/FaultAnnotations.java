@@ -53,7 +53,7 @@ public final class FaultAnnotations {
 
     static {
         map(StripUpgradeHeaders.class, (a, r) -> Faults.stripUpgradeHeaders());
-        map(DropIdleConnections.class, (a, r) -> Faults.dropIdleConnections(r.duration("value", a.value()), a.resetOn()));
+        map(DropIdleConnections.class, (a, r) -> Faults.dropIdleConnections(r.duration("value", a.value()), a.resetOn(), a.cut()));
         map(ForceTlsMismatch.class, (a, r) -> Faults.forceTlsMismatch(a.value()));
         map(RejectOrigins.class, (a, r) -> Faults.rejectOrigins(a.status(), a.value()));
         map(RefuseConnections.class, (a, r) -> Faults.refuseConnections());
