@@ -37,6 +37,27 @@ class InvalidUpstreamAnswerTest {
     }
 
     @Test
+    void a101ToAPlainRequestGets502NotAnInternalError() throws Exception {
+        // A server that upgrades whatever it is sent, its first frame right behind the 101: the client asked for no
+        // upgrade and can read neither (nginx leaves the client waiting; the record blamed the client).
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.switchingProtocols(""), RawUpstream.serverFrame(0x1, ascii("hi")));
+                    connection.readToEnd();
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri());
+                RawHttp http = RawHttp.connect(proxy.address())) {
+            RawHttp.Response response = http.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readResponse();
+
+            assertThat(response.statusLine()).isEqualTo("HTTP/1.1 502 Bad Gateway");
+            ConnectionRecord record = closedRecord(proxy);
+            assertThat(record.outcome()).isEqualTo(Outcome.NOT_WEBSOCKET);
+            assertThat(record.status()).isEqualTo(502);
+            assertThat(record.failure()).contains("invalid response").contains("asked for no upgrade");
+        }
+    }
+
+    @Test
     void aChunkedBodyThatBreaksOffIsNotRelayedAsComplete() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(connection -> {
                     connection.readHead();

@@ -33,6 +33,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     /** Whether the response being read is a final one (not a 1xx): its end is the end of an exchange. */
     private boolean finalAnswer;
     private boolean flushPending;
+    /** The upstream sent what cannot be passed on: the rest of what it sends is dropped. */
+    private boolean unusable;
 
     BackendHandler(ProxyServer server, FrontendHandler frontend, Channel client) {
         this.server = server;
@@ -49,12 +51,24 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (unusable) {
+            ReferenceCountUtil.release(msg); // what came after an answer that could not be passed on
+            return;
+        }
         if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
-            invalidAnswer(ctx, object);
+            Throwable cause = object.decoderResult().cause();
+            ReferenceCountUtil.release(object);
+            invalidAnswer(ctx, cause);
             return;
         }
         if (msg instanceof HttpResponse response) {
             int status = response.status().code();
+            if (status == 101 && !frontend.upgradeRequested() && !frontend.otherUpgradeRequested()) {
+                // Netty's decoder passes what follows through as bytes, which no HTTP answer to the client can carry.
+                ReferenceCountUtil.release(msg);
+                invalidAnswer(ctx, new IllegalStateException("101 Switching Protocols to a request that asked for no upgrade"));
+                return;
+            }
             if (status == 101 && frontend.upgradeRequested()) {
                 switching = true;
             } else if (status == 101 && frontend.otherUpgradeRequested()) {
@@ -91,9 +105,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
      * is passed on. A request waiting for it gets the proxy's 502; if the answer had started, the client's connection
      * ends there, the body unfinished, as nginx does; with no request waiting, the connection just ends.
      */
-    private void invalidAnswer(ChannelHandlerContext ctx, HttpObject object) {
-        Throwable cause = object.decoderResult().cause();
-        ReferenceCountUtil.release(object);
+    private void invalidAnswer(ChannelHandlerContext ctx, Throwable cause) {
+        unusable = true;
         if (frontend.forgetUpstreamWhileHolding()) {
             ctx.close(); // no request of the client's was waiting on it
             return;
