@@ -27,12 +27,17 @@ public record CloseInfo(Closer closer, boolean closeFrame, OptionalInt code, Str
         Objects.requireNonNull(cause, "cause");
     }
 
-    /** The code a client reports for this close: the frame's code, 1005 for a frame with none, 1006 for no frame. */
+    /**
+     * The code a client reports for this close: the frame's code, 1005 for a frame with none, 1006 for no frame, and
+     * 1006 for a frame with 1005, 1006 or 1015, codes that must never be sent (Chromium fails such a connection and
+     * reports 1006).
+     */
     public int reportedCode() {
         if (!closeFrame) {
             return 1006;
         }
-        return code.orElse(1005);
+        int sent = code.orElse(1005);
+        return code.isPresent() && (sent == 1005 || sent == 1006 || sent == 1015) ? 1006 : sent;
     }
 
     @Override
