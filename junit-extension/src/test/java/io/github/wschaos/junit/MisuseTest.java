@@ -129,6 +129,21 @@ class MisuseTest {
                 + "\"3\" (one attempt) or \"2..4\" (both included, from 1)");
     }
 
+    @Test
+    void negativeNextNamesTheDefault() {
+        assertThat(Kit.onlyFailureOf(NegativeNext.class)).isEqualTo("@RefuseConnections on method " + PREFIX
+                + "NegativeNext.test(): next = -1 is negative; accepted are 1 or more (the next N connections), or 0,"
+                + " the default, for no such limit");
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class NegativeNext {
+        @Test
+        @RefuseConnections(next = -1)
+        void test() {
+        }
+    }
+
     @WebSocketChaos(upstream = Echo.UPSTREAM)
     static class ReversedAttempts {
         @Test

@@ -150,6 +150,10 @@ public final class FaultAnnotations {
             parts.add(Target.attempts(first, last));
         }
         int next = attribute(annotation, "next", Integer.class, 0);
+        if (next < 0) {
+            throw new IllegalArgumentException("next = " + next + " is negative; accepted are 1 or more (the next N"
+                    + " connections), or 0, the default, for no such limit");
+        }
         if (next != 0) {
             parts.add(Target.next(next));
         }
