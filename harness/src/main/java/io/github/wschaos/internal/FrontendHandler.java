@@ -76,6 +76,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean upgradeRequested;
     private boolean otherUpgradeRequested;
     private boolean responding;
+    /** Whether a request target had bytes of 0x80 and up: the upstream side then keeps them ({@link RequestTargetBytes}). */
+    private boolean rawTargetBytes;
     /** A fault's own answer waits for a handshake delay: what the client sends meanwhile is released. */
     private boolean answerDelayed;
     /**
@@ -180,6 +182,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             RequestTargets.toOriginForm(request);
+            if (!rawTargetBytes && !RequestTargetBytes.isAscii(request.uri())) {
+                // Installed once it is needed, not on every connection: two more handlers cost a handshake storm.
+                rawTargetBytes = true;
+                if (upstreamChannel != null && upstreamChannel.pipeline().get("http") != null) {
+                    RequestTargetBytes.install(upstreamChannel.pipeline(), "http");
+                }
+            }
             String decodedPath;
             try {
                 decodedPath = RequestTargets.decodedPath(request.uri());
@@ -514,8 +523,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             channel.pipeline().addLast("tls-close", new TlsCloseAsEndOfStream());
         }
         channel.pipeline().addLast("http", HttpCodecs.upstreamSide());
-        RequestTargetBytes.install(channel.pipeline(), "http");
         channel.pipeline().addLast("upstream", new BackendHandler(server, this, client));
+        if (rawTargetBytes) {
+            RequestTargetBytes.install(channel.pipeline(), "http");
+        }
         Wire wire = client.attr(ProxyServer.WIRE).get();
         if (wire != null) {
             wire.upstreamOpening(channel);

@@ -23,7 +23,17 @@ final class RequestTargetBytes {
     private RequestTargetBytes() {
     }
 
-    /** Puts the two halves around the codec named {@code codec}. */
+    /** Whether {@code target} is all ASCII, as nearly every one is (non-ASCII bytes percent-encoded). */
+    static boolean isAscii(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            if (target.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Puts the two halves around the codec named {@code codec}, once a target needs them. */
     static void install(ChannelPipeline pipeline, String codec) {
         Restore restore = new Restore();
         pipeline.addBefore(codec, RESTORE, restore);
@@ -58,15 +68,6 @@ final class RequestTargetBytes {
                 return;
             }
             ctx.write(msg, promise);
-        }
-
-        private static boolean isAscii(String text) {
-            for (int i = 0; i < text.length(); i++) {
-                if (text.charAt(i) >= 0x80) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         private static String masked(String target) {
