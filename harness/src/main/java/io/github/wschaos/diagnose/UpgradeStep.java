@@ -52,8 +52,10 @@ final class UpgradeStep {
             return null;
         }
         run.server = answer.server();
-        Duration took = since(start);
-        String seen = answer.statusLine() + (run.server.isEmpty() ? "" : " (Server: " + run.server + ")") + " in " + millis(start);
+        // The answer's time is the head's: a body that is slow to end (a kept-alive connection) is not the server's delay.
+        Duration took = answer.since(start);
+        String seen = answer.statusLine() + (run.server.isEmpty() ? "" : " (Server: " + run.server + ")") + " in "
+                + answer.millisSince(start);
         if (!endpoint.secure()) {
             if (answer.tlsByte() >= 0 || answer.body().contains("plain HTTP request was sent to HTTPS port")) {
                 wire.close();
@@ -178,7 +180,7 @@ final class UpgradeStep {
                 wire.sendPlainGet(endpoint, options.headers());
                 Wire.Answer answer = wire.readAnswer();
                 String seen = answer.statusLine() + (answer.server().isEmpty() ? "" : " (Server: " + answer.server() + ")")
-                        + " in " + millis(start);
+                        + " in " + answer.millisSince(start);
                 if (answer.status() <= 0) {
                     return new PlainGet(null, what + "not HTTP: " + seen);
                 }
