@@ -71,7 +71,7 @@ final class IdleStep {
             pings = "could not test pings: " + e;
         }
         run.checks.put("idle", Check.failed("idle", how + "\n" + pings, since(start)));
-        Fixes.Proxy proxy = Fixes.proxy(run.server);
+        Fixes.Proxy proxy = run.proxy;
         PlatformTimeout known = PlatformTimeout.nearest(production, proxy);
         String platform = known == null ? null : known.description();
         String scaled = options.timeScale() == 1.0 ? "" : String.format(Locale.ROOT, " (%.1f s at time scale %s)", production, options.timeScale());
