@@ -2,7 +2,10 @@ package io.github.wschaos.diagnose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.wschaos.fault.Faults;
+import io.github.wschaos.fault.IdleTimer;
 import io.github.wschaos.testing.RawUpstream;
+import io.github.wschaos.testing.UpstreamIdleCutter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -67,5 +70,23 @@ class ProxyProductTest {
     void tinyproxyIsNamedByItsViaHeader() throws Exception {
         Finding finding = strippedUpgrade(diagnose(TINYPROXY, false), "tinyproxy");
         assertThat(finding.fix()).contains("tinyproxy cannot carry WebSockets");
+    }
+
+    @Test
+    void caddysIdleTimerThatOnlyUpstreamDataResetsIsGivenAlongside() throws Exception {
+        try (UpstreamIdleCutter caddy = UpstreamIdleCutter.start("Caddy", Duration.ofSeconds(1))) {
+            DiagnosisReport report = Diagnostics.builder(caddy.uri()).idle(Duration.ofSeconds(3)).run();
+
+            assertThat(report.cause()).as(report.toText()).contains(Cause.IDLE_TIMEOUT);
+            assertThat(report.check("idle").evidence()).contains("TCP closed without a close frame after").contains("kept it open");
+            Finding finding = report.diagnosis().orElseThrow();
+            assertThat(finding.reproduction().cliFault()).isEqualTo("drop-idle=1s");
+            assertThat(finding.explanation()).contains("Caddy's reverse_proxy transport read_timeout counts only data from the upstream")
+                    .contains("--fault drop-idle=1s:upstream");
+            assertThat(finding.fix()).contains("read_timeout 3600s");
+            // The flag given alongside is the fault whose timer only the upstream's data resets.
+            assertThat(FaultFlags.parse("drop-idle=1s:upstream"))
+                    .isEqualTo(Faults.dropIdleConnections(Duration.ofSeconds(1), IdleTimer.UPSTREAM_DATA));
+        }
     }
 }
