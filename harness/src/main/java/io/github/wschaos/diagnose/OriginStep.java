@@ -86,7 +86,8 @@ final class OriginStep {
             Variant variant = result.getValue();
             if (!variant.upgraded() && !variant.refused()) {
                 // Neither 101 nor 403: not a question of the Origin.
-                run.fail("Origin", evidence.toString(), start, other(result.getKey(), variant, handshake));
+                run.fail("Origin", evidence.toString(), start, other(result.getKey(), variant, handshake,
+                        results.get(firstName).result()));
                 return;
             }
             handshake++;
@@ -111,15 +112,15 @@ final class OriginStep {
     }
 
     /** A variant that got neither 101 nor 403: a rate limit (429), or the same handshake answered differently. */
-    private Finding other(String name, Variant variant, int handshake) {
+    private Finding other(String name, Variant variant, int handshake, String firstResult) {
         String what = "the handshake with " + (name.equals(NO_ORIGIN) ? "no Origin" : "Origin " + name);
         if (variant.answer() != null && variant.answer().status() == 429) {
             return StatusFindings.rateLimited(what, variant.answer(), handshake);
         }
         int status = variant.answer() == null ? -1 : variant.answer().status();
         return new Finding(Cause.UNEXPECTED_STATUS,
-                "Repeated, " + what + " got " + variant.result() + " where the first handshake got "
-                        + (options.origin() == null ? "101" : "its answer") + ": the endpoint does not answer the same"
+                "Repeated, " + what + " got " + variant.result() + " where the first handshake got " + firstResult
+                        + ": the endpoint does not answer the same"
                         + " upgrade the same way (a server or proxy that fails some requests, a limit on connections).",
                 "Look up why the server answers " + variant.result() + " at " + endpoint.uri().getRawPath() + " (its log, the"
                         + " proxy's log); clients should retry with backoff.",

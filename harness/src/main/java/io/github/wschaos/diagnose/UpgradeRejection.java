@@ -2,7 +2,6 @@ package io.github.wschaos.diagnose;
 
 import static io.github.wschaos.diagnose.RunContext.since;
 
-
 /**
  * What an answer other than {@code 101} to the upgrade request means: a proxy that does not pass the upgrade on, a
  * wrong path, credentials wanted, a rate limit, an upstream that cannot be reached, another protocol on the port, or
@@ -126,10 +125,10 @@ final class UpgradeRejection {
         if (proxy == Fixes.Proxy.NGINX || proxy == Fixes.Proxy.UNKNOWN) {
             return "";
         }
-        return " Note: strip-upgrade-headers sends the upstream nginx's request (HTTP/1.0, Connection: close), where "
-                + proxy.label() + " sends HTTP/1.1 (with Connection: close or keep-alive); some servers answer the two"
-                + " differently (Python websockets answers Apache's, Varnish's, lighttpd's and tinyproxy's request 426,"
-                + " nginx's 400).";
+        return " Note: strip-upgrade-headers sends the upstream nginx's request (HTTP/1.0, Connection: close), not "
+                + proxy.label() + "'s (Apache, Varnish, lighttpd and tinyproxy send HTTP/1.1 with Connection: close or"
+                + " keep-alive), and some servers answer the two differently (Python websockets answers those 426 and"
+                + " nginx's 400): the status the reproduction draws from your server may differ from the one seen here.";
     }
 
     /** The body as one line of text (tags and runs of white space dropped), at most 120 characters. */
