@@ -46,6 +46,13 @@ public enum Cause {
     WRONG_PATH("404 on this path: the server does not handle WebSocket upgrades here"),
     /** {@code 502}, {@code 503}, {@code 504} or {@code 52x}: the proxy cannot reach its upstream. */
     UPSTREAM_UNAVAILABLE("the proxy in front cannot reach its upstream"),
+    /**
+     * The proxy in front answered {@code 502} or {@code 504} after its own upstream timeout: the upstream accepted
+     * the upgrade request but did not answer it in time.
+     */
+    UPSTREAM_TIMEOUT("the proxy in front gave up waiting for its upstream (its upstream timeout)"),
+    /** The upgrade was refused with a status while a plain GET of the same URL was answered otherwise. */
+    UPGRADES_REFUSED("WebSocket upgrades are refused while plain HTTP gets through: a proxy, WAF or load balancer rule"),
     /** A {@code 403} that depends on the {@code Origin} header. */
     ORIGIN_NOT_ALLOWED("the Origin is not allowed"),
     /** A {@code 403} whatever the {@code Origin}. */

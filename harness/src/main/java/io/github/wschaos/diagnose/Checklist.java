@@ -28,7 +28,7 @@ final class Checklist {
         Connections connections = new Connections(run);
         this.connect = new ConnectStep(run, connections);
         this.origins = new OriginStep(run, connections);
-        this.upgrade = new UpgradeStep(run, connections, new UpgradeRejection(run, origins));
+        this.upgrade = new UpgradeStep(run, connections, new UpgradeRejection(run, origins, connections));
         this.frames = new FrameSteps(run);
         this.idle = new IdleStep(run, connections);
     }

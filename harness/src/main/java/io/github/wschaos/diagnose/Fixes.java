@@ -5,12 +5,30 @@ import java.util.Locale;
 /** The fixes (configuration snippets, client changes) and reproductions of each cause. */
 final class Fixes {
 
-    /** The proxy an answer's {@code Server} header names. */
-    enum Proxy { NGINX, APACHE, LIGHTTPD, CLOUDFLARE, AWS_ALB, UNKNOWN }
+    /**
+     * The proxy (or platform) an answer names, by its {@code Via} header (the proxy that relayed it), its
+     * {@code Server} header, or the wording of its own error page.
+     */
+    enum Proxy {
+        NGINX("nginx"), APACHE("Apache"), LIGHTTPD("lighttpd"), CADDY("Caddy"), H2O("h2o"), VARNISH("Varnish"),
+        TINYPROXY("tinyproxy"), HAPROXY("haproxy"), CLOUDFLARE("Cloudflare"), AWS_ALB("an AWS ALB"), UNKNOWN("");
+
+        private final String label;
+
+        Proxy(String label) {
+            this.label = label;
+        }
+
+        /** The product as the report names it, e.g. "Varnish"; empty for {@link #UNKNOWN}. */
+        String label() {
+            return label;
+        }
+    }
 
     private Fixes() {
     }
 
+    /** The product a {@code Server} header names. */
     static Proxy proxy(String server) {
         String s = server.toLowerCase(Locale.ROOT);
         if (s.contains("nginx") || s.contains("openresty")) {
@@ -22,6 +40,21 @@ final class Fixes {
         if (s.contains("lighttpd")) {
             return Proxy.LIGHTTPD;
         }
+        if (s.contains("caddy")) {
+            return Proxy.CADDY;
+        }
+        if (s.startsWith("h2o")) {
+            return Proxy.H2O;
+        }
+        if (s.contains("varnish")) {
+            return Proxy.VARNISH;
+        }
+        if (s.contains("tinyproxy")) {
+            return Proxy.TINYPROXY;
+        }
+        if (s.contains("haproxy")) {
+            return Proxy.HAPROXY;
+        }
         if (s.contains("cloudflare")) {
             return Proxy.CLOUDFLARE;
         }
@@ -29,6 +62,30 @@ final class Fixes {
             return Proxy.AWS_ALB;
         }
         return Proxy.UNKNOWN;
+    }
+
+    /**
+     * The proxy that relayed {@code answer}: the one its {@code Via} header names last (the nearest to the client,
+     * e.g. {@code 1.1 varnish (Varnish/7.1)}, {@code 1.1 vm (tinyproxy/1.11.1)}), else the one its {@code Server}
+     * header names, else haproxy when the body is one of haproxy's own error pages (haproxy sends no Server header).
+     */
+    static Proxy proxy(Wire.Answer answer) {
+        String via = answer.header("Via");
+        if (via != null) {
+            String[] hops = via.split(",");
+            Proxy nearest = proxy(hops[hops.length - 1]);
+            if (nearest != Proxy.UNKNOWN) {
+                return nearest;
+            }
+        }
+        Proxy server = proxy(answer.server());
+        if (server != Proxy.UNKNOWN) {
+            return server;
+        }
+        String body = answer.body();
+        return body.contains("The server didn't respond in time.") || body.contains("No server is available to handle this request.")
+                || body.contains("The server returned an invalid or incomplete response.")
+                || body.contains("Request forbidden by administrative rules.") ? Proxy.HAPROXY : Proxy.UNKNOWN;
     }
 
     static final String NGINX_UPGRADE = """
@@ -54,12 +111,43 @@ final class Fixes {
                 proxy.header = ("upgrade" => "enable")
             }""";
 
+    static final String VARNISH_UPGRADE = """
+            # Varnish (vcl 4.1): pipe WebSocket upgrades to the backend instead of fetching them
+            sub vcl_recv {
+                if (req.http.Upgrade ~ "(?i)websocket") {
+                    return (pipe);
+                }
+            }
+            sub vcl_pipe {
+                if (req.http.Upgrade) {
+                    set bereq.http.Upgrade = req.http.Upgrade;
+                    set bereq.http.Connection = req.http.Connection;
+                }
+            }""";
+
+    static final String H2O_UPGRADE = """
+            # h2o 2.2: in the path that proxies the WebSocket
+            paths:
+              "%s":
+                proxy.reverse.url: http://backend:8080%s
+                proxy.websocket: ON""";
+
+    static final String TINYPROXY_UPGRADE = """
+            tinyproxy cannot carry WebSockets: it does not pass Upgrade and Connection on, and has no tunnel for an
+            upgraded connection. Put the WebSocket route behind a proxy that can (nginx, haproxy, Apache with
+            upgrade=websocket, Caddy, Varnish with return (pipe)), or let clients reach the server directly
+            (as a forward proxy, tinyproxy passes wss:// through CONNECT untouched).""";
+
     static String upgradeFix(Proxy proxy, String path) {
         return switch (proxy) {
             case NGINX -> NGINX_UPGRADE.formatted(path);
             case APACHE -> APACHE_UPGRADE.formatted(path, path, path, path);
             case LIGHTTPD -> LIGHTTPD_UPGRADE.formatted(path);
-            default -> "The proxy in front (its Server header does not name it) must pass Upgrade and Connection on\n"
+            case VARNISH -> VARNISH_UPGRADE;
+            case H2O -> H2O_UPGRADE.formatted(path, path);
+            case TINYPROXY -> TINYPROXY_UPGRADE;
+            default -> "The proxy in front" + (proxy == Proxy.UNKNOWN ? " (neither its Server nor its Via header names it)"
+                    : " (" + proxy.label() + ")") + " must pass Upgrade and Connection on\n"
                     + "with HTTP/1.1. For nginx:\n" + NGINX_UPGRADE.formatted(path)
                     + "\nFor Apache: ProxyPass \"" + path + "\" \"http://backend:8080" + path + "\" upgrade=websocket";
         };

@@ -71,7 +71,7 @@ final class IdleStep {
             pings = "could not test pings: " + e;
         }
         run.checks.put("idle", Check.failed("idle", how + "\n" + pings, since(start)));
-        Fixes.Proxy proxy = Fixes.proxy(run.server);
+        Fixes.Proxy proxy = run.proxy;
         PlatformTimeout known = PlatformTimeout.nearest(production, proxy);
         String platform = known == null ? null : known.description();
         String scaled = options.timeScale() == 1.0 ? "" : String.format(Locale.ROOT, " (%.1f s at time scale %s)", production, options.timeScale());
@@ -108,15 +108,37 @@ final class IdleStep {
             case NGINX -> "nginx: raise the timeout in the WebSocket location (traffic either way keeps it open):\n"
                     + "location " + endpoint.uri().getRawPath() + " {\n    proxy_read_timeout 3600s;\n    proxy_send_timeout 3600s;\n}\n"
                     + heartbeat;
+            case CADDY -> "Caddy: raise (or remove: Caddy has none by default) read_timeout in the reverse_proxy's transport:\n"
+                    + "reverse_proxy backend:8080 {\n    transport http {\n        read_timeout 3600s\n    }\n}\n" + heartbeat;
+            case LIGHTTPD -> "lighttpd: raise server.max-read-idle (60 s by default) and server.max-write-idle:\n"
+                    + "server.max-read-idle = 3600\nserver.max-write-idle = 3600\n" + heartbeat;
             case AWS_ALB -> "AWS ALB: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ARN --attributes"
                     + " Key=idle_timeout.timeout_seconds,Value=3600\n" + heartbeat;
             default -> heartbeat + (platform != null && platform.startsWith("Heroku")
                     ? "\nHeroku's router timeout (55 s) cannot be changed: only traffic keeps the connection open." : "");
         };
         run.findings.add(new Finding(Cause.IDLE_TIMEOUT,
-                "An idle connection was cut without a close frame (clients report 1006) after " + match + " " + capitalize(pings) + ".",
+                "An idle connection was cut without a close frame (clients report 1006) after " + match + " " + capitalize(pings) + "."
+                        + upstreamTimer(proxy, d),
                 fix, new Reproduction(fault, annotation + (annotation.equals(idleAnnotation) ? "" : " or " + idleAnnotation),
                         "Faults.dropIdleConnections(Durations.parse(\"" + d + "\"))", "")));
+    }
+
+    /**
+     * For Caddy and lighttpd, whose idle timers only the upstream's data resets (Caddy's {@code read_timeout},
+     * lighttpd's {@code server.max-read-idle}): pings cannot tell that timer from one that any data resets, since the
+     * pongs come from the upstream; the upstream-only timer is given alongside.
+     */
+    private static String upstreamTimer(Fixes.Proxy proxy, String d) {
+        String setting = proxy == Fixes.Proxy.CADDY ? "Caddy's reverse_proxy transport read_timeout"
+                : proxy == Fixes.Proxy.LIGHTTPD ? "lighttpd's server.max-read-idle" : null;
+        if (setting == null) {
+            return "";
+        }
+        return " " + setting + " counts only data from the upstream, and pings cannot tell it from a timer that any data"
+                + " resets (their pongs come from the upstream): if a client that sends while the server stays quiet is"
+                + " cut too, reproduce it with --fault drop-idle=" + d + ":upstream"
+                + " (Faults.dropIdleConnections(Durations.parse(\"" + d + "\"), IdleTimer.UPSTREAM_DATA)).";
     }
 
     private static String capitalize(String text) {

@@ -3,7 +3,9 @@ package io.github.wschaos.diagnose;
 /**
  * The wschaos fault that reproduces a diagnosed cause locally.
  *
- * @param cliFault the value of {@code wschaos proxy --fault}, e.g. {@code strip-upgrade-headers}, {@code drop-idle=55s}
+ * @param cliFault the value of {@code wschaos proxy --fault}, e.g. {@code strip-upgrade-headers}, {@code drop-idle=55s};
+ *     where two faults together reproduce it, both, joined by {@code " --fault "} (a proxy's upstream timeout:
+ *     {@code latency=2s@downstream --fault respond-with-status=504}), and {@link #java()} then holds both calls
  * @param annotation the JUnit extension's annotation, e.g. {@code @StripUpgradeHeaders}
  * @param java the library call, e.g. {@code Faults.stripUpgradeHeaders()}
  * @param proxyOptions options the proxy needs besides the fault (e.g. {@code --tls}), empty if none

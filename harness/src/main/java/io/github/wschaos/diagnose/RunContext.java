@@ -34,6 +34,8 @@ final class RunContext {
     InetAddress address;
     /** The {@code Server} header of the answer to the first upgrade request ("" when none). */
     String server = "";
+    /** The proxy that answer names (by its Via or Server header, or its error page), or {@code UNKNOWN}. */
+    Fixes.Proxy proxy = Fixes.Proxy.UNKNOWN;
     /** The first step that failed, or null. */
     String failedStep;
     /** The {@code Origin} the idle connections send: one that got a {@code 101}, or null for none. */

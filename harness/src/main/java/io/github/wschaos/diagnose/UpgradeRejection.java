@@ -2,8 +2,6 @@ package io.github.wschaos.diagnose;
 
 import static io.github.wschaos.diagnose.RunContext.since;
 
-import java.util.Locale;
-
 /**
  * What an answer other than {@code 101} to the upgrade request means: a proxy that does not pass the upgrade on, a
  * wrong path, credentials wanted, a rate limit, an upstream that cannot be reached, another protocol on the port, or
@@ -14,32 +12,38 @@ final class UpgradeRejection {
     private final RunContext run;
     private final Endpoint endpoint;
     private final OriginStep origins;
+    private final Connections connections;
 
-    UpgradeRejection(RunContext run, OriginStep origins) {
+    UpgradeRejection(RunContext run, OriginStep origins, Connections connections) {
         this.run = run;
         this.endpoint = run.endpoint;
         this.origins = origins;
+        this.connections = connections;
     }
 
     /** Fails the upgrade step for {@code answer}, seen as {@code seen}. */
     void rejected(Wire.Answer answer, String seen, long start) {
         int status = answer.status();
-        Fixes.Proxy proxy = Fixes.proxy(run.server);
+        Fixes.Proxy proxy = run.proxy;
+        boolean proxyNamed = proxy != Fixes.Proxy.UNKNOWN || answer.header("Via") != null;
         boolean ownPage = answer.body().contains("<hr><center>");
         String path = endpoint.uri().getRawPath();
         String bodyLine = firstLine(answer.body());
         String evidence = seen + (bodyLine.isEmpty() ? "" : "\nbody: " + bodyLine);
         String sawNoUpgrade = webSocketServerSawNoUpgrade(answer);
         if (sawNoUpgrade != null
-                || ((status == 400 || status == 404 || status == 200) && proxy != Fixes.Proxy.UNKNOWN && !ownPage)) {
-            String named = proxy == Fixes.Proxy.UNKNOWN ? "a proxy in front" : proxy.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+                || ((status == 400 || status == 404 || status == 200) && proxyNamed && !ownPage)) {
+            String named = proxy == Fixes.Proxy.UNKNOWN ? (proxyNamed ? "the proxy its Via header names (" + answer.header("Via") + ")"
+                    : "a proxy in front") : proxy.label();
             String meaning = sawNoUpgrade != null ? sawNoUpgrade
                     : status + " from the upstream, relayed by " + named + ": the upstream saw a plain GET, not an upgrade"
-                            + " (Jetty and Java-WebSocket answer 404, Spring 400)";
+                            + " (a page server answers 200, Jetty and Java-WebSocket 404, Spring 400)";
             run.fail("upgrade", evidence, start, new Finding(Cause.PROXY_WITHOUT_UPGRADE,
-                    meaning + ". " + (proxy == Fixes.Proxy.UNKNOWN ? "A proxy in front" : "The proxy in front (" + named + ")") + " does not pass Upgrade and Connection on: nginx without"
-                            + " proxy_http_version 1.1 and the Upgrade/Connection headers, an Apache without upgrade=websocket"
-                            + " (mod_proxy_wstunnel), a corporate proxy.",
+                    meaning + ". " + (proxy == Fixes.Proxy.UNKNOWN ? "A proxy in front" : "The proxy in front (" + named + ")")
+                            + " does not pass Upgrade and Connection on: nginx without proxy_http_version 1.1 and the"
+                            + " Upgrade/Connection headers, an Apache without upgrade=websocket (mod_proxy_wstunnel),"
+                            + " Varnish without return (pipe), h2o without proxy.websocket, tinyproxy, a corporate proxy."
+                            + otherRequest(proxy),
                     Fixes.upgradeFix(proxy, path),
                     proxy == Fixes.Proxy.NGINX
                             ? new Reproduction("strip-upgrade-headers",
@@ -56,7 +60,7 @@ final class UpgradeRejection {
         } else if (status == 403) {
             run.checks.put("upgrade", Check.failed("upgrade", evidence, since(start)));
             run.failedStep = "upgrade";
-            origins.origins(false);
+            origins.origins(false, answer);
         } else if (status == 401) {
             run.fail("upgrade", evidence, start, new Finding(Cause.UNAUTHORIZED,
                     "401: the endpoint wants credentials the handshake did not carry"
@@ -65,23 +69,21 @@ final class UpgradeRejection {
                     "Send the credentials with the handshake (--header Authorization:..., a cookie, or a token in the query;"
                             + " browsers cannot set headers on new WebSocket()).", Fixes.status(401)));
         } else if (status == 429) {
-            run.fail("upgrade", evidence, start, new Finding(Cause.RATE_LIMITED,
-                    "429: too many connections or requests" + retryAfter(answer) + ".",
-                    "Reconnect with an exponential backoff and jitter, honouring Retry-After; check the limit.",
-                    Fixes.status(429)));
+            run.fail("upgrade", evidence, start, StatusFindings.rateLimited("the upgrade request", answer, 1));
         } else if (status == 502 || status == 503 || status == 504 || (status >= 520 && status <= 530)) {
-            run.fail("upgrade", evidence, start, new Finding(Cause.UPSTREAM_UNAVAILABLE,
-                    status + " from " + (run.server.isEmpty() ? "the proxy in front" : run.server) + ": it cannot reach its upstream"
-                            + " (down, restarting, wrong upstream address, or overloaded)" + retryAfter(answer) + ".",
-                    "Check the upstream is up and reachable from the proxy (nginx error.log: \"connect() failed ... while"
-                            + " connecting to upstream\"); clients should retry with backoff.",
-                    Fixes.status(status)));
+            run.fail("upgrade", evidence, start, StatusFindings.gatewayError(status, answer.since(start), answer, proxy));
         } else if (status < 0) {
             run.fail("upgrade", evidence, start, new Finding(Cause.NOT_A_WEBSOCKET_ANSWER,
                     "The answer is not HTTP: " + answer.statusLine() + ". Another protocol listens on this port.",
                     "Check the port in the URL.", null));
         } else {
-            run.fail("upgrade", evidence, start, new Finding(Cause.UNEXPECTED_STATUS,
+            PlainGet plain = PlainGet.send(run, connections, "the upgrade got " + status);
+            if (plain.answeredOtherwiseThan(status)) {
+                run.fail("upgrade", evidence + "\n" + plain.evidence(), start,
+                        StatusFindings.upgradesRefused(status, answer.statusLine(), "", plain, proxy));
+                return;
+            }
+            run.fail("upgrade", evidence + "\n" + plain.evidence(), start, new Finding(Cause.UNEXPECTED_STATUS,
                     status + " instead of 101: the server refused the upgrade (" + answer.statusLine() + ").",
                     "Look up why the server answers " + status + " at " + path + " (its log); a client sees"
                             + " \"Unexpected response code: " + status + "\".", Fixes.status(status)));
@@ -115,9 +117,18 @@ final class UpgradeRejection {
         return null;
     }
 
-    private static String retryAfter(Wire.Answer answer) {
-        String retry = answer.header("Retry-After");
-        return retry == null ? "" : " (Retry-After: " + retry + ")";
+    /**
+     * For a proxy other than nginx: the reproduction sends the upstream nginx's request (HTTP/1.0, {@code Connection:
+     * close}), which some servers answer otherwise than this proxy's HTTP/1.1 one.
+     */
+    private static String otherRequest(Fixes.Proxy proxy) {
+        if (proxy == Fixes.Proxy.NGINX || proxy == Fixes.Proxy.UNKNOWN) {
+            return "";
+        }
+        return " Note: strip-upgrade-headers sends the upstream nginx's request (HTTP/1.0, Connection: close), not "
+                + proxy.label() + "'s (Apache, Varnish, lighttpd and tinyproxy send HTTP/1.1 with Connection: close or"
+                + " keep-alive), and some servers answer the two differently (Python websockets answers those 426 and"
+                + " nginx's 400): the status the reproduction draws from your server may differ from the one seen here.";
     }
 
     /** The body as one line of text (tags and runs of white space dropped), at most 120 characters. */

@@ -6,12 +6,10 @@ import static io.github.wschaos.diagnose.RunContext.since;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
-import javax.net.ssl.SSLSocket;
 
 /**
  * The {@code upgrade} step on the first connection: the upgrade request, and a {@code 101} with a valid
@@ -52,8 +50,13 @@ final class UpgradeStep {
             return null;
         }
         run.server = answer.server();
-        Duration took = since(start);
-        String seen = answer.statusLine() + (run.server.isEmpty() ? "" : " (Server: " + run.server + ")") + " in " + millis(start);
+        run.proxy = Fixes.proxy(answer);
+        // The answer's time is the head's: a body that is slow to end (a kept-alive connection) is not the server's delay.
+        Duration took = answer.since(start);
+        String via = answer.header("Via");
+        String names = (run.server.isEmpty() ? "" : "Server: " + run.server) + (via == null ? ""
+                : (run.server.isEmpty() ? "" : ", ") + "Via: " + via);
+        String seen = answer.statusLine() + (names.isEmpty() ? "" : " (" + names + ")") + " in " + answer.millisSince(start);
         if (!endpoint.secure()) {
             if (answer.tlsByte() >= 0 || answer.body().contains("plain HTTP request was sent to HTTPS port")) {
                 wire.close();
@@ -150,51 +153,8 @@ final class UpgradeStep {
         }
     }
 
-    /** What one plain GET to the endpoint got: an HTTP answer, or what went wrong; and the evidence line. */
-    private record PlainGet(Wire.Answer answer, String evidence) {
-        boolean answered() {
-            return answer != null;
-        }
-    }
-
-    /**
-     * One plain HTTP GET to the same URL (same host, port and path, over TLS for wss://) on a new connection, with
-     * no Upgrade headers: whether HTTP gets through where the upgrade did not. Not retried; bounded by the timeout.
-     */
     private PlainGet plainGet(String why) {
-        options.progress().accept(why + ": does a plain GET " + endpoint.requestTarget() + " (no Upgrade headers) get an answer? ...");
-        String what = "a plain GET " + endpoint.requestTarget() + " (no Upgrade headers, new connection): ";
-        long start = System.nanoTime();
-        Socket socket = new Socket();
-        try {
-            socket.connect(new InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);
-            socket.setSoTimeout(run.timeoutMillis);
-            if (endpoint.secure()) {
-                SSLSocket ssl = connections.sslSocket(socket, new RecordingTrust(options.trust(), options.insecure()));
-                ssl.startHandshake();
-                socket = ssl;
-            }
-            try (Wire wire = new Wire(socket)) {
-                wire.sendPlainGet(endpoint, options.headers());
-                Wire.Answer answer = wire.readAnswer();
-                String seen = answer.statusLine() + (answer.server().isEmpty() ? "" : " (Server: " + answer.server() + ")")
-                        + " in " + millis(start);
-                if (answer.status() <= 0) {
-                    return new PlainGet(null, what + "not HTTP: " + seen);
-                }
-                if (!endpoint.secure()) {
-                    run.checks.put("TLS", Check.passed("TLS", "none expected (ws://); the port answers plain HTTP (to a plain GET)",
-                            Duration.ZERO));
-                }
-                return new PlainGet(answer, what + seen);
-            }
-        } catch (SocketTimeoutException e) {
-            Connections.close(socket);
-            return new PlainGet(null, what + "no answer within " + options.timeout().toMillis() + " ms either");
-        } catch (IOException | RuntimeException e) {
-            Connections.close(socket);
-            return new PlainGet(null, what + e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start));
-        }
+        return PlainGet.send(run, connections, why);
     }
 
     /** The upgrade dropped ({@code reset} false) or reset while a plain GET to the same URL was answered. */

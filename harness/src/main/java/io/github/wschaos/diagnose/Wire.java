@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -124,8 +125,11 @@ final class Wire implements AutoCloseable {
     }
 
     /**
-     * Reads the answer's head (and, unless it is a 101, up to 4 KiB of its body). Returns the raw first bytes too,
-     * so that an answer that is not HTTP at all (a TLS alert) can be named.
+     * Reads the answer's head and, unless it is a 101 (or another answer without a body), up to 4 KiB of its body:
+     * {@code Content-Length} bytes, the chunks of a chunked body decoded up to the last chunk, or what comes until the
+     * peer closes. Returns the raw first bytes too, so that an answer that is not HTTP at all (a TLS alert) can be
+     * named, and when the head was complete ({@link Answer#headNanos()}): the answer's time, which a slow body or a
+     * kept-alive connection does not lengthen.
      *
      * @throws SocketTimeoutException when nothing complete arrived within the socket's timeout
      * @throws EOFException when the peer closed before a complete head
@@ -148,6 +152,7 @@ final class Wire implements AutoCloseable {
                 throw new IOException("answer head larger than " + MAX_HEAD + " bytes: " + printable(head.toByteArray()));
             }
         }
+        long headNanos = System.nanoTime();
         String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
         String statusLine = lines[0];
         Map<String, String> headers = new LinkedHashMap<>();
@@ -167,38 +172,98 @@ final class Wire implements AutoCloseable {
                 status = -1;
             }
         }
-        String body = status == 101 ? "" : readBody(headers);
-        return new Answer(statusLine, status, headers, body, -1);
+        boolean bodyless = (status >= 100 && status < 200) || status == 204 || status == 304;
+        String body = bodyless ? "" : readBody(headers);
+        return new Answer(statusLine, status, headers, body, -1, headNanos);
     }
 
+    /** The body as evidence: what arrives promptly (each read bounded by 500 ms), up to its end or 4 KiB. */
     private String readBody(Map<String, String> headers) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int wanted = MAX_BODY;
-        String length = headers.get("content-length");
-        if (length != null) {
-            try {
-                wanted = (int) Math.min(MAX_BODY, Long.parseLong(length.trim()));
-            } catch (NumberFormatException e) {
-                wanted = MAX_BODY;
-            }
-        }
+        int previous = -1;
         try {
-            int previous = socket.getSoTimeout();
-            // The body is evidence only: what arrives promptly is enough.
+            previous = socket.getSoTimeout();
             socket.setSoTimeout(Math.min(previous == 0 ? 500 : previous, 500));
-            byte[] buffer = new byte[512];
-            while (body.size() < wanted) {
-                int n = in.read(buffer, 0, Math.min(buffer.length, wanted - body.size()));
-                if (n < 0) {
-                    break;
-                }
-                body.write(buffer, 0, n);
+            String encoding = headers.get("transfer-encoding");
+            String length = headers.get("content-length");
+            if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+                readChunks(body);
+            } else if (length != null) {
+                readUpTo(body, (int) Math.min(MAX_BODY, parseLength(length)));
+            } else {
+                // Neither: the body ends when the peer closes.
+                readUpTo(body, MAX_BODY);
             }
-            socket.setSoTimeout(previous);
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
             // Keep what was read.
+        } finally {
+            try {
+                if (previous >= 0) {
+                    socket.setSoTimeout(previous);
+                }
+            } catch (IOException e) {
+                // The connection is gone; the caller finds out on its next read.
+            }
         }
         return body.toString(StandardCharsets.UTF_8);
+    }
+
+    private static long parseLength(String length) {
+        // Repeated headers are merged with ", ": a valid message repeats the same value.
+        String first = length.split(",")[0].trim();
+        return Math.max(0, Long.parseLong(first));
+    }
+
+    /** Decodes a chunked body into {@code body} up to the last chunk (and its trailers), keeping at most 4 KiB. */
+    private void readChunks(ByteArrayOutputStream body) throws IOException {
+        while (body.size() < MAX_BODY) {
+            String sizeLine = readLine();
+            int semicolon = sizeLine.indexOf(';');
+            long size = Long.parseLong((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+            if (size == 0) {
+                while (!readLine().isEmpty()) {
+                    // a trailer field: not evidence
+                }
+                return;
+            }
+            int kept = (int) Math.min(size, MAX_BODY - body.size());
+            readUpTo(body, body.size() + kept);
+            if (kept < size) {
+                return;
+            }
+            readLine();
+        }
+    }
+
+    /** Reads into {@code body} until it holds {@code wanted} bytes or the peer closes. */
+    private void readUpTo(ByteArrayOutputStream body, int wanted) throws IOException {
+        byte[] buffer = new byte[512];
+        while (body.size() < wanted) {
+            int n = in.read(buffer, 0, Math.min(buffer.length, wanted - body.size()));
+            if (n < 0) {
+                return;
+            }
+            body.write(buffer, 0, n);
+        }
+    }
+
+    /** One line ending in CRLF (or LF), without it. */
+    private String readLine() throws IOException {
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("closed in the middle of a chunked body");
+            }
+            if (b == '\n') {
+                int end = line.length();
+                return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+            }
+            if (line.length() > 1024) {
+                throw new IOException("a chunk line longer than 1024 bytes");
+            }
+            line.append((char) b);
+        }
     }
 
     /** Writes one masked client frame. */
@@ -304,11 +369,25 @@ final class Wire implements AutoCloseable {
         }
     }
 
-    /** An answer to the upgrade request: {@code status} -1 when it is not HTTP; {@code tlsByte} set when it is TLS. */
-    record Answer(String statusLine, int status, Map<String, String> headers, String body, int tlsByte) {
+    /**
+     * An answer to the upgrade request: {@code status} -1 when it is not HTTP; {@code tlsByte} set when it is TLS;
+     * {@code headNanos} the {@link System#nanoTime()} at which its head (or its first byte, for TLS) had arrived.
+     */
+    record Answer(String statusLine, int status, Map<String, String> headers, String body, int tlsByte, long headNanos) {
 
         static Answer tlsRecord(int firstByte) {
-            return new Answer(String.format("(a TLS record, first byte 0x%02x)", firstByte), -1, Map.of(), "", firstByte);
+            return new Answer(String.format("(a TLS record, first byte 0x%02x)", firstByte), -1, Map.of(), "", firstByte,
+                    System.nanoTime());
+        }
+
+        /** The time from {@code start} ({@link System#nanoTime()}) to the complete head. */
+        Duration since(long start) {
+            return Duration.ofNanos(headNanos - start);
+        }
+
+        /** {@link #since(long)} as evidence, e.g. "12 ms". */
+        String millisSince(long start) {
+            return (headNanos - start) / 1_000_000 + " ms";
         }
 
         String header(String name) {

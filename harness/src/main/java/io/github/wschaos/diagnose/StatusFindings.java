@@ -1,0 +1,127 @@
+package io.github.wschaos.diagnose;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The findings about an upgrade answered with a status instead of {@code 101}, where the status alone does not say
+ * it all: a refusal of upgrades only (a plain GET is answered otherwise), a rate limit, and a {@code 502}/{@code 504}
+ * that comes at once (the upstream is unreachable) or after the proxy's own upstream timeout.
+ */
+final class StatusFindings {
+
+    /** A gateway error that comes this late is the proxy's own timeout, not an unreachable upstream. */
+    static final Duration PROXY_TIMEOUT = Duration.ofSeconds(1);
+
+    private StatusFindings() {
+    }
+
+    /**
+     * The upgrade got {@code statusLine} ({@code why} says more, e.g. "whatever the Origin") while {@code plain}, a
+     * plain GET of the same URL, was answered with another status: only upgrades are refused.
+     */
+    static Finding upgradesRefused(int status, String statusLine, String why, PlainGet plain, Fixes.Proxy proxy) {
+        String by = proxy == Fixes.Proxy.UNKNOWN ? "" : " (the answer names " + proxy.label() + ")";
+        return new Finding(Cause.UPGRADES_REFUSED,
+                "The upgrade request got " + statusLine + why + ", but a plain GET of the same URL (no Upgrade headers)"
+                        + " got " + plain.answer().statusLine() + ": only WebSocket upgrades are refused. A rule in front"
+                        + by + " refuses them (haproxy http-request deny if { req.hdr(upgrade) -i websocket }, a WAF's"
+                        + " WebSocket policy, a load balancer or CDN without WebSocket support on this route), or the"
+                        + " server's WebSocket handler refuses what its HTTP handler lets through (a token or cookie"
+                        + " it wants). Clients see \"Unexpected response code: " + status + "\"; Socket.IO and SockJS"
+                        + " fall back to long-polling and look connected.",
+                "Find the rule that answers " + status + " to requests with Upgrade: websocket (the proxy's or WAF's"
+                        + " configuration, its log) and let WebSocket upgrades to this path through; if it is the server,"
+                        + " send what its WebSocket handler wants (--header, a cookie, a token in the query).",
+                Fixes.fault("respond-with-status@upgrades=" + status, "@RespondWithStatus(value = " + status + ", upgradesOnly = true)",
+                        "Faults.respondWithStatus(" + status + "), Target.upgrades()"));
+    }
+
+    /**
+     * A {@code 429} to {@code what} ("the upgrade request", "the handshake with Origin X"), with the server's
+     * {@code Retry-After} (null when none) in the reproduction.
+     */
+    static Finding rateLimited(String what, Wire.Answer answer, int handshakes) {
+        String retry = answer.header("Retry-After");
+        String reproduced = retry == null ? ""
+                : " The --fault flag cannot carry headers: the annotation and the Java call give the Retry-After too.";
+        return new Finding(Cause.RATE_LIMITED,
+                "429: " + what + " was rate limited" + (handshakes > 1 ? " (handshake " + handshakes + " of this run)" : "")
+                        + (retry == null ? " (no Retry-After)" : " (Retry-After: " + retry + ")") + ": too many connections"
+                        + " or requests from this address. Clients that reconnect quickly (a reconnect storm after a"
+                        + " deploy) are refused the same way." + reproduced,
+                "Reconnect with an exponential backoff and jitter, honouring Retry-After; check the limit (haproxy"
+                        + " sc_http_req_rate, nginx limit_req, the CDN's or API gateway's rate limiting).",
+                retry == null ? Fixes.status(429)
+                        : Fixes.fault("respond-with-status=429",
+                                "@RespondWithStatus(value = 429, headers = \"Retry-After: " + retry + "\")",
+                                "Faults.respondWithStatus(429, Map.of(\"Retry-After\", \"" + retry + "\"), \"\")"));
+    }
+
+    /**
+     * A {@code 502}, {@code 503}, {@code 504} or {@code 52x} from {@code proxy} ({@code server} its Server header)
+     * after {@code after}: at once, the upstream is unreachable; a 502/504 after a second or more is the proxy's own
+     * upstream timeout, reproduced with the delay in front of the status.
+     */
+    static Finding gatewayError(int status, Duration after, Wire.Answer answer, Fixes.Proxy proxy) {
+        String from = proxy != Fixes.Proxy.UNKNOWN ? proxy.label()
+                : answer.server().isEmpty() ? "the proxy in front" : answer.server();
+        String retry = answer.header("Retry-After") == null ? "" : " (Retry-After: " + answer.header("Retry-After") + ")";
+        if ((status == 502 || status == 504) && after.compareTo(PROXY_TIMEOUT) >= 0) {
+            long seconds = Math.max(1, after.toSeconds());
+            String s = seconds + "s";
+            return new Finding(Cause.UPSTREAM_TIMEOUT,
+                    status + " from " + from + " after " + String.format(Locale.ROOT, "%.1f", after.toMillis() / 1000.0)
+                            + " s: the proxy reached its upstream, waited for its answer to the upgrade and gave up at its"
+                            + " own timeout (" + timeoutSetting(proxy) + "). The upstream accepted the request but did not"
+                            + " answer in time: hung, overloaded, or slow to start." + retry,
+                    timeoutFix(proxy) + " Clients should give the handshake a timeout and retry with backoff.",
+                    new Reproduction("latency=" + s + "@downstream --fault respond-with-status=" + status,
+                            "@RespondWithStatus(" + status + ") with the latency of the Java calls below (no annotation of its own)",
+                            "Faults.latency(Durations.parse(\"" + s + "\"), Direction.DOWNSTREAM)); proxy.inject(Faults.respondWithStatus("
+                                    + status + ")", ""));
+        }
+        return new Finding(Cause.UPSTREAM_UNAVAILABLE,
+                status + " from " + from + ": it cannot reach its upstream (down, restarting, wrong upstream address, or"
+                        + " overloaded)" + retry + ".",
+                "Check the upstream is up and reachable from the proxy (" + connectError(proxy) + "); clients should retry"
+                        + " with backoff.",
+                Fixes.status(status));
+    }
+
+    private static String timeoutSetting(Fixes.Proxy proxy) {
+        return switch (proxy) {
+            case HAPROXY -> "haproxy's timeout server";
+            case NGINX -> "nginx's proxy_read_timeout, 60 s by default";
+            case APACHE -> "Apache's ProxyTimeout, or Timeout when it is not set";
+            case CADDY -> "Caddy's reverse_proxy transport response_header_timeout or read_timeout";
+            case VARNISH -> "Varnish's first_byte_timeout";
+            default -> "haproxy's timeout server, nginx's proxy_read_timeout, Apache's Timeout or ProxyTimeout";
+        };
+    }
+
+    private static String timeoutFix(Fixes.Proxy proxy) {
+        String look = "Find why the upstream does not answer the upgrade (its log, a thread dump, its start-up time)";
+        return switch (proxy) {
+            case HAPROXY -> look + "; if it is only slow, raise timeout server in the backend (and timeout tunnel for the"
+                    + " upgraded connection).";
+            case NGINX -> look + " (nginx error.log: \"upstream timed out (110: Connection timed out) while reading response"
+                    + " header from upstream\"); if it is only slow, raise proxy_read_timeout in the location.";
+            case APACHE -> look + " (Apache error_log: \"AH01102: error reading status line from remote server\"); if it is"
+                    + " only slow, raise ProxyTimeout (or timeout= on the ProxyPass).";
+            default -> look + "; if it is only slow, raise the proxy's upstream timeout.";
+        };
+    }
+
+    private static String connectError(Fixes.Proxy proxy) {
+        return switch (proxy) {
+            case NGINX -> "nginx error.log: \"connect() failed ... while connecting to upstream\"";
+            case APACHE -> "Apache error_log: \"AH00957: HTTP: attempt to connect to ... failed\"";
+            case HAPROXY -> "haproxy's log: a termination state starting with SC, and the server marked DOWN by its checks";
+            case CADDY -> "Caddy's log: \"dial tcp ...: connect: connection refused\"";
+            case UNKNOWN -> "the proxy's error log: nginx \"connect() failed ... while connecting to upstream\", Apache"
+                    + " \"AH00957: HTTP: attempt to connect to ... failed\", haproxy a termination state starting with SC";
+            default -> proxy.label() + "'s error log";
+        };
+    }
+}
