@@ -93,7 +93,25 @@ final class IdleStep {
                             "Faults.closeWithCode(" + ending.code() + ", \"" + ending.reason() + "\", Durations.parse(\"" + d + "\"))", "")));
             return;
         }
-        String idleAnnotation = "@DropIdleConnections(\"" + d + "\")";
+        boolean reset = ending.kind() == IdleHold.Kind.RESET;
+        if (reset && !pingsHelp) { // not an idle timer: a reset that comes that long after the upgrade whatever flows
+            String after = Fixes.floorTenths((long) (ending.nanos() / options.timeScale()));
+            run.findings.add(new Finding(Cause.IDLE_TIMEOUT,
+                    "The connection was reset (clients report \"Connection reset\") after " + match + " "
+                            + capitalize(pings) + ": traffic does not keep it open, so it is not an idle timeout but a"
+                            + " reset that comes that long after the upgrade (a crashing server, a NAT or a middlebox"
+                            + " that limits a connection's lifetime).",
+                    "Reconnect with backoff on a reset, and find what resets the connection (the server's logs, the"
+                            + " middlebox's connection lifetime).",
+                    new Reproduction("reset=" + after, "@ResetConnection(after = \"" + after + "\")",
+                            "Faults.resetConnection(Durations.parse(\"" + after + "\"))", "")));
+            return;
+        }
+        if (reset) { // a load balancer that resets idle connections: no profile ends them so
+            platform = null;
+        }
+        String idleAnnotation = reset ? "@DropIdleConnections(value = \"" + d + "\", cut = IdleCut.RESET)"
+                : "@DropIdleConnections(\"" + d + "\")";
         // A 60 s timeout behind a proxy whose Server header names neither nginx nor an ALB gets the plain fault: a
         // profile would name a proxy that the answer did not.
         String annotation = platform == null ? idleAnnotation
@@ -101,7 +119,7 @@ final class IdleStep {
                 : proxy == Fixes.Proxy.NGINX ? "@ChaosProfile(Platform.NGINX_DEFAULTS)"
                 : proxy == Fixes.Proxy.AWS_ALB ? "@ChaosProfile(Platform.AWS_ALB)"
                 : idleAnnotation;
-        String fault = "drop-idle=" + d;
+        String fault = "drop-idle=" + d + (reset ? ":reset" : "");
         String heartbeat = "Client: send a ping (or an application heartbeat) every " + Fixes.duration(production / 2)
                 + " or more often" + (pingsHelp ? " (the probe showed pings keep it open)" : "") + ", and reconnect with backoff on 1006.";
         String fix = switch (proxy) {
@@ -117,11 +135,16 @@ final class IdleStep {
             default -> heartbeat + (platform != null && platform.startsWith("Heroku")
                     ? "\nHeroku's router timeout (55 s) cannot be changed: only traffic keeps the connection open." : "");
         };
+        String cut = reset
+                ? "reset (a TCP RST: clients report \"Connection reset\", as behind an Azure Load Balancer with TCP reset"
+                        + " on idle, or haproxy with option nolinger)"
+                : "cut without a close frame (clients report 1006)";
         run.findings.add(new Finding(Cause.IDLE_TIMEOUT,
-                "An idle connection was cut without a close frame (clients report 1006) after " + match + " " + capitalize(pings) + "."
+                "An idle connection was " + cut + " after " + match + " " + capitalize(pings) + "."
                         + upstreamTimer(proxy, d),
                 fix, new Reproduction(fault, annotation + (annotation.equals(idleAnnotation) ? "" : " or " + idleAnnotation),
-                        "Faults.dropIdleConnections(Durations.parse(\"" + d + "\"))", "")));
+                        reset ? "Faults.dropIdleConnections(Durations.parse(\"" + d + "\"), IdleTimer.ANY_DATA, IdleCut.RESET)"
+                                : "Faults.dropIdleConnections(Durations.parse(\"" + d + "\"))", "")));
     }
 
     /**

@@ -7,6 +7,8 @@ import io.github.wschaos.fault.Bandwidth;
 import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.Faults;
+import io.github.wschaos.fault.IdleTimer;
+import io.github.wschaos.fault.IdleCut;
 import io.github.wschaos.fault.Latency;
 import io.github.wschaos.fault.ResetPeer;
 import io.github.wschaos.fault.Target;
@@ -244,6 +246,22 @@ class FaultLoopTest {
     }
 
     @Test
+    void idleConnectionsResetAreReproducedWithAResetCut() throws Exception {
+        // A load balancer that resets idle connections (haproxy with option nolinger: RST after its timeout).
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.dropIdleConnections(Duration.ofSeconds(1), IdleTimer.ANY_DATA, IdleCut.RESET);
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).idle(Duration.ofSeconds(3)).run();
+            assertLoop(report, Cause.IDLE_TIMEOUT, fault);
+            assertThat(report.check("idle").evidence()).startsWith("connection reset (Connection reset) after 1.");
+            Reproduction reproduction = report.diagnosis().orElseThrow().reproduction();
+            assertThat(reproduction.cliFault()).isEqualTo("drop-idle=1s:reset");
+            assertThat(reproduction.annotation()).isEqualTo("@DropIdleConnections(value = \"1s\", cut = IdleCut.RESET)");
+            assertThat(report.toText()).contains("Connection reset");
+        }
+    }
+
+    @Test
     void resetConnectionOverWssIsAResetNotATlsClose() throws Exception {
         // The reset must reach the client as a bare RST: a close_notify before it reads as a clean end of the stream.
         try (ChaosProxy proxy = tlsProxy()) {
@@ -253,6 +271,8 @@ class FaultLoopTest {
             assertThat(report.check("idle").evidence()).as(report.toText())
                     .startsWith("connection reset (Connection reset) after 1.");
             assertThat(report.cause()).as(report.toText()).contains(Cause.IDLE_TIMEOUT);
+            // Pings do not keep it open: a reset that long after the upgrade, not an idle timer.
+            assertThat(report.diagnosis().orElseThrow().reproduction().cliFault()).as(report.toText()).isEqualTo("reset=1500ms");
         }
     }
 
