@@ -41,7 +41,7 @@ final class FaultOption {
         FAULTS.put("refuse", value -> none("refuse", value, Faults.refuseConnections()));
         FAULTS.put("blackhole", value -> none("blackhole", value, Faults.blackhole()));
         FAULTS.put("delay-handshake", value -> Faults.delayHandshake(duration("delay-handshake", value)));
-        FAULTS.put("respond-with-status", value -> Faults.respondWithStatus(number("respond-with-status", value)));
+        FAULTS.put("respond-with-status", FaultOption::respondWithStatus);
         FAULTS.put("close-with-code", FaultOption::closeWithCode);
         FAULTS.put("reset", value -> value == null ? Faults.resetConnection() : Faults.resetConnection(duration("reset", value)));
         FAULTS.put("swallow-pings", value -> value == null ? Faults.swallowPings()
@@ -134,6 +134,21 @@ final class FaultOption {
             }
         }
         return Faults.dropIdleConnections(duration("drop-idle", parts[0]), timer, cut);
+    }
+
+    /** {@code STATUS[;Name: value]...}: {@code respond-with-status=503;Retry-After: 5}. */
+    private static Fault respondWithStatus(String value) {
+        String[] parts = required("respond-with-status", value, "503 or '503;Retry-After: 5'").split(";");
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String header : Arrays.asList(parts).subList(1, parts.length)) {
+            int colon = header.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("respond-with-status header '" + header + "' is not 'Name: value',"
+                        + " e.g. respond-with-status='503;Retry-After: 5'");
+            }
+            headers.put(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+        }
+        return Faults.respondWithStatus(number("respond-with-status", parts[0]), headers, "");
     }
 
     private static Fault closeWithCode(String value) {

@@ -63,7 +63,7 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--fault", paramLabel = "NAME[@upgrades][=VALUE]",
             description = "Arm a fault (repeatable): strip-upgrade-headers, drop-idle=55s[:upstream|client][:reset], "
                     + "tls-mismatch=MODE, reject-origins=O1,O2, refuse, blackhole, delay-handshake=2s, "
-                    + "respond-with-status=503, close-with-code=1012[:reason], reset[=DELAY], swallow-pings[=DIRECTION], "
+                    + "respond-with-status=503[;Name: value], close-with-code=1012[:reason], reset[=DELAY], swallow-pings[=DIRECTION], "
                     + "half-open=DIRECTION; Toxiproxy's toxics with an optional @upstream|@downstream|@both: "
                     + "latency=100ms[:JITTER], bandwidth=KB_PER_S, slow-close=1s, timeout=1s, reset-peer=1s, "
                     + "slicer=AVG:VARIATION:DELAY, limit-data=BYTES. NAME@upgrades hits only WebSocket upgrade "

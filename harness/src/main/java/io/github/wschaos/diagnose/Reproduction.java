@@ -14,7 +14,16 @@ public record Reproduction(String cliFault, String annotation, String java, Stri
 
     /** The full command line: {@code java -jar wschaos.jar proxy --upstream <your server> [options] --fault X}. */
     public String commandLine() {
-        return "java -jar wschaos.jar proxy --upstream ws://127.0.0.1:8080" + (proxyOptions.isEmpty() ? "" : " " + proxyOptions)
-                + " --fault " + cliFault;
+        StringBuilder line = new StringBuilder("java -jar wschaos.jar proxy --upstream ws://127.0.0.1:8080")
+                .append(proxyOptions.isEmpty() ? "" : " " + proxyOptions);
+        for (String fault : cliFault.split(" --fault ")) {
+            line.append(" --fault ").append(quoted(fault));
+        }
+        return line.toString();
+    }
+
+    /** {@code fault} as a shell takes it as one word: in single quotes when it holds a space or a {@code ;}. */
+    private static String quoted(String fault) {
+        return fault.matches("[A-Za-z0-9=@:.,/_+-]*") ? fault : "'" + fault.replace("'", "'\\''") + "'";
     }
 }

@@ -43,17 +43,15 @@ final class StatusFindings {
      */
     static Finding rateLimited(String what, Wire.Answer answer, int handshakes) {
         String retry = answer.header("Retry-After");
-        String reproduced = retry == null ? ""
-                : " The --fault flag cannot carry headers: the annotation and the Java call give the Retry-After too.";
         return new Finding(Cause.RATE_LIMITED,
                 "429: " + what + " was rate limited" + (handshakes > 1 ? " (handshake " + handshakes + " of this run)" : "")
                         + (retry == null ? " (no Retry-After)" : " (Retry-After: " + retry + ")") + ": too many connections"
                         + " or requests from this address. Clients that reconnect quickly (a reconnect storm after a"
-                        + " deploy) are refused the same way." + reproduced,
+                        + " deploy) are refused the same way.",
                 "Reconnect with an exponential backoff and jitter, honouring Retry-After; check the limit (haproxy"
                         + " sc_http_req_rate, nginx limit_req, the CDN's or API gateway's rate limiting).",
                 retry == null ? Fixes.status(429)
-                        : Fixes.fault("respond-with-status=429",
+                        : Fixes.fault("respond-with-status=429;Retry-After: " + retry,
                                 "@RespondWithStatus(value = 429, headers = \"Retry-After: " + retry + "\")",
                                 "Faults.respondWithStatus(429, Map.of(\"Retry-After\", \"" + retry + "\"), \"\")"));
     }

@@ -108,6 +108,10 @@ class CommandLineTest {
                 .isEqualTo(Faults.dropIdleConnections(Duration.ofMinutes(4), IdleTimer.ANY_DATA, IdleCut.RESET));
         assertThat(FaultOption.parse("drop-idle=60s:upstream:reset").fault())
                 .isEqualTo(Faults.dropIdleConnections(Duration.ofSeconds(60), IdleTimer.UPSTREAM_DATA, IdleCut.RESET));
+        assertThat(FaultOption.parse("respond-with-status=503;Retry-After: 5;X-Reason:maintenance").fault())
+                .isEqualTo(Faults.respondWithStatus(503, java.util.Map.of("Retry-After", "5", "X-Reason", "maintenance"), ""));
+        assertThatThrownBy(() -> FaultOption.parse("respond-with-status=503;Retry-After 5"))
+                .hasMessageContaining("respond-with-status header 'Retry-After 5' is not 'Name: value'");
         assertThatThrownBy(() -> FaultOption.parse("drop-idle=60s:rst"))
                 .hasMessageContaining("drop-idle option 'rst' is not one of any, upstream, client");
         assertThatThrownBy(() -> FaultOption.parse("latency@downstream=2s"))

@@ -92,7 +92,10 @@ class HaproxyDiagnoseTest {
             assertThat(report.cause()).contains(Cause.RATE_LIMITED);
             Finding finding = report.diagnosis().orElseThrow();
             assertThat(finding.explanation()).contains("Retry-After: 10").contains("handshake 3 of this run");
-            assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=429");
+            assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=429;Retry-After: 10");
+            assertThat(report.toText()).contains("--fault 'respond-with-status=429;Retry-After: 10'");
+            assertThat(parsed(finding.reproduction()).get(0)[0])
+                    .isEqualTo(Faults.respondWithStatus(429, java.util.Map.of("Retry-After", "10"), ""));
             assertThat(finding.reproduction().annotation()).isEqualTo("@RespondWithStatus(value = 429, headers = \"Retry-After: 10\")");
             assertThat(finding.reproduction().java()).isEqualTo("Faults.respondWithStatus(429, Map.of(\"Retry-After\", \"10\"), \"\")");
         }
