@@ -21,7 +21,10 @@ public record DiagnosisReport(Endpoint endpoint, List<Check> checks, List<Findin
     public DiagnosisReport {
         Objects.requireNonNull(endpoint, "endpoint");
         checks = List.copyOf(checks);
-        findings = List.copyOf(findings);
+        // A slow handshake that went through tells less than a failure found later (a 429, an idle cut): it goes last.
+        findings = findings.stream()
+                .sorted(java.util.Comparator.comparing(finding -> finding.cause() == Cause.SLOW_HANDSHAKE))
+                .toList();
     }
 
     /** True when no step found a problem. */

@@ -74,9 +74,9 @@ final class StatusFindings {
                             + " own timeout (" + timeoutSetting(proxy) + "). The upstream accepted the request but did not"
                             + " answer in time: hung, overloaded, or slow to start." + retry,
                     timeoutFix(proxy) + " Clients should give the handshake a timeout and retry with backoff.",
-                    new Reproduction("latency=" + s + "@downstream --fault respond-with-status=" + status,
-                            "@RespondWithStatus(" + status + ") with the latency of the Java calls below (no annotation of its own)",
-                            "Faults.latency(Durations.parse(\"" + s + "\"), Direction.DOWNSTREAM)); proxy.inject(Faults.respondWithStatus("
+                    new Reproduction("delay-handshake=" + s + " --fault respond-with-status=" + status,
+                            "@DelayHandshake(\"" + s + "\") @RespondWithStatus(" + status + ")",
+                            "Faults.delayHandshake(Durations.parse(\"" + s + "\"))); proxy.inject(Faults.respondWithStatus("
                                     + status + ")", ""));
         }
         return new Finding(Cause.UPSTREAM_UNAVAILABLE,

@@ -109,7 +109,7 @@ class FaultLoopTest {
         assertThat(reproduction).as(report.toText()).isNotNull();
         assertThat(parsed(reproduction)).as(report.toText()).isEqualTo(armed);
         assertThat(parsedTarget(reproduction)).as(report.toText()).isEqualTo(target);
-        assertThat(report.toText()).contains("--fault " + reproduction.cliFault()).contains(reproduction.annotation());
+        assertThat(report.toText()).contains(reproduction.commandLine()).contains(reproduction.annotation());
     }
 
     /**
@@ -120,7 +120,7 @@ class FaultLoopTest {
         assertThat(report.cause()).as(report.toText()).contains(cause);
         assertThat(report.exitCode()).isEqualTo(1);
         Reproduction reproduction = report.diagnosis().orElseThrow().reproduction();
-        assertThat(report.toText()).contains("--fault " + reproduction.cliFault()).contains(reproduction.annotation())
+        assertThat(report.toText()).contains(reproduction.commandLine()).contains(reproduction.annotation())
                 .contains("proxy.inject(" + reproduction.java() + ")");
         Fault parsed = parsed(reproduction);
         assertThat(parsed).as(report.toText()).isInstanceOf(type);

@@ -2,6 +2,7 @@ package io.github.wschaos.diagnose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.Faults;
@@ -135,14 +136,21 @@ class HaproxyDiagnoseTest {
             assertThat(finding.explanation()).containsPattern("^504 from haproxy after 2\\.\\d s")
                     .contains("haproxy's timeout server");
             assertThat(finding.fix()).contains("raise timeout server").doesNotContain("connect() failed");
-            assertThat(finding.reproduction().cliFault()).isEqualTo("latency=2s@downstream --fault respond-with-status=504");
+            assertThat(finding.reproduction().cliFault()).isEqualTo("delay-handshake=2s --fault respond-with-status=504");
             List<Object[]> faults = parsed(finding.reproduction());
             assertThat(faults).hasSize(2);
-            assertThat((Fault) faults.get(0)[0]).isEqualTo(Faults.latency(Duration.ofSeconds(2), Direction.DOWNSTREAM));
+            assertThat((Fault) faults.get(0)[0]).isEqualTo(Faults.delayHandshake(Duration.ofSeconds(2)));
             assertThat((Fault) faults.get(1)[0]).isEqualTo(Faults.respondWithStatus(504));
-            assertThat(report.toText()).contains("--fault latency=2s@downstream --fault respond-with-status=504")
-                    .contains("proxy.inject(Faults.latency(Durations.parse(\"2s\"), Direction.DOWNSTREAM));"
-                            + " proxy.inject(Faults.respondWithStatus(504))");
+            assertThat(report.toText()).contains("--fault delay-handshake=2s --fault respond-with-status=504")
+                    .contains("JUnit: @DelayHandshake(\"2s\") @RespondWithStatus(504)")
+                    .contains("proxy.inject(Faults.delayHandshake(Durations.parse(\"2s\"))); proxy.inject(Faults.respondWithStatus(504))");
+            // The reproduction answers as late as haproxy did (the delay now holds a fault's own answer too).
+            try (ChaosProxy proxy = ChaosProxy.start(haproxy.uri("/chat"))) {
+                proxy.inject(Faults.delayHandshake(Duration.ofSeconds(2)));
+                proxy.inject(Faults.respondWithStatus(504));
+                DiagnosisReport reproduced = Diagnostics.builder(proxy.uri("/chat")).run();
+                assertThat(reproduced.cause()).as(reproduced.toText()).contains(Cause.UPSTREAM_TIMEOUT);
+            }
         }
     }
 }
