@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
 import java.util.Map;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
 /**
@@ -18,6 +19,8 @@ import org.testcontainers.containers.GenericContainer;
  * }</pre>
  *
  * <p>Only for a local Docker engine: with a remote one ({@code DOCKER_HOST=tcp://...}) the ports would be unreachable.
+ * Tests that run inside a container need {@code TESTCONTAINERS_HOST_OVERRIDE=localhost}, or Testcontainers looks for
+ * the ports at the bridge's gateway; the container then fails to start, saying so.
  */
 public final class LoopbackPorts {
 
@@ -40,7 +43,28 @@ public final class LoopbackPorts {
         return container;
     }
 
+    /**
+     * Fails at once when Testcontainers reaches containers at an address other than loopback, where ports published on
+     * loopback cannot be reached: it does so inside a container (it finds {@code /.dockerenv} and takes the bridge's
+     * gateway, "Docker host IP address is 172.17.0.1") and with a remote engine. Without this check the wait for the
+     * container timed out after 60 s with "Connection refused".
+     */
+    static void requireLoopbackHost() {
+        String host = DockerClientFactory.instance().dockerHostIpAddress();
+        if (!isLoopback(host)) {
+            throw new IllegalStateException("Testcontainers reaches containers at " + host + ", but their ports are"
+                    + " published on " + LOOPBACK + " only (LoopbackPorts): with a local Docker engine, set the"
+                    + " environment variable TESTCONTAINERS_HOST_OVERRIDE=localhost (Testcontainers takes the bridge's"
+                    + " gateway when it runs inside a container); with a remote engine, do not publish on loopback");
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
     private static void rebind(CreateContainerCmd cmd) {
+        requireLoopbackHost();
         HostConfig hostConfig = cmd.getHostConfig();
         if (hostConfig == null || cmd.getExposedPorts() == null) {
             return;

@@ -8,15 +8,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -162,8 +165,9 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
         standalone = true;
         setExposedPorts(List.of(FIRST_PROXY_PORT));
         setCommand(command.toArray(String[]::new));
-        // The proxy's own line: Docker's port forwarder accepts connections before the JVM listens.
-        waitingFor(Wait.forLogMessage(".*wschaos proxy listening.*", 1));
+        // The proxy's own line: Docker's port forwarder accepts connections before the JVM listens. A bad fault or
+        // upstream ends the container at once, and start() fails then with the proxy's own message.
+        waitingFor(new StandaloneProxyStarted());
         return this;
     }
 
@@ -183,6 +187,7 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
 
     /** The control API's address from the host: {@code http://host:mappedPort}. */
     public URI controlUri() {
+        requireStarted("controlUri()");
         return hostUri("http", CONTROL_PORT, "");
     }
 
@@ -195,11 +200,12 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
      * @return a handle that arms faults on it
      * @throws IllegalStateException when all exposed proxy ports are taken, or the API refuses
      */
-    public Proxy proxy(String name, String upstream) {
+    public synchronized Proxy proxy(String name, String upstream) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(upstream, "upstream");
         requireControlApi("proxy(name, upstream)");
-        int port = nextPort.getAndIncrement();
+        requireStarted("proxy(name, upstream)");
+        int port = nextPort.get();
         if (port >= FIRST_PROXY_PORT + proxyPortCount) {
             throw new IllegalStateException("All " + proxyPortCount + " exposed proxy ports (" + FIRST_PROXY_PORT + "-"
                     + (FIRST_PROXY_PORT + proxyPortCount - 1) + ") are taken: a deleted proxy's port is not reused; "
@@ -208,7 +214,20 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
         ObjectNode body = JSON.createObjectNode().put("name", name).put("listen", "0.0.0.0:" + port)
                 .put("upstream", upstream).put("enabled", true);
         send("POST", "/proxies", body);
+        nextPort.incrementAndGet(); // only once the API took it: a refused proxy leaves its port free
         return new Proxy(name, port);
+    }
+
+    private void requireStarted(String call) {
+        if (getContainerId() == null) {
+            throw new IllegalStateException(call + " needs the container started: call start() first (or let"
+                    + " @Container start it)");
+        }
+    }
+
+    /** {@code name} as one path segment of the control API's URLs. */
+    private static String segment(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Override
@@ -314,18 +333,41 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
          * @throws IllegalStateException with the API's answer when it refuses the toxic (unknown type or attribute)
          */
         public Toxic arm(String toxicName, String type, Map<String, ?> attributes) {
+            return arm(toxicName, type, "downstream", 1.0, attributes);
+        }
+
+        /**
+         * Arms a fault as a toxic, as {@link #arm(String, String, Map)} does, on a direction and for a share of the
+         * connections.
+         *
+         * @param toxicName its name, unique on this proxy; empty for the API's default ({@code TYPE_STREAM})
+         * @param type the toxic type
+         * @param stream {@code downstream} (towards the client) or {@code upstream}, for Toxiproxy's TCP toxics
+         * @param toxicity the share of connections it acts on, 0 to 1
+         * @param attributes its attributes
+         * @return the armed toxic, under the name the API gave it; closing it removes it
+         * @throws IllegalStateException with the API's answer when it refuses the toxic
+         */
+        public Toxic arm(String toxicName, String type, String stream, double toxicity, Map<String, ?> attributes) {
             Objects.requireNonNull(toxicName, "toxicName");
             Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(stream, "stream");
             ObjectNode toxic = JSON.createObjectNode().put("name", toxicName).put("type", type)
-                    .put("stream", "downstream").put("toxicity", 1.0);
+                    .put("stream", stream).put("toxicity", toxicity);
             toxic.set("attributes", JSON.valueToTree(Objects.requireNonNull(attributes, "attributes")));
-            send("POST", "/proxies/" + name + "/toxics", toxic);
-            return new Toxic(this, toxicName);
+            String answer = send("POST", "/proxies/" + segment(name) + "/toxics", toxic);
+            String given = toxicName;
+            try {
+                given = JSON.readTree(answer).path("name").asText(toxicName);
+            } catch (JsonProcessingException e) {
+                // keep the name asked for: the API answered something else than its toxic
+            }
+            return new Toxic(this, given);
         }
 
         /** Deletes the proxy (its port is not reused). */
         public void delete() {
-            send("DELETE", "/proxies/" + name, null);
+            send("DELETE", "/proxies/" + segment(name), null);
         }
     }
 
@@ -333,6 +375,7 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
     public final class Toxic implements AutoCloseable {
         private final Proxy proxy;
         private final String name;
+        private final AtomicBoolean closed = new AtomicBoolean();
 
         private Toxic(Proxy proxy, String name) {
             this.proxy = proxy;
@@ -344,10 +387,12 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
             return name;
         }
 
-        /** Removes the toxic. */
+        /** Removes the toxic; closing it again does nothing. */
         @Override
         public void close() {
-            send("DELETE", "/proxies/" + proxy.name() + "/toxics/" + name, null);
+            if (closed.compareAndSet(false, true)) {
+                send("DELETE", "/proxies/" + segment(proxy.name()) + "/toxics/" + segment(name), null);
+            }
         }
     }
 }

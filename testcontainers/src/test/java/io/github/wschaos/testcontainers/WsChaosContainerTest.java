@@ -63,6 +63,28 @@ class WsChaosContainerTest {
     }
 
     @Test
+    void aStandaloneProxyWithABadFaultFailsAtOnceWithItsOwnMessage() {
+        try (WsChaosContainer chaos = new WsChaosContainer(TestImages.WSCHAOS)
+                .withStandaloneProxy("ws://echo:8080/echo", "drop-idle=abc")) {
+            long start = System.nanoTime();
+            assertThatThrownBy(chaos::start)
+                    .hasStackTraceContaining("exited with code 2 before it listened")
+                    .hasStackTraceContaining("--fault drop-idle=abc: duration 'abc' is not understood");
+            // Tolerance: the container's own start, well under the 60 s the log-line wait took before.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void theControlApiBeforeStartSaysToStartIt() {
+        try (WsChaosContainer chaos = new WsChaosContainer(TestImages.WSCHAOS)) {
+            assertThatThrownBy(chaos::controlUri).hasMessage("controlUri() needs the container started: call start()"
+                    + " first (or let @Container start it)");
+            assertThatThrownBy(() -> chaos.proxy("p", "echo:8080")).hasMessageContaining("needs the container started");
+        }
+    }
+
+    @Test
     void standaloneModeHasNoControlApi() {
         try (WsChaosContainer chaos = new WsChaosContainer(TestImages.WSCHAOS).withStandaloneProxy("ws://echo:8080/echo")) {
             assertThat(chaos.getExposedPorts()).containsExactly(8666);

@@ -39,8 +39,8 @@ class WsChaosControlApiTest {
     @BeforeAll
     @SuppressWarnings("resource")
     static void start() {
-        // Four proxy ports, for the four proxies below: each published port costs the engine seconds on a busy machine.
-        chaos = LoopbackPorts.publishOnLoopback(new WsChaosContainer(TestImages.WSCHAOS).withProxyPortCount(4));
+        // Seven proxy ports, for the seven proxies below: each published port costs the engine seconds on a busy machine.
+        chaos = LoopbackPorts.publishOnLoopback(new WsChaosContainer(TestImages.WSCHAOS).withProxyPortCount(7));
         chaos.start();
         echo = TestImages.echoServerBeside(chaos);
         echo.start();
@@ -70,7 +70,7 @@ class WsChaosControlApiTest {
         assertThat(control.getHost()).isEqualTo("127.0.0.1");
         assertThat(control.getPort()).isEqualTo(chaos.getMappedPort(WsChaosContainer.CONTROL_PORT));
         assertThat(get(control.resolve("/version")).get("version").asText()).isEqualTo("2.12.0");
-        assertThat(chaos.getExposedPorts()).containsExactly(8474, 8666, 8667, 8668, 8669);
+        assertThat(chaos.getExposedPorts()).containsExactly(8474, 8666, 8667, 8668, 8669, 8670, 8671, 8672);
         assertThat(chaos.getContainerInfo().getNetworkSettings().getPorts().getBindings().values())
                 .allSatisfy(bindings -> assertThat(bindings).allSatisfy(b -> assertThat(b.getHostIp()).isEqualTo("127.0.0.1")));
     }
@@ -113,6 +113,38 @@ class WsChaosControlApiTest {
     void exposesToxiproxysPortsByDefault() {
         try (WsChaosContainer defaults = new WsChaosContainer(TestImages.WSCHAOS)) {
             assertThat(defaults.getExposedPorts()).hasSize(33).startsWith(8474, 8666).endsWith(8697);
+        }
+    }
+
+    @Test
+    void aProxyTheApiRefusesLeavesItsPortFree() {
+        WsChaosContainer.Proxy first = chaos.proxy("twice", "127.0.0.1:8080");
+        try {
+            assertThatThrownBy(() -> chaos.proxy("twice", "127.0.0.1:8080")).hasMessageContaining("answered 409");
+            WsChaosContainer.Proxy next = chaos.proxy("after-twice", "127.0.0.1:8080");
+            // Before the fix the refused proxy took a port, and the ports ran out early ("All N ... are taken").
+            assertThat(next.containerPort()).isEqualTo(first.containerPort() + 1);
+            next.delete();
+        } finally {
+            first.delete();
+        }
+    }
+
+    @Test
+    void namesAreSentAsPathSegmentsAndAToxicKeepsTheNameTheApiGaveIt() throws Exception {
+        WsChaosContainer.Proxy proxy = chaos.proxy("my chat", "127.0.0.1:8080");
+        try {
+            WsChaosContainer.Toxic unnamed = proxy.arm("", "latency", Map.of("latency", 10));
+            assertThat(unnamed.name()).isEqualTo("latency_downstream"); // Toxiproxy's default name
+            WsChaosContainer.Toxic spaced = proxy.arm("a b", "latency", "upstream", 0.5, Map.of("latency", 10));
+            URI toxics = chaos.controlUri().resolve("/proxies/my%20chat/toxics");
+            assertThat(get(toxics).size()).isEqualTo(2);
+            unnamed.close();
+            spaced.close();
+            spaced.close(); // closing again does nothing
+            assertThat(get(toxics).size()).isEqualTo(0);
+        } finally {
+            proxy.delete();
         }
     }
 
