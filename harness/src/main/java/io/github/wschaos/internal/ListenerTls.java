@@ -5,9 +5,11 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -28,18 +30,32 @@ public final class ListenerTls {
         this.normal = server(leaf);
     }
 
-    /** A new authority and a loopback certificate issued by it. */
+    /**
+     * A new authority and a loopback certificate issued by it. Each authority has a name of its own: with two of the
+     * same name in one bundle (two proxies' {@code --certificate-out}), OpenSSL and NSS took the wrong one for the
+     * issuer and failed the signature ("certificate signature failure", Chromium's ERR_CERT_AUTHORITY_INVALID). Both
+     * last a year: a proxy left running serves a valid certificate for as long as it runs.
+     */
     public static ListenerTls generate() {
         Instant now = Instant.now();
         X509Bundle authority = build(new CertificateBuilder()
-                .subject("CN=wschaos test authority, O=wschaos")
+                .subject("CN=wschaos test authority " + HexFormat.of().formatHex(randomBytes(8)) + ", O=wschaos")
                 .setIsCertificateAuthority(true)
                 .notBefore(now.minus(1, ChronoUnit.HOURS))
-                .notAfter(now.plus(7, ChronoUnit.DAYS))
+                .notAfter(now.plus(VALIDITY_DAYS, ChronoUnit.DAYS))
                 .ecp256(), null);
-        X509Bundle leaf = build(leaf(now, now.plus(1, ChronoUnit.DAYS)).addSanDnsName("localhost")
-                .addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority);
+        X509Bundle leaf = build(leaf(now.minus(1, ChronoUnit.HOURS), now.plus(VALIDITY_DAYS, ChronoUnit.DAYS))
+                .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority);
         return new ListenerTls(authority, leaf);
+    }
+
+    private static final int VALIDITY_DAYS = 365;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        RANDOM.nextBytes(bytes);
+        return bytes;
     }
 
     /** The authority clients must trust. */
@@ -65,12 +81,12 @@ public final class ListenerTls {
     private SslContext flawedContext(TlsMismatch mode) {
         Instant now = Instant.now();
         return switch (mode) {
-            case UNTRUSTED_CERTIFICATE -> server(build(leaf(now, now.plus(1, ChronoUnit.DAYS))
+            case UNTRUSTED_CERTIFICATE -> server(build(leaf(now, now.plus(VALIDITY_DAYS, ChronoUnit.DAYS))
                     .subject("CN=localhost, O=untrusted").setIsCertificateAuthority(true).addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
                     .addSanIpAddress("::1"), null));
             case EXPIRED_CERTIFICATE -> server(build(leaf(now.minus(30, ChronoUnit.DAYS), now.minus(1, ChronoUnit.DAYS))
                     .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority));
-            case WRONG_HOST_CERTIFICATE -> server(build(leaf(now, now.plus(1, ChronoUnit.DAYS))
+            case WRONG_HOST_CERTIFICATE -> server(build(leaf(now, now.plus(VALIDITY_DAYS, ChronoUnit.DAYS))
                     .subject("CN=wrong-host.invalid, O=wschaos").addSanDnsName("wrong-host.invalid"), authority));
             // NO_COMMON_PROTOCOL: the JDK speaks neither TLS 1.0 nor 1.1; OutdatedTlsListener answers in their place
             case PLAIN_LISTENER, TLS_LISTENER, NO_COMMON_PROTOCOL -> normal;

@@ -1,0 +1,45 @@
+package io.github.wschaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wschaos.testing.JettyHttpServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two TLS proxies' authorities in one bundle (a test suite that trusts every proxy it starts, a developer's
+ * {@code --certificate-out} files appended to one): an OpenSSL client reaches both. Every authority had the same name,
+ * and OpenSSL took the first of that name for the issuer: "certificate signature failure" (curl exit 35) for the other.
+ */
+class TlsAuthoritiesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void curlTrustingABundleOfTwoAuthoritiesReachesBothProxies() throws Exception {
+        try (JettyHttpServer upstream = JettyHttpServer.start();
+                ChaosProxy first = ChaosProxy.builder().upstream(upstream.wsUri()).tls().start();
+                ChaosProxy second = ChaosProxy.builder().upstream(upstream.wsUri()).tls().start()) {
+            Path bundle = dir.resolve("bundle.pem");
+            Files.writeString(bundle, first.certificate().pem() + second.certificate().pem());
+            assertThat(first.certificate().certificate().getSubjectX500Principal())
+                    .isNotEqualTo(second.certificate().certificate().getSubjectX500Principal());
+
+            for (ChaosProxy proxy : List.of(first, second)) {
+                Process curl = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                        "--cacert", bundle.toString(), "https://127.0.0.1:" + proxy.port() + "/page")
+                        .redirectErrorStream(true).start();
+                assertThat(curl.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(curl.exitValue()).as(output).isZero();
+                assertThat(output).as("the upstream's answer to a plain GET, through the TLS listener").isEqualTo("200");
+            }
+        }
+    }
+}
