@@ -185,11 +185,14 @@ final class Wire implements FaultSite {
 
     /** The proxy is closing: every toxic leaves at once, so that nothing holds the close back. Event loop only. */
     void shutdown() {
-        for (Map.Entry<ArmedFault, List<ToxicHandler>> entry : acting.entrySet()) {
-            entry.getKey().doneWith(this);
-            entry.getValue().forEach(ToxicHandler::drop);
-        }
+        // A copy: a dropped toxic fails the writes it held, which can close the connection and end this wire (clearing
+        // acting) before the loop is through; the toxics after it were then skipped, with a ConcurrentModificationException.
+        Map<ArmedFault, List<ToxicHandler>> toxics = new java.util.LinkedHashMap<>(acting);
         acting.clear();
+        for (Map.Entry<ArmedFault, List<ToxicHandler>> entry : toxics.entrySet()) {
+            entry.getKey().doneWith(this);
+            List.copyOf(entry.getValue()).forEach(ToxicHandler::drop);
+        }
     }
 
     private void endIfClosed() {
