@@ -115,9 +115,53 @@ final class ConnectStep {
         }
         if (trust.problem() != null) {
             evidence.append("\nNOT VERIFIED (--insecure): ").append(trust.problem().getMessage());
+            // --insecure lets an authority the client does not trust through, but not what would fail under one it
+            // does: an expired certificate, or one for another host (nginx with a stale or wrong certificate).
+            String flaw = leaf == null ? null : flawTrustWouldNotHide(leaf);
+            if (flaw != null) {
+                evidence.append("\n").append(flaw);
+                String certificate = "\nThe server's certificate: " + leaf.getSubjectX500Principal().getName()
+                        + ", issued by " + leaf.getIssuerX500Principal().getName() + ", valid " + leaf.getNotBefore().toInstant()
+                        + " to " + leaf.getNotAfter().toInstant() + ".";
+                run.checks.put("TLS", Check.failed("TLS", evidence.toString(), since(start)));
+                run.findings.add(flaw.startsWith("expired") || flaw.startsWith("not yet valid")
+                        ? expiredFinding(flaw + " (seen with --insecure)", certificate)
+                        : wrongHostFinding(flaw + " (seen with --insecure)", certificate));
+                return ssl;
+            }
         }
         run.checks.put("TLS", Check.passed("TLS", evidence.toString(), since(start)));
         return ssl;
+    }
+
+    /** What would fail {@code leaf} under an authority the client trusts: its dates, or a name other than the host's. */
+    private String flawTrustWouldNotHide(X509Certificate leaf) {
+        try {
+            leaf.checkValidity();
+        } catch (CertificateExpiredException e) {
+            return "expired: valid until " + leaf.getNotAfter().toInstant();
+        } catch (CertificateNotYetValidException e) {
+            return "not yet valid: valid from " + leaf.getNotBefore().toInstant();
+        }
+        if (!HostNames.matches(leaf, endpoint.host())) {
+            return "no subject alternative name matches " + endpoint.host() + ": " + HostNames.names(leaf);
+        }
+        return null;
+    }
+
+    private Finding expiredFinding(String problem, String certificate) {
+        return new Finding(Cause.CERTIFICATE_EXPIRED,
+                "The certificate is outside its validity period: " + problem + "." + certificate,
+                "Renew the certificate (certbot renew) and reload the server or proxy (nginx -s reload);"
+                        + " automate renewal.", Fixes.tls("expired-certificate"));
+    }
+
+    private Finding wrongHostFinding(String problem, String certificate) {
+        return new Finding(Cause.CERTIFICATE_WRONG_HOST,
+                "The certificate does not name " + endpoint.host() + ": " + problem + "." + certificate,
+                "Serve a certificate whose subject alternative names include " + endpoint.host()
+                        + " (with nginx: the server block with the right server_name and ssl_certificate), or"
+                        + " connect with the name the certificate is for.", Fixes.tls("wrong-host-certificate"));
     }
 
     private void tlsFailure(IOException e, RecordingTrust trust, long start) {
@@ -130,16 +174,9 @@ final class ConnectStep {
                     + ", issued by " + leaf.getIssuerX500Principal().getName() + ", valid " + leaf.getNotBefore().toInstant()
                     + " to " + leaf.getNotAfter().toInstant() + ".";
             if (expired(trust.problem())) {
-                run.fail("TLS", evidence, start, new Finding(Cause.CERTIFICATE_EXPIRED,
-                        "The certificate is outside its validity period: " + trust.problem().getMessage() + "." + certificate,
-                        "Renew the certificate (certbot renew) and reload the server or proxy (nginx -s reload);"
-                                + " automate renewal.", Fixes.tls("expired-certificate")));
+                run.fail("TLS", evidence, start, expiredFinding(trust.problem().getMessage(), certificate));
             } else if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
-                run.fail("TLS", evidence, start, new Finding(Cause.CERTIFICATE_WRONG_HOST,
-                        "The certificate does not name " + endpoint.host() + ": " + trust.problem().getMessage() + "." + certificate,
-                        "Serve a certificate whose subject alternative names include " + endpoint.host()
-                                + " (with nginx: the server block with the right server_name and ssl_certificate), or"
-                                + " connect with the name the certificate is for.", Fixes.tls("wrong-host-certificate")));
+                run.fail("TLS", evidence, start, wrongHostFinding(trust.problem().getMessage(), certificate));
             } else {
                 run.fail("TLS", evidence, start, new Finding(Cause.CERTIFICATE_UNTRUSTED,
                         "The client does not trust the certificate: " + trust.problem().getMessage() + "." + certificate,

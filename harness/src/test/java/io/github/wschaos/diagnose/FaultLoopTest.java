@@ -323,6 +323,33 @@ class FaultLoopTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = TlsMismatch.class, names = {"EXPIRED_CERTIFICATE", "WRONG_HOST_CERTIFICATE"})
+    void insecureStillNamesAnExpiredOrWrongHostCertificateAndGoesOn(TlsMismatch mode) throws Exception {
+        // --insecure, the authority not trusted: what a trusted authority would not hide is still a finding (it
+        // reported "healthy" with a NOT VERIFIED line), and the steps after TLS run.
+        try (ChaosProxy proxy = tlsProxy()) {
+            Fault fault = Faults.forceTlsMismatch(mode);
+            proxy.inject(fault);
+            DiagnosisReport report = Diagnostics.builder(proxy.uri("/echo")).timeout(Duration.ofSeconds(2)).insecure().run();
+            assertLoop(report, mode == TlsMismatch.EXPIRED_CERTIFICATE ? Cause.CERTIFICATE_EXPIRED
+                    : Cause.CERTIFICATE_WRONG_HOST, fault);
+            assertThat(report.check("TLS").status()).isEqualTo(CheckStatus.FAILED);
+            assertThat(report.check("TLS").evidence()).contains("NOT VERIFIED (--insecure)")
+                    .contains(mode == TlsMismatch.EXPIRED_CERTIFICATE ? "expired: valid until" : "no subject alternative name matches 127.0.0.1");
+            assertThat(report.check("upgrade").status()).as(report.toText()).isEqualTo(CheckStatus.PASSED);
+        }
+    }
+
+    @Test
+    void insecureWithOnlyAnUntrustedAuthorityIsHealthy() throws Exception {
+        try (ChaosProxy proxy = tlsProxy()) {
+            DiagnosisReport report = Diagnostics.builder(proxy.uri("/echo")).timeout(Duration.ofSeconds(2)).insecure().run();
+            assertThat(report.healthy()).as(report.toText()).isTrue();
+            assertThat(report.check("TLS").evidence()).contains("NOT VERIFIED (--insecure)");
+        }
+    }
+
     @Test
     void rejectOriginsDependsOnTheOrigin() throws Exception {
         try (ChaosProxy proxy = proxy()) {
