@@ -94,7 +94,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private FullHttpResponse respond(FullHttpRequest request) {
         String body = request.content().toString(StandardCharsets.UTF_8);
-        List<String> path = segments(new QueryStringDecoder(request.uri()).path());
+        List<String> path = segments(new QueryStringDecoder(request.uri()).rawPath());
         Route route = path == null ? NOT_FOUND : route(request.method().name(), path, body);
         if (route == NOT_FOUND || route == NOT_ALLOWED) {
             return route.run();
@@ -182,7 +182,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (!path.startsWith("/") || path.length() == 1) {
             return null;
         }
-        List<String> segments = Arrays.asList(path.substring(1).split("/", -1));
+        // Split before decoding: a name with an encoded '/' ("a%2Fb") is one segment, as in Toxiproxy's router.
+        List<String> segments = Arrays.stream(path.substring(1).split("/", -1))
+                .map(segment -> QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"))).toList(); // '+' is no space in a path
         return segments.stream().anyMatch(String::isEmpty) ? null : segments;
     }
 

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -200,6 +201,19 @@ class ApiBadInputTest {
         expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latency\"}"), 409,
                 "toxic already exists: latency_downstream");
         assertThat(call("DELETE", "/proxies/echo/toxics/latency_downstream", null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void namesWithASlashOrASpaceAreOneEncodedPathSegment() throws Exception {
+        // A name the API takes can be removed again: "a/b" was decoded before the path was split, and matched no route.
+        for (String name : new String[] {"a/b", "a b", "a+b"}) {
+            assertThat(call("POST", "/proxies/echo/toxics",
+                    "{\"name\":\"" + name + "\",\"type\":\"latency\",\"attributes\":{\"latency\":1}}").statusCode())
+                    .isEqualTo(200);
+            String encoded = java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+            assertThat(call("GET", "/proxies/echo/toxics/" + encoded, null).body()).contains("\"name\":\"" + name + "\"");
+            assertThat(call("DELETE", "/proxies/echo/toxics/" + encoded, null).statusCode()).as(name).isEqualTo(204);
+        }
     }
 
     @Test

@@ -390,8 +390,9 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
         /** Removes the toxic; closing it again does nothing. */
         @Override
         public void close() {
-            if (closed.compareAndSet(false, true)) {
+            if (!closed.get()) {
                 send("DELETE", "/proxies/" + segment(proxy.name()) + "/toxics/" + segment(name), null);
+                closed.set(true); // only once removed: a failed removal can be tried again
             }
         }
     }

@@ -137,9 +137,11 @@ class WsChaosControlApiTest {
             WsChaosContainer.Toxic unnamed = proxy.arm("", "latency", Map.of("latency", 10));
             assertThat(unnamed.name()).isEqualTo("latency_downstream"); // Toxiproxy's default name
             WsChaosContainer.Toxic spaced = proxy.arm("a b", "latency", "upstream", 0.5, Map.of("latency", 10));
+            WsChaosContainer.Toxic slashed = proxy.arm("a/b", "latency", Map.of("latency", 10));
             URI toxics = chaos.controlUri().resolve("/proxies/my%20chat/toxics");
-            assertThat(get(toxics).size()).isEqualTo(2);
+            assertThat(get(toxics).size()).isEqualTo(3);
             unnamed.close();
+            slashed.close(); // before the fix its DELETE got "404 page not found" and the toxic stayed armed
             spaced.close();
             spaced.close(); // closing again does nothing
             assertThat(get(toxics).size()).isEqualTo(0);
