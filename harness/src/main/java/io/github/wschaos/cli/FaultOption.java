@@ -67,6 +67,10 @@ final class FaultOption {
         FAULTS.put("limit-data", value -> toxic("limit-data", value, (v, d) -> Faults.limitData(number("limit-data", v), d)));
     }
 
+    /** Toxiproxy's TCP toxics: their direction follows the value, {@code latency=100ms@upstream}. */
+    private static final List<String> TOXICS = List.of("latency", "bandwidth", "slow-close", "timeout", "reset-peer",
+            "slicer", "limit-data");
+
     private static Fault toxic(String name, String value, java.util.function.BiFunction<String, Direction, Fault> factory) {
         String given = required(name, value, "VALUE[@upstream|@downstream|@both]");
         int at = given.lastIndexOf('@');
@@ -102,8 +106,10 @@ final class FaultOption {
 
     private static Target target(String name, String target, String value) {
         if (List.of("upstream", "downstream", "both").contains(target)) {
-            throw new IllegalArgumentException("fault '" + name + "': a direction goes after the value, not on the name: "
-                    + name + "=" + (value == null ? "VALUE" : value) + "@" + target
+            String written = TOXICS.contains(name) ? name + "=" + (value == null ? "VALUE" : value) + "@" + target
+                    : name.equals("drop-idle") ? name + "=" + (value == null ? "55s" : value) + ":" + target
+                    : name + "=" + target;
+            throw new IllegalArgumentException("fault '" + name + "': a direction does not go on the name: " + written
                     + " (on the name, '@' is a target: @" + UPGRADES + ")");
         }
         if (!target.equals(UPGRADES)) {

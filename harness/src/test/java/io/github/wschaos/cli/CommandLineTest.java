@@ -115,8 +115,10 @@ class CommandLineTest {
         assertThatThrownBy(() -> FaultOption.parse("drop-idle=60s:rst"))
                 .hasMessageContaining("drop-idle option 'rst' is not one of any, upstream, client");
         assertThatThrownBy(() -> FaultOption.parse("latency@downstream=2s"))
-                .hasMessage("fault 'latency': a direction goes after the value, not on the name: latency=2s@downstream"
+                .hasMessage("fault 'latency': a direction does not go on the name: latency=2s@downstream"
                         + " (on the name, '@' is a target: @upgrades)");
+        assertThatThrownBy(() -> FaultOption.parse("drop-idle@upstream=2s")).hasMessageContaining("drop-idle=2s:upstream");
+        assertThatThrownBy(() -> FaultOption.parse("swallow-pings@downstream")).hasMessageContaining("swallow-pings=downstream");
 
         Result badTarget = run("proxy", "--upstream", "ws://127.0.0.1:9", "--fault", "refuse@everything");
         assertThat(badTarget.code).isEqualTo(2);
