@@ -56,12 +56,14 @@ final class IdleStep {
         Duration hold = Duration.ofNanos(Math.min(limit.toNanos(), 2 * ending.sinceData()));
         String pings;
         boolean pingsHelp;
+        boolean pingsFailed = false; // tested, and the pinged connection ended too
         options.progress().accept("idle: does a ping every " + seconds(interval.toNanos()) + " keep it open? (up to "
                 + seconds(hold.toNanos()) + ") ...");
         try (Wire wire = connections.open(run.workingOrigin)) {
             Wire.Answer answer = wire.readAnswer();
             IdleHold pinged = answer.status() == 101 ? IdleHold.hold(wire, hold, interval, "idle with pings", options.progress()) : null;
             pingsHelp = pinged != null && pinged.kind() == IdleHold.Kind.OPEN;
+            pingsFailed = pinged != null && !pingsHelp;
             pings = pinged == null ? "could not test pings: " + answer.statusLine()
                     : pingsHelp ? "a ping every " + seconds(interval.toNanos()) + " kept it open for " + seconds(pinged.nanos())
                             + " (" + pinged.pongs() + " pongs)"
@@ -72,7 +74,9 @@ final class IdleStep {
         }
         run.checks.put("idle", Check.failed("idle", how + "\n" + pings, since(start)));
         Fixes.Proxy proxy = run.proxy;
-        PlatformTimeout known = PlatformTimeout.nearest(production, proxy);
+        boolean reset = ending.kind() == IdleHold.Kind.RESET;
+        // A reset is no platform's idle timeout (they end with a FIN): no profile is matched for it.
+        PlatformTimeout known = reset ? null : PlatformTimeout.nearest(production, proxy);
         String platform = known == null ? null : known.description();
         String scaled = options.timeScale() == 1.0 ? "" : String.format(Locale.ROOT, " (%.1f s at time scale %s)", production, options.timeScale());
         String match = platform == null
@@ -93,22 +97,18 @@ final class IdleStep {
                             "Faults.closeWithCode(" + ending.code() + ", \"" + ending.reason() + "\", Durations.parse(\"" + d + "\"))", "")));
             return;
         }
-        boolean reset = ending.kind() == IdleHold.Kind.RESET;
-        if (reset && !pingsHelp) { // not an idle timer: a reset that comes that long after the upgrade whatever flows
+        if (reset && pingsFailed) { // not an idle timer: a reset that comes that long after the upgrade whatever flows
             String after = Fixes.floorTenths((long) (ending.nanos() / options.timeScale()));
             run.findings.add(new Finding(Cause.IDLE_TIMEOUT,
                     "The connection was reset (clients report \"Connection reset\") after " + match + " "
-                            + capitalize(pings) + ": traffic does not keep it open, so it is not an idle timeout but a"
-                            + " reset that comes that long after the upgrade (a crashing server, a NAT or a middlebox"
+                            + capitalize(pings) + ": traffic does not keep it open, so the reset comes that long after"
+                            + " the upgrade whatever flows, not after idle time (a crashing server, a NAT or a middlebox"
                             + " that limits a connection's lifetime).",
                     "Reconnect with backoff on a reset, and find what resets the connection (the server's logs, the"
                             + " middlebox's connection lifetime).",
                     new Reproduction("reset=" + after, "@ResetConnection(after = \"" + after + "\")",
                             "Faults.resetConnection(Durations.parse(\"" + after + "\"))", "")));
             return;
-        }
-        if (reset) { // a load balancer that resets idle connections: no profile ends them so
-            platform = null;
         }
         String idleAnnotation = reset ? "@DropIdleConnections(value = \"" + d + "\", cut = IdleCut.RESET)"
                 : "@DropIdleConnections(\"" + d + "\")";
@@ -121,7 +121,8 @@ final class IdleStep {
                 : idleAnnotation;
         String fault = "drop-idle=" + d + (reset ? ":reset" : "");
         String heartbeat = "Client: send a ping (or an application heartbeat) every " + Fixes.duration(production / 2)
-                + " or more often" + (pingsHelp ? " (the probe showed pings keep it open)" : "") + ", and reconnect with backoff on 1006.";
+                + " or more often" + (pingsHelp ? " (the probe showed pings keep it open)" : "") + ", and reconnect with backoff on "
+                + (reset ? "a reset." : "1006.");
         String fix = switch (proxy) {
             case NGINX -> "nginx: raise the timeout in the WebSocket location (traffic either way keeps it open):\n"
                     + "location " + endpoint.uri().getRawPath() + " {\n    proxy_read_timeout 3600s;\n    proxy_send_timeout 3600s;\n}\n"
