@@ -66,8 +66,13 @@ final class HostNames {
         return pattern.equals(host);
     }
 
+    /** An IPv4 literal (digits and dots) or an IPv6 one (with a colon): never a name to look up. */
+    private static boolean isAddressLiteral(String text) {
+        return text.matches("[0-9.]+") || (text.contains(":") && text.matches("[0-9a-f:.]+"));
+    }
+
     private static boolean sameAddress(String address, String host) {
-        if (!host.matches("[0-9a-f:.]+") || !address.matches("[0-9a-f:.]+")) {
+        if (!isAddressLiteral(host) || !isAddressLiteral(address)) {
             return false;
         }
         try { // literals only: nothing is looked up

@@ -66,7 +66,7 @@ final class StatusFindings {
                 : answer.server().isEmpty() ? "the proxy in front" : answer.server();
         String retry = answer.header("Retry-After") == null ? "" : " (Retry-After: " + answer.header("Retry-After") + ")";
         if ((status == 502 || status == 504) && after.compareTo(PROXY_TIMEOUT) >= 0) {
-            long seconds = Math.max(1, after.toSeconds());
+            long seconds = Math.max(1, Math.round(after.toMillis() / 1000.0)); // 2.9 s is a 3 s timeout
             String s = seconds + "s";
             return new Finding(Cause.UPSTREAM_TIMEOUT,
                     status + " from " + from + " after " + String.format(Locale.ROOT, "%.1f", after.toMillis() / 1000.0)

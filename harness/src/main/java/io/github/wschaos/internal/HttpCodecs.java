@@ -14,11 +14,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
  *       2.2, allows it; hand-written servers and clients write them), and the head is passed on with {@code CRLF};
  *   <li>an upstream's answer with its {@code Content-Length} repeated with the same value is read with that length,
  *       and one with both {@code Transfer-Encoding: chunked} and {@code Content-Length} is read as chunked, the length
- *       dropped (RFC 9112, section 6.3); the client gets it chunked, as from nginx;
+ *       dropped (RFC 9112, section 6.3); the client gets it chunked, as from nginx (requests keep Netty's checks on
+ *       these two, as nginx refuses such requests with {@code 400});
  *   <li>a client may pipeline more than Netty's 128 requests ahead of their answers;
  *   <li>a header value may hold control characters other than NUL and CR, as nginx passes them.
  * </ul>
- * Requests keep Netty's checks on these two, as nginx refuses such requests with {@code 400}.
  */
 final class HttpCodecs {
 
