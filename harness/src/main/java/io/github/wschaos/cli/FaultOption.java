@@ -126,20 +126,30 @@ final class FaultOption {
 
     private static Fault dropIdle(String value) {
         String[] parts = required("drop-idle", value, "55s, 60s:upstream or 4m:reset").split(":");
-        IdleTimer timer = IdleTimer.ANY_DATA;
-        IdleCut cut = IdleCut.FIN;
+        IdleTimer timer = null;
+        IdleCut cut = null;
         for (String part : Arrays.asList(parts).subList(1, parts.length)) {
-            switch (part.trim().toLowerCase(Locale.ROOT)) {
-                case "any", "either" -> timer = IdleTimer.ANY_DATA;
-                case "upstream" -> timer = IdleTimer.UPSTREAM_DATA;
-                case "client" -> timer = IdleTimer.CLIENT_DATA;
-                case "fin" -> cut = IdleCut.FIN;
-                case "reset" -> cut = IdleCut.RESET;
-                default -> throw new IllegalArgumentException("drop-idle option '" + part + "' is not one of any, upstream,"
+            String option = part.trim().toLowerCase(Locale.ROOT);
+            IdleTimer timerNamed = switch (option) {
+                case "any", "either" -> IdleTimer.ANY_DATA;
+                case "upstream" -> IdleTimer.UPSTREAM_DATA;
+                case "client" -> IdleTimer.CLIENT_DATA;
+                default -> null;
+            };
+            IdleCut cutNamed = option.equals("fin") ? IdleCut.FIN : option.equals("reset") ? IdleCut.RESET : null;
+            if (timerNamed == null && cutNamed == null) {
+                throw new IllegalArgumentException("drop-idle option '" + part + "' is not one of any, upstream,"
                         + " client (the traffic that counts) or fin, reset (how the connection ends), e.g. drop-idle=4m:reset");
             }
+            if ((timerNamed != null && timer != null) || (cutNamed != null && cut != null)) {
+                throw new IllegalArgumentException("drop-idle=" + value + " names " + (timerNamed != null
+                        ? "the traffic that counts" : "how the connection ends") + " twice; give one, e.g. drop-idle=60s:upstream:reset");
+            }
+            timer = timerNamed != null ? timerNamed : timer;
+            cut = cutNamed != null ? cutNamed : cut;
         }
-        return Faults.dropIdleConnections(duration("drop-idle", parts[0]), timer, cut);
+        return Faults.dropIdleConnections(duration("drop-idle", parts[0]), timer == null ? IdleTimer.ANY_DATA : timer,
+                cut == null ? IdleCut.FIN : cut);
     }
 
     /** {@code STATUS[;Name: value]...}: {@code respond-with-status=503;Retry-After: 5}. */

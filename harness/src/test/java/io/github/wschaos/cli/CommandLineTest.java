@@ -112,6 +112,9 @@ class CommandLineTest {
                 .isEqualTo(Faults.respondWithStatus(503, java.util.Map.of("Retry-After", "5", "X-Reason", "maintenance"), ""));
         assertThatThrownBy(() -> FaultOption.parse("respond-with-status=503;Retry-After 5"))
                 .hasMessageContaining("respond-with-status header 'Retry-After 5' is not 'Name: value'");
+        assertThatThrownBy(() -> FaultOption.parse("drop-idle=55s:upstream:client"))
+                .hasMessage("drop-idle=55s:upstream:client names the traffic that counts twice; give one, e.g."
+                        + " drop-idle=60s:upstream:reset");
         assertThatThrownBy(() -> FaultOption.parse("drop-idle=60s:rst"))
                 .hasMessageContaining("drop-idle option 'rst' is not one of any, upstream, client");
         assertThatThrownBy(() -> FaultOption.parse("latency@downstream=2s"))
