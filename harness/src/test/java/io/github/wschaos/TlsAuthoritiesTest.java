@@ -3,12 +3,12 @@ package io.github.wschaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.wschaos.testing.JettyHttpServer;
+import io.github.wschaos.testing.RequiredTool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +24,9 @@ class TlsAuthoritiesTest {
 
     @Test
     void curlTrustingABundleOfTwoAuthoritiesReachesBothProxies() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")) || System.getenv("CI") != null,
-                "needs curl (.ci/run installs it)");
+        if (!Files.isExecutable(Path.of("/usr/bin/curl"))) {
+            RequiredTool.missing("curl is not installed at /usr/bin/curl (apt-get install curl)");
+        }
         try (JettyHttpServer upstream = JettyHttpServer.start();
                 ChaosProxy first = ChaosProxy.builder().upstream(upstream.wsUri()).tls().start();
                 ChaosProxy second = ChaosProxy.builder().upstream(upstream.wsUri()).tls().start()) {

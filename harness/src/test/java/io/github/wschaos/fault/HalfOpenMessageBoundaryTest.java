@@ -8,6 +8,7 @@ import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.testing.RawHttp;
 import io.github.wschaos.testing.RawUpstream;
 import io.github.wschaos.testing.RawWebSocket;
+import io.github.wschaos.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,7 +62,9 @@ class HalfOpenMessageBoundaryTest {
 
     @Test
     void disarmedMidADroppedMessageItsLastFragmentIsDroppedToo() throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "needs Linux's /proc/net/tcp");
+        if (!Files.isReadable(Path.of("/proc/net/tcp"))) {
+            RequiredTool.missing("this test reads Linux's /proc/net/tcp, which is not here");
+        }
         BlockingQueue<byte[]> toSend = new LinkedBlockingQueue<>();
         Semaphore written = new Semaphore(0);
         try (RawUpstream upstream = RawUpstream.start(connection -> {

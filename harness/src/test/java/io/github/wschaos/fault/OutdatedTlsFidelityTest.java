@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
+import io.github.wschaos.testing.RequiredTool;
 import io.github.wschaos.testing.JdkWebSocketClient;
 import io.github.wschaos.testing.NettyEchoServer;
 import io.github.wschaos.testing.NginxServer;
@@ -23,7 +24,6 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -144,10 +144,7 @@ class OutdatedTlsFidelityTest {
     private static String tool(String path, String name) {
         if (!Files.isExecutable(Path.of(path))) {
             String message = name + " is not installed at " + path + " (apt-get install " + name + ")";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException(message + "; CI must install it (see .ci/run)");
-            }
-            Assumptions.assumeTrue(false, message);
+            RequiredTool.missing(message);
         }
         return path;
     }

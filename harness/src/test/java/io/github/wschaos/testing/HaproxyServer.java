@@ -4,19 +4,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real haproxy (Debian's {@code /usr/sbin/haproxy}) in HTTP mode on 127.0.0.1 in front of a given upstream, run in
@@ -59,11 +53,7 @@ public final class HaproxyServer implements AutoCloseable {
     @Override
     public void close() {
         ScriptProcess.stop(process);
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temp directory is harmless.
-        }
+        ScriptProcess.deleteDirectory(dir);
     }
 
     @Override
@@ -103,23 +93,20 @@ public final class HaproxyServer implements AutoCloseable {
             Path binary = Path.of(System.getProperty("wschaos.haproxy", DEFAULT_BINARY));
             if (!Files.isExecutable(binary)) {
                 String message = "haproxy is not installed at " + binary + " (apt-get install haproxy, or set -Dwschaos.haproxy)";
-                if ("true".equals(System.getenv("CI"))) {
-                    throw new IllegalStateException(message + "; CI must install it (see .ci/run)");
-                }
-                Assumptions.assumeTrue(false, message + "; skipping the test against a real haproxy");
+                RequiredTool.missing(message);
             }
             try {
                 Path dir = Files.createTempDirectory("wschaos-haproxy-");
                 String output = "";
                 for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-                    int port = freePort();
+                    int port = ScriptProcess.freeLoopbackPort();
                     Path config = dir.resolve("haproxy.cfg");
                     Files.writeString(config, config(port));
                     Path log = dir.resolve("output.log");
                     Process process = new ProcessBuilder(binary.toString(), "-db", "-f", config.toString())
                             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
                     await("haproxy to listen on 127.0.0.1:" + port).atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(20))
-                            .until(() -> !process.isAlive() || accepts(port));
+                            .until(() -> !process.isAlive() || ScriptProcess.acceptsOnLoopback(port));
                     if (process.isAlive()) {
                         return new HaproxyServer(dir, process, port);
                     }
@@ -145,19 +132,5 @@ public final class HaproxyServer implements AutoCloseable {
                     .toString();
         }
 
-        private static boolean accepts(int port) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-                return socket.getLocalPort();
-            }
-        }
     }
 }

@@ -7,8 +7,6 @@ import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,9 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real nginx (Debian's {@code /usr/sbin/nginx}) as a reverse proxy on 127.0.0.1 in front of a given upstream, run
@@ -79,7 +74,7 @@ public final class NginxServer implements AutoCloseable {
     @Override
     public void close() {
         ScriptProcess.stop(process);
-        deleteRecursively(dir);
+        ScriptProcess.deleteDirectory(dir);
     }
 
     @Override
@@ -92,20 +87,9 @@ public final class NginxServer implements AutoCloseable {
         Path binary = Path.of(System.getProperty("wschaos.nginx", DEFAULT_BINARY));
         if (!Files.isExecutable(binary)) {
             String message = "nginx is not installed at " + binary + " (apt-get install nginx, or set -Dwschaos.nginx)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException(message + "; CI must install it (see .ci/run)");
-            }
-            Assumptions.assumeTrue(false, message + "; skipping the comparison with a real nginx");
+            RequiredTool.missing(message);
         }
         return binary;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temp directory is harmless.
-        }
     }
 
     /** Settings of an nginx to start; {@link #start()} starts it. */
@@ -192,7 +176,7 @@ public final class NginxServer implements AutoCloseable {
                 }
                 String lastLog = "";
                 for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-                    int port = freePort();
+                    int port = ScriptProcess.freeLoopbackPort();
                     Files.writeString(dir.resolve("nginx.conf"), config(dir, port));
                     Path log = dir.resolve("error.log");
                     Files.deleteIfExists(log);
@@ -210,7 +194,7 @@ public final class NginxServer implements AutoCloseable {
                         break;
                     }
                 }
-                deleteRecursively(dir);
+                ScriptProcess.deleteDirectory(dir);
                 throw new IllegalStateException("nginx did not start; its log:\n" + lastLog);
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start nginx: " + e, e);
@@ -287,23 +271,8 @@ public final class NginxServer implements AutoCloseable {
         /** True once nginx has bound its port and started its worker; false if it exited first. */
         private static boolean awaitStarted(Process process, Path log, int port) {
             await("nginx to listen on 127.0.0.1:" + port).atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(20))
-                    .until(() -> !process.isAlive() || (read(log).contains(STARTED) && accepts(port)));
+                    .until(() -> !process.isAlive() || (read(log).contains(STARTED) && ScriptProcess.acceptsOnLoopback(port)));
             return process.isAlive();
-        }
-
-        private static boolean accepts(int port) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-                return socket.getLocalPort();
-            }
         }
 
         private static String read(Path file) {

@@ -135,6 +135,19 @@ public final class RawUpstream implements AutoCloseable {
             }
         }
 
+        /** Reads one byte, waiting at most {@code timeout}: -1 at the end of the stream, -2 if none came in time. */
+        public int readByte(Duration timeout) throws IOException {
+            int before = socket.getSoTimeout();
+            socket.setSoTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())));
+            try {
+                return in.read();
+            } catch (SocketTimeoutException e) {
+                return -2;
+            } finally {
+                socket.setSoTimeout(before);
+            }
+        }
+
         /** Reads exactly {@code count} bytes (a body). */
         public byte[] readBytes(int count) throws IOException {
             return in.readNBytes(count);

@@ -5,11 +5,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Assumptions;
+import java.util.stream.Stream;
 
 /**
  * A server run as a child process from a script among the test resources (next to this class): the script prints
@@ -112,10 +117,33 @@ final class ScriptProcess implements AutoCloseable {
         if (exit != 0) {
             String message = python + " cannot import " + module + " (apt-get install " + aptPackage
                     + ", or set -Dwschaos.python)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException(message + "; CI must install it (see .ci/run)");
-            }
-            Assumptions.assumeTrue(false, message + "; skipping the test that needs it");
+            RequiredTool.missing(message);
+        }
+    }
+
+    /** Deletes a fixture's temporary directory and what it holds; a leftover one is harmless. */
+    static void deleteDirectory(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temp directory is harmless.
+        }
+    }
+
+    /** A loopback port free now (a fixture that finds it taken by the time it listens tries another). */
+    static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Whether something accepts connections on {@code port} of 127.0.0.1 (a fixture's server has bound it). */
+    static boolean acceptsOnLoopback(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
