@@ -20,10 +20,18 @@ final class ConnectionRecorder extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         ctx.fireChannelInactive();
+        clientClosed(ctx.channel(), connection);
+    }
+
+    /**
+     * The client's side has ended (closed, or, behind a blackhole, half-closed): the record is completed as soon as
+     * the upstream side (if any) is closed too. Every close the proxy starts is noted before it happens; one not
+     * noted by now was the client's own. Once is enough: later calls change nothing.
+     */
+    static void clientClosed(Channel client, LiveConnection connection) {
         connection.closing();
-        // Every close the proxy starts is noted before it happens; one not noted by now was the client's own.
         connection.tcpClosed(Closer.CLIENT);
-        Channel upstream = ctx.channel().attr(ProxyServer.UPSTREAM_CHANNEL).get();
+        Channel upstream = client.attr(ProxyServer.UPSTREAM_CHANNEL).get();
         if (upstream == null) {
             connection.finished();
         } else {

@@ -1,6 +1,7 @@
 package io.github.wschaos.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.wschaos.record.ConnectionRecord;
@@ -8,8 +9,11 @@ import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.EchoBehindProxy;
 import io.github.wschaos.testing.JdkWebSocketClient;
 import io.github.wschaos.testing.RawHttp;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -127,6 +131,23 @@ class HandshakeFaultsTest {
         await().atMost(TIMEOUT).untilAsserted(() ->
                 assertThat(echo.proxy().recording().attempt(1).outcome()).isEqualTo(Outcome.TIMED_OUT));
         assertEchoWorks();
+    }
+
+    @Test
+    void aBlackholeDropsTheClientsFinToo() throws Exception {
+        // A firewall that drops packets answers no FIN: a client that half-closes when it gives up and waits for the
+        // server's (Python's websockets, for its close timeout) goes on waiting, as behind the firewall.
+        echo.proxy().inject(Faults.blackhole());
+        try (Socket socket = new Socket()) {
+            socket.connect(echo.proxy().address(), (int) TIMEOUT.toMillis());
+            socket.getOutputStream().write(RawHttp.upgradeRequest(echo.proxy().address(), "/")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+            await().atMost(TIMEOUT).untilAsserted(() ->
+                    assertThat(echo.proxy().recording().attempt(1).outcome()).isEqualTo(Outcome.TIMED_OUT));
+            socket.setSoTimeout(300);
+            assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+        }
     }
 
     @Test
