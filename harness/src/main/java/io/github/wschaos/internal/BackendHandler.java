@@ -35,6 +35,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private boolean flushPending;
     /** The upstream sent what cannot be passed on: the rest of what it sends is dropped. */
     private boolean unusable;
+    /** The answer being held as nginx buffers one to a request it sent without its upgrade headers; null if none. */
+    private BufferedResponse buffered;
 
     BackendHandler(ProxyServer server, FrontendHandler frontend, Channel client) {
         this.server = server;
@@ -80,11 +82,26 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 answerKeepsAlive = HttpUtil.isKeepAlive(response);
                 frontend.answerStarted();
                 connection.responded(status, frontend.upgradeRequested() ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
+                if (frontend.upgradeHeadersStripped()) {
+                    buffered = new BufferedResponse(client, response);
+                }
             }
         }
-        client.write(msg, client.voidPromise());
+        if (buffered != null && msg instanceof HttpResponse) {
+            return; // held until its body fills nginx's first buffer
+        }
+        boolean ended;
+        if (buffered != null) {
+            ended = buffered.relay((HttpObject) msg);
+            if (ended) {
+                buffered = null;
+            }
+        } else {
+            client.write(msg, client.voidPromise());
+            ended = msg instanceof LastHttpContent;
+        }
         flushPending = true;
-        if (msg instanceof LastHttpContent) {
+        if (ended) {
             if (switching) {
                 switchToRelay(ctx);
                 return;
@@ -155,6 +172,13 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         frontend.readMoreIfReady();
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (buffered != null) {
+            buffered.discard();
+        }
     }
 
     @Override

@@ -85,6 +85,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * ended by the close): only then is the upstream's close an idle keep-alive connection's end.
      */
     private boolean upstreamKeptAlive = true;
+    /** See {@link #upgradeHeadersStripped()}. */
+    private boolean upgradeHeadersStripped;
     /** A blackhole swallowed a later request of the connection: nothing more is relayed either way. */
     private boolean dropped;
     private final OwedAnswers answers = new OwedAnswers();
@@ -262,6 +264,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             if (fault instanceof StripUpgradeHeaders) {
                 HandshakeFaults.stripUpgrade(request, server.upstream());
+                upgradeHeadersStripped = true;
             }
         }
         if (delay != null) {
@@ -414,6 +417,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The head of the upstream's final answer to the oldest unanswered request is being passed to the client. */
+    /**
+     * Whether a request of this connection went upstream without its upgrade headers: its answer, the upstream's last
+     * (the request said {@code Connection: close}), is held as nginx buffers it.
+     */
+    boolean upgradeHeadersStripped() {
+        return upgradeHeadersStripped;
+    }
+
     void answerStarted() {
         answers.answerStarted();
     }

@@ -15,12 +15,16 @@ import io.github.wschaos.testing.RawUpstream;
 import io.github.wschaos.testing.RawWebSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,6 +42,10 @@ class NginxFidelityTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
     private static final int IDLE_ROUNDS = 3;
+    /** How long a client waits to see that nothing more comes. */
+    private static final Duration QUIET = Duration.ofMillis(300);
+    /** nginx's proxy buffer on a 4 KiB page machine. */
+    private static final int BUFFER = 4096;
     /** How long the client alone sends: more than twice the timeout. */
     private static final Duration CLIENT_TRAFFIC = READ_TIMEOUT.multipliedBy(5).dividedBy(2);
 
@@ -96,6 +104,118 @@ class NginxFidelityTest {
             assertThat(throughNginx).as("what nginx sent").startsWith("GET /ws HTTP/1.0\r\nHost: 127.0.0.1:" + port + "\r\n")
                     .doesNotContain("Keep-Alive:", "TE:", "Upgrade:");
             assertThat(headerLines(upstream.heads().get(1))).containsExactlyInAnyOrderElementsOf(headerLines(throughNginx));
+        }
+    }
+
+    @Test
+    void strippedRequestsAnswerIsHeldInFourKibPiecesAsNginxBuffersIt() throws Exception {
+        // A streamed answer without a length (server-sent events, SockJS's xhr_streaming) to the HTTP/1.0 request
+        // nginx sends without the upgrade configuration: its proxy_buffering holds it in 4 KiB buffers.
+        Semaphore send = new Semaphore(0);
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
+        // The first buffer holds the upstream's head too.
+        int firstPiece = BUFFER - head.length();
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    if (connection.readHead() == null) {
+                        return;
+                    }
+                    connection.write(RawUpstream.ascii(head), "a".repeat(3000).getBytes(StandardCharsets.US_ASCII));
+                    for (int part = 0; part < 2; part++) {
+                        acquire(send);
+                        connection.write("b".repeat(1000).getBytes(StandardCharsets.US_ASCII));
+                    }
+                    acquire(send); // then the answer ends with the connection
+                });
+                NginxServer nginx = NginxServer.builder(upstream.uri()).withoutUpgrade().start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            proxy.inject(Faults.stripUpgradeHeaders());
+            for (InetSocketAddress front : List.of(nginx.address(), proxy.address())) {
+                try (Socket client = new Socket()) {
+                    client.connect(front, (int) TIMEOUT.toMillis());
+                    client.getOutputStream().write(("GET /events HTTP/1.1\r\nHost: app\r\nAccept: text/event-stream\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    StreamedAnswer answer = new StreamedAnswer(client);
+                    assertThat(answer.bodyWithin(QUIET)).as("%s with 3,000 bytes sent: not even the status line", front)
+                            .isNull();
+                    send.release(); // 4,000: still under a buffer
+                    assertThat(answer.bodyWithin(QUIET)).as("%s with 4,000 bytes sent", front).isNull();
+                    send.release(); // 5,000: the first buffer full
+                    await().atMost(TIMEOUT).until(() -> answer.bodyWithin(Duration.ZERO) != null
+                            && answer.bodyWithin(Duration.ZERO).length() >= firstPiece);
+                    assertThat(answer.bodyWithin(QUIET)).as("%s with 5,000 bytes sent", front)
+                            .isEqualTo("a".repeat(3000) + "b".repeat(firstPiece - 3000));
+                    send.release(); // the upstream closes: the rest comes
+                    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(answer.bodyWithin(Duration.ZERO))
+                            .as("%s at the end", front).isEqualTo("a".repeat(3000) + "b".repeat(2000)));
+                }
+            }
+        }
+    }
+
+    private static void acquire(Semaphore permits) throws java.io.IOException {
+        try {
+            if (!permits.tryAcquire(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new java.io.IOException("the test did not go on");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException(e);
+        }
+    }
+
+    /**
+     * What a client has received of a streamed answer: the body so far (chunks joined, as nginx sends it chunked and
+     * the proxy as the upstream did), or null before the head has come.
+     */
+    private static final class StreamedAnswer {
+        private final Socket socket;
+        private final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+
+        StreamedAnswer(Socket socket) {
+            this.socket = socket;
+        }
+
+        /** Reads what comes within {@code quiet} (or what is already there, for zero), then the body so far. */
+        String bodyWithin(Duration quiet) throws java.io.IOException {
+            socket.setSoTimeout((int) Math.max(1, quiet.toMillis()));
+            byte[] buffer = new byte[8192];
+            try {
+                while (true) {
+                    int read = socket.getInputStream().read(buffer);
+                    if (read < 0) {
+                        break;
+                    }
+                    received.write(buffer, 0, read);
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // nothing more within the window
+            }
+            String text = received.toString(StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            if (end < 0) {
+                return text.isEmpty() ? null : "(part of a head) " + text;
+            }
+            String body = text.substring(end + 4);
+            return text.substring(0, end).toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")
+                    ? dechunked(body) : body;
+        }
+
+        /** The data of the whole chunks in {@code body}. */
+        private static String dechunked(String body) {
+            StringBuilder data = new StringBuilder();
+            int at = 0;
+            while (true) {
+                int lineEnd = body.indexOf("\r\n", at);
+                if (lineEnd < 0) {
+                    return data.toString();
+                }
+                int size = Integer.parseInt(body.substring(at, lineEnd).trim(), 16);
+                if (size == 0 || lineEnd + 2 + size > body.length()) {
+                    return data.toString();
+                }
+                data.append(body, lineEnd + 2, lineEnd + 2 + size);
+                at = lineEnd + 2 + size + 2;
+            }
         }
     }
 
