@@ -271,8 +271,10 @@ class FaultLoopTest {
             assertThat(report.check("idle").evidence()).as(report.toText())
                     .startsWith("connection reset (Connection reset) after 1.");
             assertThat(report.cause()).as(report.toText()).contains(Cause.IDLE_TIMEOUT);
-            // Pings do not keep it open: a reset that long after the upgrade, not an idle timer.
-            assertThat(report.diagnosis().orElseThrow().reproduction().cliFault()).as(report.toText()).isEqualTo("reset=1500ms");
+            // Pings do not keep it open: a reset that long after the upgrade, not an idle timer. The client measures from
+            // its 101, which on a loaded machine comes a little after the proxy's upgrade; the tenths are floored.
+            assertThat(report.diagnosis().orElseThrow().reproduction().cliFault()).as(report.toText())
+                    .isIn("reset=1500ms", "reset=1400ms");
         }
     }
 
