@@ -292,7 +292,8 @@ final class ToxicTypes {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "fin" -> IdleCut.FIN;
             case "reset" -> IdleCut.RESET;
-            default -> throw new IllegalArgumentException("cut \"" + text + "\" is not one of fin, reset");
+            case "going-away", "going_away" -> IdleCut.GOING_AWAY;
+            default -> throw new IllegalArgumentException("cut \"" + text + "\" is not one of fin, reset, going-away");
         };
     }
 

@@ -125,7 +125,7 @@ final class FaultOption {
     }
 
     private static Fault dropIdle(String value) {
-        String[] parts = required("drop-idle", value, "55s, 60s:upstream or 4m:reset").split(":");
+        String[] parts = required("drop-idle", value, "55s, 60s:upstream, 4m:reset or 30s:going-away").split(":");
         IdleTimer timer = null;
         IdleCut cut = null;
         for (String part : Arrays.asList(parts).subList(1, parts.length)) {
@@ -136,10 +136,16 @@ final class FaultOption {
                 case "client" -> IdleTimer.CLIENT_DATA;
                 default -> null;
             };
-            IdleCut cutNamed = option.equals("fin") ? IdleCut.FIN : option.equals("reset") ? IdleCut.RESET : null;
+            IdleCut cutNamed = switch (option) {
+                case "fin" -> IdleCut.FIN;
+                case "reset" -> IdleCut.RESET;
+                case "going-away" -> IdleCut.GOING_AWAY;
+                default -> null;
+            };
             if (timerNamed == null && cutNamed == null) {
                 throw new IllegalArgumentException("drop-idle option '" + part + "' is not one of any, upstream,"
-                        + " client (the traffic that counts) or fin, reset (how the connection ends), e.g. drop-idle=4m:reset");
+                        + " client (the traffic that counts) or fin, reset, going-away (how the connection ends),"
+                        + " e.g. drop-idle=4m:reset");
             }
             if ((timerNamed != null && timer != null) || (cutNamed != null && cut != null)) {
                 throw new IllegalArgumentException("drop-idle=" + value + " names " + (timerNamed != null
@@ -167,9 +173,16 @@ final class FaultOption {
         return Faults.respondWithStatus(number("respond-with-status", parts[0]), headers, "");
     }
 
+    /** {@code CODE[@AFTER][:REASON]}: {@code close-with-code=1012}, {@code close-with-code=1001@30s:going away}. */
     private static Fault closeWithCode(String value) {
-        String[] parts = required("close-with-code", value, "1012 or 1001:going away").split(":", 2);
-        return Faults.closeWithCode(number("close-with-code", parts[0]), parts.length == 2 ? parts[1] : "");
+        String[] parts = required("close-with-code", value, "1012, 1001:going away or 1001@30s:going away").split(":", 2);
+        String reason = parts.length == 2 ? parts[1] : "";
+        int at = parts[0].indexOf('@');
+        if (at < 0) {
+            return Faults.closeWithCode(number("close-with-code", parts[0]), reason);
+        }
+        return Faults.closeWithCode(number("close-with-code", parts[0].substring(0, at)), reason,
+                duration("close-with-code", parts[0].substring(at + 1)));
     }
 
     private static Fault none(String name, String value, Fault fault) {

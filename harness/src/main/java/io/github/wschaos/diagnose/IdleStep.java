@@ -92,9 +92,7 @@ final class IdleStep {
                     "Send a heartbeat (ping or an application message) more often than every " + d
                             + ", or raise the server's idle timeout (Jetty: container.setIdleTimeout(...); Spring:"
                             + " setMaxSessionIdleTimeout).",
-                    new Reproduction("close-with-code=" + ending.code() + (ending.reason().isEmpty() ? "" : ":" + ending.reason()),
-                            "@CloseWithCode(value = " + ending.code() + ", reason = \"" + ending.reason() + "\", after = \"" + d + "\")",
-                            "Faults.closeWithCode(" + ending.code() + ", \"" + ending.reason() + "\", Durations.parse(\"" + d + "\"))", "")));
+                    idleCloseReproduction(ending, d, pingsHelp)));
             return;
         }
         if (reset && pingsFailed) { // not an idle timer: a reset that comes that long after the upgrade whatever flows
@@ -167,5 +165,20 @@ final class IdleStep {
 
     private static String capitalize(String text) {
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    /**
+     * An idle close frame: a 1001 that traffic puts off is a server's idle timeout ({@code drop-idle=Ns:going-away},
+     * which sends Jetty's reason); any other is a close with that code and reason that long after the upgrade.
+     */
+    private static Reproduction idleCloseReproduction(IdleHold ending, String d, boolean pingsHelp) {
+        if (ending.code() == 1001 && pingsHelp) {
+            return new Reproduction("drop-idle=" + d + ":going-away",
+                    "@DropIdleConnections(value = \"" + d + "\", cut = IdleCut.GOING_AWAY)",
+                    "Faults.dropIdleConnections(Durations.parse(\"" + d + "\"), IdleTimer.ANY_DATA, IdleCut.GOING_AWAY)", "");
+        }
+        return new Reproduction("close-with-code=" + ending.code() + "@" + d + (ending.reason().isEmpty() ? "" : ":" + ending.reason()),
+                "@CloseWithCode(value = " + ending.code() + ", reason = \"" + ending.reason() + "\", after = \"" + d + "\")",
+                "Faults.closeWithCode(" + ending.code() + ", \"" + ending.reason() + "\", Durations.parse(\"" + d + "\"))", "");
     }
 }

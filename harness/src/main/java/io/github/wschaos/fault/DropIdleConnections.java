@@ -11,7 +11,9 @@ import java.util.Objects;
  * <p>Both TCP connections are closed with a FIN and no close frame ({@link IdleCut#FIN}): the client reports
  * {@code 1006} (JDK: {@code onClose} 1006; OkHttp: {@code onFailure} with an {@code EOFException}; Java-WebSocket:
  * close 1006 remote); or reset ({@link IdleCut#RESET}), as an Azure Load Balancer with "TCP reset on idle" does:
- * the client reports a reset. {@code resetOn} says which traffic counts as activity; pings and pongs are data.
+ * the client reports a reset; or with a close frame {@code 1001 "Connection Idle Timeout"} to both sides
+ * ({@link IdleCut#GOING_AWAY}), as a WebSocket server's own idle timeout (Jetty's) does: the client reports 1001.
+ * {@code resetOn} says which traffic counts as activity; pings and pongs are data.
  * The timeout is multiplied by the proxy's time scale.
  *
  * @param timeout how long a connection may stay idle, positive

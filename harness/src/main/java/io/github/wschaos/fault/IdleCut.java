@@ -11,5 +11,11 @@ public enum IdleCut {
      * A TCP reset to both sides: an Azure Load Balancer with "TCP reset on idle", haproxy with {@code option nolinger}.
      * The client reports a reset (the JDK: {@code onError} with "Connection reset").
      */
-    RESET
+    RESET,
+    /**
+     * A close frame {@code 1001 "Connection Idle Timeout"} to the client (and to the upstream), then TCP closed as
+     * {@link CloseWithCode} closes it: a WebSocket server's own idle timeout, as Jetty's ({@code setIdleTimeout})
+     * sends it. The client reports {@code 1001} with that reason (the JDK: {@code onClose} 1001).
+     */
+    GOING_AWAY
 }

@@ -26,12 +26,20 @@ final class CloseFrames implements Session.FrameFault {
     private final Session session;
     private final CloseWithCode fault;
     private final Duration after;
+    /** The fault the record names as the proxy's cause. */
+    private final String cause;
     private ScheduledFuture<?> timer;
 
     CloseFrames(Session session, CloseWithCode fault, Duration after) {
+        this(session, fault, after, fault.name());
+    }
+
+    /** @param cause the fault the record names, when another fault ends the connection so (an idle timeout) */
+    CloseFrames(Session session, CloseWithCode fault, Duration after, String cause) {
         this.session = session;
         this.fault = fault;
         this.after = after;
+        this.cause = cause;
     }
 
     @Override
@@ -43,7 +51,7 @@ final class CloseFrames implements Session.FrameFault {
         LiveConnection connection = session.connection();
         Channel client = session.client();
         Channel upstream = session.upstream();
-        connection.closedByProxy(fault.name());
+        connection.closedByProxy(cause);
         connection.closeFrame(Closer.PROXY, fault.code(), fault.reason());
         // Each side's frame in flight is relayed to its end first: a server going away sends its close frame after
         // the frame it is writing, never inside it.

@@ -1,5 +1,6 @@
 package io.github.wschaos.internal;
 
+import io.github.wschaos.fault.CloseWithCode;
 import io.github.wschaos.fault.DropIdleConnections;
 import io.github.wschaos.fault.IdleCut;
 import io.github.wschaos.fault.IdleTimer;
@@ -11,9 +12,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link DropIdleConnections} on one connection: watches the traffic that resets the timer and, after the
- * timeout with none, closes both TCP connections with a FIN (or resets them) and no close frame.
+ * timeout with none, closes both TCP connections with a FIN (or resets them) and no close frame, or ends the
+ * connection with close frames as a server's own idle timeout does.
  */
 final class IdleDrop implements Session.FrameFault, Runnable {
+
+    /** What Jetty's WebSocket idle timeout sends. */
+    private static final CloseWithCode IDLE_TIMEOUT_CLOSE =
+            new CloseWithCode(1001, "Connection Idle Timeout", Duration.ZERO, true);
 
     private final Session session;
     private final DropIdleConnections fault;
@@ -47,6 +53,10 @@ final class IdleDrop implements Session.FrameFault, Runnable {
         long idle = System.nanoTime() - lastActivity;
         if (idle < timeoutNanos) {
             timer = session.client().eventLoop().schedule(this, timeoutNanos - idle, TimeUnit.NANOSECONDS);
+            return;
+        }
+        if (fault.cut() == IdleCut.GOING_AWAY) {
+            new CloseFrames(session, IDLE_TIMEOUT_CLOSE, Duration.ZERO, fault.name()).start();
             return;
         }
         session.connection().closedByProxy(fault.name());

@@ -106,6 +106,14 @@ class CommandLineTest {
         assertThatThrownBy(() -> FaultOption.parse("teleport@upgrades")).hasMessageContaining("unknown fault 'teleport'");
         assertThat(FaultOption.parse("drop-idle=4m:reset").fault())
                 .isEqualTo(Faults.dropIdleConnections(Duration.ofMinutes(4), IdleTimer.ANY_DATA, IdleCut.RESET));
+        assertThat(FaultOption.parse("drop-idle=30s:going-away").fault())
+                .isEqualTo(Faults.dropIdleConnections(Duration.ofSeconds(30), IdleTimer.ANY_DATA, IdleCut.GOING_AWAY));
+        assertThat(FaultOption.parse("close-with-code=1001@3s:idle timeout").fault())
+                .isEqualTo(Faults.closeWithCode(1001, "idle timeout", Duration.ofSeconds(3)));
+        assertThat(FaultOption.parse("close-with-code=1012@500ms").fault())
+                .isEqualTo(Faults.closeWithCode(1012, "", Duration.ofMillis(500)));
+        assertThatThrownBy(() -> FaultOption.parse("close-with-code=1001@soon:bye"))
+                .hasMessageContaining("soon");
         assertThat(FaultOption.parse("drop-idle=60s:upstream:reset").fault())
                 .isEqualTo(Faults.dropIdleConnections(Duration.ofSeconds(60), IdleTimer.UPSTREAM_DATA, IdleCut.RESET));
         assertThat(FaultOption.parse("respond-with-status=503;Retry-After: 5;X-Reason:maintenance").fault())

@@ -262,6 +262,31 @@ class FaultLoopTest {
     }
 
     @Test
+    void aServersOwnIdleTimeoutIsReproducedWithAGoingAwayCut() throws Exception {
+        // Jetty's WebSocket idle timeout: close 1001 "Connection Idle Timeout", put off by traffic.
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.dropIdleConnections(Duration.ofSeconds(1), IdleTimer.ANY_DATA, IdleCut.GOING_AWAY);
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).idle(Duration.ofSeconds(3)).run();
+            assertLoop(report, Cause.IDLE_CLOSE, fault);
+            Reproduction reproduction = report.diagnosis().orElseThrow().reproduction();
+            assertThat(reproduction.cliFault()).isEqualTo("drop-idle=1s:going-away");
+            assertThat(reproduction.annotation()).isEqualTo("@DropIdleConnections(value = \"1s\", cut = IdleCut.GOING_AWAY)");
+        }
+    }
+
+    @Test
+    void aCloseThatTrafficDoesNotPutOffIsReproducedAsACloseThatLongAfterTheUpgrade() throws Exception {
+        try (ChaosProxy proxy = proxy()) {
+            Fault fault = Faults.closeWithCode(4001, "session over", Duration.ofSeconds(1));
+            proxy.inject(fault);
+            DiagnosisReport report = diagnose(proxy).idle(Duration.ofSeconds(3)).run();
+            assertLoop(report, Cause.IDLE_CLOSE, fault);
+            assertThat(report.diagnosis().orElseThrow().reproduction().cliFault()).isEqualTo("close-with-code=4001@1s:session over");
+        }
+    }
+
+    @Test
     void resetConnectionOverWssIsAResetNotATlsClose() throws Exception {
         // The reset must reach the client as a bare RST: a close_notify before it reads as a clean end of the stream.
         try (ChaosProxy proxy = tlsProxy()) {

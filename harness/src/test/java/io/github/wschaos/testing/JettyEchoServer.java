@@ -28,6 +28,10 @@ public final class JettyEchoServer implements EchoServer {
     private final String host;
 
     private JettyEchoServer(String host) {
+        this(host, Duration.ofMinutes(1));
+    }
+
+    private JettyEchoServer(String host, Duration idleTimeout) {
         this.host = host;
         server = new Server();
         connector = new ServerConnector(server);
@@ -37,7 +41,7 @@ public final class JettyEchoServer implements EchoServer {
         server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
             container.setMaxTextMessageSize(MAX_MESSAGE);
             container.setMaxBinaryMessageSize(MAX_MESSAGE);
-            container.setIdleTimeout(Duration.ofMinutes(1));
+            container.setIdleTimeout(idleTimeout);
             container.addMapping("/echo", (request, response, callback) -> new Echo(closes));
         }));
         try {
@@ -51,6 +55,11 @@ public final class JettyEchoServer implements EchoServer {
     /** A started echo server. */
     public static JettyEchoServer start() {
         return new JettyEchoServer("127.0.0.1");
+    }
+
+    /** A started echo server whose own WebSocket idle timeout ends a connection idle for {@code idleTimeout}. */
+    public static JettyEchoServer startWithIdleTimeout(Duration idleTimeout) {
+        return new JettyEchoServer("127.0.0.1", idleTimeout);
     }
 
     /** A started echo server listening on {@code host} only, e.g. {@code ::1}. */

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Arms the catalogue fault for an idle timeout: Heroku's router (55 s), an AWS ALB (60 s), nginx's {@code proxy_read_timeout}, for one test (on a method) or for every test of the class (on the class).
  *
  * <p>An upgraded connection with no data for {@link #value()} (counted as {@link #resetOn()} says; pings and pongs are
- * data) is closed with a TCP FIN and no close frame: the client reports {@code 1006}; with {@code cut = RESET}, reset.
+ * data) is closed with a TCP FIN and no close frame: the client reports {@code 1006}; with {@code cut = RESET}, reset;
+ * with {@code cut = GOING_AWAY}, close {@code 1001 "Connection Idle Timeout"} as a server's own idle timeout (Jetty's).
  *
  * <p>Armed before the test's {@code @BeforeEach} methods, disarmed after its {@code @AfterEach} methods. Repeatable
  * with different targets. Needs {@link WebSocketChaos} on the test class (or a registered
@@ -36,7 +37,10 @@ public @interface DropIdleConnections {
     /** Which traffic resets the timer: either direction (Heroku, ALB, nginx), upstream only or client only. */
     IdleTimer resetOn() default IdleTimer.ANY_DATA;
 
-    /** How the connection ends: a FIN (most middleboxes; the client reports 1006) or a reset (Azure's load balancer). */
+    /**
+     * How the connection ends: a FIN (most middleboxes; the client reports 1006), a reset (Azure's load balancer) or a
+     * close frame 1001 (a server's own idle timeout, Jetty's).
+     */
     IdleCut cut() default IdleCut.FIN;
 
     /** Only these attempts, 1-based since the test started: {@code "3"} or {@code "2..4"}; empty for every attempt. */
