@@ -5,10 +5,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 
 /**
- * Drops whole WebSocket frames whose opcode {@code drops} matches, in one direction, and passes every other byte
+ * Drops whole WebSocket frames whose header {@code drops} matches (a message: its first frame's), in one direction, and passes every other byte
  * on as it is (payloads as slices, no copy). It cuts the stream only at message boundaries, so adding or removing it
  * mid-stream leaves a valid stream: added, it goes on from where the relay's scanner is and passes the frame in
  * flight whole, and the rest of a fragmented message under way; removed, it first drops the rest of a fragmented
@@ -17,7 +17,7 @@ import java.util.function.IntPredicate;
  */
 final class FrameFilter extends ChannelInboundHandlerAdapter {
 
-    private final IntPredicate drops;
+    private final Predicate<FrameHeader> drops;
     private final FrameHeader header = new FrameHeader();
     private long payloadRemaining;
     private boolean dropping;
@@ -30,7 +30,7 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
     private int headerBytesPassed;
 
     /** @param position the relay's scanner, where the stream is now; null at a frame boundary */
-    private FrameFilter(IntPredicate drops, FrameScanner position) {
+    private FrameFilter(Predicate<FrameHeader> drops, FrameScanner position) {
         this.drops = drops;
         if (position != null) {
             payloadRemaining = position.payloadRemaining();
@@ -42,7 +42,7 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
     }
 
     /** Installs a filter named {@code name} on the sides {@code direction} covers; stopping removes them. */
-    static Session.FrameFault install(Session session, String name, Direction direction, IntPredicate drops) {
+    static Session.FrameFault install(Session session, String name, Direction direction, Predicate<FrameHeader> drops) {
         return new Session.FrameFault() {
             @Override
             public void start() {
@@ -121,10 +121,10 @@ final class FrameFilter extends ChannelInboundHandlerAdapter {
         // A frame whose header began before this filter was added has begun at the other side: it goes on whole.
         int opcode = header.opcode();
         if (opcode >= 8) { // a control frame, alone
-            dropping = headerBytesPassed == 0 && !retiring && drops.test(opcode);
+            dropping = headerBytesPassed == 0 && !retiring && drops.test(header);
         } else {
             if (opcode != 0) { // a message begins
-                droppingMessage = headerBytesPassed == 0 && !retiring && drops.test(opcode);
+                droppingMessage = headerBytesPassed == 0 && !retiring && drops.test(header);
             } // else a continuation frame: its message's fate (one begun before this filter was added goes on)
             dropping = droppingMessage;
             messageOpen = !header.fin();
