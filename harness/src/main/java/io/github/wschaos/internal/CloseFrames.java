@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link CloseWithCode} on one connection: after the delay, relaying stops, the client gets a close frame
@@ -20,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * that has its connection closed without a close frame.
  */
 final class CloseFrames implements Session.FrameFault {
+
+    private static final Logger log = LoggerFactory.getLogger(CloseFrames.class);
 
     private static final long GRACE_MILLIS = 1000;
 
@@ -166,6 +170,16 @@ final class CloseFrames implements Session.FrameFault {
                 }
             }
             io.netty.util.ReferenceCountUtil.release(msg);
+        }
+
+        /**
+         * Ends this side's pipeline while it closes: a relayed write that fails as the connection goes (the relay's
+         * writes carry no listener) is no news; without this, Netty logged each at WARN as unhandled.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("{}: {} side failed while closing", session.connection(), side, cause);
+            ctx.close();
         }
     }
 }
