@@ -270,10 +270,14 @@ public final class LiveConnection {
         long requested = System.nanoTime();
         boolean holding = false;
         boolean dropping = false;
-        for (Map.Entry<String, ChannelHandler> handler : client.pipeline()) {
-            if (handler.getValue() instanceof ToxicHandler toxic) {
-                holding = true;
-                dropping |= toxic.mayDrop();
+        Wire wire = client.attr(ProxyServer.WIRE).get();
+        if (wire == null || !wire.noToxicEverOnClient()) {
+            // Looked for only where a toxic has been: a walk of the pipeline copies it into a map.
+            for (Map.Entry<String, ChannelHandler> handler : client.pipeline()) {
+                if (handler.getValue() instanceof ToxicHandler toxic) {
+                    holding = true;
+                    dropping |= toxic.mayDrop();
+                }
             }
         }
         ChannelFuture write = flush ? client.writeAndFlush(frame) : client.write(frame);
