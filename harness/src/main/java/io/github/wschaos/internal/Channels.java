@@ -16,7 +16,8 @@ final class Channels {
     static void closeOnFlush(Channel channel) {
         if (channel != null && channel.isActive()) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else if (channel != null) {
+        } else if (channel != null && !channel.closeFuture().isDone()) {
+            // A channel closed already is left alone: closing it again does nothing but make an exception and a promise.
             channel.close();
         }
     }

@@ -4,6 +4,7 @@ import io.github.wschaos.record.ConnectionEvent;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Recording;
 import io.github.wschaos.record.RecordingListener;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,7 +53,7 @@ public final class ConnectionLog implements Recording {
     }
 
     /** Opens the record of a newly accepted connection. */
-    public LiveConnection accepted(String remoteAddress) {
+    public LiveConnection accepted(SocketAddress remoteAddress) {
         Generation generation = current;
         LiveConnection connection = new LiveConnection(this, generation.epochNanos,
                 generation.attempts.incrementAndGet(), remoteAddress);

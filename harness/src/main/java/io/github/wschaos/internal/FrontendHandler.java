@@ -57,7 +57,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final ProxyServer server;
     private final long acceptedNanos;
-    private final Queue<Object> pendingToUpstream = new ArrayDeque<>();
+    /** A request head and its end, as a rule, while the upstream connects: sized for that, not for ArrayDeque's 16. */
+    private final Queue<Object> pendingToUpstream = new ArrayDeque<>(2);
     /** A request held by a delay, and what came after it: it goes on, behind {@link #pendingToUpstream}, at the end. */
     private final HeldRequests held = new HeldRequests();
     private final EarlyBytes early = new EarlyBytes();

@@ -11,7 +11,7 @@ import java.util.Queue;
  */
 final class HeldRequests {
 
-    private final Queue<Object> held = new ArrayDeque<>();
+    private final Queue<Object> held = new ArrayDeque<>(2); // held only behind a delay: small until then
     private int requests;
     private boolean holding;
 

@@ -43,15 +43,32 @@ final class HttpCodecs {
      * @param maxHeaderSize the largest request head read; a larger one is answered as nginx answers it
      */
     static HttpServerCodec clientSide(int maxHeaderSize) {
-        return new HttpServerCodec(config(MAX_REQUEST_LINE, maxHeaderSize), MAX_PIPELINED);
+        ClientConfig cached = clientConfig;
+        if (cached == null || cached.maxHeaderSize() != maxHeaderSize) {
+            cached = new ClientConfig(maxHeaderSize, config(MAX_REQUEST_LINE, maxHeaderSize));
+            clientConfig = cached;
+        }
+        return new HttpServerCodec(cached.config(), MAX_PIPELINED);
     }
 
     /** Writes the requests to the upstream and reads its answers. */
     static HttpClientCodec upstreamSide() {
-        HttpDecoderConfig config = config(MAX_STATUS_LINE, MAX_RESPONSE_HEAD)
-                .setAllowDuplicateContentLengths(true)
-                .setUseRfc9112TransferEncoding(false);
-        return new HttpClientCodec(config, false, false);
+        return new HttpClientCodec(UPSTREAM_CONFIG, false, false);
+    }
+
+    /*
+     * The decoder configurations are made once, not per connection (a configuration and its two header factories cost a
+     * handshake storm): a decoder reads its configuration when it is made and keeps none of it but the header
+     * factories, which are immutable; a configuration is never changed once made.
+     */
+    private static final HttpDecoderConfig UPSTREAM_CONFIG = config(MAX_STATUS_LINE, MAX_RESPONSE_HEAD)
+            .setAllowDuplicateContentLengths(true)
+            .setUseRfc9112TransferEncoding(false);
+
+    /** The client side's configuration for the last head size asked for (one per proxy, as a rule). */
+    private static volatile ClientConfig clientConfig;
+
+    private record ClientConfig(int maxHeaderSize, HttpDecoderConfig config) {
     }
 
     private static HttpDecoderConfig config(int maxLine, int maxHeaderSize) {

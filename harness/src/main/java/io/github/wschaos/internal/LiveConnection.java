@@ -9,10 +9,13 @@ import io.github.wschaos.record.Outcome;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
+import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,13 +28,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class LiveConnection {
 
-    private static final List<String> RECORDED_HEADERS = List.of("host", "origin", "upgrade", "connection",
-            "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-version", "user-agent");
+    /** The headers a record keeps, by the names it keeps them under; matched as HTTP matches names, ignoring case. */
+    private static final AsciiString[] RECORDED_HEADERS = {HttpHeaderNames.HOST, HttpHeaderNames.ORIGIN,
+            HttpHeaderNames.UPGRADE, HttpHeaderNames.CONNECTION, HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL,
+            HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, HttpHeaderNames.SEC_WEBSOCKET_VERSION, HttpHeaderNames.USER_AGENT};
 
     private final ConnectionLog log;
     private final long epochNanos;
     private final int attempt;
-    private final String remoteAddress;
+    /** The client's address as its channel gives it, put in words when first read: not on the accept path. */
+    private final SocketAddress remote;
+    /** {@link #remote} in words, once read; a race makes it twice, the same. */
+    private String remoteAddress;
     private final long acceptedNanos = System.nanoTime();
     private final TrafficCounter up = new TrafficCounter();
     private final TrafficCounter down = new TrafficCounter();
@@ -59,11 +67,11 @@ public final class LiveConnection {
     /** Answers still to come to requests before the recorded one (a pipelined upgrade's): not the record's. */
     private int answersBeforeRecorded;
 
-    LiveConnection(ConnectionLog log, long epochNanos, int attempt, String remoteAddress) {
+    LiveConnection(ConnectionLog log, long epochNanos, int attempt, SocketAddress remote) {
         this.log = log;
         this.epochNanos = epochNanos;
         this.attempt = attempt;
-        this.remoteAddress = remoteAddress;
+        this.remote = remote;
         log.publish(ConnectionEvent.Type.ACCEPTED, this);
     }
 
@@ -100,19 +108,60 @@ public final class LiveConnection {
             outcome = Outcome.PENDING;
             answersBeforeRecorded = earlierAnswersOwed;
         }
-        Map<String, String> recorded = new HashMap<>();
-        HttpHeaders all = request.headers();
-        for (String name : RECORDED_HEADERS) {
-            List<String> values = all.getAll(name);
-            if (!values.isEmpty()) {
-                recorded.put(name, String.join(", ", values));
-            }
-        }
         method = request.method().name();
         target = request.uri();
-        headers = Map.copyOf(recorded);
+        headers = recordedHeaders(request.headers());
         requestNanos = System.nanoTime();
         log.publish(ConnectionEvent.Type.REQUEST, this);
+    }
+
+    /**
+     * The {@link #RECORDED_HEADERS} that {@code all} has, each with its values joined by {@code ", "} in the order they
+     * came. One pass over the headers: a look-up per recorded name, and the lists it returns, cost a handshake storm
+     * more than the record is worth.
+     */
+    static Map<String, String> recordedHeaders(HttpHeaders all) {
+        String[] values = null;
+        int found = 0;
+        Iterator<Map.Entry<CharSequence, CharSequence>> headers = all.iteratorCharSequence();
+        while (headers.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> header = headers.next();
+            int index = recordedIndex(header.getKey());
+            if (index < 0) {
+                continue;
+            }
+            if (values == null) {
+                values = new String[RECORDED_HEADERS.length];
+            }
+            String value = header.getValue().toString();
+            if (values[index] == null) {
+                values[index] = value;
+                found++;
+            } else {
+                values[index] = values[index] + ", " + value;
+            }
+        }
+        if (found == 0) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, String>[] entries = new Map.Entry[found];
+        int next = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                entries[next++] = Map.entry(RECORDED_HEADERS[i].toString(), values[i]);
+            }
+        }
+        return Map.ofEntries(entries);
+    }
+
+    private static int recordedIndex(CharSequence name) {
+        for (int i = 0; i < RECORDED_HEADERS.length; i++) {
+            if (RECORDED_HEADERS[i].contentEqualsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public boolean hasRequest() {
@@ -221,10 +270,14 @@ public final class LiveConnection {
         long requested = System.nanoTime();
         boolean holding = false;
         boolean dropping = false;
-        for (Map.Entry<String, ChannelHandler> handler : client.pipeline()) {
-            if (handler.getValue() instanceof ToxicHandler toxic) {
-                holding = true;
-                dropping |= toxic.mayDrop();
+        Wire wire = client.attr(ProxyServer.WIRE).get();
+        if (wire == null || !wire.noToxicEverOnClient()) {
+            // Looked for only where a toxic has been: a walk of the pipeline copies it into a map.
+            for (Map.Entry<String, ChannelHandler> handler : client.pipeline()) {
+                if (handler.getValue() instanceof ToxicHandler toxic) {
+                    holding = true;
+                    dropping |= toxic.mayDrop();
+                }
             }
         }
         ChannelFuture write = flush ? client.writeAndFlush(frame) : client.write(frame);
@@ -263,11 +316,20 @@ public final class LiveConnection {
     }
 
     public ConnectionRecord snapshot() {
-        return new ConnectionRecord(attempt, remoteAddress, since(acceptedNanos), optional(requestNanos),
+        return new ConnectionRecord(attempt, remoteAddress(), since(acceptedNanos), optional(requestNanos),
                 optional(responseNanos), optional(upgradedNanos), optional(closingNanos), optional(closedNanos),
                 method, target, headers,
                 outcome, status, up.snapshot(), down.snapshot(), List.copyOf(faults), Optional.ofNullable(close),
                 failure);
+    }
+
+    private String remoteAddress() {
+        String text = remoteAddress;
+        if (text == null) {
+            text = Channels.address(remote);
+            remoteAddress = text;
+        }
+        return text;
     }
 
     private Duration since(long nanos) {
@@ -280,6 +342,6 @@ public final class LiveConnection {
 
     @Override
     public String toString() {
-        return "connection #" + attempt + " from " + remoteAddress + " " + method + " " + target;
+        return "connection #" + attempt + " from " + remoteAddress() + " " + method + " " + target;
     }
 }

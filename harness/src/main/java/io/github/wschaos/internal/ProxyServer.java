@@ -86,7 +86,7 @@ public final class ProxyServer implements AutoCloseable {
     private void accept(Channel channel) {
         channels.add(channel);
         long acceptedNanos = System.nanoTime();
-        LiveConnection connection = log.accepted(Channels.address(channel.remoteAddress()));
+        LiveConnection connection = log.accepted(channel.remoteAddress());
         channel.attr(CONNECTION).set(connection);
         channel.pipeline().addLast("recorder", new ConnectionRecorder(connection));
         TlsMismatch mismatch = null;

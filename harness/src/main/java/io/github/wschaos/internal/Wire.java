@@ -37,6 +37,8 @@ final class Wire implements FaultSite {
     private Channel upstream;
     private boolean ended;
     private int installed;
+    /** Whether a toxic was ever put on the client channel (it may have left since). */
+    private boolean everOnClient;
 
     Wire(FaultEngine engine, Channel client, LiveConnection connection, long acceptedNanos) {
         this.engine = engine;
@@ -84,6 +86,7 @@ final class Wire implements FaultSite {
         ToxicHandler handler = handlerOf(fault.fault());
         String name = "toxic-" + fault.fault().name() + "-" + ++installed;
         if (channel == client) {
+            everOnClient = true;
             channel.pipeline().addAfter(AFTER, name, handler);
         } else {
             channel.pipeline().addFirst(name, handler);
@@ -153,6 +156,11 @@ final class Wire implements FaultSite {
             return f.direction();
         }
         throw new IllegalStateException("Not a toxic: " + fault);
+    }
+
+    /** Whether the client channel has had no toxic: then none is there now. Event loop only. */
+    boolean noToxicEverOnClient() {
+        return !everOnClient;
     }
 
     /** Closes both TCP connections with a FIN, noting {@code cause} as the proxy's reason. */
