@@ -10,13 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.reporting.FileEntry;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
-/** A failed test's connections are published as a report entry and a file; a passing test publishes nothing. */
+/**
+ * A failed test's connections are published as a report entry and a file; a passing test, or one aborted by a failed
+ * assumption, publishes nothing.
+ */
 class FailureReportTest {
 
     @BeforeAll
@@ -51,6 +55,24 @@ class FailureReportTest {
         Path file = files.get(0).getPath();
         assertThat(file.getFileName()).hasToString("wschaos-timeline.txt");
         assertThat(Files.readString(file)).isEqualTo(timeline);
+    }
+
+    @Test
+    void anAbortedTestPublishesNothing() {
+        EngineExecutionResults results = Kit.run(Aborted.class);
+        assertThat(results.testEvents().aborted().count()).isEqualTo(1);
+        assertThat(Kit.failures(results)).isEmpty();
+        assertThat(results.allEvents().reportingEntryPublished().count()).as("report entries").isZero();
+        assertThat(results.allEvents().fileEntryPublished().count()).as("published files").isZero();
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class Aborted {
+        @Test
+        void abortsOnAFailedAssumption(@ChaosProxyUri URI uri) {
+            assertThat(Ws.handshake(uri)).isEqualTo("101");
+            Assumptions.assumeTrue(false, "not on this machine");
+        }
     }
 
     @WebSocketChaos(upstream = Echo.UPSTREAM)

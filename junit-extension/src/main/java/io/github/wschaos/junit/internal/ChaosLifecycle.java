@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.opentest4j.TestAbortedException;
 
 /**
  * What {@link WebSocketChaosExtension} does, behind its public callbacks. All state lives in the extension store
@@ -112,19 +113,27 @@ public final class ChaosLifecycle {
         }
     }
 
-    /** Publishes the timeline when the test failed, then disarms its faults and releases the proxy. */
+    /**
+     * Publishes the timeline when the test failed (not when it was aborted: a failed assumption throws too), then
+     * disarms its faults and releases the proxy.
+     */
     public void afterEach(ExtensionContext context) {
         TestFaults test = context.getStore(NAMESPACE).remove(new TestKey(context.getUniqueId()), TestFaults.class);
         if (test == null) {
             return;
         }
         try {
-            if (context.getExecutionException().isPresent()) {
+            if (failed(context)) {
                 TimelineReport.publish(context, test.holder().proxy(), test.armed());
             }
         } finally {
             test.close();
         }
+    }
+
+    /** Whether the test threw something other than an aborted assumption ({@link TestAbortedException}). */
+    private static boolean failed(ExtensionContext context) {
+        return context.getExecutionException().filter(thrown -> !(thrown instanceof TestAbortedException)).isPresent();
     }
 
     /** Claims {@code ChaosProxy} parameters and {@code @ChaosProxyUri} ones; rejects the latter on other types. */
