@@ -286,6 +286,30 @@ class MisuseTest {
     }
 
     @Test
+    void twoUpstreamMembersThatDoNotHideEachOther() {
+        assertThat(Kit.onlyFailureOf(FieldAndMethod.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "FieldAndMethod has 2 "
+                + "upstreams [@ChaosUpstream field " + PREFIX + "UpstreamFieldBase.upstream, @ChaosUpstream method " + PREFIX
+                + "FieldAndMethod.upstream()]; declare exactly one");
+    }
+
+    @WebSocketChaos
+    abstract static class UpstreamFieldBase {
+        @ChaosUpstream
+        static URI upstream = URI.create("ws://127.0.0.1:1/field");
+    }
+
+    static class FieldAndMethod extends UpstreamFieldBase {
+        @ChaosUpstream
+        static URI upstream() {
+            return URI.create("ws://127.0.0.1:1/method");
+        }
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
     void nonStaticChaosUpstream() {
         assertThat(Kit.onlyFailureOf(InstanceUpstream.class)).isEqualTo("@ChaosUpstream field " + PREFIX + "InstanceUpstream.upstream "
                 + "(for @WebSocketChaos on class " + PREFIX + "InstanceUpstream): accepted is a static field or a static "

@@ -1,7 +1,6 @@
 package io.github.wschaos.junit.internal;
 
 import io.github.wschaos.ChaosProxy;
-import io.github.wschaos.junit.ChaosUpstream;
 import java.lang.reflect.Member;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.AnnotationSupport;
-import org.junit.platform.commons.support.HierarchyTraversalMode;
 
 /**
  * A started proxy kept in an extension store, closed with the store's context. Counts the tests running on it, so
@@ -56,9 +53,7 @@ public final class ProxyHolder implements ExtensionContext.Store.CloseableResour
     }
 
     private static URI upstream(ChaosSettings settings, Class<?> configClass, String declaredOn) {
-        List<Member> members = new ArrayList<>();
-        members.addAll(AnnotationSupport.findAnnotatedFields(configClass, ChaosUpstream.class));
-        members.addAll(AnnotationSupport.findAnnotatedMethods(configClass, ChaosUpstream.class, HierarchyTraversalMode.TOP_DOWN));
+        List<Member> members = UpstreamMember.of(configClass);
         boolean declared = settings.upstreamTemplate() != null || settings.upstreamSupplier() != null;
         if (members.size() > 1 || (declared && !members.isEmpty())) {
             List<String> all = new ArrayList<>();
