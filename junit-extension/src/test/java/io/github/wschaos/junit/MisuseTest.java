@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.junit.testing.Kit;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -306,6 +310,27 @@ class MisuseTest {
 
         @Test
         void test() {
+        }
+    }
+
+    @Test
+    void webSocketChaosDirectlyAndThroughAComposedAnnotation() {
+        assertThat(Kit.onlyFailureOf(TwoChaos.class)).isEqualTo("class " + PREFIX + "TwoChaos has 2 @WebSocketChaos "
+                + "[@WebSocketChaos on class " + PREFIX + "TwoChaos, @WebSocketChaos through @ComposedChaos on class " + PREFIX
+                + "TwoChaos]; declare exactly one, directly or through one composed annotation");
+    }
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @WebSocketChaos(upstream = "ws://127.0.0.1:1/composed", timeScale = 0.01)
+    @interface ComposedChaos {
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    @ComposedChaos
+    static class TwoChaos {
+        @Test
+        void test(ChaosProxy proxy) {
         }
     }
 

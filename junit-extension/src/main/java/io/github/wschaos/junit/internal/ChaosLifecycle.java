@@ -193,7 +193,7 @@ public final class ChaosLifecycle {
                 return null;
             }
             Class<?> configClass = annotated.get().getRequiredTestClass();
-            WebSocketChaos annotation = AnnotationSupport.findAnnotation(configClass, WebSocketChaos.class).orElseThrow();
+            WebSocketChaos annotation = annotationOf(configClass);
             ChaosSettings settings = ChaosSettings.of(annotation);
             String declaredOn = "@WebSocketChaos on " + Elements.describe(configClass);
             if (settings.lifecycle() == Lifecycle.PER_TEST) {
@@ -235,6 +235,37 @@ public final class ChaosLifecycle {
 
     private static boolean isClassContext(ExtensionContext context) {
         return context.getElement().orElse(null) instanceof Class<?>;
+    }
+
+    /**
+     * The class's {@link WebSocketChaos}, found as JUnit finds it (on the class, through an annotation on it, then on its
+     * superclasses).
+     *
+     * @throws ExtensionConfigurationException when the first class that has one has more than one: directly and through
+     *         a composed annotation, or through two composed annotations (JUnit would take one and ignore the others)
+     */
+    private static WebSocketChaos annotationOf(Class<?> configClass) {
+        for (Class<?> type = configClass; type != null && type != Object.class; type = type.getSuperclass()) {
+            List<String> found = new ArrayList<>();
+            if (type.getDeclaredAnnotation(WebSocketChaos.class) != null) {
+                found.add("@WebSocketChaos on " + Elements.describe(type));
+            }
+            for (java.lang.annotation.Annotation declared : type.getDeclaredAnnotations()) {
+                if (declared.annotationType() != WebSocketChaos.class
+                        && AnnotationSupport.isAnnotated(declared.annotationType(), WebSocketChaos.class)) {
+                    found.add("@WebSocketChaos through @" + declared.annotationType().getSimpleName() + " on "
+                            + Elements.describe(type));
+                }
+            }
+            if (found.size() > 1) {
+                throw new ExtensionConfigurationException(Elements.describe(configClass) + " has " + found.size()
+                        + " @WebSocketChaos " + found + "; declare exactly one, directly or through one composed annotation");
+            }
+            if (!found.isEmpty()) {
+                break;
+            }
+        }
+        return AnnotationSupport.findAnnotation(configClass, WebSocketChaos.class).orElseThrow();
     }
 
     /** The nearest context, from this one outwards, whose class carries @WebSocketChaos. */
