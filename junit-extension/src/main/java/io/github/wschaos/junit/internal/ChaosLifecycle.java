@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -124,11 +125,44 @@ public final class ChaosLifecycle {
         }
         try {
             if (failed(context)) {
-                TimelineReport.publish(context, test.holder().proxy(), test.armed());
+                TimelineReport.publish(context, test.holder().proxy(), test.armed(), null);
             }
         } finally {
             test.close();
         }
+    }
+
+    /**
+     * Runs one dynamic test of a {@code @TestFactory} and publishes the timeline when it failed. The factory is the test
+     * the extension resets and arms for (its dynamic tests share that), so the timeline holds the connections of the
+     * factory's dynamic tests so far, attempts counted across them.
+     */
+    public void dynamicTest(InvocationInterceptor.Invocation<Void> invocation, ExtensionContext context) throws Throwable {
+        try {
+            invocation.proceed();
+        } catch (Throwable thrown) {
+            TestFaults test = thrown instanceof TestAbortedException ? null : factoryOf(context);
+            if (test != null) {
+                try {
+                    TimelineReport.publish(context, test.holder().proxy(), test.armed(), "the dynamic tests of its "
+                            + "@TestFactory share one reset: attempts count from the first of them");
+                } catch (RuntimeException e) {
+                    thrown.addSuppressed(e);
+                }
+            }
+            throw thrown;
+        }
+    }
+
+    /** The hold of the {@code @TestFactory} method (the nearest enclosing test) a dynamic test runs in, or null. */
+    private static TestFaults factoryOf(ExtensionContext dynamicTest) {
+        for (ExtensionContext at = dynamicTest.getParent().orElse(null); at != null; at = at.getParent().orElse(null)) {
+            TestFaults test = at.getStore(NAMESPACE).get(new TestKey(at.getUniqueId()), TestFaults.class);
+            if (test != null) {
+                return test;
+            }
+        }
+        return null;
     }
 
     /** Whether the test threw something other than an aborted assumption ({@link TestAbortedException}). */
