@@ -310,6 +310,41 @@ class LifecycleTest {
     }
 
     @Test
+    void aNestedClassWithAProxyOfItsOwnUsesTheEnclosingClassUpstream() {
+        Kit.runPassing(2, MemberOutside.class, AttributeOutside.class);
+    }
+
+    @WebSocketChaos
+    static class MemberOutside {
+        @ChaosUpstream
+        static URI upstream() {
+            return Echo.server.uri();
+        }
+
+        @Nested
+        @WebSocketChaos(timeScale = 0.5)
+        class OwnProxy {
+            @Test
+            void relaysToTheEnclosingClassUpstream(ChaosProxy proxy) throws Exception {
+                assertThat(proxy.upstream()).isEqualTo(Echo.server.uri());
+                assertThat(Ws.echo(proxy.uri(), "member outside")).isEqualTo("member outside");
+            }
+        }
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class AttributeOutside {
+        @Nested
+        @WebSocketChaos(timeScale = 0.5)
+        class OwnProxy {
+            @Test
+            void relaysToTheEnclosingClassUpstream(ChaosProxy proxy) throws Exception {
+                assertThat(Ws.echo(proxy.uri(), "attribute outside")).isEqualTo("attribute outside");
+            }
+        }
+    }
+
+    @Test
     void everyParameterizedAndRepeatedInvocationStartsClean() {
         Kit.runPassing(6, Templates.class);
     }

@@ -313,6 +313,21 @@ public final class ChaosLifecycle {
         return Optional.empty();
     }
 
+    /** The classes enclosing {@code configClass} (a {@code @Nested} class's outer classes), nearest first. */
+    private static List<Class<?>> enclosingClasses(ExtensionContext context, Class<?> configClass) {
+        List<Class<?>> enclosing = new ArrayList<>();
+        boolean outside = false;
+        for (ExtensionContext at = context; at != null; at = at.getParent().orElse(null)) {
+            if (at.getElement().orElse(null) instanceof Class<?> type) {
+                if (outside) {
+                    enclosing.add(type);
+                }
+                outside |= type == configClass;
+            }
+        }
+        return enclosing;
+    }
+
     /** The classes from the outermost (the one the settings come from) to the test's own. */
     private static List<Class<?>> classChain(ExtensionContext context, Class<?> outermost) {
         List<Class<?>> chain = new ArrayList<>();
@@ -403,7 +418,8 @@ public final class ChaosLifecycle {
     private ProxyHolder holder(Owner owner) {
         return owner.context().getStore(NAMESPACE).getOrComputeIfAbsent(new HolderKey(owner.context().getUniqueId()),
                 key -> {
-                    ProxyHolder started = ProxyHolder.start(owner.settings(), owner.configClass(), owner.declaredOn());
+                    ProxyHolder started = ProxyHolder.start(owner.settings(), owner.configClass(),
+                            enclosingClasses(owner.context(), owner.configClass()), owner.declaredOn());
                     lastStarted = started.proxy();
                     onThisThread.set(started.proxy());
                     return started;
