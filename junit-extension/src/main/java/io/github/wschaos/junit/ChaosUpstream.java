@@ -36,7 +36,9 @@ import java.lang.annotation.Target;
  * }
  * }</pre>
  *
- * <p>A class may have one; having one and {@link WebSocketChaos#upstream()} at the same time is an error.
+ * <p>A class may have one; having one and {@link WebSocketChaos#upstream()} at the same time is an error. Superclasses
+ * count, except that a static field or method of a subclass hides its superclass's of the same name (and parameter
+ * types), as in Java: the most derived one is used, so a subclass can override its base class's upstream.
  */
 @Target({ElementType.FIELD, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)

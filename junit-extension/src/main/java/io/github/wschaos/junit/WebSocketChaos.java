@@ -37,8 +37,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       disarmed, including those the test injected itself. The proxy is closed when the class is done, also when a
  *       test or a lifecycle method threw.</li>
  *   <li>When a test fails, the timeline of its connections is published as a report entry
- *       ({@code wschaos.timeline}), as a file ({@code wschaos-timeline.txt}, JUnit 5.12+) and logged at WARN.</li>
- *   <li>A {@code @Nested} class uses the enclosing class's proxy unless it carries its own {@code @WebSocketChaos}.</li>
+ *       ({@code wschaos.timeline}), as a file ({@code wschaos-timeline.txt}, JUnit 5.12+) and logged at WARN; not when
+ *       it was aborted by a failed assumption. A {@code @TestFactory} is reset and armed once, before the factory
+ *       method: its dynamic tests share that, attempts count across them, and a failed one publishes the timeline of
+ *       the factory's connections so far.</li>
+ *   <li>A {@code @Nested} class uses the enclosing class's proxy unless it carries its own {@code @WebSocketChaos};
+ *       then its proxy has that annotation's settings, and, when it names no upstream of its own, the upstream of the
+ *       nearest enclosing class that names one ({@link #upstream()} or a {@link ChaosUpstream} member).</li>
  * </ul>
  *
  * <p>The upstream is, in this order of preference: {@link #upstream()} (a literal URI, or one with {@code ${name}}

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
+import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>The callback methods are JUnit's; tests do not call them.
  */
 public final class WebSocketChaosExtension implements BeforeAllCallback, BeforeEachCallback, BeforeTestExecutionCallback,
-        AfterEachCallback, ParameterResolver {
+        AfterEachCallback, ParameterResolver, InvocationInterceptor {
 
     private final ChaosLifecycle lifecycle;
 
@@ -88,6 +90,13 @@ public final class WebSocketChaosExtension implements BeforeAllCallback, BeforeE
     @Override
     public void afterEach(ExtensionContext context) {
         lifecycle.afterEach(context);
+    }
+
+    /** Publishes the timeline of a failed dynamic test: JUnit's after-each callbacks see only its factory. */
+    @Override
+    public void interceptDynamicTest(Invocation<Void> invocation, DynamicTestInvocationContext invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        lifecycle.dynamicTest(invocation, extensionContext);
     }
 
     @Override

@@ -9,14 +9,22 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.platform.engine.reporting.FileEntry;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.Event;
 
-/** A failed test's connections are published as a report entry and a file; a passing test publishes nothing. */
+/**
+ * A failed test's connections are published as a report entry and a file; a passing test, or one aborted by a failed
+ * assumption, publishes nothing.
+ */
 class FailureReportTest {
 
     @BeforeAll
@@ -51,6 +59,59 @@ class FailureReportTest {
         Path file = files.get(0).getPath();
         assertThat(file.getFileName()).hasToString("wschaos-timeline.txt");
         assertThat(Files.readString(file)).isEqualTo(timeline);
+    }
+
+    @Test
+    void aFailedDynamicTestPublishesTheTimelineOfItsFactory() throws Exception {
+        EngineExecutionResults results = Kit.run(FailingDynamic.class);
+        assertThat(Kit.failureMessages(results)).containsExactly("d2 gave up");
+
+        List<Event> entries = results.allEvents().reportingEntryPublished().list();
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).getTestDescriptor().getDisplayName()).isEqualTo("d2");
+        String timeline = entries.get(0).getRequiredPayload(ReportEntry.class).getKeyValuePairs().get("wschaos.timeline");
+        assertThat(timeline)
+                .contains("during d2")
+                .contains("share one reset")
+                .containsPattern("(?m)^\\s+1 .*REJECTED 503")
+                .containsPattern("(?m)^\\s+2 .*UPGRADED 101");
+
+        List<FileEntry> files = results.allEvents().fileEntryPublished().stream()
+                .map(event -> event.getRequiredPayload(FileEntry.class)).toList();
+        assertThat(files).hasSize(1);
+        assertThat(Files.readString(files.get(0).getPath())).isEqualTo(timeline);
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class FailingDynamic {
+        @TestFactory
+        @RespondWithStatus(value = 503, attempts = "1")
+        Stream<DynamicTest> factory(@ChaosProxyUri URI uri) {
+            return Stream.of(
+                    DynamicTest.dynamicTest("d1", () -> assertThat(Ws.handshake(uri)).isEqualTo("503")),
+                    DynamicTest.dynamicTest("d2", () -> {
+                        assertThat(Ws.handshake(uri)).isEqualTo("101");
+                        fail("d2 gave up");
+                    }));
+        }
+    }
+
+    @Test
+    void anAbortedTestPublishesNothing() {
+        EngineExecutionResults results = Kit.run(Aborted.class);
+        assertThat(results.testEvents().aborted().count()).isEqualTo(1);
+        assertThat(Kit.failures(results)).isEmpty();
+        assertThat(results.allEvents().reportingEntryPublished().count()).as("report entries").isZero();
+        assertThat(results.allEvents().fileEntryPublished().count()).as("published files").isZero();
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class Aborted {
+        @Test
+        void abortsOnAFailedAssumption(@ChaosProxyUri URI uri) {
+            assertThat(Ws.handshake(uri)).isEqualTo("101");
+            Assumptions.assumeTrue(false, "not on this machine");
+        }
     }
 
     @WebSocketChaos(upstream = Echo.UPSTREAM)

@@ -209,6 +209,49 @@ class LifecycleTest {
     }
 
     @Test
+    void aSubclassHidesItsBaseClassUpstreamWithAStaticMemberOfTheSameName() {
+        Kit.runPassing(2, HidingMethod.class, HidingField.class);
+    }
+
+    @WebSocketChaos
+    abstract static class MethodBase {
+        @ChaosUpstream
+        static URI upstream() {
+            return URI.create("ws://127.0.0.1:1/base");
+        }
+    }
+
+    static class HidingMethod extends MethodBase {
+        @ChaosUpstream
+        static URI upstream() {
+            return Echo.server.uri();
+        }
+
+        @Test
+        void relaysToTheSubclassUpstream(ChaosProxy proxy) throws Exception {
+            assertThat(proxy.upstream()).isEqualTo(Echo.server.uri());
+            assertThat(Ws.echo(proxy.uri(), "hidden method")).isEqualTo("hidden method");
+        }
+    }
+
+    @WebSocketChaos
+    abstract static class FieldBase {
+        @ChaosUpstream
+        static URI upstream = URI.create("ws://127.0.0.1:1/base");
+    }
+
+    static class HidingField extends FieldBase {
+        @ChaosUpstream
+        static URI upstream = Echo.server.uri();
+
+        @Test
+        void relaysToTheSubclassUpstream(ChaosProxy proxy) throws Exception {
+            assertThat(proxy.upstream()).isEqualTo(Echo.server.uri());
+            assertThat(Ws.echo(proxy.uri(), "hidden field")).isEqualTo("hidden field");
+        }
+    }
+
+    @Test
     void nestedClassesShareTheEnclosingProxyUnlessTheyDeclareTheirOwn() {
         NAMED.clear();
         Kit.runPassing(3, Outer.class);
@@ -262,6 +305,41 @@ class LifecycleTest {
             @Test
             void firstAttemptGetsTheEnclosingClassFault(@ChaosProxyUri URI uri) {
                 assertThat(List.of(Ws.handshake(uri), Ws.handshake(uri))).containsExactly("503", "101");
+            }
+        }
+    }
+
+    @Test
+    void aNestedClassWithAProxyOfItsOwnUsesTheEnclosingClassUpstream() {
+        Kit.runPassing(2, MemberOutside.class, AttributeOutside.class);
+    }
+
+    @WebSocketChaos
+    static class MemberOutside {
+        @ChaosUpstream
+        static URI upstream() {
+            return Echo.server.uri();
+        }
+
+        @Nested
+        @WebSocketChaos(timeScale = 0.5)
+        class OwnProxy {
+            @Test
+            void relaysToTheEnclosingClassUpstream(ChaosProxy proxy) throws Exception {
+                assertThat(proxy.upstream()).isEqualTo(Echo.server.uri());
+                assertThat(Ws.echo(proxy.uri(), "member outside")).isEqualTo("member outside");
+            }
+        }
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class AttributeOutside {
+        @Nested
+        @WebSocketChaos(timeScale = 0.5)
+        class OwnProxy {
+            @Test
+            void relaysToTheEnclosingClassUpstream(ChaosProxy proxy) throws Exception {
+                assertThat(Ws.echo(proxy.uri(), "attribute outside")).isEqualTo("attribute outside");
             }
         }
     }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.junit.testing.Kit;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -282,6 +286,51 @@ class MisuseTest {
 
         @Test
         void test() {
+        }
+    }
+
+    @Test
+    void twoUpstreamMembersThatDoNotHideEachOther() {
+        assertThat(Kit.onlyFailureOf(FieldAndMethod.class)).isEqualTo("@WebSocketChaos on class " + PREFIX + "FieldAndMethod has 2 "
+                + "upstreams [@ChaosUpstream field " + PREFIX + "UpstreamFieldBase.upstream, @ChaosUpstream method " + PREFIX
+                + "FieldAndMethod.upstream()]; declare exactly one");
+    }
+
+    @WebSocketChaos
+    abstract static class UpstreamFieldBase {
+        @ChaosUpstream
+        static URI upstream = URI.create("ws://127.0.0.1:1/field");
+    }
+
+    static class FieldAndMethod extends UpstreamFieldBase {
+        @ChaosUpstream
+        static URI upstream() {
+            return URI.create("ws://127.0.0.1:1/method");
+        }
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void webSocketChaosDirectlyAndThroughAComposedAnnotation() {
+        assertThat(Kit.onlyFailureOf(TwoChaos.class)).isEqualTo("class " + PREFIX + "TwoChaos has 2 @WebSocketChaos "
+                + "[@WebSocketChaos on class " + PREFIX + "TwoChaos, @WebSocketChaos through @ComposedChaos on class " + PREFIX
+                + "TwoChaos]; declare exactly one, directly or through one composed annotation");
+    }
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @WebSocketChaos(upstream = "ws://127.0.0.1:1/composed", timeScale = 0.01)
+    @interface ComposedChaos {
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    @ComposedChaos
+    static class TwoChaos {
+        @Test
+        void test(ChaosProxy proxy) {
         }
     }
 

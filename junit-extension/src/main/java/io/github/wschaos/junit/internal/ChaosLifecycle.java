@@ -21,11 +21,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.opentest4j.TestAbortedException;
 
 /**
  * What {@link WebSocketChaosExtension} does, behind its public callbacks. All state lives in the extension store
@@ -112,19 +114,60 @@ public final class ChaosLifecycle {
         }
     }
 
-    /** Publishes the timeline when the test failed, then disarms its faults and releases the proxy. */
+    /**
+     * Publishes the timeline when the test failed (not when it was aborted: a failed assumption throws too), then
+     * disarms its faults and releases the proxy.
+     */
     public void afterEach(ExtensionContext context) {
         TestFaults test = context.getStore(NAMESPACE).remove(new TestKey(context.getUniqueId()), TestFaults.class);
         if (test == null) {
             return;
         }
         try {
-            if (context.getExecutionException().isPresent()) {
-                TimelineReport.publish(context, test.holder().proxy(), test.armed());
+            if (failed(context)) {
+                TimelineReport.publish(context, test.holder().proxy(), test.armed(), null);
             }
         } finally {
             test.close();
         }
+    }
+
+    /**
+     * Runs one dynamic test of a {@code @TestFactory} and publishes the timeline when it failed. The factory is the test
+     * the extension resets and arms for (its dynamic tests share that), so the timeline holds the connections of the
+     * factory's dynamic tests so far, attempts counted across them.
+     */
+    public void dynamicTest(InvocationInterceptor.Invocation<Void> invocation, ExtensionContext context) throws Throwable {
+        try {
+            invocation.proceed();
+        } catch (Throwable thrown) {
+            TestFaults test = thrown instanceof TestAbortedException ? null : factoryOf(context);
+            if (test != null) {
+                try {
+                    TimelineReport.publish(context, test.holder().proxy(), test.armed(), "the dynamic tests of its "
+                            + "@TestFactory share one reset: attempts count from the first of them");
+                } catch (RuntimeException e) {
+                    thrown.addSuppressed(e);
+                }
+            }
+            throw thrown;
+        }
+    }
+
+    /** The hold of the {@code @TestFactory} method (the nearest enclosing test) a dynamic test runs in, or null. */
+    private static TestFaults factoryOf(ExtensionContext dynamicTest) {
+        for (ExtensionContext at = dynamicTest.getParent().orElse(null); at != null; at = at.getParent().orElse(null)) {
+            TestFaults test = at.getStore(NAMESPACE).get(new TestKey(at.getUniqueId()), TestFaults.class);
+            if (test != null) {
+                return test;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the test threw something other than an aborted assumption ({@link TestAbortedException}). */
+    private static boolean failed(ExtensionContext context) {
+        return context.getExecutionException().filter(thrown -> !(thrown instanceof TestAbortedException)).isPresent();
     }
 
     /** Claims {@code ChaosProxy} parameters and {@code @ChaosProxyUri} ones; rejects the latter on other types. */
@@ -184,7 +227,7 @@ public final class ChaosLifecycle {
                 return null;
             }
             Class<?> configClass = annotated.get().getRequiredTestClass();
-            WebSocketChaos annotation = AnnotationSupport.findAnnotation(configClass, WebSocketChaos.class).orElseThrow();
+            WebSocketChaos annotation = annotationOf(configClass);
             ChaosSettings settings = ChaosSettings.of(annotation);
             String declaredOn = "@WebSocketChaos on " + Elements.describe(configClass);
             if (settings.lifecycle() == Lifecycle.PER_TEST) {
@@ -228,6 +271,37 @@ public final class ChaosLifecycle {
         return context.getElement().orElse(null) instanceof Class<?>;
     }
 
+    /**
+     * The class's {@link WebSocketChaos}, found as JUnit finds it (on the class, through an annotation on it, then on its
+     * superclasses).
+     *
+     * @throws ExtensionConfigurationException when the first class that has one has more than one: directly and through
+     *         a composed annotation, or through two composed annotations (JUnit would take one and ignore the others)
+     */
+    private static WebSocketChaos annotationOf(Class<?> configClass) {
+        for (Class<?> type = configClass; type != null && type != Object.class; type = type.getSuperclass()) {
+            List<String> found = new ArrayList<>();
+            if (type.getDeclaredAnnotation(WebSocketChaos.class) != null) {
+                found.add("@WebSocketChaos on " + Elements.describe(type));
+            }
+            for (java.lang.annotation.Annotation declared : type.getDeclaredAnnotations()) {
+                if (declared.annotationType() != WebSocketChaos.class
+                        && AnnotationSupport.isAnnotated(declared.annotationType(), WebSocketChaos.class)) {
+                    found.add("@WebSocketChaos through @" + declared.annotationType().getSimpleName() + " on "
+                            + Elements.describe(type));
+                }
+            }
+            if (found.size() > 1) {
+                throw new ExtensionConfigurationException(Elements.describe(configClass) + " has " + found.size()
+                        + " @WebSocketChaos " + found + "; declare exactly one, directly or through one composed annotation");
+            }
+            if (!found.isEmpty()) {
+                break;
+            }
+        }
+        return AnnotationSupport.findAnnotation(configClass, WebSocketChaos.class).orElseThrow();
+    }
+
     /** The nearest context, from this one outwards, whose class carries @WebSocketChaos. */
     private static Optional<ExtensionContext> annotatedClassContext(ExtensionContext context) {
         for (ExtensionContext at = context; at != null; at = at.getParent().orElse(null)) {
@@ -237,6 +311,21 @@ public final class ChaosLifecycle {
             }
         }
         return Optional.empty();
+    }
+
+    /** The classes enclosing {@code configClass} (a {@code @Nested} class's outer classes), nearest first. */
+    private static List<Class<?>> enclosingClasses(ExtensionContext context, Class<?> configClass) {
+        List<Class<?>> enclosing = new ArrayList<>();
+        boolean outside = false;
+        for (ExtensionContext at = context; at != null; at = at.getParent().orElse(null)) {
+            if (at.getElement().orElse(null) instanceof Class<?> type) {
+                if (outside) {
+                    enclosing.add(type);
+                }
+                outside |= type == configClass;
+            }
+        }
+        return enclosing;
     }
 
     /** The classes from the outermost (the one the settings come from) to the test's own. */
@@ -329,7 +418,8 @@ public final class ChaosLifecycle {
     private ProxyHolder holder(Owner owner) {
         return owner.context().getStore(NAMESPACE).getOrComputeIfAbsent(new HolderKey(owner.context().getUniqueId()),
                 key -> {
-                    ProxyHolder started = ProxyHolder.start(owner.settings(), owner.configClass(), owner.declaredOn());
+                    ProxyHolder started = ProxyHolder.start(owner.settings(), owner.configClass(),
+                            enclosingClasses(owner.context(), owner.configClass()), owner.declaredOn());
                     lastStarted = started.proxy();
                     onThisThread.set(started.proxy());
                     return started;

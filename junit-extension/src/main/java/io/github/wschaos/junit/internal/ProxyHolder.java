@@ -1,16 +1,16 @@
 package io.github.wschaos.junit.internal;
 
 import io.github.wschaos.ChaosProxy;
-import io.github.wschaos.junit.ChaosUpstream;
+import io.github.wschaos.junit.WebSocketChaos;
 import java.lang.reflect.Member;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
-import org.junit.platform.commons.support.HierarchyTraversalMode;
 
 /**
  * A started proxy kept in an extension store, closed with the store's context. Counts the tests running on it, so
@@ -36,10 +36,11 @@ public final class ProxyHolder implements ExtensionContext.Store.CloseableResour
     /**
      * Resolves the upstream and starts the proxy.
      *
+     * @param enclosing the classes enclosing {@code configClass}, nearest first, whose upstream it uses when it declares none
      * @throws ExtensionConfigurationException naming {@code declaredOn} when a setting is wrong
      */
-    static ProxyHolder start(ChaosSettings settings, Class<?> configClass, String declaredOn) {
-        URI upstream = upstream(settings, configClass, declaredOn);
+    static ProxyHolder start(ChaosSettings settings, Class<?> configClass, List<Class<?>> enclosing, String declaredOn) {
+        URI upstream = upstream(settings, configClass, enclosing, declaredOn);
         ChaosProxy proxy;
         try {
             ChaosProxy.Builder builder = ChaosProxy.builder().upstream(upstream).seed(settings.seed())
@@ -55,25 +56,44 @@ public final class ProxyHolder implements ExtensionContext.Store.CloseableResour
         return new ProxyHolder(proxy, declaredOn, upstream != NOT_SET);
     }
 
-    private static URI upstream(ChaosSettings settings, Class<?> configClass, String declaredOn) {
-        List<Member> members = new ArrayList<>();
-        members.addAll(AnnotationSupport.findAnnotatedFields(configClass, ChaosUpstream.class));
-        members.addAll(AnnotationSupport.findAnnotatedMethods(configClass, ChaosUpstream.class, HierarchyTraversalMode.TOP_DOWN));
-        boolean declared = settings.upstreamTemplate() != null || settings.upstreamSupplier() != null;
+    /**
+     * The upstream the class declares; when it declares none, that of the nearest enclosing class that declares one (a
+     * {@code @Nested} class with a proxy of its own uses its enclosing class's upstream unless it names its own).
+     */
+    private static URI upstream(ChaosSettings settings, Class<?> configClass, List<Class<?>> enclosing, String declaredOn) {
+        URI own = declared(settings.upstreamTemplate(), settings.upstreamSupplier(), configClass, declaredOn);
+        if (own != null) {
+            return own;
+        }
+        for (Class<?> outer : enclosing) {
+            String template = AnnotationSupport.findAnnotation(outer, WebSocketChaos.class).map(WebSocketChaos::upstream)
+                    .filter(uri -> !uri.isEmpty()).orElse(null);
+            URI inherited = declared(template, null, outer, declaredOn + " (from its enclosing " + Elements.describe(outer) + ")");
+            if (inherited != null) {
+                return inherited;
+            }
+        }
+        return NOT_SET;
+    }
+
+    /** The upstream {@code type} declares (a template, a supplier or a {@code @ChaosUpstream} member), or null. */
+    private static URI declared(String template, Supplier<URI> supplier, Class<?> type, String declaredOn) {
+        List<Member> members = UpstreamMember.of(type);
+        boolean declared = template != null || supplier != null;
         if (members.size() > 1 || (declared && !members.isEmpty())) {
             List<String> all = new ArrayList<>();
             if (declared) {
-                all.add(settings.upstreamTemplate() != null ? "upstream = \"" + settings.upstreamTemplate() + "\"" : "upstream(Supplier)");
+                all.add(template != null ? "upstream = \"" + template + "\"" : "upstream(Supplier)");
             }
             members.forEach(member -> all.add("@ChaosUpstream " + Elements.describe((java.lang.reflect.AnnotatedElement) member)));
             throw new ExtensionConfigurationException(declaredOn + " has " + all.size() + " upstreams " + all
                     + "; declare exactly one");
         }
-        if (settings.upstreamTemplate() != null) {
-            return parse(Placeholders.fromSystem().resolve(settings.upstreamTemplate(), declaredOn), declaredOn);
+        if (template != null) {
+            return parse(Placeholders.fromSystem().resolve(template, declaredOn), declaredOn);
         }
-        if (settings.upstreamSupplier() != null) {
-            URI supplied = settings.upstreamSupplier().get();
+        if (supplier != null) {
+            URI supplied = supplier.get();
             if (supplied == null) {
                 throw new ExtensionConfigurationException(declaredOn + ": the upstream supplier returned null; "
                         + "return ws://host:port/path, or leave the upstream out and call proxy.upstream(uri) at run time");
@@ -83,7 +103,7 @@ public final class ProxyHolder implements ExtensionContext.Store.CloseableResour
         if (!members.isEmpty()) {
             return UpstreamMember.resolve(members.get(0), declaredOn);
         }
-        return NOT_SET;
+        return null;
     }
 
     static URI parse(String uri, String where) {

@@ -22,10 +22,18 @@ final class TimelineReport {
     private TimelineReport() {
     }
 
-    static void publish(ExtensionContext context, ChaosProxy proxy, List<String> armed) {
+    /**
+     * Logs the timeline of the test {@code context} stands for and publishes it as a report entry and a file.
+     *
+     * @param note a line after the heading (what the recording spans when that is not obvious), or null
+     */
+    static void publish(ExtensionContext context, ChaosProxy proxy, List<String> armed, String note) {
         String nl = System.lineSeparator();
         StringBuilder text = new StringBuilder("Connections through ").append(proxy).append(" during ")
                 .append(context.getDisplayName()).append(" (").append(context.getUniqueId()).append(')').append(nl);
+        if (note != null) {
+            text.append('(').append(note).append(')').append(nl);
+        }
         if (!armed.isEmpty()) {
             text.append("Faults armed by annotations:").append(nl);
             armed.forEach(fault -> text.append("  ").append(fault).append(nl));

@@ -9,10 +9,13 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
@@ -22,6 +25,35 @@ import org.junit.platform.commons.support.ReflectionSupport;
 final class UpstreamMember {
 
     private UpstreamMember() {
+    }
+
+    /**
+     * The {@link ChaosUpstream} fields and methods of {@code type} and its superclasses, less those a subclass hides: a
+     * static field or method of a subclass with the same name (and, for a method, the same parameter types) hides the
+     * superclass's in Java, so the most derived declaration is the upstream and the hidden one is not a second.
+     */
+    static List<Member> of(Class<?> type) {
+        List<Member> members = new ArrayList<>();
+        members.addAll(AnnotationSupport.findAnnotatedFields(type, ChaosUpstream.class));
+        members.addAll(AnnotationSupport.findAnnotatedMethods(type, ChaosUpstream.class, HierarchyTraversalMode.TOP_DOWN));
+        List<Member> all = List.copyOf(members);
+        members.removeIf(member -> all.stream().anyMatch(other -> hides(other, member)));
+        return members;
+    }
+
+    /** Whether {@code hider}, declared in a subclass of {@code hidden}'s class, hides it. */
+    private static boolean hides(Member hider, Member hidden) {
+        Class<?> below = hider.getDeclaringClass();
+        Class<?> above = hidden.getDeclaringClass();
+        if (below == above || !above.isAssignableFrom(below)) {
+            return false;
+        }
+        if (hider instanceof Field && hidden instanceof Field) {
+            return hider.getName().equals(hidden.getName());
+        }
+        return hider instanceof Method lower && hidden instanceof Method upper && Modifier.isStatic(lower.getModifiers())
+                && Modifier.isStatic(upper.getModifiers()) && lower.getName().equals(upper.getName())
+                && Arrays.equals(lower.getParameterTypes(), upper.getParameterTypes());
     }
 
     /**
