@@ -42,6 +42,8 @@ public enum Cause {
     SLOW_HANDSHAKE("the handshake is slow"),
     /** A proxy in front did not pass the {@code Upgrade} header on: the upstream answered a plain GET. */
     PROXY_WITHOUT_UPGRADE("a proxy in front does not pass the Upgrade header on (no WebSocket configuration)"),
+    /** A redirect ({@code 301}, {@code 302}, {@code 303}, {@code 307}, {@code 308}) instead of {@code 101}. */
+    REDIRECT("the upgrade is answered with a redirect: most WebSocket clients do not follow it"),
     /** {@code 404} on the path: the server does not handle the upgrade there. */
     WRONG_PATH("404 on this path: the server does not handle WebSocket upgrades here"),
     /** {@code 502}, {@code 503}, {@code 504} or {@code 52x}: the proxy cannot reach its upstream. */

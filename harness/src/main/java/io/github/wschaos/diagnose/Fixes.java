@@ -1,6 +1,10 @@
 package io.github.wschaos.diagnose;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The fixes (configuration snippets, client changes) and reproductions of each cause. */
 final class Fixes {
@@ -184,6 +188,42 @@ final class Fixes {
 
     static Reproduction status(int status) {
         return fault("respond-with-status=" + status, "@RespondWithStatus(" + status + ")", "Faults.respondWithStatus(" + status + ")");
+    }
+
+    /**
+     * {@code status} answered with {@code headers} (those whose value is null left out), in the three forms:
+     * {@code 'respond-with-status=307;Location: ws://...'}, {@code @RespondWithStatus(value = 307, headers = "Location:
+     * ws://...")} and {@code Faults.respondWithStatus(307, Map.of("Location", "ws://..."), "")}. A value holding
+     * {@code ;} cannot be written on the command line (the option splits there): it is left out of that form only.
+     */
+    static Reproduction status(int status, Map<String, String> headers) {
+        Map<String, String> present = new LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            if (value != null) {
+                present.put(name, value);
+            }
+        });
+        if (present.isEmpty()) {
+            return status(status);
+        }
+        StringBuilder cli = new StringBuilder("respond-with-status=").append(status);
+        List<String> annotation = new ArrayList<>();
+        List<String> java = new ArrayList<>();
+        present.forEach((name, value) -> {
+            if (!value.contains(";")) {
+                cli.append(';').append(name).append(": ").append(value);
+            }
+            annotation.add(javaString(name + ": " + value));
+            java.add(javaString(name) + ", " + javaString(value));
+        });
+        return fault(cli.toString(), "@RespondWithStatus(value = " + status + ", headers = "
+                        + (annotation.size() == 1 ? annotation.get(0) : "{" + String.join(", ", annotation) + "}") + ")",
+                "Faults.respondWithStatus(" + status + ", Map.of(" + String.join(", ", java) + "), \"\")");
+    }
+
+    /** {@code text} as a Java string literal. */
+    private static String javaString(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** A duration as the fault options write it: whole seconds from 1 s on, else 100 ms steps. */

@@ -2,6 +2,10 @@ package io.github.wschaos.diagnose;
 
 import static io.github.wschaos.diagnose.RunContext.since;
 
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+
 /**
  * What an answer other than {@code 101} to the upgrade request means: a proxy that does not pass the upgrade on, a
  * wrong path, credentials wanted, a rate limit, an upstream that cannot be reached, another protocol on the port, or
@@ -50,6 +54,8 @@ final class UpgradeRejection {
                                     "@StripUpgradeHeaders (or @ChaosProfile(Platform.NGINX_WITHOUT_UPGRADE_CONFIGURATION))",
                                     "Faults.stripUpgradeHeaders()", "")
                             : Fixes.fault("strip-upgrade-headers", "@StripUpgradeHeaders", "Faults.stripUpgradeHeaders()")));
+        } else if (isRedirect(status) && answer.header("Location") != null) {
+            run.fail("upgrade", evidence + "\nLocation: " + answer.header("Location"), start, redirect(answer));
         } else if (status == 404) {
             run.fail("upgrade", evidence, start, new Finding(Cause.WRONG_PATH,
                     "404 for " + path + ": nothing handles WebSocket upgrades at this path"
@@ -88,6 +94,38 @@ final class UpgradeRejection {
                     "Look up why the server answers " + status + " at " + path + " (its log); a client sees"
                             + " \"Unexpected response code: " + status + "\".", Fixes.status(status)));
         }
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** A redirect: where to, which clients follow it, and the reproduction that answers with the same Location. */
+    private Finding redirect(Wire.Answer answer) {
+        int status = answer.status();
+        String location = answer.header("Location");
+        URI target;
+        try {
+            target = endpoint.uri().resolve(location);
+        } catch (IllegalArgumentException e) {
+            target = null;
+        }
+        String scheme = target == null || target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+        String wsTarget = target == null ? location
+                : scheme.equals("http") ? "ws" + target.toString().substring(4)
+                : scheme.equals("https") ? "wss" + target.toString().substring(5) : target.toString();
+        String toTls = !endpoint.secure() && (scheme.equals("https") || scheme.equals("wss"))
+                ? " It sends ws:// to TLS (an HTTP-to-HTTPS redirect such as nginx's return 301 https://$host$request_uri):"
+                        + " the endpoint wants wss://."
+                : "";
+        return new Finding(Cause.REDIRECT,
+                answer.statusLine() + ": the upgrade request is redirected to " + location + " (Location header), not"
+                        + " upgraded." + toTls + " Clients differ: Python websockets follows redirects, Node ws only with"
+                        + " followRedirects: true, while the JDK's WebSocket client and browsers do not (a browser reports"
+                        + " \"Unexpected response code: " + status + "\").",
+                "Connect to " + wsTarget + " directly (change the URL the client uses), or have the server (or proxy)"
+                        + " serve the upgrade at " + endpoint.requestTarget() + " instead of redirecting it.",
+                Fixes.status(status, Map.of("Location", location)));
     }
 
     /**

@@ -1,0 +1,66 @@
+package io.github.wschaos.diagnose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wschaos.fault.Faults;
+import io.github.wschaos.testing.RawUpstream;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Answers to the upgrade request that are not {@code 101}, replayed byte for byte as real products sent them (each
+ * captured on loopback from the product named, answering the same upgrade request), and what the diagnosis makes of
+ * them: the verdict, the evidence and the reproduction.
+ */
+class RefusalVerdictTest {
+
+    /** A Node {@code http} server's {@code 307} (node 18, {@code res.writeHead(307, { Location })}), kept alive. */
+    private static final String NODE_307 = "HTTP/1.1 307 Temporary Redirect\r\nLocation: ws://127.0.0.1:27500/\r\n"
+            + "Content-Type: text/html\r\nDate: Mon, 07 Dec 2026 01:15:15 GMT\r\nConnection: keep-alive\r\n"
+            + "Keep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\n\r\n12\r\n<html>moved</html>\r\n0\r\n\r\n";
+
+    /** Serves every connection {@code answer}, then waits up to a second for another request (keep-alive). */
+    static DiagnosisReport diagnose(String answer, String path) throws Exception {
+        try (RawUpstream server = RawUpstream.start(connection -> {
+            connection.readHead();
+            connection.write(RawUpstream.ascii(answer));
+            connection.readHead(Duration.ofSeconds(1));
+        })) {
+            return Diagnostics.builder(server.uri().resolve(path)).run();
+        }
+    }
+
+    @Test
+    void redirectShowsItsLocationAndIsReproducedWithIt() throws Exception {
+        DiagnosisReport report = diagnose(NODE_307, "/307/ws");
+
+        assertThat(report.cause()).as(report.toText()).contains(Cause.REDIRECT);
+        assertThat(report.check("upgrade").evidence()).contains("307 Temporary Redirect").contains("Location: ws://127.0.0.1:27500/");
+        Finding finding = report.diagnosis().orElseThrow();
+        assertThat(finding.explanation()).contains("redirected to ws://127.0.0.1:27500/")
+                .contains("Python websockets follows redirects").contains("Node ws only with followRedirects")
+                .doesNotContain("refused");
+        assertThat(finding.fix()).contains("ws://127.0.0.1:27500/");
+        Reproduction reproduction = finding.reproduction();
+        assertThat(reproduction.cliFault()).isEqualTo("respond-with-status=307;Location: ws://127.0.0.1:27500/");
+        assertThat(reproduction.commandLine()).endsWith("--fault 'respond-with-status=307;Location: ws://127.0.0.1:27500/'");
+        assertThat(reproduction.annotation()).isEqualTo("@RespondWithStatus(value = 307, headers = \"Location: ws://127.0.0.1:27500/\")");
+        assertThat(reproduction.java()).isEqualTo("Faults.respondWithStatus(307, Map.of(\"Location\", \"ws://127.0.0.1:27500/\"), \"\")");
+        assertThat(FaultFlags.parse(reproduction.cliFault()))
+                .isEqualTo(Faults.respondWithStatus(307, Map.of("Location", "ws://127.0.0.1:27500/"), ""));
+        assertThat(report.toJson()).contains("Location: ws://127.0.0.1:27500/");
+    }
+
+    @Test
+    void redirectToHttpsSaysTheEndpointWantsWss() throws Exception {
+        DiagnosisReport report = diagnose(NODE_307.replace("307 Temporary Redirect", "301 Moved Permanently")
+                .replace("ws://127.0.0.1:27500/", "https://example.test/chat"), "/chat");
+
+        assertThat(report.cause()).as(report.toText()).contains(Cause.REDIRECT);
+        Finding finding = report.diagnosis().orElseThrow();
+        assertThat(finding.explanation()).contains("the endpoint wants wss://");
+        assertThat(finding.fix()).contains("wss://example.test/chat");
+        assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=301;Location: https://example.test/chat");
+    }
+}
