@@ -30,13 +30,13 @@ final class UpgradeRejection {
         int status = answer.status();
         Fixes.Proxy proxy = run.proxy;
         boolean proxyNamed = proxy != Fixes.Proxy.UNKNOWN || answer.header("Via") != null;
-        boolean ownPage = answer.body().contains("<hr><center>");
+        String ownPage = ownErrorPage(answer);
         String path = endpoint.uri().getRawPath();
         String bodyLine = firstLine(answer.body());
         String evidence = seen + (bodyLine.isEmpty() ? "" : "\nbody: " + bodyLine);
         String sawNoUpgrade = webSocketServerSawNoUpgrade(answer);
         if (sawNoUpgrade != null
-                || ((status == 400 || status == 404 || status == 200) && proxyNamed && !ownPage)) {
+                || ((status == 400 || status == 404 || status == 200) && proxyNamed && ownPage == null)) {
             String named = proxy == Fixes.Proxy.UNKNOWN ? (proxyNamed ? "the proxy its Via header names (" + answer.header("Via") + ")"
                     : "a proxy in front") : proxy.label();
             String meaning = sawNoUpgrade != null ? sawNoUpgrade
@@ -59,9 +59,11 @@ final class UpgradeRejection {
         } else if (status == 404) {
             run.fail("upgrade", evidence, start, new Finding(Cause.WRONG_PATH,
                     "404 for " + path + ": nothing handles WebSocket upgrades at this path"
-                            + (ownPage ? " (the answer is a proxy's own error page: no route for it)" : "") + ".",
+                            + (ownPage == null ? "" : " (the answer is " + ownPage + "'s own error page, not relayed from"
+                                    + " an upstream: no route for it)") + ".",
                     "Check the path against the server's WebSocket mapping (e.g. Spring registry.addHandler(handler, \""
-                            + path + "\"), Socket.IO /socket.io/?EIO=4&transport=websocket) and the proxy's location.",
+                            + path + "\"), Socket.IO /socket.io/?EIO=4&transport=websocket) and the proxy's location"
+                            + " (nginx location, Apache ProxyPass or <Location>, lighttpd proxy.server's URL prefix).",
                     Fixes.status(404)));
         } else if (status == 403) {
             run.checks.put("upgrade", Check.failed("upgrade", evidence, since(start)));
@@ -94,6 +96,27 @@ final class UpgradeRejection {
                     "Look up why the server answers " + status + " at " + path + " (its log); a client sees"
                             + " \"Unexpected response code: " + status + "\".", Fixes.status(status)));
         }
+    }
+
+    /**
+     * The product whose own error page {@code answer} is (nginx's {@code <hr><center>nginx</center>}, Apache's "The
+     * requested URL was not found on this server.", lighttpd's XHTML page with {@code <h1>404 Not Found</h1>}), not a
+     * page relayed from an upstream; null when it is none of these.
+     */
+    static String ownErrorPage(Wire.Answer answer) {
+        String body = answer.body();
+        if (body.contains("<hr><center>")) {
+            return "nginx";
+        }
+        if (body.contains("The requested URL was not found on this server.")
+                || (answer.server().startsWith("Apache") && body.contains("//DTD HTML") && body.contains("<h1>"))) {
+            return "Apache";
+        }
+        if (answer.server().startsWith("lighttpd") && body.startsWith("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>")
+                && body.contains("<h1>" + answer.status() + " ")) {
+            return "lighttpd";
+        }
+        return null;
     }
 
     private static boolean isRedirect(int status) {

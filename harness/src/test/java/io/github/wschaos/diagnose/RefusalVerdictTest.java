@@ -20,6 +20,21 @@ class RefusalVerdictTest {
             + "Content-Type: text/html\r\nDate: Mon, 07 Dec 2026 01:15:15 GMT\r\nConnection: keep-alive\r\n"
             + "Keep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\n\r\n12\r\n<html>moved</html>\r\n0\r\n\r\n";
 
+    /** Apache 2.4.71's own 404 (Debian's apache2) for a path no ProxyPass or Location covers. */
+    private static final String APACHE_404 = "HTTP/1.1 404 Not Found\r\nDate: Mon, 07 Dec 2026 01:14:56 GMT\r\n"
+            + "Server: Apache/2.4.71 (Debian) OpenSSL/3.0.19\r\nContent-Length: 236\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n"
+            + "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n"
+            + "<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n"
+            + "<p>The requested URL was not found on this server.</p>\n</body></html>\n";
+
+    /** lighttpd 1.4.69's own 404 (Debian's lighttpd) for a path outside its proxy.server prefix. */
+    private static final String LIGHTTPD_404 = "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 341\r\n"
+            + "Date: Mon, 07 Dec 2026 01:15:02 GMT\r\nServer: lighttpd/1.4.69\r\n\r\n"
+            + "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\"\n"
+            + "         \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
+            + "<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n <head>\n  <title>404 Not Found</title>\n"
+            + " </head>\n <body>\n  <h1>404 Not Found</h1>\n </body>\n</html>\n";
+
     /** Serves every connection {@code answer}, then waits up to a second for another request (keep-alive). */
     static DiagnosisReport diagnose(String answer, String path) throws Exception {
         try (RawUpstream server = RawUpstream.start(connection -> {
@@ -62,5 +77,22 @@ class RefusalVerdictTest {
         assertThat(finding.explanation()).contains("the endpoint wants wss://");
         assertThat(finding.fix()).contains("wss://example.test/chat");
         assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=301;Location: https://example.test/chat");
+    }
+
+    @Test
+    void apachesOwn404IsNoRouteNotAStrippedUpgrade() throws Exception {
+        assertOwn404(diagnose(APACHE_404, "/chat"), "Apache");
+    }
+
+    @Test
+    void lighttpdsOwn404IsNoRouteNotAStrippedUpgrade() throws Exception {
+        assertOwn404(diagnose(LIGHTTPD_404, "/other"), "lighttpd");
+    }
+
+    private static void assertOwn404(DiagnosisReport report, String product) throws Exception {
+        assertThat(report.cause()).as(report.toText()).contains(Cause.WRONG_PATH);
+        Finding finding = report.diagnosis().orElseThrow();
+        assertThat(finding.explanation()).contains(product + "'s own error page").doesNotContain("plain GET");
+        assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=404");
     }
 }
