@@ -95,4 +95,24 @@ class RefusalVerdictTest {
         assertThat(finding.explanation()).contains(product + "'s own error page").doesNotContain("plain GET");
         assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=404");
     }
+
+    @Test
+    void credentialsInTheUrlAreSentAsBasicAuthAndThePasswordIsNeverShown() throws Exception {
+        try (RawUpstream server = RawUpstream.start(connection -> {
+            connection.readHead();
+            connection.write(RawUpstream.ascii(APACHE_404));
+        })) {
+            String url = server.uri().resolve("/chat").toString().replace("ws://", "ws://user:s%40cret@");
+            DiagnosisReport report = Diagnostics.builder(url).run();
+
+            // "user:s@cret" in base64, as curl, Node ws and Python websockets send it.
+            assertThat(server.heads()).isNotEmpty().allSatisfy(head -> assertThat(head).contains("Authorization: Basic dXNlcjpzQGNyZXQ=\r\n"));
+            assertThat(report.check("URL").evidence()).contains("user 'user' and its password from the URL sent as Authorization: Basic");
+            assertThat(report.toText() + report.toJson()).doesNotContain("cret");
+
+            DiagnosisReport given = Diagnostics.builder(url).header("Authorization", "Bearer t").run();
+            assertThat(server.heads().get(server.heads().size() - 1)).contains("Authorization: Bearer t\r\n").doesNotContain("Basic");
+            assertThat(given.check("URL").evidence()).contains("credentials in the URL not sent");
+        }
+    }
 }
