@@ -55,6 +55,11 @@ public enum Cause {
     UPSTREAM_TIMEOUT("the proxy in front gave up waiting for its upstream (its upstream timeout)"),
     /** The upgrade was refused with a status while a plain GET of the same URL was answered otherwise. */
     UPGRADES_REFUSED("WebSocket upgrades are refused while plain HTTP gets through: a proxy, WAF or load balancer rule"),
+    /**
+     * The WebSocket server itself refused the upgrade with a status: a plain GET of the same URL got its own answer to
+     * a request without {@code Upgrade} (Node ws's {@code 426}), so nothing in front refused it.
+     */
+    SERVER_REFUSED_UPGRADE("the WebSocket server itself refuses the upgrade: it wants something the handshake did not carry"),
     /** A {@code 403} that depends on the {@code Origin} header. */
     ORIGIN_NOT_ALLOWED("the Origin is not allowed"),
     /** A {@code 403} whatever the {@code Origin}. */

@@ -38,6 +38,43 @@ final class StatusFindings {
     }
 
     /**
+     * The upgrade got {@code refusal} ({@code why} says more, e.g. "whatever the Origin") while a plain GET of the same
+     * URL got the WebSocket server's own answer to a request without Upgrade ({@code serverSaw} says whose): the server
+     * itself refused the upgrade, not a rule in front.
+     */
+    static Finding serverRefused(Wire.Answer refusal, String why, PlainGet plain, String serverSaw) {
+        int status = refusal.status();
+        String subprotocol = subprotocolWanted(refusal);
+        return new Finding(Cause.SERVER_REFUSED_UPGRADE,
+                "The upgrade request got " + refusal.statusLine() + why + ", and a plain GET of the same URL (no Upgrade"
+                        + " headers) got " + plain.answer().statusLine() + ": " + serverSaw + ". So the requests reach the"
+                        + " WebSocket server, and it refuses the upgrade itself"
+                        + (subprotocol != null ? ": " + subprotocol
+                                : ": it wants something the handshake did not carry (a cookie, a token, credentials, a"
+                                        + " subprotocol), or its verifyClient / handshake interceptor refuses this client.")
+                        + " Clients see \"Unexpected response code: " + status + "\".",
+                (subprotocol != null ? "Send the subprotocol the server expects: --header \"Sec-WebSocket-Protocol: NAME\""
+                        + " (new WebSocket(url, [\"NAME\"]) in a browser). " : "")
+                        + "Look up why the server refuses (its log, its verifyClient or handshake interceptor) and send what"
+                        + " it wants with the handshake (--header Cookie:..., --header Authorization:..., a token in the query).",
+                Fixes.status(status));
+    }
+
+    /**
+     * What an answer says about a subprotocol the server wants ("Subprotocol required", a mention of
+     * Sec-WebSocket-Protocol), or null when it says nothing of one.
+     */
+    static String subprotocolWanted(Wire.Answer answer) {
+        String text = (answer.statusLine() + " " + answer.body()).toLowerCase(Locale.ROOT);
+        if (!text.contains("subprotocol") && !text.contains("sec-websocket-protocol")) {
+            return null;
+        }
+        String body = answer.body().replaceAll("\\s+", " ").trim();
+        return "its answer (\"" + (body.length() > 80 ? body.substring(0, 80) + "..." : body) + "\") asks for a subprotocol:"
+                + " the handshake must carry a Sec-WebSocket-Protocol header with one the server accepts.";
+    }
+
+    /**
      * A {@code 429} to {@code what} ("the upgrade request", "the handshake with Origin X"), with the server's
      * {@code Retry-After} (null when none) in the reproduction.
      */

@@ -86,14 +86,23 @@ final class UpgradeRejection {
                     "Check the port in the URL.", null));
         } else {
             PlainGet plain = PlainGet.send(run, connections, "the upgrade got " + status);
+            String serverSaw = plain.answered() && !fromProxyItself(answer) ? webSocketServerSawNoUpgrade(plain.answer()) : null;
+            if (plain.answeredOtherwiseThan(status) && serverSaw != null) {
+                run.fail("upgrade", evidence + "\n" + plain.evidence(), start,
+                        StatusFindings.serverRefused(answer, "", plain, serverSaw));
+                return;
+            }
             if (plain.answeredOtherwiseThan(status)) {
                 run.fail("upgrade", evidence + "\n" + plain.evidence(), start,
                         StatusFindings.upgradesRefused(status, answer.statusLine(), "", plain, proxy));
                 return;
             }
+            String subprotocol = StatusFindings.subprotocolWanted(answer);
             run.fail("upgrade", evidence + "\n" + plain.evidence(), start, new Finding(Cause.UNEXPECTED_STATUS,
-                    status + " instead of 101: the server refused the upgrade (" + answer.statusLine() + ").",
-                    "Look up why the server answers " + status + " at " + path + " (its log); a client sees"
+                    status + " instead of 101: the server refused the upgrade (" + answer.statusLine() + ")"
+                            + (subprotocol == null ? "." : ": " + subprotocol),
+                    (subprotocol == null ? "" : "Send the subprotocol the server expects: --header \"Sec-WebSocket-Protocol:"
+                            + " NAME\". ") + "Look up why the server answers " + status + " at " + path + " (its log); a client sees"
                             + " \"Unexpected response code: " + status + "\".", Fixes.status(status)));
         }
     }
@@ -117,6 +126,11 @@ final class UpgradeRejection {
             return "lighttpd";
         }
         return null;
+    }
+
+    /** Whether {@code answer} is a proxy's own error page (nginx's, Apache's, lighttpd's, haproxy's), not relayed. */
+    static boolean fromProxyItself(Wire.Answer answer) {
+        return ownErrorPage(answer) != null || (answer.header("Server") == null && Fixes.proxy(answer) == Fixes.Proxy.HAPROXY);
     }
 
     private static boolean isRedirect(int status) {
@@ -155,7 +169,7 @@ final class UpgradeRejection {
      * What a WebSocket server's own refusal says when the request reached it without its {@code Upgrade} header
      * (whoever is in front, even a proxy that does not name itself), or null if the answer says nothing of it.
      */
-    private static String webSocketServerSawNoUpgrade(Wire.Answer answer) {
+    static String webSocketServerSawNoUpgrade(Wire.Answer answer) {
         if (answer.status() == 426) {
             return "426 Upgrade Required comes from a WebSocket server that got the request without its Upgrade header";
         }

@@ -35,6 +35,26 @@ class RefusalVerdictTest {
             + "<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\" lang=\"en\">\n <head>\n  <title>404 Not Found</title>\n"
             + " </head>\n <body>\n  <h1>404 Not Found</h1>\n </body>\n</html>\n";
 
+    /** Node ws 8.11's own refusal from verifyClient (cb(false, 403)), then the connection closed. */
+    private static final String WS_403 = "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/html\r\n"
+            + "Content-Length: 9\r\n\r\nForbidden";
+    /** Node ws 8.11's own refusal from verifyClient (cb(false, 400, 'Subprotocol required')). */
+    private static final String WS_400_SUBPROTOCOL = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/html\r\n"
+            + "Content-Length: 20\r\n\r\nSubprotocol required";
+    /** Node ws 8.11's answer to a plain GET (no Upgrade header). */
+    private static final String WS_426 = "HTTP/1.1 426 Upgrade Required\r\nContent-Length: 16\r\nContent-Type: text/plain\r\n"
+            + "Date: Mon, 07 Dec 2026 01:36:00 GMT\r\nConnection: close\r\n\r\nUpgrade Required";
+
+    /** Node ws: {@code refusal} to an upgrade request, its 426 to a plain GET. */
+    private static DiagnosisReport nodeWs(String refusal) throws Exception {
+        try (RawUpstream server = RawUpstream.start(connection -> {
+            String head = connection.readHead();
+            connection.write(RawUpstream.ascii(head.contains("Upgrade: websocket") ? refusal : WS_426));
+        })) {
+            return Diagnostics.builder(server.uri().resolve("/chat")).run();
+        }
+    }
+
     /** Serves every connection {@code answer}, then waits up to a second for another request (keep-alive). */
     static DiagnosisReport diagnose(String answer, String path) throws Exception {
         try (RawUpstream server = RawUpstream.start(connection -> {
@@ -114,5 +134,27 @@ class RefusalVerdictTest {
             assertThat(server.heads().get(server.heads().size() - 1)).contains("Authorization: Bearer t\r\n").doesNotContain("Basic");
             assertThat(given.check("URL").evidence()).contains("credentials in the URL not sent");
         }
+    }
+
+    @Test
+    void webSocketServersOwn403IsTheServersRefusalNotAProxyRule() throws Exception {
+        DiagnosisReport report = nodeWs(WS_403);
+
+        assertThat(report.cause()).as(report.toText()).contains(Cause.SERVER_REFUSED_UPGRADE);
+        assertThat(report.check("upgrade").evidence()).contains("a plain GET /chat").contains("426 Upgrade Required");
+        Finding finding = report.diagnosis().orElseThrow();
+        assertThat(finding.explanation()).contains("refuses the upgrade itself").doesNotContain("WAF");
+        assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=403");
+    }
+
+    @Test
+    void subprotocolRequiredNamesTheHeaderToSend() throws Exception {
+        DiagnosisReport report = nodeWs(WS_400_SUBPROTOCOL);
+
+        assertThat(report.cause()).as(report.toText()).contains(Cause.SERVER_REFUSED_UPGRADE);
+        Finding finding = report.diagnosis().orElseThrow();
+        assertThat(finding.explanation()).contains("Subprotocol required").contains("Sec-WebSocket-Protocol");
+        assertThat(finding.fix()).contains("--header \"Sec-WebSocket-Protocol: NAME\"");
+        assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=400");
     }
 }
