@@ -64,6 +64,8 @@ public enum Cause {
     ORIGIN_NOT_ALLOWED("the Origin is not allowed"),
     /** A {@code 403} whatever the {@code Origin}. */
     FORBIDDEN("403 Forbidden whatever the Origin"),
+    /** A TLS server that speaks only HTTP/2 (ALPN {@code h2}) refused the HTTP/1.1 upgrade request. */
+    HTTP2_ONLY("the server speaks only HTTP/2 (ALPN h2): WebSocket over HTTP/1.1 cannot work there"),
     /** {@code 401}: credentials missing. */
     UNAUTHORIZED("401: the endpoint wants credentials"),
     /** {@code 429}: rate limited. */

@@ -35,6 +35,18 @@ final class UpgradeRejection {
         String bodyLine = firstLine(answer.body());
         String evidence = seen + (bodyLine.isEmpty() ? "" : "\nbody: " + bodyLine);
         String sawNoUpgrade = webSocketServerSawNoUpgrade(answer);
+        if (answer.body().contains("Missing ALPN Protocol, expected `h2`")) {
+            run.fail("upgrade", evidence, start, new Finding(Cause.HTTP2_ONLY,
+                    status + " with \"Missing ALPN Protocol, expected `h2` to be available\": Node's http2 server without"
+                            + " allowHTTP1 answers any HTTP/1.1 request so. It speaks only HTTP/2, and a WebSocket opens with an"
+                            + " HTTP/1.1 upgrade: no client can open one here (WebSocket over HTTP/2, RFC 8441, needs a server"
+                            + " that offers extended CONNECT, which this one does not). It is no question of the Origin or of"
+                            + " credentials.",
+                    "Let the server take HTTP/1.1 too (Node: http2.createSecureServer({ allowHTTP1: true, ... }) and attach"
+                            + " the WebSocket server to its 'upgrade' event), or serve WebSockets on an HTTP/1.1 listener.",
+                    Fixes.status(status)));
+            return;
+        }
         if (sawNoUpgrade != null
                 || ((status == 400 || status == 404 || status == 200) && proxyNamed && ownPage == null)) {
             String named = proxy == Fixes.Proxy.UNKNOWN ? (proxyNamed ? "the proxy its Via header names (" + answer.header("Via") + ")"

@@ -55,6 +55,14 @@ class RefusalVerdictTest {
         }
     }
 
+    /**
+     * Node 18's http2 server with {@code allowHTTP1: false} answering an HTTP/1.1 request on its TLS port (it offers only
+     * ALPN h2), then the connection closed; replayed here without TLS.
+     */
+    private static final String NODE_H2_ONLY = "HTTP/1.0 403 Forbidden\r\nContent-Type: text/plain\r\n\r\n"
+            + "Missing ALPN Protocol, expected `h2` to be available.\nIf this is a HTTP request: The server was not configured"
+            + " with the `allowHTTP1` option or a listener for the `unknownProtocol` event.\n";
+
     /** Serves every connection {@code answer}, then waits up to a second for another request (keep-alive). */
     static DiagnosisReport diagnose(String answer, String path) throws Exception {
         try (RawUpstream server = RawUpstream.start(connection -> {
@@ -156,5 +164,16 @@ class RefusalVerdictTest {
         assertThat(finding.explanation()).contains("Subprotocol required").contains("Sec-WebSocket-Protocol");
         assertThat(finding.fix()).contains("--header \"Sec-WebSocket-Protocol: NAME\"");
         assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=400");
+    }
+
+    @Test
+    void http2OnlyServerIsNamedNotAForbiddenOrigin() throws Exception {
+        DiagnosisReport report = diagnose(NODE_H2_ONLY, "/chat");
+
+        assertThat(report.cause()).as(report.toText()).contains(Cause.HTTP2_ONLY);
+        Finding finding = report.diagnosis().orElseThrow();
+        assertThat(finding.explanation()).contains("speaks only HTTP/2");
+        assertThat(finding.fix()).contains("allowHTTP1: true");
+        assertThat(report.check("Origin").status()).isEqualTo(CheckStatus.SKIPPED);
     }
 }
