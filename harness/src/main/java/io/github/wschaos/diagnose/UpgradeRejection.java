@@ -58,7 +58,7 @@ final class UpgradeRejection {
                     meaning + ". " + (proxy == Fixes.Proxy.UNKNOWN ? "A proxy in front" : "The proxy in front (" + named + ")")
                             + " does not pass Upgrade and Connection on: nginx without proxy_http_version 1.1 and the"
                             + " Upgrade/Connection headers, an Apache without upgrade=websocket (mod_proxy_wstunnel),"
-                            + " Varnish without return (pipe), h2o without proxy.websocket, tinyproxy, a corporate proxy."
+                            + " Varnish without return (pipe), h2o without proxy.websocket, tinyproxy, squid as a reverse proxy, a corporate proxy."
                             + otherRequest(proxy),
                     Fixes.upgradeFix(proxy, path),
                     proxy == Fixes.Proxy.NGINX
@@ -213,7 +213,7 @@ final class UpgradeRejection {
             return "";
         }
         return " Note: strip-upgrade-headers sends the upstream nginx's request (HTTP/1.0, Connection: close), not "
-                + proxy.label() + "'s (Apache, Varnish, lighttpd and tinyproxy send HTTP/1.1 with Connection: close or"
+                + proxy.label() + "'s (Apache, Varnish, lighttpd, squid and tinyproxy send HTTP/1.1 with Connection: close or"
                 + " keep-alive), and some servers answer the two differently (Python websockets answers those 426 and"
                 + " nginx's 400): the status the reproduction draws from your server may differ from the one seen here.";
     }
