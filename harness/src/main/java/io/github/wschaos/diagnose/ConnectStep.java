@@ -178,8 +178,17 @@ final class ConnectStep {
             } else if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
                 run.fail("TLS", evidence, start, wrongHostFinding(trust.problem().getMessage(), certificate));
             } else {
-                run.fail("TLS", evidence, start, new Finding(Cause.CERTIFICATE_UNTRUSTED,
-                        "The client does not trust the certificate: " + trust.problem().getMessage() + "." + certificate,
+                boolean noIntermediate = leaf != null && trust.chainLength() == 1
+                        && !leaf.getIssuerX500Principal().equals(leaf.getSubjectX500Principal());
+                run.fail("TLS", evidence + (noIntermediate ? "\nthe server sent only its own certificate, issued by "
+                        + leaf.getIssuerX500Principal().getName() + ", and no intermediate certificate" : ""), start,
+                        new Finding(Cause.CERTIFICATE_UNTRUSTED,
+                        "The client does not trust the certificate: " + trust.problem().getMessage() + "." + certificate
+                                + (noIntermediate ? "\nThe server sends no intermediate certificate: its certificate is not"
+                                        + " self-signed, but the certificate of its issuer (" + leaf.getIssuerX500Principal().getName()
+                                        + ") is not sent with it. Where that issuer is an intermediate of a public authority, the chain"
+                                        + " is incomplete: browsers may fill the gap from their cache, the JDK, Node, Python and"
+                                        + " curl do not; where it is a private root, the client must trust it." : ""),
                         "Use a certificate from a public authority (e.g. Let's Encrypt) and serve the full chain"
                                 + " (nginx: ssl_certificate fullchain.pem); for a private authority, add it to the client's"
                                 + " trust store (keytool -importcert -cacerts -file ca.pem).", Fixes.tls("untrusted-certificate")));

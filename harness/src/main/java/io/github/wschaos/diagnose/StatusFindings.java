@@ -2,6 +2,7 @@ package io.github.wschaos.diagnose;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The findings about an upgrade answered with a status instead of {@code 101}, where the status alone does not say
@@ -121,7 +122,8 @@ final class StatusFindings {
                         + " overloaded)" + retry + ".",
                 "Check the upstream is up and reachable from the proxy (" + connectError(proxy) + "); clients should retry"
                         + " with backoff.",
-                Fixes.status(status));
+                answer.header("Retry-After") == null ? Fixes.status(status)
+                        : Fixes.status(status, Map.of("Retry-After", answer.header("Retry-After"))));
     }
 
     private static String timeoutSetting(Fixes.Proxy proxy) {

@@ -87,7 +87,9 @@ final class UpgradeRejection {
                             + (answer.header("WWW-Authenticate") == null ? "" : " (WWW-Authenticate: " + answer.header("WWW-Authenticate") + ")")
                             + ". Browsers report \"HTTP Authentication failed; no valid credentials available\".",
                     "Send the credentials with the handshake (--header Authorization:..., a cookie, or a token in the query;"
-                            + " browsers cannot set headers on new WebSocket()).", Fixes.status(401)));
+                            + " browsers cannot set headers on new WebSocket()).",
+                    answer.header("WWW-Authenticate") == null ? Fixes.status(401)
+                            : Fixes.status(401, Map.of("WWW-Authenticate", answer.header("WWW-Authenticate")))));
         } else if (status == 429) {
             run.fail("upgrade", evidence, start, StatusFindings.rateLimited("the upgrade request", answer, 1));
         } else if (status == 502 || status == 503 || status == 504 || (status >= 520 && status <= 530)) {

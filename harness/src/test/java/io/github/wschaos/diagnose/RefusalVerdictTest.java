@@ -176,4 +176,34 @@ class RefusalVerdictTest {
         assertThat(finding.fix()).contains("allowHTTP1: true");
         assertThat(report.check("Origin").status()).isEqualTo(CheckStatus.SKIPPED);
     }
+
+    @Test
+    void unauthorizedIsReproducedWithItsWwwAuthenticate() throws Exception {
+        // Node ws 8.11's verifyClient cb(false, 401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer realm="chat"' }).
+        DiagnosisReport report = diagnose("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"chat\"\r\n"
+                + "Connection: close\r\nContent-Type: text/html\r\nContent-Length: 12\r\n\r\nUnauthorized", "/chat");
+
+        assertThat(report.cause()).as(report.toText()).contains(Cause.UNAUTHORIZED);
+        Reproduction reproduction = report.diagnosis().orElseThrow().reproduction();
+        assertThat(reproduction.cliFault()).isEqualTo("respond-with-status=401;WWW-Authenticate: Bearer realm=\"chat\"");
+        assertThat(reproduction.annotation()).isEqualTo("@RespondWithStatus(value = 401, headers = \"WWW-Authenticate: Bearer realm=\\\"chat\\\"\")");
+        assertThat(FaultFlags.parse(reproduction.cliFault()))
+                .isEqualTo(Faults.respondWithStatus(401, Map.of("WWW-Authenticate", "Bearer realm=\"chat\""), ""));
+    }
+
+    @Test
+    void serviceUnavailableIsReproducedWithItsRetryAfter() throws Exception {
+        // Varnish 7.1's own 503 when its backend is down (captured from Debian's varnish, builtin VCL), kept alive.
+        DiagnosisReport report = diagnose("HTTP/1.1 503 Backend fetch failed\r\nDate: Mon, 07 Dec 2026 01:52:05 GMT\r\n"
+                + "Server: Varnish\r\nContent-Type: text/html; charset=utf-8\r\nRetry-After: 5\r\nX-Varnish: 2\r\nAge: 0\r\n"
+                + "Via: 1.1 varnish (Varnish/7.1)\r\nContent-Length: 278\r\nConnection: keep-alive\r\n\r\n"
+                + "<!DOCTYPE html>\n<html>\n  <head>\n    <title>503 Backend fetch failed</title>\n  </head>\n  <body>\n"
+                + "    <h1>Error 503 Backend fetch failed</h1>\n    <p>Backend fetch failed</p>\n    <h3>Guru Meditation:</h3>\n"
+                + "    <p>XID: 3</p>\n    <hr>\n    <p>Varnish cache server</p>\n  </body>\n</html>\n", "/chat");
+
+        assertThat(report.cause()).as(report.toText()).contains(Cause.UPSTREAM_UNAVAILABLE);
+        Finding finding = report.diagnosis().orElseThrow();
+        assertThat(finding.explanation()).contains("Retry-After: 5");
+        assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=503;Retry-After: 5");
+    }
 }
