@@ -42,6 +42,8 @@ public enum Cause {
     SLOW_HANDSHAKE("the handshake is slow"),
     /** A proxy in front did not pass the {@code Upgrade} header on: the upstream answered a plain GET. */
     PROXY_WITHOUT_UPGRADE("a proxy in front does not pass the Upgrade header on (no WebSocket configuration)"),
+    /** A redirect ({@code 301}, {@code 302}, {@code 303}, {@code 307}, {@code 308}) instead of {@code 101}. */
+    REDIRECT("the upgrade is answered with a redirect: most WebSocket clients do not follow it"),
     /** {@code 404} on the path: the server does not handle the upgrade there. */
     WRONG_PATH("404 on this path: the server does not handle WebSocket upgrades here"),
     /** {@code 502}, {@code 503}, {@code 504} or {@code 52x}: the proxy cannot reach its upstream. */
@@ -53,10 +55,17 @@ public enum Cause {
     UPSTREAM_TIMEOUT("the proxy in front gave up waiting for its upstream (its upstream timeout)"),
     /** The upgrade was refused with a status while a plain GET of the same URL was answered otherwise. */
     UPGRADES_REFUSED("WebSocket upgrades are refused while plain HTTP gets through: a proxy, WAF or load balancer rule"),
+    /**
+     * The WebSocket server itself refused the upgrade with a status: a plain GET of the same URL got its own answer to
+     * a request without {@code Upgrade} (Node ws's {@code 426}), so nothing in front refused it.
+     */
+    SERVER_REFUSED_UPGRADE("the WebSocket server itself refuses the upgrade: it wants something the handshake did not carry"),
     /** A {@code 403} that depends on the {@code Origin} header. */
     ORIGIN_NOT_ALLOWED("the Origin is not allowed"),
     /** A {@code 403} whatever the {@code Origin}. */
     FORBIDDEN("403 Forbidden whatever the Origin"),
+    /** A TLS server that speaks only HTTP/2 (ALPN {@code h2}) refused the HTTP/1.1 upgrade request. */
+    HTTP2_ONLY("the server speaks only HTTP/2 (ALPN h2): WebSocket over HTTP/1.1 cannot work there"),
     /** {@code 401}: credentials missing. */
     UNAUTHORIZED("401: the endpoint wants credentials"),
     /** {@code 429}: rate limited. */

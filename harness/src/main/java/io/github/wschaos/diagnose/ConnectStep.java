@@ -16,7 +16,11 @@ import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -101,7 +105,7 @@ final class ConnectStep {
             ssl.startHandshake();
         } catch (IOException e) {
             Connections.close(ssl == null ? socket : ssl);
-            tlsFailure(e, trust, start);
+            tlsFailure(e, trust, start, ssl == null ? new String[0] : ssl.getEnabledProtocols());
             return null;
         }
         SSLSession session = ssl.getSession();
@@ -164,7 +168,7 @@ final class ConnectStep {
                         + " connect with the name the certificate is for.", Fixes.tls("wrong-host-certificate"));
     }
 
-    private void tlsFailure(IOException e, RecordingTrust trust, long start) {
+    private void tlsFailure(IOException e, RecordingTrust trust, long start, String[] offered) {
         String messages = messages(e);
         String evidence = e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start);
         String lower = messages.toLowerCase(Locale.ROOT);
@@ -178,8 +182,17 @@ final class ConnectStep {
             } else if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
                 run.fail("TLS", evidence, start, wrongHostFinding(trust.problem().getMessage(), certificate));
             } else {
-                run.fail("TLS", evidence, start, new Finding(Cause.CERTIFICATE_UNTRUSTED,
-                        "The client does not trust the certificate: " + trust.problem().getMessage() + "." + certificate,
+                boolean noIntermediate = leaf != null && trust.chainLength() == 1
+                        && !leaf.getIssuerX500Principal().equals(leaf.getSubjectX500Principal());
+                run.fail("TLS", evidence + (noIntermediate ? "\nthe server sent only its own certificate, issued by "
+                        + leaf.getIssuerX500Principal().getName() + ", and no intermediate certificate" : ""), start,
+                        new Finding(Cause.CERTIFICATE_UNTRUSTED,
+                        "The client does not trust the certificate: " + trust.problem().getMessage() + "." + certificate
+                                + (noIntermediate ? "\nThe server sends no intermediate certificate: its certificate is not"
+                                        + " self-signed, but the certificate of its issuer (" + leaf.getIssuerX500Principal().getName()
+                                        + ") is not sent with it. Where that issuer is an intermediate of a public authority, the chain"
+                                        + " is incomplete: browsers may fill the gap from their cache, the JDK, Node, Python and"
+                                        + " curl do not; where it is a private root, the client must trust it." : ""),
                         "Use a certificate from a public authority (e.g. Let's Encrypt) and serve the full chain"
                                 + " (nginx: ssl_certificate fullchain.pem); for a private authority, add it to the client's"
                                 + " trust store (keytool -importcert -cacerts -file ca.pem).", Fixes.tls("untrusted-certificate")));
@@ -193,11 +206,7 @@ final class ConnectStep {
                     Fixes.tls("plain-listener")));
         } else if (lower.contains("protocol_version") || lower.contains("not accepted by client preferences")
                 || lower.contains("no appropriate protocol")) {
-            run.fail("TLS", evidence, start, new Finding(Cause.NO_COMMON_TLS_PROTOCOL,
-                    "Client and server share no TLS version: the server offers only versions the client refuses"
-                            + " (TLS 1.0/1.1 are disabled in current JDKs and browsers).",
-                    "Enable TLS 1.2 and 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;).",
-                    Fixes.tls("no-common-protocol")));
+            run.fail("TLS", evidence, start, noCommonVersion(messages, offered));
         } else if (trust.leaf() == null && run.silentFor(start) && (lower.contains("remote host terminated the handshake")
                 || lower.contains("peer shut down incorrectly") || lower.contains("connection reset"))) {
             long silent = System.nanoTime() - start;
@@ -225,6 +234,38 @@ final class ConnectStep {
                     "Compare with openssl s_client -connect " + endpoint.host() + ":" + endpoint.port() + " -servername "
                             + endpoint.host() + ".", null));
         }
+    }
+
+    /**
+     * No shared TLS version: what the client offered ({@code offered}, its enabled protocols) and, where the failure
+     * says it, what the server chose; no assumption about which side is the older.
+     */
+    private static Finding noCommonVersion(String messages, String[] offered) {
+        List<String> client = new ArrayList<>();
+        for (String protocol : offered) {
+            if (protocol.startsWith("TLS")) {
+                client.add(protocol);
+            }
+        }
+        boolean clientHasTls13 = client.contains("TLSv1.3");
+        Matcher chosen = Pattern.compile("server selected protocol version (\\S+)").matcher(messages);
+        String explanation = "Client and server share no TLS version: the client offered " + (client.isEmpty() ? "none"
+                : String.join(", ", client));
+        if (chosen.find()) {
+            String server = chosen.group(1).replace("TLS1", "TLS 1.");
+            boolean old = server.matches("(?i)(TLS 1\\.[01]|SSL.*)");
+            explanation += "; the server chose " + server + ", which the client does not accept"
+                    + (old ? " (TLS 1.0 and 1.1 are disabled in current JDKs and browsers)." : ".");
+        } else {
+            explanation += "; the server refused all of them (alert protocol_version): it speaks only other versions"
+                    + (clientHasTls13 ? ", older ones (TLS 1.0/1.1, disabled in current JDKs and browsers)."
+                            : ", older ones (TLS 1.0/1.1) or TLS 1.3 alone, which this client does not offer (it goes no"
+                                    + " further than " + (client.isEmpty() ? "none" : java.util.Collections.max(client)) + ").");
+        }
+        String fix = clientHasTls13 ? "Enable TLS 1.2 and 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;)."
+                : "Let the client offer TLS 1.3 (JDK: -Djdk.tls.client.protocols=TLSv1.3,TLSv1.2, or a newer runtime), or"
+                        + " enable TLS 1.2 next to 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;).";
+        return new Finding(Cause.NO_COMMON_TLS_PROTOCOL, explanation, fix, Fixes.tls("no-common-protocol"));
     }
 
     private static boolean expired(Throwable problem) {

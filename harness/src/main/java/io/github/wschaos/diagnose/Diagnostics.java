@@ -1,7 +1,9 @@
 package io.github.wschaos.diagnose;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,7 +55,8 @@ public final class Diagnostics {
      * @throws IllegalArgumentException naming the value when the URL is not {@code ws[s]://} or {@code http[s]://}
      */
     public static Builder builder(String url) {
-        return new Builder(Endpoint.parse(url));
+        Endpoint endpoint = Endpoint.parse(url);
+        return new Builder(endpoint, URI.create(url.trim()).getUserInfo());
     }
 
     /** A diagnosis of {@code uri}. */
@@ -75,8 +78,12 @@ public final class Diagnostics {
         private Consumer<String> progress = message -> { };
         private boolean echo;
 
-        private Builder(Endpoint endpoint) {
+        /** The URL's {@code user:password}, decoded, or null. */
+        private final String userInfo;
+
+        private Builder(Endpoint endpoint, String userInfo) {
             this.endpoint = endpoint;
+            this.userInfo = userInfo;
         }
 
         /** The {@code Origin} to send in the handshake (and to try in the Origin step); none by default. */
@@ -160,7 +167,23 @@ public final class Diagnostics {
 
         /** Runs the checklist and returns the report; never throws for what the endpoint does. */
         public DiagnosisReport run() {
-            return new Checklist(new DiagnosisOptions(endpoint, origin, Collections.unmodifiableMap(new LinkedHashMap<>(headers)),
+            Map<String, String> sent = new LinkedHashMap<>(headers);
+            Endpoint contacted = endpoint;
+            if (userInfo != null) {
+                // As curl, Node ws and Python websockets do (the JDK's WebSocket client drops them); never printed.
+                String note;
+                if (headers.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("Authorization"))) {
+                    note = "credentials in the URL not sent: a header given sets Authorization";
+                } else {
+                    sent.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+                    note = "user '" + userInfo.split(":", 2)[0] + "' and " + (userInfo.contains(":") ? "its password" : "no password")
+                            + " from the URL sent as Authorization: Basic, as curl, Node ws and Python websockets send them"
+                            + " (the JDK's WebSocket client drops them)";
+                }
+                contacted = new Endpoint(endpoint.uri(), endpoint.host(), endpoint.port(), endpoint.secure(),
+                        endpoint.notes().isEmpty() ? note : endpoint.notes() + "; " + note);
+            }
+            return new Checklist(new DiagnosisOptions(contacted, origin, Collections.unmodifiableMap(sent),
                     idle, timeout, insecure, trust, timeScale, progress, echo)).run();
         }
     }

@@ -1,6 +1,10 @@
 package io.github.wschaos.diagnose;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The fixes (configuration snippets, client changes) and reproductions of each cause. */
 final class Fixes {
@@ -11,7 +15,7 @@ final class Fixes {
      */
     enum Proxy {
         NGINX("nginx"), APACHE("Apache"), LIGHTTPD("lighttpd"), CADDY("Caddy"), H2O("h2o"), VARNISH("Varnish"),
-        TINYPROXY("tinyproxy"), HAPROXY("haproxy"), CLOUDFLARE("Cloudflare"), AWS_ALB("an AWS ALB"), UNKNOWN("");
+        TINYPROXY("tinyproxy"), SQUID("squid"), HAPROXY("haproxy"), CLOUDFLARE("Cloudflare"), AWS_ALB("an AWS ALB"), UNKNOWN("");
 
         private final String label;
 
@@ -51,6 +55,9 @@ final class Fixes {
         }
         if (s.contains("tinyproxy")) {
             return Proxy.TINYPROXY;
+        }
+        if (s.contains("squid")) {
+            return Proxy.SQUID;
         }
         if (s.contains("haproxy")) {
             return Proxy.HAPROXY;
@@ -138,6 +145,13 @@ final class Fixes {
             upgrade=websocket, Caddy, Varnish with return (pipe)), or let clients reach the server directly
             (as a forward proxy, tinyproxy passes wss:// through CONNECT untouched).""";
 
+    static final String SQUID_UPGRADE = """
+            squid as a reverse proxy (http_port ... accel with a cache_peer) does not carry the WebSocket upgrade to
+            its upstream: measured with squid 5.7, the upstream gets a plain GET (Node ws answers 426) even with
+            http_upgrade_request_protocols WebSocket allow all. Put the WebSocket route behind a proxy that can (nginx,
+            haproxy, Apache with upgrade=websocket, Caddy), or let clients reach the server directly (as a forward
+            proxy, squid passes wss:// through CONNECT untouched).""";
+
     static String upgradeFix(Proxy proxy, String path) {
         return switch (proxy) {
             case NGINX -> NGINX_UPGRADE.formatted(path);
@@ -146,6 +160,7 @@ final class Fixes {
             case VARNISH -> VARNISH_UPGRADE;
             case H2O -> H2O_UPGRADE.formatted(path, path);
             case TINYPROXY -> TINYPROXY_UPGRADE;
+            case SQUID -> SQUID_UPGRADE;
             default -> "The proxy in front" + (proxy == Proxy.UNKNOWN ? " (neither its Server nor its Via header names it)"
                     : " (" + proxy.label() + ")") + " must pass Upgrade and Connection on\n"
                     + "with HTTP/1.1. For nginx:\n" + NGINX_UPGRADE.formatted(path)
@@ -184,6 +199,42 @@ final class Fixes {
 
     static Reproduction status(int status) {
         return fault("respond-with-status=" + status, "@RespondWithStatus(" + status + ")", "Faults.respondWithStatus(" + status + ")");
+    }
+
+    /**
+     * {@code status} answered with {@code headers} (those whose value is null left out), in the three forms:
+     * {@code 'respond-with-status=307;Location: ws://...'}, {@code @RespondWithStatus(value = 307, headers = "Location:
+     * ws://...")} and {@code Faults.respondWithStatus(307, Map.of("Location", "ws://..."), "")}. A value holding
+     * {@code ;} cannot be written on the command line (the option splits there): it is left out of that form only.
+     */
+    static Reproduction status(int status, Map<String, String> headers) {
+        Map<String, String> present = new LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            if (value != null) {
+                present.put(name, value);
+            }
+        });
+        if (present.isEmpty()) {
+            return status(status);
+        }
+        StringBuilder cli = new StringBuilder("respond-with-status=").append(status);
+        List<String> annotation = new ArrayList<>();
+        List<String> java = new ArrayList<>();
+        present.forEach((name, value) -> {
+            if (!value.contains(";")) {
+                cli.append(';').append(name).append(": ").append(value);
+            }
+            annotation.add(javaString(name + ": " + value));
+            java.add(javaString(name) + ", " + javaString(value));
+        });
+        return fault(cli.toString(), "@RespondWithStatus(value = " + status + ", headers = "
+                        + (annotation.size() == 1 ? annotation.get(0) : "{" + String.join(", ", annotation) + "}") + ")",
+                "Faults.respondWithStatus(" + status + ", Map.of(" + String.join(", ", java) + "), \"\")");
+    }
+
+    /** {@code text} as a Java string literal. */
+    private static String javaString(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** A duration as the fault options write it: whole seconds from 1 s on, else 100 ms steps. */

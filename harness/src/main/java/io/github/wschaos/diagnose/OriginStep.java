@@ -160,6 +160,12 @@ final class OriginStep {
         if (upgrade != null) {
             run.checks.put("upgrade", Check.failed("upgrade", upgrade.evidence() + "\n" + plain.evidence(), upgrade.took()));
         }
+        String serverSaw = plain.answered() && first != null && !UpgradeRejection.fromProxyItself(first)
+                ? UpgradeRejection.webSocketServerSawNoUpgrade(plain.answer()) : null;
+        if (plain.answeredOtherwiseThan(403) && serverSaw != null) {
+            run.fail("Origin", evidence, start, StatusFindings.serverRefused(first, " whatever the Origin", plain, serverSaw));
+            return;
+        }
         if (plain.answeredOtherwiseThan(403)) {
             run.fail("Origin", evidence, start, StatusFindings.upgradesRefused(403,
                     first == null ? "403" : first.statusLine(), " whatever the Origin", plain, run.proxy));

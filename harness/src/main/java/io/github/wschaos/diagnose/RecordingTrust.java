@@ -19,6 +19,7 @@ final class RecordingTrust extends X509ExtendedTrustManager {
     private final boolean insecure;
     private volatile X509Certificate leaf;
     private volatile CertificateException problem;
+    private volatile int chainLength;
 
     RecordingTrust(TrustManagerFactory factory, boolean insecure) {
         this.delegate = extended(factory);
@@ -46,12 +47,18 @@ final class RecordingTrust extends X509ExtendedTrustManager {
         return leaf;
     }
 
+    /** How many certificates the server sent (0 before the handshake got that far). */
+    int chainLength() {
+        return chainLength;
+    }
+
     CertificateException problem() {
         return problem;
     }
 
     private void check(X509Certificate[] chain, Check check) throws CertificateException {
         leaf = chain.length > 0 ? chain[0] : null;
+        chainLength = chain.length;
         try {
             check.run();
         } catch (CertificateException e) {

@@ -2,6 +2,7 @@ package io.github.wschaos.diagnose;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The findings about an upgrade answered with a status instead of {@code 101}, where the status alone does not say
@@ -35,6 +36,43 @@ final class StatusFindings {
                         + " send what its WebSocket handler wants (--header, a cookie, a token in the query).",
                 Fixes.fault("respond-with-status@upgrades=" + status, "@RespondWithStatus(value = " + status + ", upgradesOnly = true)",
                         "Faults.respondWithStatus(" + status + "), Target.upgrades()"));
+    }
+
+    /**
+     * The upgrade got {@code refusal} ({@code why} says more, e.g. "whatever the Origin") while a plain GET of the same
+     * URL got the WebSocket server's own answer to a request without Upgrade ({@code serverSaw} says whose): the server
+     * itself refused the upgrade, not a rule in front.
+     */
+    static Finding serverRefused(Wire.Answer refusal, String why, PlainGet plain, String serverSaw) {
+        int status = refusal.status();
+        String subprotocol = subprotocolWanted(refusal);
+        return new Finding(Cause.SERVER_REFUSED_UPGRADE,
+                "The upgrade request got " + refusal.statusLine() + why + ", and a plain GET of the same URL (no Upgrade"
+                        + " headers) got " + plain.answer().statusLine() + ": " + serverSaw + ". So the requests reach the"
+                        + " WebSocket server, and it refuses the upgrade itself"
+                        + (subprotocol != null ? ": " + subprotocol
+                                : ": it wants something the handshake did not carry (a cookie, a token, credentials, a"
+                                        + " subprotocol), or its verifyClient / handshake interceptor refuses this client.")
+                        + " Clients see \"Unexpected response code: " + status + "\".",
+                (subprotocol != null ? "Send the subprotocol the server expects: --header \"Sec-WebSocket-Protocol: NAME\""
+                        + " (new WebSocket(url, [\"NAME\"]) in a browser). " : "")
+                        + "Look up why the server refuses (its log, its verifyClient or handshake interceptor) and send what"
+                        + " it wants with the handshake (--header Cookie:..., --header Authorization:..., a token in the query).",
+                Fixes.status(status));
+    }
+
+    /**
+     * What an answer says about a subprotocol the server wants ("Subprotocol required", a mention of
+     * Sec-WebSocket-Protocol), or null when it says nothing of one.
+     */
+    static String subprotocolWanted(Wire.Answer answer) {
+        String text = (answer.statusLine() + " " + answer.body()).toLowerCase(Locale.ROOT);
+        if (!text.contains("subprotocol") && !text.contains("sec-websocket-protocol")) {
+            return null;
+        }
+        String body = answer.body().replaceAll("\\s+", " ").trim();
+        return "its answer (\"" + (body.length() > 80 ? body.substring(0, 80) + "..." : body) + "\") asks for a subprotocol:"
+                + " the handshake must carry a Sec-WebSocket-Protocol header with one the server accepts.";
     }
 
     /**
@@ -84,7 +122,8 @@ final class StatusFindings {
                         + " overloaded)" + retry + ".",
                 "Check the upstream is up and reachable from the proxy (" + connectError(proxy) + "); clients should retry"
                         + " with backoff.",
-                Fixes.status(status));
+                answer.header("Retry-After") == null ? Fixes.status(status)
+                        : Fixes.status(status, Map.of("Retry-After", answer.header("Retry-After"))));
     }
 
     private static String timeoutSetting(Fixes.Proxy proxy) {

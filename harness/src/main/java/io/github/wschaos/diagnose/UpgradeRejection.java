@@ -2,6 +2,10 @@ package io.github.wschaos.diagnose;
 
 import static io.github.wschaos.diagnose.RunContext.since;
 
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+
 /**
  * What an answer other than {@code 101} to the upgrade request means: a proxy that does not pass the upgrade on, a
  * wrong path, credentials wanted, a rate limit, an upstream that cannot be reached, another protocol on the port, or
@@ -26,13 +30,25 @@ final class UpgradeRejection {
         int status = answer.status();
         Fixes.Proxy proxy = run.proxy;
         boolean proxyNamed = proxy != Fixes.Proxy.UNKNOWN || answer.header("Via") != null;
-        boolean ownPage = answer.body().contains("<hr><center>");
+        String ownPage = ownErrorPage(answer);
         String path = endpoint.uri().getRawPath();
         String bodyLine = firstLine(answer.body());
         String evidence = seen + (bodyLine.isEmpty() ? "" : "\nbody: " + bodyLine);
         String sawNoUpgrade = webSocketServerSawNoUpgrade(answer);
+        if (answer.body().contains("Missing ALPN Protocol, expected `h2`")) {
+            run.fail("upgrade", evidence, start, new Finding(Cause.HTTP2_ONLY,
+                    status + " with \"Missing ALPN Protocol, expected `h2` to be available\": Node's http2 server without"
+                            + " allowHTTP1 answers any HTTP/1.1 request so. It speaks only HTTP/2, and a WebSocket opens with an"
+                            + " HTTP/1.1 upgrade: no client can open one here (WebSocket over HTTP/2, RFC 8441, needs a server"
+                            + " that offers extended CONNECT, which this one does not). It is no question of the Origin or of"
+                            + " credentials.",
+                    "Let the server take HTTP/1.1 too (Node: http2.createSecureServer({ allowHTTP1: true, ... }) and attach"
+                            + " the WebSocket server to its 'upgrade' event), or serve WebSockets on an HTTP/1.1 listener.",
+                    Fixes.status(status)));
+            return;
+        }
         if (sawNoUpgrade != null
-                || ((status == 400 || status == 404 || status == 200) && proxyNamed && !ownPage)) {
+                || ((status == 400 || status == 404 || status == 200) && proxyNamed && ownPage == null)) {
             String named = proxy == Fixes.Proxy.UNKNOWN ? (proxyNamed ? "the proxy its Via header names (" + answer.header("Via") + ")"
                     : "a proxy in front") : proxy.label();
             String meaning = sawNoUpgrade != null ? sawNoUpgrade
@@ -42,7 +58,7 @@ final class UpgradeRejection {
                     meaning + ". " + (proxy == Fixes.Proxy.UNKNOWN ? "A proxy in front" : "The proxy in front (" + named + ")")
                             + " does not pass Upgrade and Connection on: nginx without proxy_http_version 1.1 and the"
                             + " Upgrade/Connection headers, an Apache without upgrade=websocket (mod_proxy_wstunnel),"
-                            + " Varnish without return (pipe), h2o without proxy.websocket, tinyproxy, a corporate proxy."
+                            + " Varnish without return (pipe), h2o without proxy.websocket, tinyproxy, squid as a reverse proxy, a corporate proxy."
                             + otherRequest(proxy),
                     Fixes.upgradeFix(proxy, path),
                     proxy == Fixes.Proxy.NGINX
@@ -50,12 +66,16 @@ final class UpgradeRejection {
                                     "@StripUpgradeHeaders (or @ChaosProfile(Platform.NGINX_WITHOUT_UPGRADE_CONFIGURATION))",
                                     "Faults.stripUpgradeHeaders()", "")
                             : Fixes.fault("strip-upgrade-headers", "@StripUpgradeHeaders", "Faults.stripUpgradeHeaders()")));
+        } else if (isRedirect(status) && answer.header("Location") != null) {
+            run.fail("upgrade", evidence + "\nLocation: " + answer.header("Location"), start, redirect(answer));
         } else if (status == 404) {
             run.fail("upgrade", evidence, start, new Finding(Cause.WRONG_PATH,
                     "404 for " + path + ": nothing handles WebSocket upgrades at this path"
-                            + (ownPage ? " (the answer is a proxy's own error page: no route for it)" : "") + ".",
+                            + (ownPage == null ? "" : " (the answer is " + ownPage + "'s own error page, not relayed from"
+                                    + " an upstream: no route for it)") + ".",
                     "Check the path against the server's WebSocket mapping (e.g. Spring registry.addHandler(handler, \""
-                            + path + "\"), Socket.IO /socket.io/?EIO=4&transport=websocket) and the proxy's location.",
+                            + path + "\"), Socket.IO /socket.io/?EIO=4&transport=websocket) and the proxy's location"
+                            + " (nginx location, Apache ProxyPass or <Location>, lighttpd proxy.server's URL prefix).",
                     Fixes.status(404)));
         } else if (status == 403) {
             run.checks.put("upgrade", Check.failed("upgrade", evidence, since(start)));
@@ -67,7 +87,9 @@ final class UpgradeRejection {
                             + (answer.header("WWW-Authenticate") == null ? "" : " (WWW-Authenticate: " + answer.header("WWW-Authenticate") + ")")
                             + ". Browsers report \"HTTP Authentication failed; no valid credentials available\".",
                     "Send the credentials with the handshake (--header Authorization:..., a cookie, or a token in the query;"
-                            + " browsers cannot set headers on new WebSocket()).", Fixes.status(401)));
+                            + " browsers cannot set headers on new WebSocket()).",
+                    answer.header("WWW-Authenticate") == null ? Fixes.status(401)
+                            : Fixes.status(401, Map.of("WWW-Authenticate", answer.header("WWW-Authenticate")))));
         } else if (status == 429) {
             run.fail("upgrade", evidence, start, StatusFindings.rateLimited("the upgrade request", answer, 1));
         } else if (status == 502 || status == 503 || status == 504 || (status >= 520 && status <= 530)) {
@@ -78,23 +100,90 @@ final class UpgradeRejection {
                     "Check the port in the URL.", null));
         } else {
             PlainGet plain = PlainGet.send(run, connections, "the upgrade got " + status);
+            String serverSaw = plain.answered() && !fromProxyItself(answer) ? webSocketServerSawNoUpgrade(plain.answer()) : null;
+            if (plain.answeredOtherwiseThan(status) && serverSaw != null) {
+                run.fail("upgrade", evidence + "\n" + plain.evidence(), start,
+                        StatusFindings.serverRefused(answer, "", plain, serverSaw));
+                return;
+            }
             if (plain.answeredOtherwiseThan(status)) {
                 run.fail("upgrade", evidence + "\n" + plain.evidence(), start,
                         StatusFindings.upgradesRefused(status, answer.statusLine(), "", plain, proxy));
                 return;
             }
+            String subprotocol = StatusFindings.subprotocolWanted(answer);
             run.fail("upgrade", evidence + "\n" + plain.evidence(), start, new Finding(Cause.UNEXPECTED_STATUS,
-                    status + " instead of 101: the server refused the upgrade (" + answer.statusLine() + ").",
-                    "Look up why the server answers " + status + " at " + path + " (its log); a client sees"
+                    status + " instead of 101: the server refused the upgrade (" + answer.statusLine() + ")"
+                            + (subprotocol == null ? "." : ": " + subprotocol),
+                    (subprotocol == null ? "" : "Send the subprotocol the server expects: --header \"Sec-WebSocket-Protocol:"
+                            + " NAME\". ") + "Look up why the server answers " + status + " at " + path + " (its log); a client sees"
                             + " \"Unexpected response code: " + status + "\".", Fixes.status(status)));
         }
+    }
+
+    /**
+     * The product whose own error page {@code answer} is (nginx's {@code <hr><center>nginx</center>}, Apache's "The
+     * requested URL was not found on this server.", lighttpd's XHTML page with {@code <h1>404 Not Found</h1>}), not a
+     * page relayed from an upstream; null when it is none of these.
+     */
+    static String ownErrorPage(Wire.Answer answer) {
+        String body = answer.body();
+        if (body.contains("<hr><center>")) {
+            return "nginx";
+        }
+        if (body.contains("The requested URL was not found on this server.")
+                || (answer.server().startsWith("Apache") && body.contains("//DTD HTML") && body.contains("<h1>"))) {
+            return "Apache";
+        }
+        if (answer.server().startsWith("lighttpd") && body.startsWith("<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>")
+                && body.contains("<h1>" + answer.status() + " ")) {
+            return "lighttpd";
+        }
+        return null;
+    }
+
+    /** Whether {@code answer} is a proxy's own error page (nginx's, Apache's, lighttpd's, haproxy's), not relayed. */
+    static boolean fromProxyItself(Wire.Answer answer) {
+        return ownErrorPage(answer) != null || (answer.header("Server") == null && Fixes.proxy(answer) == Fixes.Proxy.HAPROXY);
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** A redirect: where to, which clients follow it, and the reproduction that answers with the same Location. */
+    private Finding redirect(Wire.Answer answer) {
+        int status = answer.status();
+        String location = answer.header("Location");
+        URI target;
+        try {
+            target = endpoint.uri().resolve(location);
+        } catch (IllegalArgumentException e) {
+            target = null;
+        }
+        String scheme = target == null || target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+        String wsTarget = target == null ? location
+                : scheme.equals("http") ? "ws" + target.toString().substring(4)
+                : scheme.equals("https") ? "wss" + target.toString().substring(5) : target.toString();
+        String toTls = !endpoint.secure() && (scheme.equals("https") || scheme.equals("wss"))
+                ? " It sends ws:// to TLS (an HTTP-to-HTTPS redirect such as nginx's return 301 https://$host$request_uri):"
+                        + " the endpoint wants wss://."
+                : "";
+        return new Finding(Cause.REDIRECT,
+                answer.statusLine() + ": the upgrade request is redirected to " + location + " (Location header), not"
+                        + " upgraded." + toTls + " Clients differ: Python websockets follows redirects, Node ws only with"
+                        + " followRedirects: true, while the JDK's WebSocket client and browsers do not (a browser reports"
+                        + " \"Unexpected response code: " + status + "\").",
+                "Connect to " + wsTarget + " directly (change the URL the client uses), or have the server (or proxy)"
+                        + " serve the upgrade at " + endpoint.requestTarget() + " instead of redirecting it.",
+                Fixes.status(status, Map.of("Location", location)));
     }
 
     /**
      * What a WebSocket server's own refusal says when the request reached it without its {@code Upgrade} header
      * (whoever is in front, even a proxy that does not name itself), or null if the answer says nothing of it.
      */
-    private static String webSocketServerSawNoUpgrade(Wire.Answer answer) {
+    static String webSocketServerSawNoUpgrade(Wire.Answer answer) {
         if (answer.status() == 426) {
             return "426 Upgrade Required comes from a WebSocket server that got the request without its Upgrade header";
         }
@@ -126,7 +215,7 @@ final class UpgradeRejection {
             return "";
         }
         return " Note: strip-upgrade-headers sends the upstream nginx's request (HTTP/1.0, Connection: close), not "
-                + proxy.label() + "'s (Apache, Varnish, lighttpd and tinyproxy send HTTP/1.1 with Connection: close or"
+                + proxy.label() + "'s (Apache, Varnish, lighttpd, squid and tinyproxy send HTTP/1.1 with Connection: close or"
                 + " keep-alive), and some servers answer the two differently (Python websockets answers those 426 and"
                 + " nginx's 400): the status the reproduction draws from your server may differ from the one seen here.";
     }

@@ -58,15 +58,11 @@ final class UpgradeStep {
                 : (run.server.isEmpty() ? "" : ", ") + "Via: " + via);
         String seen = answer.statusLine() + (names.isEmpty() ? "" : " (" + names + ")") + " in " + answer.millisSince(start);
         if (!endpoint.secure()) {
-            if (answer.tlsByte() >= 0 || answer.body().contains("plain HTTP request was sent to HTTPS port")) {
+            String tlsPort = plainHttpToTlsPort(answer);
+            if (answer.tlsByte() >= 0 || tlsPort != null) {
                 wire.close();
-                String what = answer.tlsByte() >= 0 ? answer.statusLine()
-                        : answer.statusLine() + ", body: \"The plain HTTP request was sent to HTTPS port\"";
-                run.fail("TLS", "the port speaks TLS: " + what, start, new Finding(Cause.TLS_PORT_FOR_WS,
-                        "Port " + endpoint.port() + " expects TLS but the URL says ws://: " + what + ".",
-                        "Use wss://" + endpoint.hostHeader() + endpoint.requestTarget() + " (and port 443 for the default),"
-                                + " or add a plain listener (nginx: listen 80; next to listen 443 ssl;).",
-                        Fixes.tls("tls-listener")));
+                String what = answer.tlsByte() >= 0 ? answer.statusLine() : answer.statusLine() + ", body: \"" + tlsPort + "\"";
+                tlsPort(what, start);
                 return null;
             }
             run.checks.put("TLS", Check.passed("TLS", "none expected (ws://); the port answers plain HTTP", Duration.ZERO));
@@ -77,6 +73,54 @@ final class UpgradeStep {
         wire.close();
         rejection.rejected(answer, seen, start);
         return null;
+    }
+
+    /**
+     * The words of a TLS server's answer to plain HTTP on its port (nginx's, Apache's, Go's and so Caddy's), or null
+     * when {@code answer} has none of them.
+     */
+    private static String plainHttpToTlsPort(Wire.Answer answer) {
+        for (String words : new String[] {"The plain HTTP request was sent to HTTPS port",
+                "You're speaking plain HTTP to an SSL-enabled server port", "Client sent an HTTP request to an HTTPS server"}) {
+            if (answer.body().contains(words)) {
+                return words;
+            }
+        }
+        return null;
+    }
+
+    /** Fails the TLS step: the {@code ws://} URL's port speaks TLS ({@code what} tells how it showed). */
+    private void tlsPort(String what, long start) {
+        run.fail("TLS", "the port speaks TLS: " + what, start, new Finding(Cause.TLS_PORT_FOR_WS,
+                "Port " + endpoint.port() + " expects TLS but the URL says ws://: " + what + ".",
+                "Use wss://" + endpoint.hostHeader() + endpoint.requestTarget() + " (and port 443 for the default),"
+                        + " or add a plain listener (nginx: listen 80; next to listen 443 ssl;).",
+                Fixes.tls("tls-listener")));
+    }
+
+    /**
+     * For {@code ws://} whose upgrade and plain GET were both closed at once without a byte (lighttpd's answer to plain
+     * HTTP on its TLS port): whether a TLS handshake on a new connection gets a certificate. The protocol (or
+     * "a certificate") when it does, null otherwise.
+     */
+    private String tlsProbe() {
+        if (endpoint.secure()) {
+            return null;
+        }
+        options.progress().accept("closed without an answer: does the port speak TLS? (a TLS handshake on a new connection) ...");
+        Socket socket = new Socket();
+        RecordingTrust trust = new RecordingTrust(options.trust(), true);
+        try {
+            socket.connect(new java.net.InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);
+            javax.net.ssl.SSLSocket ssl = connections.sslSocket(socket, trust);
+            ssl.startHandshake();
+            String protocol = ssl.getSession().getProtocol();
+            Connections.close(ssl);
+            return protocol;
+        } catch (IOException | RuntimeException e) {
+            Connections.close(socket);
+            return trust.leaf() != null ? "a certificate" : null;
+        }
     }
 
     /** The upgrade request got no answer, a cut one, or a reset ({@code e}) after {@code received} bytes. */
@@ -103,6 +147,14 @@ final class UpgradeStep {
                             : StreamFindings.afterSilence(e, silent, "the upgrade request went out"));
         } else if (received == 0) {
             PlainGet plain = plainGet("the upgrade was reset");
+            String tls = plain.answered() ? null : tlsProbe();
+            if (tls != null) {
+                tlsPort("the upgrade request and a plain GET were " + (e instanceof EOFException ? "closed" : "reset")
+                        + " without an answer (lighttpd closes plain HTTP on its TLS port so), while a TLS handshake on a new"
+                        + " connection got "
+                        + (tls.equals("a certificate") ? tls : "through (" + tls + ")"), start);
+                return;
+            }
             run.fail("upgrade", evidence + "\n" + plain.evidence(), start,
                     plain.answered() ? websocketsFiltered(true, plain, silent) : StreamFindings.resetBeforeAnswer());
         } else {

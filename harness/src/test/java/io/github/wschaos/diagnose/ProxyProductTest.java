@@ -29,6 +29,11 @@ class ProxyProductTest {
     private static final String TINYPROXY = "HTTP/1.1 200 OK\r\nVia: 1.1 vm (tinyproxy/1.11.1)\r\nContent-Type: text/plain\r\n"
             + "Date: Sun, 06 Dec 2026 22:37:20 GMT\r\nTransfer-Encoding: chunked\r\n\r\n9\r\nplain ok\n\r\n0\r\n\r\n";
 
+    /** squid 5.7's answer in accel mode (cache_peer a Node ws server), the connection kept alive. */
+    private static final String SQUID = "HTTP/1.1 426 Upgrade Required\r\nContent-Length: 16\r\nContent-Type: text/plain\r\n"
+            + "Date: Mon, 07 Dec 2026 01:15:10 GMT\r\nX-Cache: MISS from vm\r\nX-Cache-Lookup: MISS from vm:27506\r\n"
+            + "Via: 1.1 vm (squid/5.7)\r\nConnection: keep-alive\r\n\r\nUpgrade Required";
+
     private static DiagnosisReport diagnose(String answer, boolean keepAlive) throws Exception {
         try (RawUpstream proxy = RawUpstream.start(connection -> {
             connection.readHead();
@@ -70,6 +75,17 @@ class ProxyProductTest {
     void tinyproxyIsNamedByItsViaHeader() throws Exception {
         Finding finding = strippedUpgrade(diagnose(TINYPROXY, false), "tinyproxy");
         assertThat(finding.fix()).contains("tinyproxy cannot carry WebSockets");
+    }
+
+    @Test
+    void squidIsNamedByItsViaHeader() throws Exception {
+        DiagnosisReport report = diagnose(SQUID, true);
+        assertThat(report.cause()).as(report.toText()).contains(Cause.PROXY_WITHOUT_UPGRADE);
+        assertThat(report.check("upgrade").evidence()).contains("Via: 1.1 vm (squid/5.7)");
+        Finding finding = report.diagnosis().orElseThrow();
+        assertThat(finding.explanation()).contains("The proxy in front (squid)");
+        assertThat(finding.fix()).contains("squid as a reverse proxy").contains("http_upgrade_request_protocols")
+                .doesNotContain("does not name it").doesNotContain("proxy_http_version");
     }
 
     @Test
