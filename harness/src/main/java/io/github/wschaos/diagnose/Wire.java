@@ -332,7 +332,7 @@ final class Wire implements AutoCloseable {
                 payload[i] = (byte) (mask == null ? b : b ^ mask[i % 4]);
             }
         }
-        return new Frame(first & 0x0f, payload);
+        return new Frame(first & 0x0f, payload, (first & 0x80) != 0);
     }
 
     private int readByte() throws IOException {
@@ -400,8 +400,8 @@ final class Wire implements AutoCloseable {
         }
     }
 
-    /** A frame from the server. */
-    record Frame(int opcode, byte[] payload) {
+    /** A frame from the server; {@code fin} false for a fragment that more of its message follows. */
+    record Frame(int opcode, byte[] payload, boolean fin) {
 
         boolean isClose() {
             return opcode == 0x8;
