@@ -69,4 +69,24 @@ class EchoStepTest {
                     .startsWith("a short text message was echoed in ").contains("; 16000 bytes in ");
         }
     }
+
+    /**
+     * A short echo held up for 300 ms and a large one echoed at once: the large echo is faster, the difference of the
+     * two times says nothing about throughput, and no rate is printed (it was "16000000000 KB/s").
+     */
+    @Test
+    void aLargeEchoFasterThanTheShortOneGivesNoRate() throws IOException {
+        try (RawUpstream server = server((connection, text) -> {
+            if (text.length < 100) {
+                connection.readByte(Duration.ofMillis(300));
+            }
+            connection.write(RawServerSide.frame(true, 0x1, text));
+        })) {
+            DiagnosisReport report = Diagnostics.builder(server.uri().resolve("/echo")).timeout(Duration.ofSeconds(3)).echo().run();
+
+            assertThat(report.healthy()).as(report.toText()).isTrue();
+            assertThat(report.check("echo").evidence()).as(report.toText())
+                    .contains("; 16000 bytes in ").contains("no throughput measurable").doesNotContain("KB/s");
+        }
+    }
 }
