@@ -103,7 +103,7 @@ final class EchoProbe {
                 throw new SocketTimeoutException("nothing wanted within the timeout");
             }
             wire.socket().setSoTimeout((int) Math.max(1, left / 1_000_000));
-            Wire.Frame frame = wire.readFrame();
+            Wire.Frame frame = wire.readFrame(deadline);
             if (wanted.test(frame) || frame.isClose()) {
                 return frame;
             }

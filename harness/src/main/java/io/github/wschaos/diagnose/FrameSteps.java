@@ -223,8 +223,10 @@ final class FrameSteps {
     void closingHandshake(Wire wire) {
         try {
             wire.sendClose(1000);
-            wire.socket().setSoTimeout(Math.min(run.timeoutMillis, 1000));
-            for (int i = 0; i < 100 && !wire.readFrame().isClose(); i++) {
+            int wait = Math.min(run.timeoutMillis, 1000);
+            wire.socket().setSoTimeout(wait);
+            long deadline = System.nanoTime() + wait * 1_000_000L;
+            for (int i = 0; i < 100 && !wire.readFrame(deadline).isClose(); i++) {
                 // drain until the server's close frame
             }
         } catch (IOException e) {

@@ -83,6 +83,20 @@ final class UpgradeStep {
     private void unanswered(IOException e, long received, long start) {
         long silent = System.nanoTime() - start;
         String evidence = "request sent; " + e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start);
+        if (e instanceof Wire.Stalled stalled && stalled.partial().length > 0) {
+            // An answer began: not a filter that drops the upgrade, so no plain GET.
+            String text = new String(stalled.partial(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (!endpoint.secure() && (text.startsWith("HTTP/") || "HTTP/".startsWith(text))) {
+                run.checks.put("TLS", Check.passed("TLS", "none expected (ws://); the port answers plain HTTP", Duration.ZERO));
+            } else {
+                plainPortUnknown();
+            }
+            run.fail("upgrade", "request sent; " + stalled.arrived() + (stalled.trickling()
+                    ? ", still coming a few bytes at a time when the timeout of " + options.timeout().toMillis() + " ms passed"
+                    : ", then nothing more within the timeout of " + options.timeout().toMillis() + " ms (TCP still open)"),
+                    start, StreamFindings.stalledAnswer(stalled, options.timeout()));
+            return;
+        }
         plainPortUnknown();
         if (e instanceof SocketTimeoutException) {
             String silence = "request sent; no answer within " + options.timeout().toMillis() + " ms (TCP still open)";
