@@ -72,8 +72,16 @@ public enum Cause {
     RATE_LIMITED("429: rate limited"),
     /** Another status instead of {@code 101}. */
     UNEXPECTED_STATUS("an unexpected status instead of 101"),
-    /** A {@code 101} with a wrong {@code Sec-WebSocket-Accept}, or an answer that is not HTTP. */
+    /**
+     * A {@code 101} that fails RFC 6455's client checks (section 4.1: {@code Upgrade}, {@code Connection},
+     * {@code Sec-WebSocket-Accept}, a subprotocol or extension not offered), or an answer that is not HTTP.
+     */
     NOT_A_WEBSOCKET_ANSWER("the answer is not a valid WebSocket handshake"),
+    /**
+     * A {@code 101} that passes RFC 6455's checks but that some clients fail: no subprotocol selected of those offered,
+     * or an {@code HTTP/1.0} status line.
+     */
+    SOME_CLIENTS_REJECT_101("some WebSocket clients reject the 101"),
     /** A close frame right after the upgrade. */
     CLOSED_AFTER_UPGRADE("the server closes the connection right after the upgrade"),
     /** TCP closed without a close frame right after the upgrade. */

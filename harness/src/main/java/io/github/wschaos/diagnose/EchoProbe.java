@@ -1,5 +1,6 @@
 package io.github.wschaos.diagnose;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -23,14 +24,17 @@ final class EchoProbe {
     private EchoProbe() {
     }
 
-    /** Sends {@code payload} as a text message and waits, up to {@code timeout}, for the same text back. */
+    /**
+     * Sends {@code payload} as a text message and waits, up to {@code timeout}, for the same text back: as one frame or
+     * in fragments (a text frame without FIN, then continuation frames; Tomcat sends 16,000 bytes as 8,192 and the
+     * rest), with the server's pings answered and its other control frames skipped between them, as a client does.
+     */
     static EchoProbe send(Wire wire, byte[] payload, Duration timeout) {
         long start = System.nanoTime();
         EchoProbe probe = new EchoProbe();
         try {
             wire.sendFrame(0x1, payload);
-            Wire.Frame frame = await(wire, start + timeout.toNanos(), f -> f.opcode() == 0x1 && Arrays.equals(f.payload(), payload),
-                    new int[1]);
+            Wire.Frame frame = awaitText(wire, start + timeout.toNanos(), payload);
             if (frame.isClose()) {
                 probe.kind = Kind.CLOSE_FRAME;
                 probe.closeCode = frame.closeCode();
@@ -53,6 +57,40 @@ final class EchoProbe {
     }
 
     /**
+     * Reads messages, joining fragments, until the text message {@code expected} has come back whole (its last frame
+     * is returned) or a close frame comes; other messages are skipped.
+     *
+     * @throws SocketTimeoutException when {@code deadline} ({@link System#nanoTime()}) passes first
+     */
+    private static Wire.Frame awaitText(Wire wire, long deadline, byte[] expected) throws IOException {
+        ByteArrayOutputStream message = null;
+        int opcode = 0;
+        while (true) {
+            Wire.Frame frame = await(wire, deadline, f -> !f.isPing() && !f.isPong(), new int[1]);
+            if (frame.isClose()) {
+                return frame;
+            }
+            if (frame.opcode() != 0x0) {
+                message = new ByteArrayOutputStream();
+                opcode = frame.opcode();
+            } else if (message == null) {
+                // A continuation without a first frame: nothing to join it to.
+                continue;
+            }
+            // A message longer than the one sent cannot be its echo: only its end matters.
+            if (message.size() <= expected.length) {
+                message.write(frame.payload(), 0, Math.min(frame.payload().length, expected.length + 1 - message.size()));
+            }
+            if (frame.fin()) {
+                if (opcode == 0x1 && Arrays.equals(message.toByteArray(), expected)) {
+                    return frame;
+                }
+                message = null;
+            }
+        }
+    }
+
+    /**
      * Reads frames until one {@code wanted} (or a close frame) arrives, answering the server's pings and counting its
      * other frames in {@code others[0]}.
      *
@@ -65,7 +103,7 @@ final class EchoProbe {
                 throw new SocketTimeoutException("nothing wanted within the timeout");
             }
             wire.socket().setSoTimeout((int) Math.max(1, left / 1_000_000));
-            Wire.Frame frame = wire.readFrame();
+            Wire.Frame frame = wire.readFrame(deadline);
             if (wanted.test(frame) || frame.isClose()) {
                 return frame;
             }

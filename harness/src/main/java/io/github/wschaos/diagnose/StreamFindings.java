@@ -27,6 +27,32 @@ final class StreamFindings {
                 Fixes.fault("blackhole", "@Blackhole (or @DelayHandshake for a slow one)", "Faults.blackhole()"));
     }
 
+    /**
+     * The answer to the upgrade request began but its head was not complete within {@code timeout}: it trickled in a
+     * few bytes at a time (reproduced by a slicer at the pace seen), or stopped after a first piece (no fault does
+     * that).
+     */
+    static Finding stalledAnswer(Wire.Stalled stalled, Duration timeout) {
+        int bytes = stalled.partial().length;
+        String pace = Fixes.floorTenths(stalled.paceNanos());
+        return new Finding(Cause.NO_ANSWER,
+                "TCP connected and the answer to the upgrade request began, but its head was not complete within "
+                        + timeout.toMillis() + " ms: " + stalled.arrived() + (stalled.trickling()
+                                ? " came, a few bytes at a time (" + bytes + " bytes in " + stalled.lastByteNanos() / 1_000_000 + " ms)."
+                                : " came, then nothing more.")
+                        + " A client opens the WebSocket only once the whole head (up to its blank line) has arrived, so its"
+                        + " handshake times out the same way (Node ws: \"Opening handshake has timed out\"). Something"
+                        + " holds the answer back: a proxy or middlebox that buffers, throttles or trickles it, or a server"
+                        + " that stalls after its first bytes."
+                        + (stalled.trickling() ? "" : " No wschaos fault sends part of an answer and then holds the rest."),
+                "Capture the traffic at the server and in front of the client (tcpdump) to see where the bytes stop or"
+                        + " slow down; a proxy must pass the 101's head on at once. --timeout longer than the whole head"
+                        + " takes shows how slow it is.",
+                stalled.trickling()
+                        ? Fixes.toxic("slicer=1:0:" + pace, "Faults.slicer(1, 0, Durations.parse(\"" + pace + "\"), Direction.DOWNSTREAM)")
+                        : null);
+    }
+
     /** The TCP connection was accepted and then reset (or closed) before any answer. */
     static Finding resetBeforeAnswer() {
         return new Finding(Cause.CONNECTION_RESET,

@@ -9,7 +9,11 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The {@code upgrade} step on the first connection: the upgrade request, and a {@code 101} with a valid
@@ -127,6 +131,20 @@ final class UpgradeStep {
     private void unanswered(IOException e, long received, long start) {
         long silent = System.nanoTime() - start;
         String evidence = "request sent; " + e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start);
+        if (e instanceof Wire.Stalled stalled && stalled.partial().length > 0) {
+            // An answer began: not a filter that drops the upgrade, so no plain GET.
+            String text = new String(stalled.partial(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (!endpoint.secure() && (text.startsWith("HTTP/") || "HTTP/".startsWith(text))) {
+                run.checks.put("TLS", Check.passed("TLS", "none expected (ws://); the port answers plain HTTP", Duration.ZERO));
+            } else {
+                plainPortUnknown();
+            }
+            run.fail("upgrade", "request sent; " + stalled.arrived() + (stalled.trickling()
+                    ? ", still coming a few bytes at a time when the timeout of " + options.timeout().toMillis() + " ms passed"
+                    : ", then nothing more within the timeout of " + options.timeout().toMillis() + " ms (TCP still open)"),
+                    start, StreamFindings.stalledAnswer(stalled, options.timeout()));
+            return;
+        }
         plainPortUnknown();
         if (e instanceof SocketTimeoutException) {
             String silence = "request sent; no answer within " + options.timeout().toMillis() + " ms (TCP still open)";
@@ -164,18 +182,19 @@ final class UpgradeStep {
 
     /** A {@code 101}: valid or not, slow or not; the connection when it is a valid one. */
     private Wire upgraded(Wire wire, Wire.Answer answer, String key, String seen, long start, Duration took) {
-        String accept = answer.header("Sec-WebSocket-Accept");
-        String upgrade = answer.header("Upgrade");
-        String expected = Wire.expectedAccept(key);
-        if (!expected.equals(accept) || upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+        List<Problem> invalid = invalid(answer, key);
+        if (!invalid.isEmpty()) {
             wire.close();
-            run.fail("upgrade", seen + "\nSec-WebSocket-Accept: " + accept + " (expected " + expected + "), Upgrade: " + upgrade,
+            run.fail("upgrade", seen + "\n" + String.join("\n", invalid.stream().map(Problem::what).toList()),
                     start, new Finding(Cause.NOT_A_WEBSOCKET_ANSWER,
-                            "The 101 is not a valid WebSocket handshake: browsers reject it (\"Incorrect"
-                                    + " 'Sec-WebSocket-Accept' header value\"). Something between rewrites or invents the answer.",
+                            "The 101 is not a valid WebSocket handshake, and RFC 6455 (section 4.1) has a client fail the"
+                                    + " connection: " + Problem.explain(invalid) + ". Something between rewrites or"
+                                    + " invents the answer, or the server's handshake is wrong. No wschaos fault rewrites"
+                                    + " a 101's headers.",
                             "Let the WebSocket server answer the handshake; a proxy must relay 101 with its headers unchanged.", null));
             return null;
         }
+        List<Problem> refused = refusedBySome(answer);
         run.originSent = options.origin() != null;
         run.workingOrigin = options.origin();
         run.handshakeNanos = took.toNanos();
@@ -195,7 +214,104 @@ final class UpgradeStep {
         } else {
             run.checks.put("upgrade", Check.passed("upgrade", seen + "\nSec-WebSocket-Accept valid", took));
         }
+        if (!refused.isEmpty()) {
+            // The connection is usable (by the clients that accept it): the steps after it go on.
+            Check check = run.checks.get("upgrade");
+            run.fail("upgrade", check.evidence() + "\n" + String.join("\n", refused.stream().map(Problem::what).toList()),
+                    start, new Finding(Cause.SOME_CLIENTS_REJECT_101,
+                            "The 101 is one some WebSocket clients fail and others accept: " + Problem.explain(refused)
+                                    + ". No wschaos fault rewrites a 101's headers.",
+                            "Answer as every client expects: " + String.join("; ", refused.stream().map(problem -> problem.what()
+                                    .startsWith("the status line") ? "answer HTTP/1.1 101"
+                                    : "select one of the subprotocols the client offers (or refuse the handshake when none fits)")
+                                    .toList()) + ".", null));
+        }
         return wire;
+    }
+
+    /** What in a 101 is wrong (the evidence) and which clients fail the connection for it. */
+    private record Problem(String what, String who) {
+
+        static String explain(List<Problem> problems) {
+            return String.join("; ", problems.stream().map(problem -> problem.what() + ": " + problem.who()).toList());
+        }
+    }
+
+    /**
+     * What in the 101 fails RFC 6455's client checks (section 4.1), each with the clients that fail it; empty when
+     * it passes them.
+     */
+    private List<Problem> invalid(Wire.Answer answer, String key) {
+        List<Problem> problems = new ArrayList<>();
+        String upgrade = answer.header("Upgrade");
+        if (upgrade == null || !upgrade.trim().equalsIgnoreCase("websocket")) {
+            problems.add(new Problem((upgrade == null ? "no Upgrade header" : "Upgrade: " + upgrade) + " (RFC 6455 wants Upgrade: websocket)",
+                    "clients fail the connection" + (upgrade == null ? " (Chrome: \"'Upgrade' header is missing\")" : "")));
+        }
+        String connection = answer.header("Connection");
+        if (connection == null || !tokens(connection.toLowerCase(Locale.ROOT)).contains("upgrade")) {
+            problems.add(new Problem((connection == null ? "no Connection header" : "Connection: " + connection)
+                    + " (RFC 6455 wants Connection: Upgrade)", "Node ws, Python websockets and the JDK's HttpClient fail the connection"));
+        }
+        String accept = answer.header("Sec-WebSocket-Accept");
+        String expected = Wire.expectedAccept(key);
+        if (!expected.equals(accept == null ? null : accept.trim())) {
+            problems.add(new Problem((accept == null ? "no Sec-WebSocket-Accept header" : "Sec-WebSocket-Accept: " + accept)
+                    + " (expected " + expected + ")", "browsers report \"Incorrect 'Sec-WebSocket-Accept' header value\""));
+        }
+        List<String> offered = tokens(requested("Sec-WebSocket-Protocol"));
+        String protocol = answer.header("Sec-WebSocket-Protocol");
+        if (protocol != null && !offered.contains(protocol.trim())) {
+            problems.add(new Problem("Sec-WebSocket-Protocol: " + protocol + ", not offered (" + (offered.isEmpty() ? "the request offered none"
+                    : "the request offered " + String.join(", ", offered)) + ")", "Node ws, Python websockets and the JDK's"
+                    + " HttpClient fail the connection"));
+        }
+        String extensions = answer.header("Sec-WebSocket-Extensions");
+        if (extensions != null) {
+            List<String> offeredExtensions = extensionNames(requested("Sec-WebSocket-Extensions"));
+            List<String> notOffered = extensionNames(extensions).stream().filter(name -> !offeredExtensions.contains(name)).toList();
+            if (!notOffered.isEmpty()) {
+                problems.add(new Problem("Sec-WebSocket-Extensions: " + extensions + ", not offered (" + (offeredExtensions.isEmpty()
+                        ? "the request offered none" : "the request offered " + String.join(", ", offeredExtensions)) + ")",
+                        "a client that did not offer " + String.join(", ", notOffered) + " fails the connection (the JDK's"
+                        + " HttpClient, which offers no extension); clients that offered it themselves (browsers, Node ws"
+                        + " and Python websockets offer permessage-deflate) accept it"));
+            }
+        }
+        return problems;
+    }
+
+    /** What in a 101 that passes RFC 6455's checks some clients still fail, each with the clients that fail it. */
+    private List<Problem> refusedBySome(Wire.Answer answer) {
+        List<Problem> problems = new ArrayList<>();
+        if (!answer.statusLine().startsWith("HTTP/1.1 ")) {
+            problems.add(new Problem("the status line is " + answer.statusLine().split(" ", 2)[0] + ", not HTTP/1.1 (RFC 6455's"
+                    + " server answers HTTP/1.1 101)", "Python websockets fails the connection"));
+        }
+        List<String> offered = tokens(requested("Sec-WebSocket-Protocol"));
+        if (!offered.isEmpty() && answer.header("Sec-WebSocket-Protocol") == null) {
+            problems.add(new Problem("no Sec-WebSocket-Protocol header though the request offered " + String.join(", ", offered),
+                    "Node ws fails the connection (\"Server sent no subprotocol\") and so does Chrome (\"Sent non-empty"
+                    + " 'Sec-WebSocket-Protocol' header but no response was received\"); Python websockets and the JDK's"
+                    + " HttpClient accept it (RFC 6455 lets a server select none)"));
+        }
+        return problems;
+    }
+
+    /** The value of the request header {@code name} given with {@code --header}, or null. */
+    private String requested(String name) {
+        return options.headers().entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    /** The comma-separated tokens of a header value, trimmed; empty for null. */
+    private static List<String> tokens(String value) {
+        return value == null ? List.of() : Arrays.stream(value.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
+
+    /** The extension names of a {@code Sec-WebSocket-Extensions} value (parameters dropped), lower case. */
+    private static List<String> extensionNames(String value) {
+        return tokens(value).stream().map(extension -> extension.split(";", 2)[0].trim().toLowerCase(Locale.ROOT)).toList();
     }
 
     private void plainPortUnknown() {

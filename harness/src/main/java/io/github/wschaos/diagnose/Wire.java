@@ -33,6 +33,10 @@ final class Wire implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private long received;
+    /** Whether reads are bounded by {@link #deadline} as well as by the socket's timeout. */
+    private boolean bounded;
+    /** The {@link System#nanoTime()} by which the current step's reads must be done, when {@link #bounded}. */
+    private long deadline;
 
     Wire(Socket socket) throws IOException {
         this.socket = socket;
@@ -48,12 +52,36 @@ final class Wire implements AutoCloseable {
 
             @Override
             public int read(byte[] buffer, int offset, int length) throws IOException {
-                int n = super.read(buffer, offset, length);
-                received += Math.max(0, n);
-                return n;
+                int before = bounded ? boundRead() : -1;
+                try {
+                    int n = super.read(buffer, offset, length);
+                    received += Math.max(0, n);
+                    return n;
+                } finally {
+                    if (before >= 0) {
+                        socket.setSoTimeout(before);
+                    }
+                }
             }
         });
         this.out = socket.getOutputStream();
+    }
+
+    /**
+     * Before a read under the {@link #deadline}: the socket's timeout cut to what is left of it, so that bytes that
+     * trickle in cannot hold a step past it. Returns the socket's timeout, to be restored after the read.
+     *
+     * @throws SocketTimeoutException when the deadline has passed
+     */
+    private int boundRead() throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException("the timeout passed");
+        }
+        int before = socket.getSoTimeout();
+        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000));
+        socket.setSoTimeout(before == 0 ? millis : Math.min(before, millis));
+        return before;
     }
 
     /** How many bytes the peer has sent so far (including those buffered but not yet read). */
@@ -129,16 +157,41 @@ final class Wire implements AutoCloseable {
      * {@code Content-Length} bytes, the chunks of a chunked body decoded up to the last chunk, or what comes until the
      * peer closes. Returns the raw first bytes too, so that an answer that is not HTTP at all (a TLS alert) can be
      * named, and when the head was complete ({@link Answer#headNanos()}): the answer's time, which a slow body or a
-     * kept-alive connection does not lengthen.
+     * kept-alive connection does not lengthen. The socket's timeout (the run's {@code --timeout}) bounds the whole
+     * answer, not each read: a head or body that trickles in is not waited for beyond it (the body is kept as far as
+     * it came).
      *
-     * @throws SocketTimeoutException when nothing complete arrived within the socket's timeout
+     * @throws Stalled when the head was not complete within the socket's timeout, with what of it had arrived
      * @throws EOFException when the peer closed before a complete head
      */
     Answer readAnswer() throws IOException {
+        long start = System.nanoTime();
+        int timeout = socket.getSoTimeout();
+        bounded = timeout > 0;
+        deadline = start + timeout * 1_000_000L;
+        try {
+            return readAnswer(start, timeout);
+        } finally {
+            bounded = false;
+        }
+    }
+
+    private Answer readAnswer(long start, int timeout) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
+        long firstByte = start;
+        long lastByte = start;
         int last4 = 0;
         while (last4 != 0x0d0a0d0a) {
-            int b = in.read();
+            int b;
+            try {
+                b = in.read();
+            } catch (SocketTimeoutException e) {
+                throw new Stalled(head.toByteArray(), firstByte - start, lastByte - start, timeout);
+            }
+            lastByte = System.nanoTime();
+            if (head.size() == 0) {
+                firstByte = lastByte;
+            }
             if (b < 0) {
                 throw new EOFException(head.size() == 0 ? "closed without an answer"
                         : "closed after " + head.size() + " bytes of an incomplete answer: " + printable(head.toByteArray()));
@@ -177,7 +230,10 @@ final class Wire implements AutoCloseable {
         return new Answer(statusLine, status, headers, body, -1, headNanos);
     }
 
-    /** The body as evidence: what arrives promptly (each read bounded by 500 ms), up to its end or 4 KiB. */
+    /**
+     * The body as evidence: what arrives promptly (each read bounded by 500 ms, all of it by the answer's deadline), up
+     * to its end or 4 KiB.
+     */
     private String readBody(Map<String, String> headers) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         int previous = -1;
@@ -295,6 +351,22 @@ final class Wire implements AutoCloseable {
     }
 
     /**
+     * Reads one frame as {@link #readFrame()} does, all of it before {@code deadline} ({@link System#nanoTime()}): a
+     * frame that trickles in does not hold the caller past it.
+     *
+     * @throws SocketTimeoutException when the deadline (or the socket's timeout) passes first
+     */
+    Frame readFrame(long deadline) throws IOException {
+        bounded = true;
+        this.deadline = deadline;
+        try {
+            return readFrame();
+        } finally {
+            bounded = false;
+        }
+    }
+
+    /**
      * Reads one frame (payloads up to 64 KiB kept, larger ones skipped).
      *
      * @throws SocketTimeoutException when the socket's timeout passes first
@@ -332,7 +404,7 @@ final class Wire implements AutoCloseable {
                 payload[i] = (byte) (mask == null ? b : b ^ mask[i % 4]);
             }
         }
-        return new Frame(first & 0x0f, payload);
+        return new Frame(first & 0x0f, payload, (first & 0x80) != 0);
     }
 
     private int readByte() throws IOException {
@@ -359,6 +431,65 @@ final class Wire implements AutoCloseable {
             text.append(b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b));
         }
         return text.toString();
+    }
+
+    /**
+     * The head of an answer was not complete within the timeout: {@link #partial()} is what of it had arrived (empty
+     * for no answer at all), {@link #firstByteNanos()} and {@link #lastByteNanos()} when its first and last bytes came,
+     * counted from the read's start.
+     */
+    static final class Stalled extends SocketTimeoutException {
+
+        private final byte[] partial;
+        private final long firstByteNanos;
+        private final long lastByteNanos;
+        private final int timeoutMillis;
+
+        Stalled(byte[] partial, long firstByteNanos, long lastByteNanos, int timeoutMillis) {
+            super(partial.length == 0 ? "no answer within " + timeoutMillis + " ms"
+                    : partial.length + " bytes of an answer within " + timeoutMillis + " ms, not a complete head: " + printable(partial));
+            this.partial = partial;
+            this.firstByteNanos = firstByteNanos;
+            this.lastByteNanos = lastByteNanos;
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        byte[] partial() {
+            return partial.clone();
+        }
+
+        long firstByteNanos() {
+            return firstByteNanos;
+        }
+
+        long lastByteNanos() {
+            return lastByteNanos;
+        }
+
+        /** The time between two bytes, on average, while they trickled in. */
+        long paceNanos() {
+            return (lastByteNanos - firstByteNanos) / Math.max(1, partial.length - 1);
+        }
+
+        /**
+         * Whether the bytes were still coming when the timeout passed (the last one in the second half of the wait)
+         * rather than stopping after a first piece: a trickle, not a stall.
+         */
+        boolean trickling() {
+            return partial.length >= 2 && lastByteNanos > timeoutMillis * 1_000_000L / 2;
+        }
+
+        /** What arrived, as evidence: "the status line 'HTTP/1.1 101 Switching Protocols' and 40 bytes of headers". */
+        String arrived() {
+            String text = new String(partial, StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n");
+            if (end < 0) {
+                return partial.length + " bytes of a status line ('" + printable(partial) + "')";
+            }
+            int rest = partial.length - end - 2;
+            return "the status line '" + printable(text.substring(0, end).getBytes(StandardCharsets.ISO_8859_1)) + "'"
+                    + (rest > 0 ? " and " + rest + " bytes of headers" : "");
+        }
     }
 
     /** TCP closed without a close frame in the middle of a frame: the stream was cut, not ended. */
@@ -400,8 +531,8 @@ final class Wire implements AutoCloseable {
         }
     }
 
-    /** A frame from the server. */
-    record Frame(int opcode, byte[] payload) {
+    /** A frame from the server; {@code fin} false for a fragment that more of its message follows. */
+    record Frame(int opcode, byte[] payload, boolean fin) {
 
         boolean isClose() {
             return opcode == 0x8;
