@@ -110,8 +110,13 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
     }
 
     /**
-     * The client made exactly {@code attempts} attempts and then stopped: none came during {@code quietPeriod}
-     * after the last one ended. Waits for the attempts (up to {@code within}, 10 s by default), then for the quiet.
+     * The client made exactly {@code attempts} attempts and then stopped: every one of them has ended (a handshake
+     * answered with anything but {@code 101}, or a connection closed; see {@link ConnectionRecord#hasEnded()}) and
+     * none came during {@code quietPeriod} after the last one ended. An attempt still open is not given up: neither a
+     * handshake still pending (the client may yet time out and retry) nor a healthy upgraded connection (a client
+     * that stays connected has nothing to give up; assert that with {@code hasUpgradedConnections} or
+     * {@code attempt(n).isUpgraded()}). Waits for the attempts and for their ends (up to {@code within}, 10 s by
+     * default), then for the quiet period, which runs from the last end.
      */
     public ReconnectAssert gaveUpAfter(int attempts, Duration quietPeriod) {
         if (attempts < 1) {
@@ -119,7 +124,24 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
         }
         Eventually.positive("quiet period", quietPeriod);
         awaitAttempts(attempts);
-        staysQuiet(attempts, quietPeriod, "to give up after %s attempts");
+        String expectation = "to give up after %s attempts";
+        try {
+            Awaitility.await().atMost(bound()).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(() -> actual.attempts() > attempts
+                            || actual.connections().stream().allMatch(ConnectionRecord::hasEnded));
+        } catch (ConditionTimeoutException e) {
+            // reported below with the timeline
+        }
+        List<ConnectionRecord> records = actual.connections();
+        tooMany(records, attempts, quietPeriod, expectation, attempts);
+        for (ConnectionRecord record : records) {
+            if (!record.hasEnded()) {
+                fail(records, expectation + "%nbut attempt #%s is still open (%s) after %s: an attempt still open is"
+                        + " not given up", attempts, record.attempt(), record.isUpgraded() ? "upgraded" : "no answer yet",
+                        Backoff.millis(bound()));
+            }
+        }
+        staysQuiet(attempts, quietPeriod, expectation, attempts);
         return myself;
     }
 
@@ -143,7 +165,7 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
             fail(records, "not to reconnect after the normal close of attempt #%s%nbut attempt #%s came %s after it",
                     closed + 1, closed + 2, Timeline.seconds(next.acceptedAt().minus(records.get(closed).endedAt())));
         }
-        staysQuiet(closed + 1, quietPeriod, "not to reconnect after the normal close of attempt #%s");
+        staysQuiet(closed + 1, quietPeriod, "not to reconnect after the normal close of attempt #%s", closed + 1);
         return myself;
     }
 
@@ -184,18 +206,29 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
         });
     }
 
-    private void staysQuiet(int attempts, Duration quietPeriod, String expectation) {
+    /**
+     * Waits until {@code quietPeriod} has passed since the latest end among the first {@code attempts} attempts, or
+     * until another attempt comes, and fails if one did.
+     */
+    private void staysQuiet(int attempts, Duration quietPeriod, String expectation, Object argument) {
+        Duration lastEnd = actual.connections().stream().limit(attempts).map(ConnectionRecord::endedAt)
+                .max(Duration::compareTo).orElse(Duration.ZERO);
+        Duration quietUntil = lastEnd.plus(quietPeriod);
         try {
-            Awaitility.await().during(quietPeriod).atMost(quietPeriod.plusSeconds(2)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> actual.attempts() <= attempts);
+            Awaitility.await().atMost(quietPeriod.plusSeconds(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(() -> actual.attempts() > attempts || actual.elapsed().compareTo(quietUntil) >= 0);
         } catch (ConditionTimeoutException e) {
             // reported below with the timeline
         }
-        List<ConnectionRecord> records = actual.connections();
+        tooMany(actual.connections(), attempts, quietPeriod, expectation, argument);
+    }
+
+    private void tooMany(List<ConnectionRecord> records, int attempts, Duration quietPeriod, String expectation,
+            Object argument) {
         if (records.size() > attempts) {
             ConnectionRecord next = records.get(attempts);
             fail(records, expectation + "%nbut attempt #%s came %s after attempt #%s ended, within the quiet period of %s"
-                    + " (%s attempts in all)", attempts, attempts + 1,
+                    + " (%s attempts in all)", argument, attempts + 1,
                     Timeline.seconds(next.acceptedAt().minus(records.get(attempts - 1).endedAt())), attempts,
                     Timeline.seconds(quietPeriod), records.size());
         }

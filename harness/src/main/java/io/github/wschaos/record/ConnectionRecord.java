@@ -110,6 +110,15 @@ public record ConnectionRecord(
         return closingAt.orElseGet(() -> responseAt.orElse(acceptedAt)); // a closed connection has its closingAt
     }
 
+    /**
+     * Whether this attempt is over for the client: a handshake answered with anything but {@code 101}, or a connection
+     * whose {@link #closingAt()} has come. An attempt whose handshake is still pending, or an upgraded connection still
+     * open, has not ended; its {@link #endedAt()} is provisional.
+     */
+    public boolean hasEnded() {
+        return (outcome != Outcome.UPGRADED && responseAt.isPresent()) || closingAt.isPresent();
+    }
+
     /** How long the connection lived, from accept to close (empty while it is open). */
     public Optional<Duration> lifetime() {
         return closedAt.map(closed -> closed.minus(acceptedAt));
