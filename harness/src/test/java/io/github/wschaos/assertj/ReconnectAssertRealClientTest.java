@@ -74,4 +74,36 @@ class ReconnectAssertRealClientTest {
         }
         System.out.println(echo.proxy().recording().timeline());
     }
+
+    @Test
+    void aCappedBackoffWithJitterIsAHardCapUnlessTheJitterMayExceedIt() {
+        echo.proxy().inject(Faults.respondWithStatus(503));
+        // A client whose cap of 2 s is broken: it waits 2.7 s, past the 2 s cap plus the tolerance (600 ms: a loaded
+        // machine delayed a fresh JDK client's first retry by 680 ms), but within 2 s * 1.5 (jitter 0.5) plus it.
+        try (JdkReconnectingClient client = JdkReconnectingClient.start(echo.proxy().uri(),
+                JdkReconnectingClient.delays(500, 1000, 2000, 2700), 5, ofSeconds(5))) {
+            assertThat(echo.proxy()).within(ofSeconds(30)).reconnects().gaveUpAfter(5, ofMillis(500));
+        }
+        Backoff capped = Backoff.exponential(ofMillis(500), 2.0).cappedAt(ofSeconds(2)).withJitter(0.5);
+        assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().withTolerance(LOADED).followBackoff(capped))
+                .hasMessageContaining("to reconnect with exponential from 500ms x2.0 capped at 2000ms with 50% jitter")
+                .hasMessageContaining("the delay before attempt #5 was ")
+                .hasMessageContaining("outside 0.400s..2.600s");
+        assertThat(echo.proxy()).reconnects().withTolerance(LOADED).followBackoff(capped.jitterAboveCap());
+        assertThat(capped.jitterAboveCap().toString()).contains("capped at 2000ms before jitter with 50% jitter");
+    }
+
+    @Test
+    void aClientThatRespectsTheCapPassesIt() {
+        echo.proxy().inject(Faults.respondWithStatus(503));
+        try (JdkReconnectingClient client = JdkReconnectingClient.start(echo.proxy().uri(),
+                JdkReconnectingClient.delays(500, 1000, 2000, 2000), 5, ofSeconds(5))) {
+            assertThat(echo.proxy()).within(ofSeconds(30)).reconnects().gaveUpAfter(5, ofMillis(500));
+        }
+        assertThat(echo.proxy()).reconnects().withTolerance(LOADED)
+                .followBackoff(Backoff.exponential(ofMillis(500), 2.0).cappedAt(ofSeconds(2)).withJitter(0.5));
+    }
+
+    /** 600 ms or 20 %: a loaded machine delayed a fresh JDK client's first retry by 680 ms. */
+    private static final Tolerance LOADED = new Tolerance(ofMillis(600), 0.2);
 }
