@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.assertj.core.api.AbstractAssert;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -59,14 +60,20 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
         return myself;
     }
 
-    /** The delays between the attempts so far, in order: one fewer than the attempts. */
+    /**
+     * The delays between the attempts so far, in order: one fewer than the attempts. A delay is never negative: where
+     * an attempt started before the previous one had ended ({@code overlap} in the timeline), the client's own delay
+     * cannot be seen and it counts as zero here.
+     */
     public List<Duration> delays() {
         return delaysOf(actual.connections());
     }
 
     /**
      * Every delay so far matches {@code backoff} within the tolerance; needs at least two attempts, and waits for them
-     * after {@code within}. A delay once made does not change, so the check of the delays is made once, at once: put
+     * after {@code within}. A delay between overlapping attempts (the next one started before the previous one had
+     * ended) is not checked, since the client's own delay cannot be seen, but it still counts in the schedule; at
+     * least one delay must be measured. A delay once made does not change, so the check of the delays is made once, at once: put
      * {@link #hasAtLeastAttempts} first to wait for more.
      */
     public ReconnectAssert followBackoff(Backoff backoff) {
@@ -80,30 +87,45 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
         });
         List<ConnectionRecord> records = actual.connections();
         List<Duration> expected = backoff.expectedDelays(records);
-        List<Duration> delays = delaysOf(records);
-        for (int i = 0; i < delays.size(); i++) {
-            if (!backoff.accepts(expected.get(i), delays.get(i), tolerance)) {
-                fail(records, "to reconnect with %s (tolerance %s)%nbut the delay before attempt #%s was %s, outside %s..%s",
-                        backoff, tolerance, i + 2, Timeline.seconds(delays.get(i)),
-                        Timeline.seconds(backoff.lowest(expected.get(i), tolerance)),
-                        Timeline.seconds(backoff.highest(expected.get(i), tolerance)));
+        int measured = 0;
+        for (int i = 1; i < records.size(); i++) {
+            Optional<Duration> delay = records.get(i).delaySince(records.get(i - 1));
+            if (delay.isEmpty()) {
+                continue; // overlapping attempts: the client's own delay is not visible
             }
+            measured++;
+            if (!backoff.accepts(expected.get(i - 1), delay.get(), tolerance)) {
+                fail(records, "to reconnect with %s (tolerance %s)%nbut the delay before attempt #%s was %s, outside %s..%s",
+                        backoff, tolerance, records.get(i).attempt(), Timeline.seconds(delay.get()),
+                        Timeline.seconds(backoff.lowest(expected.get(i - 1), tolerance)),
+                        Timeline.seconds(backoff.highest(expected.get(i - 1), tolerance)));
+            }
+        }
+        if (measured == 0) {
+            fail(records, "to reconnect with %s%nbut no delay could be measured: every attempt started before the"
+                    + " previous one had ended (overlap)", backoff);
         }
         return myself;
     }
 
     /**
-     * No delay between attempts so far was shorter than {@code floor}: no reconnect storm. It reads the delays at once
-     * and does not wait, also after {@code within} (no attempt is no storm): put {@link #hasAtLeastAttempts} first.
+     * No delay between attempts so far was shorter than {@code floor}: no reconnect storm. Where an attempt started
+     * before the previous one had ended, the time between their starts is checked instead (the client's own delay
+     * was no longer than that). It reads the delays at once and does not wait, also after {@code within} (no attempt
+     * is no storm): put {@link #hasAtLeastAttempts} first.
      */
     public ReconnectAssert hasNoStormFasterThan(Duration floor) {
         Eventually.positive("storm floor", floor);
         List<ConnectionRecord> records = actual.connections();
-        List<Duration> delays = delaysOf(records);
-        for (int i = 0; i < delays.size(); i++) {
-            if (delays.get(i).compareTo(floor) < 0) {
-                fail(records, "to wait at least %s between attempts%nbut attempt #%s came %s after the previous one ended",
-                        Timeline.seconds(floor), i + 2, Timeline.seconds(delays.get(i)));
+        for (int i = 1; i < records.size(); i++) {
+            ConnectionRecord previous = records.get(i - 1);
+            ConnectionRecord next = records.get(i);
+            Optional<Duration> delay = next.delaySince(previous);
+            Duration measured = delay.orElseGet(() -> next.acceptedAt().minus(previous.acceptedAt()));
+            if (measured.compareTo(floor) < 0) {
+                fail(records, "to wait at least %s between attempts%nbut attempt #%s came %s", Timeline.seconds(floor),
+                        next.attempt(), delay.isPresent() ? Timeline.seconds(measured) + " after the previous one ended"
+                                : Timeline.seconds(measured) + " after the previous one started, which was still open");
             }
         }
         return myself;
@@ -162,8 +184,8 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
         int closed = firstNormalClose(records);
         if (closed < records.size() - 1) {
             ConnectionRecord next = records.get(closed + 1);
-            fail(records, "not to reconnect after the normal close of attempt #%s%nbut attempt #%s came %s after it",
-                    closed + 1, closed + 2, Timeline.seconds(next.acceptedAt().minus(records.get(closed).endedAt())));
+            fail(records, "not to reconnect after the normal close of attempt #%s%nbut attempt #%s came %s",
+                    records.get(closed).attempt(), next.attempt(), cameAfter(next, records.get(closed)));
         }
         staysQuiet(closed + 1, quietPeriod, "not to reconnect after the normal close of attempt #%s", closed + 1);
         return myself;
@@ -227,10 +249,9 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
             Object argument) {
         if (records.size() > attempts) {
             ConnectionRecord next = records.get(attempts);
-            fail(records, expectation + "%nbut attempt #%s came %s after attempt #%s ended, within the quiet period of %s"
-                    + " (%s attempts in all)", argument, attempts + 1,
-                    Timeline.seconds(next.acceptedAt().minus(records.get(attempts - 1).endedAt())), attempts,
-                    Timeline.seconds(quietPeriod), records.size());
+            fail(records, expectation + "%nbut attempt #%s came %s, within the quiet period of %s (%s attempts in all)",
+                    argument, next.attempt(), cameAfter(next, records.get(attempts - 1)), Timeline.seconds(quietPeriod),
+                    records.size());
         }
     }
 
@@ -245,9 +266,16 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
     static List<Duration> delaysOf(List<ConnectionRecord> records) {
         List<Duration> delays = new ArrayList<>();
         for (int i = 1; i < records.size(); i++) {
-            delays.add(records.get(i).acceptedAt().minus(records.get(i - 1).endedAt()));
+            delays.add(records.get(i).delaySince(records.get(i - 1)).orElse(Duration.ZERO));
         }
         return delays;
+    }
+
+    /** "0.300s after attempt #2 ended", or "while attempt #2 was still open" for overlapping attempts. */
+    private static String cameAfter(ConnectionRecord next, ConnectionRecord previous) {
+        return next.delaySince(previous)
+                .map(delay -> Timeline.seconds(delay) + " after attempt #" + previous.attempt() + " ended")
+                .orElse("while attempt #" + previous.attempt() + " was still open");
     }
 
     private void fail(List<ConnectionRecord> records, String expectation, Object... arguments) {
