@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.assertj.core.api.AbstractAssert;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -32,27 +33,55 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
 
     private final Duration within;
     private final Tolerance tolerance;
+    private final Predicate<ConnectionRecord> counted;
 
     ReconnectAssert(Recording recording, Duration within) {
-        this(recording, within, Tolerance.DEFAULT);
+        this(recording, within, Tolerance.DEFAULT, null);
     }
 
-    private ReconnectAssert(Recording recording, Duration within, Tolerance tolerance) {
+    private ReconnectAssert(Recording recording, Duration within, Tolerance tolerance, Predicate<ConnectionRecord> counted) {
         super(recording, ReconnectAssert.class);
         this.within = within;
         this.tolerance = tolerance;
+        this.counted = counted;
     }
 
     /** Delays may differ from the expected ones by {@code tolerance}; {@link Tolerance#DEFAULT} otherwise. */
     public ReconnectAssert withTolerance(Tolerance tolerance) {
-        return new ReconnectAssert(actual, within, Objects.requireNonNull(tolerance, "tolerance"));
+        return new ReconnectAssert(actual, within, Objects.requireNonNull(tolerance, "tolerance"), counted);
+    }
+
+    /**
+     * Counts only the connections that match {@code connections} as attempts; the others are left out of every
+     * assertion that follows, of its delays and of its timeline. For a client that makes more than one connection per
+     * attempt, e.g. socket.io with its default transports, whose attempts each start with a long-polling handshake (a
+     * request without {@code sid=}) and upgrade later:
+     *
+     * <pre>{@code
+     * assertThat(proxy).reconnects().only(record -> !record.target().contains("sid=")).gaveUpAfter(4, ofSeconds(2));
+     * assertThat(proxy).reconnects().only(ConnectionRecord::isWebSocketRequest).hasNoStormFasterThan(ofMillis(100));
+     * }</pre>
+     *
+     * A second call narrows further (both must match). A backoff's reset rule sees only the counted connections too:
+     * socket.io's polling handshake never upgrades, so {@code followBackoff} over handshakes suits a run that never
+     * connects (a rejected or refused client), or {@link Backoff#neverReset()}.
+     */
+    public ReconnectAssert only(Predicate<ConnectionRecord> connections) {
+        Objects.requireNonNull(connections, "connections");
+        return new ReconnectAssert(actual, within, tolerance, counted == null ? connections : counted.and(connections));
+    }
+
+    /** The connections counted as attempts, in order: all of them unless narrowed by {@link #only}. */
+    private List<ConnectionRecord> records() {
+        List<ConnectionRecord> all = actual.connections();
+        return counted == null ? all : all.stream().filter(counted).toList();
     }
 
     /** At least {@code count} attempts were made (waiting for them after {@code within}). */
     public ReconnectAssert hasAtLeastAttempts(int count) {
         ChaosProxyAssert.notNegative("attempt count", count);
         Eventually.check(within, () -> {
-            List<ConnectionRecord> records = actual.connections();
+            List<ConnectionRecord> records = records();
             if (records.size() < count) {
                 fail(records, "to have at least %s attempts but had %s", count, records.size());
             }
@@ -66,7 +95,7 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
      * cannot be seen and it counts as zero here.
      */
     public List<Duration> delays() {
-        return delaysOf(actual.connections());
+        return delaysOf(records());
     }
 
     /**
@@ -79,13 +108,13 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
     public ReconnectAssert followBackoff(Backoff backoff) {
         Objects.requireNonNull(backoff, "backoff");
         Eventually.check(within, () -> {
-            List<ConnectionRecord> records = actual.connections();
+            List<ConnectionRecord> records = records();
             if (records.size() < 2) {
                 fail(records, "to reconnect with %s%nbut there %s: a backoff needs at least 2", backoff,
                         records.isEmpty() ? "was no attempt" : "was only 1 attempt");
             }
         });
-        List<ConnectionRecord> records = actual.connections();
+        List<ConnectionRecord> records = records();
         List<Duration> expected = backoff.expectedDelays(records);
         int measured = 0;
         for (int i = 1; i < records.size(); i++) {
@@ -116,7 +145,7 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
      */
     public ReconnectAssert hasNoStormFasterThan(Duration floor) {
         Eventually.positive("storm floor", floor);
-        List<ConnectionRecord> records = actual.connections();
+        List<ConnectionRecord> records = records();
         for (int i = 1; i < records.size(); i++) {
             ConnectionRecord previous = records.get(i - 1);
             ConnectionRecord next = records.get(i);
@@ -149,12 +178,12 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
         String expectation = "to give up after %s attempts";
         try {
             Awaitility.await().atMost(bound()).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
-                    .until(() -> actual.attempts() > attempts
-                            || actual.connections().stream().allMatch(ConnectionRecord::hasEnded));
+                    .until(() -> records().size() > attempts
+                            || records().stream().allMatch(ConnectionRecord::hasEnded));
         } catch (ConditionTimeoutException e) {
             // reported below with the timeline
         }
-        List<ConnectionRecord> records = actual.connections();
+        List<ConnectionRecord> records = records();
         tooMany(records, attempts, quietPeriod, expectation, attempts);
         for (ConnectionRecord record : records) {
             if (!record.hasEnded()) {
@@ -175,12 +204,12 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
     public ReconnectAssert doesNotReconnectAfterNormalClose(Duration quietPeriod) {
         Eventually.positive("quiet period", quietPeriod);
         Eventually.check(bound(), () -> {
-            List<ConnectionRecord> records = actual.connections();
+            List<ConnectionRecord> records = records();
             if (firstNormalClose(records) < 0) {
                 fail(records, "to have a connection closed normally (1000)%nbut none was");
             }
         });
-        List<ConnectionRecord> records = actual.connections();
+        List<ConnectionRecord> records = records();
         int closed = firstNormalClose(records);
         if (closed < records.size() - 1) {
             ConnectionRecord next = records.get(closed + 1);
@@ -202,26 +231,58 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
     }
 
     /**
-     * The client reconnected and traffic flows again: the latest attempt upgraded and carried at least one message
-     * each way. Waits for it after {@code within}.
+     * The client reconnected and traffic flows again: after a connection broke off (an upgraded connection that ended,
+     * or an attempt that failed: refused, rejected, timed out, aborted, a TLS failure, or a plain HTTP request answered
+     * with 400 or above), a connection that started later upgraded and carried at least one message each way. It need
+     * not be the latest: long-polling requests may come after it. The connection that broke off must be in the
+     * recording (a {@code clear()} after it forgets it); plain HTTP requests that were answered, such as long-polling,
+     * do not count as breaking off. Waits for it after {@code within}.
      */
     public ReconnectAssert resumedTraffic() {
         Eventually.check(within, () -> {
-            List<ConnectionRecord> records = actual.connections();
-            ConnectionRecord last = records.isEmpty() ? null : records.get(records.size() - 1);
-            if (records.size() < 2 || !last.isUpgraded() || last.clientToUpstream().messages() == 0
-                    || last.upstreamToClient().messages() == 0) {
-                fail(records, "to have reconnected with messages flowing both ways on the latest connection%nbut %s",
-                        last == null ? "there was no attempt"
-                                : records.size() < 2 ? "there was only one attempt" : "the latest was " + last);
+            List<ConnectionRecord> records = records();
+            ConnectionRecord brokeOff = null;
+            for (int i = 0; i < records.size(); i++) {
+                ConnectionRecord record = records.get(i);
+                if (record.isUpgraded() && record.clientToUpstream().messages() > 0
+                        && record.upstreamToClient().messages() > 0) {
+                    for (int j = 0; j < i; j++) {
+                        ConnectionRecord before = records.get(j);
+                        if (brokeOff(before) && before.endedAt().compareTo(record.acceptedAt()) <= 0) {
+                            return;
+                        }
+                    }
+                }
+                if (brokeOff == null && brokeOff(record)) {
+                    brokeOff = record;
+                }
             }
+            fail(records, "to have reconnected with messages flowing both ways on a connection upgraded after one broke"
+                    + " off%nbut %s", records.isEmpty() ? "there was no attempt"
+                            : records.size() == 1 ? "there was only one attempt"
+                            : brokeOff == null ? "no connection broke off"
+                            : "no connection upgraded after attempt #" + brokeOff.attempt() + " ended carried messages both"
+                                    + " ways");
         });
         return myself;
     }
 
+    /** An upgraded connection that ended, or an attempt that failed; not an answered plain HTTP request. */
+    private static boolean brokeOff(ConnectionRecord record) {
+        if (!record.hasEnded() && !record.isClosed()) {
+            return false;
+        }
+        return switch (record.outcome()) {
+            case PENDING -> false;
+            case NOT_WEBSOCKET -> record.status() >= 400;
+            case ABORTED_BY_CLIENT -> record.method().isEmpty() || record.isWebSocketRequest();
+            default -> true;
+        };
+    }
+
     private void awaitAttempts(int attempts) {
         Eventually.check(bound(), () -> {
-            List<ConnectionRecord> records = actual.connections();
+            List<ConnectionRecord> records = records();
             if (records.size() < attempts) {
                 fail(records, "to make %s attempts but made %s", attempts, records.size());
             }
@@ -233,16 +294,16 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
      * until another attempt comes, and fails if one did.
      */
     private void staysQuiet(int attempts, Duration quietPeriod, String expectation, Object argument) {
-        Duration lastEnd = actual.connections().stream().limit(attempts).map(ConnectionRecord::endedAt)
+        Duration lastEnd = records().stream().limit(attempts).map(ConnectionRecord::endedAt)
                 .max(Duration::compareTo).orElse(Duration.ZERO);
         Duration quietUntil = lastEnd.plus(quietPeriod);
         try {
             Awaitility.await().atMost(quietPeriod.plusSeconds(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
-                    .until(() -> actual.attempts() > attempts || actual.elapsed().compareTo(quietUntil) >= 0);
+                    .until(() -> records().size() > attempts || actual.elapsed().compareTo(quietUntil) >= 0);
         } catch (ConditionTimeoutException e) {
             // reported below with the timeline
         }
-        tooMany(actual.connections(), attempts, quietPeriod, expectation, argument);
+        tooMany(records(), attempts, quietPeriod, expectation, argument);
     }
 
     private void tooMany(List<ConnectionRecord> records, int attempts, Duration quietPeriod, String expectation,
@@ -280,7 +341,9 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
 
     private void fail(List<ConnectionRecord> records, String expectation, Object... arguments) {
         throw new AssertionError(ChaosErrorMessages.expecting("reconnects",
-                records.size() + (records.size() == 1 ? " attempt" : " attempts"),
+                records.size() + (records.size() == 1 ? " attempt" : " attempts") + (counted == null ? ""
+                        : " (counted by only(...): " + records.size() + " of " + actual.connections().size()
+                                + " connections)"),
                 String.format(expectation, arguments), records));
     }
 }

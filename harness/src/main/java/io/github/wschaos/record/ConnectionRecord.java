@@ -85,6 +85,14 @@ public record ConnectionRecord(
         return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
     }
 
+    /**
+     * Whether the request asked for a WebSocket upgrade ({@code Upgrade: websocket}): false for plain HTTP (long-polling,
+     * health checks) and for an attempt with no request (refused, a TLS failure, aborted before its request head).
+     */
+    public boolean isWebSocketRequest() {
+        return header("Upgrade").map(upgrade -> upgrade.trim().equalsIgnoreCase("websocket")).orElse(false);
+    }
+
     /** Whether the connection is closed on both sides. */
     public boolean isClosed() {
         return closedAt.isPresent();
