@@ -74,7 +74,11 @@ public final class Backoff {
         return new Backoff(initial, factor, max, jitter, resetAfter, resetOnOpen, jitterAboveCap);
     }
 
-    /** Each delay may be off by up to {@code fraction} of itself either way (0 to 1), as randomized backoffs are. */
+    /**
+     * Each delay may be off by up to {@code fraction} of itself either way (0 to 1), as randomized backoffs are. Full
+     * jitter, 1.0, accepts any delay from zero up to the upper bound: it checks upper bounds only, so pair it with
+     * {@code hasNoStormFasterThan(floor)}.
+     */
     public Backoff withJitter(double fraction) {
         if (!(fraction >= 0.0 && fraction <= 1.0)) {
             throw new IllegalArgumentException("jitter " + fraction + " is outside 0..1");
