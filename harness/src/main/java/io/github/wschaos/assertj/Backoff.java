@@ -18,8 +18,11 @@ import java.util.Objects;
  * Backoff.exponential(Duration.ofMillis(100), 2.0).withJitter(0.5)                   // socket.io's randomizationFactor
  * }</pre>
  *
- * <p>The n-th delay (0-based) since the last reset is {@code min(initial * factor^n, cap)}; with jitter
- * {@code j} any delay within {@code [d * (1 - j), d * (1 + j)]} is accepted. By default the schedule resets after
+ * <p>The n-th delay (0-based) since the last reset is {@code d = min(initial * factor^n, cap)}; with jitter
+ * {@code j} any delay within {@code [d * (1 - j), min(d * (1 + j), cap)]} is accepted: the cap is a hard limit, as in
+ * socket.io ({@code min(jittered, max)}) and AWS's full jitter. {@link #jitterAboveCap()} lets the jitter go past the
+ * cap, to {@code d * (1 + j)}, as Resilience4j's {@code ofExponentialRandomBackoff} does (it randomizes the capped
+ * delay). The {@link Tolerance} is added to both bounds. By default the schedule resets after
  * every connection that upgraded (the common "reset on open"); {@link #resetAfterLiving(Duration)} resets it
  * only after a connection that lived that long, and {@link #neverReset()} never.
  */
@@ -31,8 +34,11 @@ public final class Backoff {
     private final double jitter;
     private final Duration resetAfter;
     private final boolean resetOnOpen;
+    private final boolean jitterAboveCap;
 
-    private Backoff(Duration initial, double factor, Duration cap, double jitter, Duration resetAfter, boolean resetOnOpen) {
+    private Backoff(Duration initial, double factor, Duration cap, double jitter, Duration resetAfter, boolean resetOnOpen,
+            boolean jitterAboveCap) {
+        this.jitterAboveCap = jitterAboveCap;
         this.initial = initial;
         this.factor = factor;
         this.cap = cap;
@@ -44,7 +50,7 @@ public final class Backoff {
     /** The same delay before every attempt. */
     public static Backoff constant(Duration delay) {
         positive("constant delay", delay);
-        return new Backoff(delay, 1.0, null, 0.0, null, true);
+        return new Backoff(delay, 1.0, null, 0.0, null, true, false);
     }
 
     /** {@code initial}, then each delay {@code factor} times the previous one. */
@@ -53,35 +59,51 @@ public final class Backoff {
         if (!(factor > 1.0) || Double.isInfinite(factor)) {
             throw new IllegalArgumentException("backoff factor " + factor + " must be greater than 1 (use constant(...) for 1)");
         }
-        return new Backoff(initial, factor, null, 0.0, null, true);
+        return new Backoff(initial, factor, null, 0.0, null, true, false);
     }
 
-    /** No delay longer than {@code max}. */
+    /**
+     * No delay longer than {@code max}, jitter included (within the tolerance); see {@link #jitterAboveCap()} for a
+     * client that randomizes after capping.
+     */
     public Backoff cappedAt(Duration max) {
         positive("backoff cap", max);
         if (max.compareTo(initial) < 0) {
             throw new IllegalArgumentException("backoff cap " + max + " is below the initial delay " + initial);
         }
-        return new Backoff(initial, factor, max, jitter, resetAfter, resetOnOpen);
+        return new Backoff(initial, factor, max, jitter, resetAfter, resetOnOpen, jitterAboveCap);
     }
 
-    /** Each delay may be off by up to {@code fraction} of itself either way (0 to 1), as randomized backoffs are. */
+    /**
+     * Each delay may be off by up to {@code fraction} of itself either way (0 to 1), as randomized backoffs are. Full
+     * jitter, 1.0, accepts any delay from zero up to the upper bound: it checks upper bounds only, so pair it with
+     * {@code hasNoStormFasterThan(floor)}.
+     */
     public Backoff withJitter(double fraction) {
         if (!(fraction >= 0.0 && fraction <= 1.0)) {
             throw new IllegalArgumentException("jitter " + fraction + " is outside 0..1");
         }
-        return new Backoff(initial, factor, cap, fraction, resetAfter, resetOnOpen);
+        return new Backoff(initial, factor, cap, fraction, resetAfter, resetOnOpen, jitterAboveCap);
     }
 
     /** The schedule starts over only after a connection that lived at least {@code lifetime}. */
     public Backoff resetAfterLiving(Duration lifetime) {
         positive("reset lifetime", lifetime);
-        return new Backoff(initial, factor, cap, jitter, lifetime, false);
+        return new Backoff(initial, factor, cap, jitter, lifetime, false, jitterAboveCap);
     }
 
     /** The schedule never starts over. */
     public Backoff neverReset() {
-        return new Backoff(initial, factor, cap, jitter, null, false);
+        return new Backoff(initial, factor, cap, jitter, null, false, jitterAboveCap);
+    }
+
+    /**
+     * The jitter is applied after the cap, so a delay may reach {@code cap * (1 + jitter)}: the convention of
+     * Resilience4j's {@code IntervalFunction.ofExponentialRandomBackoff}. Without it the cap bounds the jittered
+     * delay too, as {@link #cappedAt(Duration)} says. It changes nothing without a cap or without jitter.
+     */
+    public Backoff jitterAboveCap() {
+        return new Backoff(initial, factor, cap, jitter, resetAfter, resetOnOpen, true);
     }
 
     /**
@@ -129,7 +151,11 @@ public final class Backoff {
     }
 
     Duration highest(Duration expected, Tolerance tolerance) {
-        return Duration.ofNanos(Math.round(expected.toNanos() * (1 + jitter))).plus(tolerance.around(expected));
+        double high = expected.toNanos() * (1 + jitter);
+        if (cap != null && !jitterAboveCap) {
+            high = Math.min(high, cap.toNanos());
+        }
+        return Duration.ofNanos(Math.round(high)).plus(tolerance.around(expected));
     }
 
     private static void positive(String what, Duration value) {
@@ -146,6 +172,9 @@ public final class Backoff {
                 : String.format(Locale.ROOT, "exponential from %s x%s", millis(initial), factor));
         if (cap != null) {
             text.append(" capped at ").append(millis(cap));
+            if (jitterAboveCap && jitter > 0) {
+                text.append(" before jitter");
+            }
         }
         if (jitter > 0) {
             text.append(String.format(Locale.ROOT, " with %.0f%% jitter", jitter * 100));

@@ -44,10 +44,16 @@ public final class ConnectionAssert extends AbstractAssert<ConnectionAssert, Con
         });
     }
 
-    /** The handshake was answered with {@code status} instead of {@code 101}. */
+    /**
+     * The attempt was turned away with {@code status}: a WebSocket handshake answered with it instead of {@code 101}
+     * ({@link Outcome#REJECTED}), or a plain HTTP request answered with it when it is 400 or above
+     * ({@link Outcome#NOT_WEBSOCKET}: the long-polling handshake that starts a socket.io or SockJS attempt).
+     */
     public ConnectionAssert wasRejectedWith(int status) {
         return check(record -> {
-            if (record.outcome() != Outcome.REJECTED || record.status() != status) {
+            boolean rejected = record.outcome() == Outcome.REJECTED
+                    || (record.outcome() == Outcome.NOT_WEBSOCKET && record.status() >= 400);
+            if (!rejected || record.status() != status) {
                 fail(record, "to be rejected with %s but it was %s", status, describe(record));
             }
         });

@@ -85,6 +85,14 @@ public record ConnectionRecord(
         return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
     }
 
+    /**
+     * Whether the request asked for a WebSocket upgrade ({@code Upgrade: websocket}): false for plain HTTP (long-polling,
+     * health checks) and for an attempt with no request (refused, a TLS failure, aborted before its request head).
+     */
+    public boolean isWebSocketRequest() {
+        return header("Upgrade").map(upgrade -> upgrade.trim().equalsIgnoreCase("websocket")).orElse(false);
+    }
+
     /** Whether the connection is closed on both sides. */
     public boolean isClosed() {
         return closedAt.isPresent();
@@ -97,17 +105,42 @@ public record ConnectionRecord(
 
     /**
      * When this attempt ended for the client: for a handshake answered with anything but {@code 101}, the answer (the
-     * client schedules its retry when it reads it, however long it keeps the connection open afterwards); otherwise
-     * when it was over for the client ({@link #closingAt()}: the first close frame written to its socket or sent by it,
-     * or its TCP close, even when the upstream's side closes later), or for an attempt still open the moment it was
-     * answered. Delays between
-     * attempts are measured from here to the next attempt's {@link #acceptedAt()}.
+     * client schedules its retry when it reads it, however long it keeps the connection open afterwards), or the
+     * client's close if that came first (an answer written after the client gave up reaches nobody); otherwise when it
+     * was over for the client ({@link #closingAt()}: the first close frame written to its socket or sent by it, or its
+     * TCP close, even when the upstream's side closes later), or for an attempt still open the moment it was answered
+     * (see {@link #hasEnded()}). Delays between attempts are measured from here to the next attempt's
+     * {@link #acceptedAt()}: see {@link #delaySince(ConnectionRecord)}.
      */
     public Duration endedAt() {
         if (outcome != Outcome.UPGRADED && responseAt.isPresent()) {
-            return responseAt.get();
+            Duration answer = responseAt.get();
+            return closingAt.filter(closing -> closing.compareTo(answer) < 0).orElse(answer);
         }
         return closingAt.orElseGet(() -> responseAt.orElse(acceptedAt)); // a closed connection has its closingAt
+    }
+
+    /**
+     * The delay between {@code previous}'s end and this attempt's start, or empty when the two overlap: this attempt
+     * started before {@code previous} had ended. Then the client's own delay is beyond what the proxy can see: it
+     * started counting when it gave up on {@code previous} and ended it only later (the JDK's HttpClient closes a
+     * handshake that timed out after its next attempt started), or it runs several connections at once (long-polling).
+     * Never negative.
+     */
+    public Optional<Duration> delaySince(ConnectionRecord previous) {
+        if (!previous.hasEnded() || previous.endedAt().compareTo(acceptedAt) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(acceptedAt.minus(previous.endedAt()));
+    }
+
+    /**
+     * Whether this attempt is over for the client: a handshake answered with anything but {@code 101}, or a connection
+     * whose {@link #closingAt()} has come. An attempt whose handshake is still pending, or an upgraded connection still
+     * open, has not ended; its {@link #endedAt()} is provisional.
+     */
+    public boolean hasEnded() {
+        return (outcome != Outcome.UPGRADED && responseAt.isPresent()) || closingAt.isPresent();
     }
 
     /** How long the connection lived, from accept to close (empty while it is open). */

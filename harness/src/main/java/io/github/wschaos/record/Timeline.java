@@ -13,8 +13,9 @@ import java.util.Locale;
  *       2       0.215s  REJECTED 503      0.201s    no close frame, TCP closed by upstream
  * </pre>
  *
- * The delay is measured from the end of the previous attempt (its close, or its answer while it was
- * still open) to the start of this one.
+ * The delay is measured from the end of the previous attempt ({@link ConnectionRecord#endedAt()}) to the start of
+ * this one; {@code overlap} when this one started before the previous one had ended
+ * ({@link ConnectionRecord#delaySince(ConnectionRecord)}).
  */
 public final class Timeline {
 
@@ -31,7 +32,7 @@ public final class Timeline {
         ConnectionRecord previous = null;
         for (ConnectionRecord record : records) {
             String outcome = record.outcome() + (record.status() == 0 ? "" : " " + record.status());
-            String delay = previous == null ? "-" : seconds(record.acceptedAt().minus(previous.endedAt()));
+            String delay = previous == null ? "-" : record.delaySince(previous).map(Timeline::seconds).orElse("overlap");
             String closed = record.close().map(CloseInfo::toString).orElse("open");
             table.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%7d  %11s  %-16s  %9s  %s",
                     record.attempt(), seconds(record.acceptedAt()), outcome, delay, closed));
