@@ -136,7 +136,9 @@ class SocketIoReconnectTest {
         assertThat(proxy).within(ofSeconds(10)).reconnects().resumedTraffic();
         assertThat(proxy).hasAttempts(7);
         // each delay is d +- 50 % of d, then clamped to [200 ms, 800 ms]: 200..300, 200..600, 400..800, 400..800, ...
-        assertThat(proxy).reconnects().withTolerance(TOLERANCE)
+        // The cap is a hard one (at most 800 ms plus the tolerance): 300 ms of room, since a capped 800 ms was measured
+        // as 1.083 s once on a machine loaded by twenty other JVMs.
+        assertThat(proxy).reconnects().withTolerance(new Tolerance(ofMillis(300), 0.25))
                 .followBackoff(Backoff.exponential(INITIAL, 2.0).cappedAt(MAX).withJitter(0.5));
 
         // from attempt #5 on every delay is 800 ms (1600 +- 50 % clamped): a constant 200 ms +- 50 % cannot hold
