@@ -1,6 +1,7 @@
 package io.github.wschaos.assertj;
 
 import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.record.Outcome;
 import io.github.wschaos.record.Recording;
 import io.github.wschaos.record.Timeline;
 import java.time.Duration;
@@ -233,7 +234,8 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
     /**
      * The client reconnected and traffic flows again: after a connection broke off (an upgraded connection that ended,
      * or an attempt that failed: refused, rejected, timed out, aborted, a TLS failure, or a plain HTTP request answered
-     * with 400 or above), a connection that started later upgraded and carried at least one message each way. It need
+     * with 400 or above, or a handshake left unanswered when a later attempt came, which the client gave up on without
+     * closing it), a connection that started later upgraded and carried at least one message each way. It need
      * not be the latest: long-polling requests may come after it. The connection that broke off must be in the
      * recording (a {@code clear()} after it forgets it); plain HTTP requests that were answered, such as long-polling,
      * do not count as breaking off. Waits for it after {@code within}.
@@ -248,12 +250,13 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
                         && record.upstreamToClient().messages() > 0) {
                     for (int j = 0; j < i; j++) {
                         ConnectionRecord before = records.get(j);
-                        if (brokeOff(before) && before.endedAt().compareTo(record.acceptedAt()) <= 0) {
+                        if ((brokeOff(before) && before.endedAt().compareTo(record.acceptedAt()) <= 0)
+                                || abandoned(before)) {
                             return;
                         }
                     }
                 }
-                if (brokeOff == null && brokeOff(record)) {
+                if (brokeOff == null && (brokeOff(record) || (abandoned(record) && i + 1 < records.size()))) {
                     brokeOff = record;
                 }
             }
@@ -265,6 +268,15 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
                                     + " ways");
         });
         return myself;
+    }
+
+    /**
+     * A handshake still unanswered (or a connection that never sent one) when a later attempt came: the client gave up
+     * on it without closing it, as socket.io-client does after its connect timeout behind a firewall that drops
+     * packets. Not a plain HTTP request waiting for its answer: a long poll is meant to wait.
+     */
+    private static boolean abandoned(ConnectionRecord record) {
+        return record.outcome() == Outcome.PENDING && (record.method().isEmpty() || record.isWebSocketRequest());
     }
 
     /** An upgraded connection that ended, or an attempt that failed; not an answered plain HTTP request. */
