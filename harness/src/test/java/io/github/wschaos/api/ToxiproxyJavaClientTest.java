@@ -162,13 +162,14 @@ class ToxiproxyJavaClientTest {
     @Test
     void bandwidthLimitsTheRate() throws Exception {
         try (JdkWebSocketClient ws = JdkWebSocketClient.connect(wsUri(proxy))) {
-            Bandwidth bandwidth = proxy.toxics().bandwidth("thin", ToxicDirection.DOWNSTREAM, 100);
-            assertThat(bandwidth.getRate()).isEqualTo(100);
-            // 60 000 bytes at 100 KB/s take at least 600 ms (minus up to one 100 ms slice); at most 3 s more.
-            assertThat(echoTime(ws, "x".repeat(60_000))).isBetween(Duration.ofMillis(500), Duration.ofMillis(3600));
+            Bandwidth bandwidth = proxy.toxics().bandwidth("thin", ToxicDirection.DOWNSTREAM, 50);
+            assertThat(bandwidth.getRate()).isEqualTo(50);
+            // 60 000 bytes at 50 KB/s take 1.2 s less the first 100 ms slice, which leaves at once; at most 3 s more.
+            assertThat(echoTime(ws, "x".repeat(60_000))).isBetween(Duration.ofMillis(1000), Duration.ofMillis(4200));
             bandwidth.setRate(0); // Toxiproxy's "unlimited"
             assertThat(proxy.toxics().get("thin", Bandwidth.class).getRate()).isZero();
-            assertThat(echoTime(ws, "y".repeat(60_000))).isLessThan(Duration.ofMillis(500));
+            // Under the limited time by far: 730 ms was measured once on a loaded machine, where 500 ms was the bound.
+            assertThat(echoTime(ws, "y".repeat(60_000))).isLessThan(Duration.ofMillis(1000));
         }
     }
 
