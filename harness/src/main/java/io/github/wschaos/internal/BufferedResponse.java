@@ -40,7 +40,7 @@ final class BufferedResponse {
     }
 
     /** The length of {@code head} as an upstream usually writes it. */
-    static int headLength(HttpResponse head) {
+    private static int headLength(HttpResponse head) {
         int length = head.protocolVersion().text().length() + 1 + head.status().toString().length() + 2;
         for (Map.Entry<String, String> header : head.headers()) {
             length += header.getKey().length() + 2 + header.getValue().length() + 2;
