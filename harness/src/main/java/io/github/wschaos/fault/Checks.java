@@ -54,10 +54,11 @@ final class Checks {
     }
 
     static void closeCode(int code) {
-        boolean sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+        boolean sendable = (code >= 1000 && code <= 1003) || code == CloseWithCode.NO_STATUS_CODE
+                || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
         if (!sendable) {
             throw new IllegalArgumentException("close code " + code + " cannot be sent in a close frame; accepted are "
-                    + "1000-1003, 1007-1014 and 3000-4999 (1004, 1005, 1006 and 1015 are reserved)");
+                    + "1000-1003, 1005 (a close frame without a code), 1007-1014 and 3000-4999 (1004, 1006 and 1015 are reserved)");
         }
     }
 }

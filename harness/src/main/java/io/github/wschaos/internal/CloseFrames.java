@@ -56,7 +56,8 @@ final class CloseFrames implements Session.FrameFault {
         Channel client = session.client();
         Channel upstream = session.upstream();
         connection.closedByProxy(cause);
-        connection.closeFrame(Closer.PROXY, fault.code(), fault.reason());
+        // A frame without a code is recorded as the scanner records one from a peer: no code (reported as 1005).
+        connection.closeFrame(Closer.PROXY, fault.code() == CloseWithCode.NO_STATUS_CODE ? -1 : fault.code(), fault.reason());
         // Each side's frame in flight is relayed to its end first: a server going away sends its close frame after
         // the frame it is writing, never inside it.
         drain(upstream, Closer.UPSTREAM, client, () -> {
@@ -91,6 +92,11 @@ final class CloseFrames implements Session.FrameFault {
 
     private ByteBuf frame(Channel channel, boolean masked) {
         byte[] reason = fault.reason().getBytes(StandardCharsets.UTF_8);
+        if (fault.code() == CloseWithCode.NO_STATUS_CODE) { // a close frame without a code: an empty payload
+            ByteBuf frame = channel.alloc().buffer(6);
+            frame.writeByte(0x88).writeByte(masked ? 0x80 : 0);
+            return masked ? frame.writeInt(ThreadLocalRandom.current().nextInt()) : frame;
+        }
         int length = 2 + reason.length;
         ByteBuf frame = channel.alloc().buffer(2 + (masked ? 4 : 0) + length);
         frame.writeByte(0x88);

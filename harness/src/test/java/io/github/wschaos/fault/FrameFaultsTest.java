@@ -45,6 +45,23 @@ class FrameFaultsTest {
     }
 
     @Test
+    void closeWithCode1005SendsACloseFrameWithoutACodeAsNodesWsCloseDoes() throws Exception {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            echo(client, "before");
+            echo.proxy().inject(Faults.closeWithCode(1005, ""));
+
+            assertThat(client.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(1005);
+            assertThat(client.closeReason().get(5, TimeUnit.SECONDS)).isEmpty();
+        }
+        CloseInfo close = closedRecord(1);
+        assertThat(close.closeFrame()).isTrue();
+        assertThat(close.code()).isEmpty();
+        assertThat(close.reportedCode()).isEqualTo(1005);
+        assertThatThrownBy(() -> Faults.closeWithCode(1005, "bye"))
+                .hasMessageContaining("1005 stands for a close frame without a code").hasMessageContaining("'bye'");
+    }
+
+    @Test
     void closeWithCodeAfterADelayHitsNewConnectionsThatLongAfterTheUpgrade() throws Exception {
         echo.proxy().inject(Faults.closeWithCode(4000, "app says go", Duration.ofMillis(300)));
         long start = System.nanoTime();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(WebSocketChaosExtension.class)
 public @interface CloseWithCode {
 
-    /** The close code: 1000-1003, 1007-1014 or 3000-4999. */
+    /** The close code: 1000-1003, 1007-1014 or 3000-4999, or 1005 for a close frame without a code (and no reason). */
     int value();
 
     /** The close reason, at most 123 bytes of UTF-8. */
