@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -27,21 +28,25 @@ final class IdleHold {
     private int pongs;
     private int serverPings;
     private int data;
+    private EngineIoHeartbeat engineIo;
 
     private IdleHold() {
     }
 
     /**
-     * Holds {@code wire} open for {@code limit}, sending a ping every {@code pingEvery} (zero: never), answering the
-     * server's pings; every 5 s a progress message, {@code label} first.
+     * Holds {@code wire}, a connection to {@code uri}, open for {@code limit}, sending a ping every {@code pingEvery}
+     * (zero: never), answering the server's pings, and keeping Engine.IO's heartbeat where the server speaks it; every
+     * 5 s a progress message, {@code label} first.
      */
-    static IdleHold hold(Wire wire, Duration limit, Duration pingEvery, String label, Consumer<String> progress) throws IOException {
+    static IdleHold hold(Wire wire, URI uri, Duration limit, Duration pingEvery, String label, Consumer<String> progress)
+            throws IOException {
         long start = System.nanoTime();
         long lastData = start;
         long nextPing = pingEvery.isZero() ? Long.MAX_VALUE : start + pingEvery.toNanos();
         long nextProgress = start + 5_000_000_000L;
         long end = start + limit.toNanos();
         IdleHold ending = new IdleHold();
+        ending.engineIo = EngineIoHeartbeat.of(uri);
         while (true) {
             long now = System.nanoTime();
             if (now >= end) {
@@ -58,11 +63,12 @@ final class IdleHold {
                 wire.sendFrame(0x9, "wschaos-idle".getBytes(StandardCharsets.US_ASCII));
                 nextPing = now + pingEvery.toNanos();
             }
+            ending.engineIo.pingIfDue(wire, now);
             if (now >= nextProgress) {
                 progress.accept(label + ": " + seconds(now - start) + " of " + seconds(limit.toNanos()) + ", still open");
                 nextProgress = now + 5_000_000_000L;
             }
-            long wait = Math.min(Math.min(end, nextPing), nextProgress) - now;
+            long wait = Math.min(Math.min(Math.min(end, nextPing), nextProgress), ending.engineIo.nextPingAt()) - now;
             wire.socket().setSoTimeout((int) Math.max(1, Math.min(1000, wait / 1_000_000)));
             try {
                 Wire.Frame frame = wire.readFrame();
@@ -77,8 +83,9 @@ final class IdleHold {
                     ending.reason = frame.closeReason();
                     return ending.at(start, lastData);
                 } else {
-                    lastData = System.nanoTime();
+                    lastData = System.nanoTime(); // Engine.IO's heartbeats too: a middlebox sees them as data
                     ending.data++;
+                    ending.engineIo.onData(wire, frame.opcode(), frame.payload());
                 }
             } catch (SocketTimeoutException e) {
                 // nothing yet: loop
@@ -132,6 +139,11 @@ final class IdleHold {
     /** How many pings the server sent (each answered). */
     int serverPings() {
         return serverPings;
+    }
+
+    /** The Engine.IO heartbeat kept on the connection, if the server spoke Engine.IO, for evidence. */
+    String engineIoHeartbeat() {
+        return engineIo.active() ? engineIo.describe() : "";
     }
 
     /** How it ended, as evidence, e.g. "TCP closed without a close frame after 1.10 s". */

@@ -38,19 +38,21 @@ final class IdleStep {
                 run.checks.put("idle", Check.failed("idle", "the idle connection's handshake got " + answer.statusLine(), since(start)));
                 return;
             }
-            ending = IdleHold.hold(wire, limit, Duration.ZERO, "idle", options.progress());
+            ending = IdleHold.hold(wire, endpoint.uri(), limit, Duration.ZERO, "idle", options.progress());
         } catch (IOException e) {
             run.checks.put("idle", Check.failed("idle", "could not open the idle connection: " + e, since(start)));
             return;
         }
         if (ending.kind() == IdleHold.Kind.OPEN) {
-            run.checks.put("idle", Check.passed("idle", "still open after " + seconds(ending.nanos()) + " without data"
+            String heartbeat = ending.engineIoHeartbeat();
+            run.checks.put("idle", Check.passed("idle", "still open after " + seconds(ending.nanos())
+                    + (heartbeat.isEmpty() ? " without data" : " with no data but " + heartbeat)
                     + (ending.serverPings() > 0 ? " (the server sent " + ending.serverPings() + " pings, answered)" : ""), since(start)));
             return;
         }
         double observed = ending.sinceData() / 1e9;
         double production = observed / options.timeScale();
-        String how = ending.describe();
+        String how = ending.describe() + (ending.engineIoHeartbeat().isEmpty() ? "" : "; " + ending.engineIoHeartbeat());
         // Do pings keep it open? One more connection, pinging every third of the timeout.
         Duration interval = Duration.ofMillis(Math.max(100, (long) (ending.sinceData() / 3e6)));
         Duration hold = Duration.ofNanos(Math.min(limit.toNanos(), 2 * ending.sinceData()));
@@ -61,7 +63,7 @@ final class IdleStep {
                 + seconds(hold.toNanos()) + ") ...");
         try (Wire wire = connections.open(run.workingOrigin)) {
             Wire.Answer answer = wire.readAnswer();
-            IdleHold pinged = answer.status() == 101 ? IdleHold.hold(wire, hold, interval, "idle with pings", options.progress()) : null;
+            IdleHold pinged = answer.status() == 101 ? IdleHold.hold(wire, endpoint.uri(), hold, interval, "idle with pings", options.progress()) : null;
             pingsHelp = pinged != null && pinged.kind() == IdleHold.Kind.OPEN;
             pingsFailed = pinged != null && !pingsHelp;
             pings = pinged == null ? "could not test pings: " + answer.statusLine()
@@ -120,7 +122,10 @@ final class IdleStep {
         String fault = "drop-idle=" + d + (reset ? ":reset" : "");
         String heartbeat = "Client: send a ping (or an application heartbeat) every " + Fixes.duration(production / 2)
                 + " or more often" + (pingsHelp ? " (the probe showed pings keep it open)" : "") + ", and reconnect with backoff on "
-                + (reset ? "a reset." : "1006.");
+                + (reset ? "a reset." : "1006.")
+                + (ending.engineIoHeartbeat().isEmpty() ? ""
+                        : "\nSocket.IO: its heartbeat is that traffic; set the server's pingInterval (25 s by default) under "
+                                + Fixes.duration(production / 2) + ".");
         String fix = switch (proxy) {
             case NGINX -> "nginx: raise the timeout in the WebSocket location (traffic either way keeps it open):\n"
                     + "location " + endpoint.uri().getRawPath() + " {\n    proxy_read_timeout 3600s;\n    proxy_send_timeout 3600s;\n}\n"
