@@ -54,7 +54,9 @@ public final class DemoClient implements AutoCloseable {
         if (closed) {
             return;
         }
-        HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(2))
+        // No step times a handshake out: the bound is for a proxy that never answers, and is generous because a JVM's
+        // first handshake (the HTTP client starting) took over 2 s on a loaded machine and aborted step 1's attempt.
+        HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(8))
                 .buildAsync(uri, new Listener())
                 .whenComplete((webSocket, failure) -> {
                     if (failure != null) {
@@ -63,7 +65,6 @@ public final class DemoClient implements AutoCloseable {
                         return;
                     }
                     socket = webSocket;
-                    timer.execute(() -> failures = 0);
                     webSocket.sendText("hello", true);
                     if (heartbeat != null) {
                         beat = timer.scheduleAtFixedRate(() -> webSocket.sendPing(ByteBuffer.allocate(0)),
@@ -103,6 +104,17 @@ public final class DemoClient implements AutoCloseable {
     }
 
     private final class Listener implements WebSocket.Listener {
+        /**
+         * The backoff starts over here, not when {@code buildAsync}'s future completes: the JDK calls {@code onOpen}
+         * before {@code onError} and {@code onClose}, but may complete the future after them, and a reset that came
+         * first would then have its delay counted from the old failures and the next one from none.
+         */
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            timer.execute(() -> failures = 0);
+            webSocket.request(1);
+        }
+
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             webSocket.request(1);
