@@ -120,11 +120,12 @@ class HttpIdleDropFidelityTest {
         Timed<String> reference = stalled(nginx.address());
         Timed<String> ours = stalled(proxy.address());
 
-        System.out.printf("stalled chunked answer closed: nginx %d ms after its chunk, wschaos %d ms%n",
+        System.out.printf("stalled chunked answer closed: nginx %d ms after the request, wschaos %d ms%n",
                 reference.after().toMillis(), ours.after().toMillis());
         assertThat(reference.value()).as("after nginx's head").isEqualTo("5\r\nhello\r\n");
         assertThat(ours.value()).as("after wschaos's head: the chunk, no last chunk").isEqualTo(reference.value());
-        // Tolerance: from the chunk's arrival (which came at once) to the FIN, as for the 504.
+        // Tolerance as for the 504, from the request: the head and chunk come at once, and their arrival at a client on a
+        // loaded machine can be 100 ms late, which made nginx's close look early when timed from it.
         assertThat(reference.after()).as("nginx").isBetween(IDLE.multipliedBy(9).dividedBy(10), IDLE.multipliedBy(2));
         assertThat(ours.after()).as("wschaos (nginx: %s)", reference.after())
                 .isBetween(IDLE.multipliedBy(9).dividedBy(10), IDLE.multipliedBy(2));
@@ -162,26 +163,25 @@ class HttpIdleDropFidelityTest {
     }
 
     /**
-     * Asks for the stalling answer; what came after its head until the FIN, and how long after the last of it the FIN
+     * Asks for the stalling answer; what came after its head until the FIN, and how long after the request the FIN
      * came.
      */
     private static Timed<String> stalled(InetSocketAddress front) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(front, (int) TIMEOUT.toMillis());
             socket.setSoTimeout((int) TIMEOUT.toMillis());
+            long sent = System.nanoTime();
             socket.getOutputStream().write("GET /stall HTTP/1.1\r\nHost: app\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
-            long last = System.nanoTime();
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                 received.write(buffer, 0, read);
-                last = System.nanoTime();
             }
-            Duration quiet = Duration.ofNanos(System.nanoTime() - last);
+            Duration after = Duration.ofNanos(System.nanoTime() - sent);
             String text = received.toString(StandardCharsets.ISO_8859_1);
             assertThat(text).as("from %s", front).startsWith("HTTP/1.1 200 OK\r\n").contains("\r\n\r\n");
-            return new Timed<>(text.substring(text.indexOf("\r\n\r\n") + 4), quiet);
+            return new Timed<>(text.substring(text.indexOf("\r\n\r\n") + 4), after);
         }
     }
 
