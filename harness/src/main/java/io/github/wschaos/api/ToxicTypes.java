@@ -116,7 +116,7 @@ final class ToxicTypes {
                 "the upstream gets the request without Upgrade, as nginx without upgrade configuration sends it");
         add("drop_idle", (a, d) -> Faults.dropIdleConnections(millis(a, "timeout"), idleTimer(a.get("reset_on").asText()),
                         idleCut(a.get("cut").asText())),
-                "idle upgraded connections closed without a close frame",
+                "idle connections closed without a close frame; a request left unanswered gets 504",
                 required("timeout", Kind.INTEGER, "ms"),
                 new Attribute("reset_on", Kind.STRING, JSON.textNode("any"), "any, upstream or client"),
                 new Attribute("cut", Kind.STRING, JSON.textNode("fin"), "fin or reset"));

@@ -32,7 +32,10 @@ public sealed interface Fault permits StripUpgradeHeaders, DropIdleConnections, 
         CONNECT,
         /** On the request head: mutate it, answer it, or hold it. */
         HANDSHAKE,
-        /** After the upgrade, on the frames: idle drops, closes, resets, swallowed frames. Also hits open connections. */
+        /**
+         * After the upgrade, on the frames: idle drops, closes, resets, swallowed frames. Also hits open connections.
+         * An idle drop also times plain HTTP exchanges before the upgrade.
+         */
         FRAMES,
         /**
          * On the raw TCP bytes of one direction from the moment of connection, the handshake included (TLS records

@@ -19,12 +19,15 @@ public final class Faults {
         return new StripUpgradeHeaders();
     }
 
-    /** Idle upgraded connections closed after {@code timeout} with no data either way (Heroku, AWS ALB). */
+    /**
+     * Idle connections closed after {@code timeout} with no data either way (Heroku, AWS ALB); a request left unanswered
+     * that long gets a 504. See {@link DropIdleConnections}.
+     */
     public static DropIdleConnections dropIdleConnections(Duration timeout) {
         return new DropIdleConnections(timeout, IdleTimer.ANY_DATA);
     }
 
-    /** Idle upgraded connections closed after {@code timeout}, counting only {@code resetOn} traffic. */
+    /** Idle connections closed after {@code timeout}, counting only {@code resetOn} traffic. */
     public static DropIdleConnections dropIdleConnections(Duration timeout, IdleTimer resetOn) {
         return new DropIdleConnections(timeout, resetOn);
     }

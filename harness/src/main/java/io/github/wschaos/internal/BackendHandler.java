@@ -47,6 +47,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        frontend.upstreamData();
         if (!client.isActive() || frontend.answeredItself() || !frontend.isCurrentUpstream(ctx.channel())) {
             // The proxy's own answer ended the exchange (a pipelined request's refusal written after the answers before
             // it, say): an answer the upstream sends in the same read is not relayed after it.

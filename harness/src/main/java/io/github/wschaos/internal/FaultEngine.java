@@ -1,5 +1,6 @@
 package io.github.wschaos.internal;
 
+import io.github.wschaos.fault.DropIdleConnections;
 import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.FaultHandle;
 import io.github.wschaos.fault.Target;
@@ -15,7 +16,8 @@ import io.netty.util.concurrent.Future;
 
 /**
  * The faults armed on one proxy, and the upgraded connections that frame faults can act on. Each stage of a
- * connection asks it which faults hit; arming a frame fault also applies it to the open connections it targets.
+ * connection asks it which faults hit; arming a frame fault also applies it to the open connections it targets, and
+ * arming a drop-idle fault also to the plain HTTP exchanges under way.
  */
 public final class FaultEngine {
 
@@ -24,6 +26,7 @@ public final class FaultEngine {
     private final List<ArmedFault> armed = new CopyOnWriteArrayList<>();
     private final Set<Session> upgraded = ConcurrentHashMap.newKeySet();
     private final Set<Wire> wires = ConcurrentHashMap.newKeySet();
+    private final Set<HttpIdleDrop> exchanges = ConcurrentHashMap.newKeySet();
 
     public FaultEngine(long seed, double timeScale) {
         this.seed = seed;
@@ -57,6 +60,13 @@ public final class FaultEngine {
             List<Future<?>> applied = new ArrayList<>();
             for (Session session : upgraded) {
                 applied.add(session.offer(armedFault));
+            }
+            awaitAll(applied);
+        }
+        if (fault instanceof DropIdleConnections) {
+            List<Future<?>> applied = new ArrayList<>();
+            for (HttpIdleDrop exchange : exchanges) {
+                applied.add(exchange.offer(armedFault));
             }
             awaitAll(applied);
         }
@@ -125,6 +135,30 @@ public final class FaultEngine {
             }
         }
         return hits;
+    }
+
+    /** The armed faults of {@code kind}, in arming order. */
+    List<ArmedFault> armedOf(Class<? extends Fault> kind) {
+        if (armed.isEmpty()) {
+            return List.of();
+        }
+        List<ArmedFault> of = new ArrayList<>(1);
+        for (ArmedFault fault : armed) {
+            if (kind.isInstance(fault.fault())) {
+                of.add(fault);
+            }
+        }
+        return of;
+    }
+
+    /** A connection relayed its first plain HTTP request: drop-idle faults armed from now on are offered to it. */
+    void exchangesOpened(HttpIdleDrop exchange) {
+        exchanges.add(exchange);
+    }
+
+    /** The connection upgraded or closed. */
+    void exchangesClosed(HttpIdleDrop exchange) {
+        exchanges.remove(exchange);
     }
 
     /** A connection was upgraded: frame faults armed now apply to it, and later ones will be offered. */

@@ -92,6 +92,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean dropped;
     private final OwedAnswers answers = new OwedAnswers();
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
+    /** Times the exchanges for drop-idle faults; made when the first request goes to the upstream. */
+    private HttpIdleDrop idleDrop;
 
     FrontendHandler(ProxyServer server, long acceptedNanos) {
         this.server = server;
@@ -154,6 +156,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (idleDrop != null) {
+            idleDrop.clientData();
+        }
         if (responding || answerDelayed) {
             ReferenceCountUtil.release(msg);
             return;
@@ -230,7 +235,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (held.holding()) {
             held.add(msg);
         } else if (upstreamReady) {
-            upstreamChannel.write(msg, upstreamChannel.voidPromise());
+            toUpstream(msg);
         } else {
             pendingToUpstream.add(msg);
         }
@@ -366,9 +371,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void writePending() {
         Object pending;
         while ((pending = pendingToUpstream.poll()) != null) {
-            upstreamChannel.write(pending, upstreamChannel.voidPromise());
+            toUpstream(pending);
         }
         upstreamChannel.flush();
+    }
+
+    /** Writes {@code msg} to the upstream; a request's head starts the drop-idle timers, if none runs. */
+    private void toUpstream(Object msg) {
+        if (msg instanceof HttpRequest) {
+            if (idleDrop == null) {
+                idleDrop = new HttpIdleDrop(server.faults(), this, client);
+            }
+            idleDrop.requestRelayed();
+        }
+        upstreamChannel.write(msg, upstreamChannel.voidPromise());
     }
 
     /**
@@ -451,6 +467,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (answers.unanswered() == 0) {
+            if (idleDrop != null) {
+                idleDrop.answersEnded();
+            }
             // Only the last answer can be the upgrade's: an earlier pipelined request's answer is not.
             upgradeAnswered();
         }
@@ -543,6 +562,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (wire != null) {
             wire.upstreamOpening(channel);
         }
+    }
+
+    /** The upstream connection now; null before it is dialled. */
+    Channel upstreamChannel() {
+        return upstreamChannel;
+    }
+
+    /** Data came from the upstream: a drop-idle timer that counts it starts over. */
+    void upstreamData() {
+        if (idleDrop != null) {
+            idleDrop.upstreamData();
+        }
+    }
+
+    /** Whether an answer's head has reached the client and its end not yet. */
+    boolean answerUnderway() {
+        return answers.answerUnderway();
+    }
+
+    /**
+     * The upstream did not start its answer before a drop-idle timeout: the client gets the proxy's own {@code 504}, as
+     * from nginx's {@code proxy_read_timeout}, and both connections close; {@code failure} is what the record says.
+     */
+    void gatewayTimeout(String failure) {
+        connection.failure(failure);
+        respondAndClose(ErrorPages.response(client.alloc(), HttpResponseStatus.GATEWAY_TIMEOUT),
+                HttpResponseStatus.GATEWAY_TIMEOUT);
     }
 
     /** Whether {@code channel} is the upstream connection now: what an earlier one reports is no longer of concern. */
@@ -706,6 +752,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * the 101 is written.
      */
     void switchToRelay(boolean webSocket) {
+        if (idleDrop != null) {
+            idleDrop.end(); // an upgraded connection's idle drop is IdleDrop's
+        }
         replayFrom = early.isEmpty() ? null : handlerBeforeCodec();
         client.pipeline().replace(this, "relay", new RelayHandler(upstreamChannel, Closer.CLIENT, connection, webSocket));
         client.pipeline().remove(HttpServerCodec.class);

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link DropIdleConnections} on one connection: watches the traffic that resets the timer and, after the
+ * {@link DropIdleConnections} on one upgraded connection (before the upgrade, {@link HttpIdleDrop}): watches the traffic that resets the timer and, after the
  * timeout with none, closes both TCP connections with a FIN (or resets them) and no close frame, or ends the
  * connection with close frames as a server's own idle timeout does.
  */

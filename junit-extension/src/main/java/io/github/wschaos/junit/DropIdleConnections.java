@@ -17,6 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>An upgraded connection with no data for {@link #value()} (counted as {@link #resetOn()} says; pings and pongs are
  * data) is closed with a TCP FIN and no close frame: the client reports {@code 1006}; with {@code cut = RESET}, reset;
  * with {@code cut = GOING_AWAY}, close {@code 1001 "Connection Idle Timeout"} as a server's own idle timeout (Jetty's).
+ * Before the upgrade, a plain HTTP request (an upgrade request included) whose answer does not start within the timeout
+ * gets a {@code 504 Gateway Time-out} from the proxy, and an answer that stalls is cut short, as behind nginx
+ * ({@code GOING_AWAY} applies to upgraded connections only).
  *
  * <p>Armed before the test's {@code @BeforeEach} methods, disarmed after its {@code @AfterEach} methods. Repeatable
  * with different targets. Needs {@link WebSocketChaos} on the test class (or a registered
