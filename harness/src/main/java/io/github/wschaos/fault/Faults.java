@@ -132,7 +132,10 @@ public final class Faults {
         return new SlowClose(delay, direction);
     }
 
-    /** Toxiproxy's {@code timeout}: bytes in {@code direction} dropped, the connection closed after {@code timeout} (zero: never). */
+    /**
+     * Toxiproxy's {@code timeout}: bytes in {@code direction} dropped, the connection closed after {@code timeout} without
+     * any (zero: never).
+     */
     public static Timeout timeout(Duration timeout, Direction direction) {
         return new Timeout(timeout, direction);
     }

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,6 +198,17 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         } else {
             frontend.upstreamFailed(null);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        // A wss:// upstream's TLS handshake that timed out: Netty's SslHandler closes without an exception; the client
+        // gets the 504 of a connect timeout.
+        if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.cause() instanceof SslHandshakeTimeoutException
+                && !switching && frontend.isCurrentUpstream(ctx.channel()) && !frontend.forgetUpstreamWhileHolding()) {
+            frontend.upstreamFailed(handshake.cause());
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

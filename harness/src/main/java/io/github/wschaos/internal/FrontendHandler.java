@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -550,7 +551,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 engine.setSSLParameters(parameters);
             }
-            channel.pipeline().addLast("tls", new SslHandler(engine));
+            SslHandler tls = new SslHandler(engine);
+            // The upstream's TLS handshake counts in the connect timeout, as in nginx's proxy_connect_timeout: one that
+            // does not finish in time gets the client a 504 (BackendHandler), not Netty's own close after 10 s.
+            tls.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis());
+            channel.pipeline().addLast("tls", tls);
             channel.pipeline().addLast("tls-close", new TlsCloseAsEndOfStream());
         }
         channel.pipeline().addLast("http", HttpCodecs.upstreamSide());
@@ -651,18 +656,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             Channels.closeOnFlush(client);
             return;
         }
-        boolean timedOut = cause instanceof ConnectTimeoutException;
+        boolean timedOut = cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException;
         HttpResponseStatus status = timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
         connection.failure("upstream " + upstream + " " + describe(cause));
         respondAndClose(ErrorPages.response(client.alloc(), status), status);
     }
 
-    private static String describe(Throwable cause) {
+    private String describe(Throwable cause) {
         if (cause == null) {
             return "closed the connection before answering";
         }
         if (cause instanceof ConnectTimeoutException) {
             return "did not accept the connection in time: " + cause.getMessage();
+        }
+        if (cause instanceof SslHandshakeTimeoutException) {
+            return "did not finish the TLS handshake within the connect timeout " + server.settings().connectTimeout()
+                    .toMillis() + " ms (nginx: \"upstream timed out ... while SSL handshaking to upstream\")";
         }
         if (cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException) {
             return "failed the TLS handshake: " + cause.getMessage();

@@ -81,6 +81,9 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         ListenerTls material = server.listenerTls();
         SslContext context = mismatch == null ? material.context() : material.context(mismatch);
         SslHandler tls = context.newHandler(ctx.alloc());
+        // A client's handshake gets as long as its request head (60 s by default, as nginx's client_header_timeout gives
+        // it), not Netty's 10 s: a slow network, or a DOWNSTREAM toxic that delays the handshake, must not cut it.
+        tls.setHandshakeTimeoutMillis(server.settings().requestTimeout().toMillis());
         tls.handshakeFuture().addListener(handshake -> {
             if (!handshake.isSuccess()) {
                 connection.outcome(Outcome.TLS_FAILED);

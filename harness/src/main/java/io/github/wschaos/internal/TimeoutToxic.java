@@ -7,13 +7,17 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code Timeout}: drops every write, and closes the connection (FIN) once the timeout has passed since the toxic
- * started, or never for zero. Disarming closes the connection, as Toxiproxy's cleanup does: what it dropped is gone.
+ * {@code Timeout}: drops every write, and closes the connection (FIN) once the timeout has passed with no data in its
+ * direction, or never for zero: Toxiproxy's {@code timeout} restarts its timer for every chunk it drops
+ * ({@code time.After} inside its loop), so a connection whose data keeps coming (a WebSocket's heartbeat) stays open
+ * and silent until the data stops. Disarming closes the connection, as Toxiproxy's cleanup does: what it dropped is
+ * gone.
  */
 final class TimeoutToxic extends ToxicHandler {
 
     private final long timeoutNanos;
     private ScheduledFuture<?> timer;
+    private long lastData;
 
     TimeoutToxic(Wire wire, String cause, long timeoutNanos) {
         super(wire, cause);
@@ -23,7 +27,21 @@ final class TimeoutToxic extends ToxicHandler {
     @Override
     void started() {
         if (timeoutNanos > 0) {
-            timer = ctx.executor().schedule(() -> wire.close(cause), timeoutNanos, TimeUnit.NANOSECONDS);
+            lastData = System.nanoTime();
+            schedule(timeoutNanos);
+        }
+    }
+
+    private void schedule(long nanos) {
+        timer = ctx.executor().schedule(this::expire, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void expire() {
+        long quiet = System.nanoTime() - lastData;
+        if (quiet < timeoutNanos) {
+            schedule(timeoutNanos - quiet);
+        } else {
+            wire.close(cause);
         }
     }
 
@@ -34,6 +52,7 @@ final class TimeoutToxic extends ToxicHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        lastData = System.nanoTime();
         ReferenceCountUtil.release(msg);
         promise.trySuccess();
     }

@@ -24,7 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -144,6 +147,35 @@ class TcpToxicsTest {
         assertThat(close.closeFrame()).isFalse();
         assertThat(close.closer()).isEqualTo(Closer.PROXY);
         assertThat(close.cause()).isEqualTo("timeout");
+    }
+
+    @Test
+    void timeoutRestartsForEveryChunkItDropsAsToxiproxysDoes() throws Exception {
+        // Toxiproxy's timeout toxic closes after `timeout` without data in its direction: a heartbeat keeps the
+        // connection open, and silent (time.After inside its loop, toxics/timeout.go).
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            echoTime(client, "before");
+            echo.proxy().inject(Faults.timeout(Duration.ofSeconds(1), Direction.DOWNSTREAM));
+            AtomicLong lastSent = new AtomicLong(System.nanoTime());
+            heartbeat.scheduleAtFixedRate(() -> {
+                client.sendQuietly("beat");
+                lastSent.set(System.nanoTime());
+            }, 0, 100, TimeUnit.MILLISECONDS);
+
+            // Echoes keep coming for 2.5 s, each dropped: open all along (a beat every 100 ms against a 1 s timeout).
+            await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> !client.closeCode().isDone());
+            heartbeat.shutdownNow();
+            assertThat(heartbeat.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+            long stopped = lastSent.get();
+
+            assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(JdkWebSocketClient.ABNORMAL);
+            // Closed a timeout after the last echo was dropped (it left after the last beat).
+            assertThat(since(stopped)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(client.messages()).containsExactly("before");
+        } finally {
+            heartbeat.shutdownNow();
+        }
     }
 
     @Test
