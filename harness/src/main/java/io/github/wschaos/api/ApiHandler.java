@@ -2,6 +2,7 @@ package io.github.wschaos.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -117,8 +118,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     return noContent();
                 });
                 case "populate" -> only(method, "POST", () -> {
-                    ProxyCollection.Populated populated = collection.populate(body);
-                    return json(HttpResponseStatus.valueOf(populated.status()), populated.body());
+                    try {
+                        ProxyCollection.Populated populated = collection.populate(body);
+                        return json(HttpResponseStatus.valueOf(populated.status()), populated.body());
+                    } catch (ApiError e) {
+                        // Toxiproxy's Populate answers every error as JSON, with the proxies done: none here.
+                        ObjectNode failed = ProxyCollection.MAPPER.createObjectNode().put("error", e.getMessage())
+                                .put("status", e.status).putNull("proxies");
+                        return json(HttpResponseStatus.valueOf(e.status), failed);
+                    }
                 });
                 case "proxies" -> switch (method) {
                     case "GET" -> () -> json(HttpResponseStatus.OK, collection.list());

@@ -110,7 +110,7 @@ final class ProxyCollection implements AutoCloseable {
                     proxy.start();
                 } catch (ApiError e) {
                     ObjectNode failed = JSON.objectNode().put("error", e.getMessage()).put("status", e.status);
-                    failed.set("proxies", done);
+                    failed.set("proxies", orNull(done));
                     return new Populated(e.status, failed);
                 }
             }
@@ -118,8 +118,13 @@ final class ProxyCollection implements AutoCloseable {
             done.add(proxyJson(proxy));
         }
         ObjectNode result = JSON.objectNode();
-        result.set("proxies", done);
+        result.set("proxies", orNull(done));
         return new Populated(201, result);
+    }
+
+    /** Go's JSON of the slice Toxiproxy's proxiesWithToxics builds with append: null when it has none. */
+    private static JsonNode orNull(ArrayNode proxies) {
+        return proxies.isEmpty() ? JSON.nullNode() : proxies;
     }
 
     /** The answer to a populate: Toxiproxy answers a failure with the proxies done so far. */
@@ -281,7 +286,11 @@ final class ProxyCollection implements AutoCloseable {
 
     static ObjectNode toxicJson(NamedProxy.Toxic toxic) {
         ObjectNode node = JSON.objectNode();
-        node.set("attributes", toxic.attributes.deepCopy());
+        ObjectNode attributes = toxic.attributes.deepCopy();
+        if (attributes.has("direction") && attributes.get("direction").isNull()) {
+            attributes.put("direction", toxic.direction.name().toLowerCase(java.util.Locale.ROOT)); // the default: the stream
+        }
+        node.set("attributes", attributes);
         node.put("name", toxic.name).put("type", toxic.type).put("stream", toxic.stream);
         // Go writes a float32 in its shortest form: 1 and 0.5, not 1.0 and 0.5000000.
         node.put("toxicity", new BigDecimal(Float.toString(toxic.toxicity)).stripTrailingZeros());

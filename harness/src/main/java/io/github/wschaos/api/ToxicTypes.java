@@ -98,7 +98,7 @@ final class ToxicTypes {
                 "the close held back by delay",
                 integer("delay", 0, "ms"));
         add("timeout", (a, d) -> Faults.timeout(millis(a, "timeout"), d),
-                "bytes dropped, the connection closed after timeout (0: never)",
+                "bytes dropped, the connection closed after timeout without any (0: never)",
                 integer("timeout", 0, "ms"));
         add("reset_peer", (a, d) -> Faults.resetPeer(millis(a, "timeout"), d),
                 "RST timeout after the first bytes",

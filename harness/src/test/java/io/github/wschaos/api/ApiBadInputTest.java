@@ -156,7 +156,7 @@ class ApiBadInputTest {
         expect(call("POST", "/proxies", "{\"name\":\"s\",\"upstream\":\"127.0.0.1:1\",\"upstream_ca\":\"x\"}"), 400,
                 "bad request body: \\\"upstream_ca\\\" is for a wss:// upstream, but upstream \\\"127.0.0.1:1\\\" is plain; "
                         + "give upstream as wss://host:port, or leave upstream_ca out");
-        expect(call("POST", "/populate", "[{\"name\":\"s\",\"upstream\":\"127.0.0.1:1\",\"tls\":1}]"), 400,
+        expectPopulate(call("POST", "/populate", "[{\"name\":\"s\",\"upstream\":\"127.0.0.1:1\",\"tls\":1}]"), 400,
                 "bad request body: \\\"tls\\\" must be true or false, got 1 (a number)");
         expect(call("PATCH", "/proxies/echo", "{\"upstream_ca\":\"x\"}"), 400,
                 "bad request body: \\\"upstream_ca\\\" is for a wss:// upstream, but upstream \\\"127.0.0.1:"
@@ -217,11 +217,23 @@ class ApiBadInputTest {
     }
 
     @Test
+    void aDirectionLeftOutIsShownAsTheStreamItDefaultsTo() throws Exception {
+        HttpResponse<String> created = call("POST", "/proxies/echo/toxics",
+                "{\"type\":\"swallow_pings\",\"stream\":\"upstream\",\"attributes\":{}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(created.body()).startsWith("{\"attributes\":{\"direction\":\"upstream\"}");
+        assertThat(call("GET", "/proxies/echo/toxics/swallow_pings_upstream", null).body()).contains("\"direction\":\"upstream\"");
+    }
+
+    @Test
     void missingFieldsAndUnknownNames() throws Exception {
         expect(call("POST", "/proxies", "{\"upstream\":\"127.0.0.1:1\"}"), 400, "missing required field: name");
         expect(call("POST", "/proxies", "{\"name\":\"x\"}"), 400, "missing required field: upstream");
-        expect(call("POST", "/populate", "[{\"name\":\"a\",\"upstream\":\"127.0.0.1:1\"},{\"upstream\":\"127.0.0.1:1\"}]"),
+        expectPopulate(call("POST", "/populate", "[{\"name\":\"a\",\"upstream\":\"127.0.0.1:1\"},{\"upstream\":\"127.0.0.1:1\"}]"),
                 400, "missing required field: name at proxy 2");
+        HttpResponse<String> empty = call("POST", "/populate", "[]");
+        assertThat(empty.statusCode()).isEqualTo(201);
+        assertThat(empty.body()).isEqualTo("{\"proxies\":null}");
         expect(call("GET", "/proxies/nope", null), 404, "proxy not found: nope");
         expect(call("DELETE", "/proxies/nope", null), 404, "proxy not found: nope");
         expect(call("GET", "/proxies/echo/toxics/nope", null), 404, "toxic not found: nope");
@@ -268,6 +280,13 @@ class ApiBadInputTest {
 
     private static void expect(HttpResponse<String> response, int status, String message) {
         expect(response, status, message, false);
+    }
+
+    /** Toxiproxy's {@code Populate} answers an error as JSON (application/json, no newline), with the proxies done: none. */
+    private static void expectPopulate(HttpResponse<String> response, int status, String message) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.body()).isEqualTo("{\"error\":\"" + message + "\",\"status\":" + status + ",\"proxies\":null}");
     }
 
     /** The exact body, or with {@code prefix} its start: Toxiproxy's JSON, a newline, as {@code http.Error} writes it. */
