@@ -127,6 +127,10 @@ final class ProxyCommand implements Callable<Integer> {
         String pem;
         try {
             pem = Files.readString(upstreamCa, StandardCharsets.US_ASCII);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa
+                    + " is not PEM text (it has binary bytes: a DER certificate or a PKCS#12 store?); give the CA"
+                    + " certificate as PEM, e.g. openssl x509 -inform der -in " + upstreamCa + " -out ca.pem");
         } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--upstream-ca " + upstreamCa
                     + " cannot be read: " + e);

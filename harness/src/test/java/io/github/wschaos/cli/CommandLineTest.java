@@ -177,6 +177,12 @@ class CommandLineTest {
         assertThat(garbage.code).isEqualTo(2);
         assertThat(garbage.err).contains("--upstream-ca " + notPem + " is not a PEM certificate (-----BEGIN CERTIFICATE",
                 "got \"not a certificate\"");
+
+        Path der = Files.write(dir.resolve("ca.der"), new byte[] {0x30, (byte) 0x82, 0x01, (byte) 0xf3, (byte) 0xa0, 0x03});
+        Result binary = run("proxy", "--upstream", "wss://127.0.0.1:9", "--upstream-ca", der.toString());
+        assertThat(binary.code).isEqualTo(2);
+        assertThat(binary.err).contains("--upstream-ca " + der + " is not PEM text", "DER certificate or a PKCS#12",
+                "openssl x509 -inform der -in " + der);
     }
 
     @Test
