@@ -4,12 +4,14 @@ import io.github.wschaos.internal.ListenerTls;
 import io.netty.pkitesting.X509Bundle;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * What a client needs to trust a TLS proxy listener: the in-memory authority that issued the listener's
- * certificate (valid for {@code localhost}, {@code 127.0.0.1} and {@code ::1}). The private keys never touch
+ * certificate (valid for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, and the names given to
+ * {@link #generate(String...)}). The private keys never touch
  * the disk and are new for every proxy, unless several proxies share one through
  * {@link ChaosProxy.Builder#tls(ProxyCertificate)}: then one trust accepts all of them.
  *
@@ -33,6 +35,18 @@ public final class ProxyCertificate {
      */
     public static ProxyCertificate generate() {
         return new ProxyCertificate(ListenerTls.generate());
+    }
+
+    /**
+     * {@link #generate()} with a certificate valid for {@code hostNames} too, for clients that reach the proxy by
+     * another name than loopback's: an app in a container ({@code host.testcontainers.internal}, a network alias), a
+     * name in {@code /etc/hosts}. Each is a DNS name ({@code chat.test}, {@code wschaos}) or an IP literal
+     * ({@code 10.0.0.5}, {@code ::1}).
+     *
+     * @throws IllegalArgumentException naming a host name that is none of these
+     */
+    public static ProxyCertificate generate(String... hostNames) {
+        return new ProxyCertificate(ListenerTls.generate(List.of(hostNames)));
     }
 
     /** The listener's TLS material (certificates and keys), for the proxy that presents it. */

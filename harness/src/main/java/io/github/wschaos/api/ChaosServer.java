@@ -3,6 +3,7 @@ package io.github.wschaos.api;
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.ProxyCertificate;
 import io.github.wschaos.internal.ConnectionLog;
+import io.github.wschaos.internal.ListenerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -158,12 +159,17 @@ public final class ChaosServer implements AutoCloseable {
     /** The server's certificate, generated when a proxy or a client first needs it. */
     private static final class LazyCertificate implements java.util.function.Supplier<ProxyCertificate> {
 
+        private final String[] hostNames;
         private ProxyCertificate certificate;
+
+        LazyCertificate(String[] hostNames) {
+            this.hostNames = hostNames;
+        }
 
         @Override
         public synchronized ProxyCertificate get() {
             if (certificate == null) {
-                certificate = ProxyCertificate.generate();
+                certificate = ProxyCertificate.generate(hostNames);
             }
             return certificate;
         }
@@ -173,6 +179,7 @@ public final class ChaosServer implements AutoCloseable {
     public static final class Builder {
 
         private String host = "127.0.0.1";
+        private String[] tlsHosts = new String[0];
         private int port = 8474;
         private long seed = 0x5eed;
         private boolean allowNonLoopback;
@@ -211,6 +218,21 @@ public final class ChaosServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Names the certificate of the {@code "tls": true} proxies is valid for besides loopback's, as
+         * {@link ProxyCertificate#generate(String...)} takes them: for clients that reach the proxies by another name
+         * (an app in another container reaching the wschaos container by its network alias).
+         *
+         * @throws IllegalArgumentException naming a host name that is neither a DNS name nor an IP literal
+         */
+        public Builder tlsHosts(String... hostNames) {
+            for (String name : hostNames) {
+                ListenerTls.checkHostName(name);
+            }
+            this.tlsHosts = hostNames.clone();
+            return this;
+        }
+
         /** Lets the API and its proxies listen on addresses other than loopback. */
         public Builder allowNonLoopback() {
             this.allowNonLoopback = true;
@@ -237,7 +259,7 @@ public final class ChaosServer implements AutoCloseable {
                         + " to listen on it anyway");
             }
             return new ChaosServer(new InetSocketAddress(address, port),
-                    new ServerSettings(seed, allowNonLoopback, recordingLimit, new LazyCertificate()));
+                    new ServerSettings(seed, allowNonLoopback, recordingLimit, new LazyCertificate(tlsHosts)));
         }
     }
 }

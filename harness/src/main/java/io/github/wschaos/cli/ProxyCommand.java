@@ -1,7 +1,9 @@
 package io.github.wschaos.cli;
 
 import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.ProxyCertificate;
 import io.github.wschaos.internal.ConnectionLog;
+import io.github.wschaos.internal.ListenerTls;
 import io.github.wschaos.internal.PemTrust;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,6 +40,12 @@ final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = "--tls", description = "Listen with TLS (wss://) on a certificate generated in memory.")
     boolean tls;
+
+    @Option(names = "--tls-host", paramLabel = "NAME",
+            description = "With --tls: a name the listener's certificate is valid for besides localhost, 127.0.0.1 and"
+                    + " ::1 (repeatable), for clients that reach the proxy by another name: a container's"
+                    + " host.testcontainers.internal, a network alias, an /etc/hosts name or an IP.")
+    List<String> tlsHosts = new ArrayList<>();
 
     @Option(names = "--certificate-out", paramLabel = "FILE",
             description = "With --tls: write the authority of the listener's certificate to FILE as PEM, before the URI is"
@@ -81,6 +89,17 @@ final class ProxyCommand implements Callable<Integer> {
                 parsed.add(FaultOption.parse(fault));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--fault " + fault + ": " + e.getMessage());
+            }
+        }
+        if (!tlsHosts.isEmpty() && !tls) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-host " + tlsHosts.get(0)
+                    + " needs --tls: a plain listener has no certificate");
+        }
+        for (String host : tlsHosts) {
+            try {
+                ListenerTls.checkHostName(host);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tls-host " + host + ": " + e.getMessage());
             }
         }
         if (certificateOut != null && !tls) {
@@ -166,7 +185,11 @@ final class ProxyCommand implements Callable<Integer> {
                     .timeScale(timeScale)
                     .recordingLimit(recordingLimit);
             if (tls) {
-                builder.tls();
+                if (tlsHosts.isEmpty()) {
+                    builder.tls();
+                } else {
+                    builder.tls(ProxyCertificate.generate(tlsHosts.toArray(String[]::new)));
+                }
             }
             if (upstreamTrust != null) {
                 builder.upstreamTrust(upstreamTrust);

@@ -3,6 +3,8 @@ package io.github.wschaos.cli;
 import io.github.wschaos.api.ChaosServer;
 import io.github.wschaos.internal.ConnectionLog;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -29,6 +31,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "Seed of the toxicity draws: the same seed hits the same attempts (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--tls-host", paramLabel = "NAME",
+            description = "A name the certificate of \"tls\": true proxies is valid for besides localhost, 127.0.0.1 and"
+                    + " ::1 (repeatable): the container's network alias, host.testcontainers.internal, an IP.")
+    List<String> tlsHosts = new ArrayList<>();
+
     @Option(names = "--allow-non-loopback", description = "Allow the API and its proxies on addresses other than loopback.")
     boolean allowNonLoopback;
 
@@ -54,6 +61,7 @@ final class ServerCommand implements Callable<Integer> {
             if (allowNonLoopback) {
                 builder.allowNonLoopback();
             }
+            builder.tlsHosts(tlsHosts.toArray(String[]::new));
             server = builder.start();
         } catch (NumberFormatException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--api '" + api + "' has no numeric port, e.g. 127.0.0.1:8474");

@@ -5,12 +5,17 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The TLS material of a proxy listener, generated in memory: an authority that clients trust, the loopback
@@ -23,11 +28,18 @@ public final class ListenerTls {
     private final X509Bundle leaf;
     private final SslContext normal;
     private final Map<TlsMismatch, SslContext> flawed = new EnumMap<>(TlsMismatch.class);
+    private final List<String> hostNames;
 
-    private ListenerTls(X509Bundle authority, X509Bundle leaf) {
+    private ListenerTls(X509Bundle authority, X509Bundle leaf, List<String> hostNames) {
         this.authority = authority;
         this.leaf = leaf;
         this.normal = server(leaf);
+        this.hostNames = List.copyOf(hostNames);
+    }
+
+    /** The names the certificate is valid for besides loopback's. */
+    public List<String> hostNames() {
+        return hostNames;
     }
 
     /**
@@ -37,6 +49,15 @@ public final class ListenerTls {
      * last a year: a proxy left running serves a valid certificate for as long as it runs.
      */
     public static ListenerTls generate() {
+        return generate(List.of());
+    }
+
+    /**
+     * {@link #generate()} with a certificate valid for {@code hostNames} too (DNS names or IP literals), checked by
+     * {@link #checkHostName}.
+     */
+    public static ListenerTls generate(List<String> hostNames) {
+        hostNames.forEach(ListenerTls::checkHostName);
         Instant now = Instant.now();
         X509Bundle authority = build(new CertificateBuilder()
                 .subject("CN=wschaos test authority " + HexFormat.of().formatHex(randomBytes(8)) + ", O=wschaos")
@@ -44,9 +65,55 @@ public final class ListenerTls {
                 .notBefore(now.minus(1, ChronoUnit.HOURS))
                 .notAfter(now.plus(VALIDITY_DAYS, ChronoUnit.DAYS))
                 .ecp256(), null);
-        X509Bundle leaf = build(leaf(now.minus(1, ChronoUnit.HOURS), now.plus(VALIDITY_DAYS, ChronoUnit.DAYS))
-                .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority);
-        return new ListenerTls(authority, leaf);
+        X509Bundle leaf = build(withNames(leaf(now.minus(1, ChronoUnit.HOURS), now.plus(VALIDITY_DAYS, ChronoUnit.DAYS)),
+                hostNames), authority);
+        return new ListenerTls(authority, leaf, hostNames);
+    }
+
+    /** Loopback's names and {@code hostNames} as the certificate's subject alternative names. */
+    private static CertificateBuilder withNames(CertificateBuilder builder, List<String> hostNames) {
+        builder.addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addSanIpAddress("::1");
+        for (String name : hostNames) {
+            if (isIpLiteral(name)) {
+                builder.addSanIpAddress(name.startsWith("[") ? name.substring(1, name.length() - 1) : name);
+            } else {
+                builder.addSanDnsName(name.toLowerCase(Locale.ROOT));
+            }
+        }
+        return builder;
+    }
+
+    /**
+     * Checks one extra name for the listener's certificate.
+     *
+     * @throws IllegalArgumentException naming it and what is accepted
+     */
+    public static void checkHostName(String name) {
+        if (name == null || !(isIpLiteral(name) || DNS_NAME.matcher(name).matches())) {
+            throw new IllegalArgumentException("TLS host name '" + name + "' is neither a DNS name nor an IP address;"
+                    + " accepted are names such as chat.test or wschaos, and IP literals such as"
+                    + " 10.0.0.5 or ::1");
+        }
+    }
+
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+
+    private static boolean isIpLiteral(String name) {
+        if (IPV4.matcher(name).matches()) {
+            return true;
+        }
+        String bare = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
+        if (!bare.contains(":") || !bare.matches("[0-9A-Fa-f:.]+")) {
+            return false;
+        }
+        try {
+            InetAddress.getByName(bare); // an IPv6 literal: parsed, never looked up
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static final int VALIDITY_DAYS = 365;
@@ -84,8 +151,8 @@ public final class ListenerTls {
             case UNTRUSTED_CERTIFICATE -> server(build(leaf(now, now.plus(VALIDITY_DAYS, ChronoUnit.DAYS))
                     .subject("CN=localhost, O=untrusted").setIsCertificateAuthority(true).addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
                     .addSanIpAddress("::1"), null));
-            case EXPIRED_CERTIFICATE -> server(build(leaf(now.minus(30, ChronoUnit.DAYS), now.minus(1, ChronoUnit.DAYS))
-                    .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addSanIpAddress("::1"), authority));
+            case EXPIRED_CERTIFICATE -> server(build(withNames(leaf(now.minus(30, ChronoUnit.DAYS), now.minus(1, ChronoUnit.DAYS)),
+                    hostNames), authority));
             case WRONG_HOST_CERTIFICATE -> server(build(leaf(now, now.plus(VALIDITY_DAYS, ChronoUnit.DAYS))
                     .subject("CN=wrong-host.invalid, O=wschaos").addSanDnsName("wrong-host.invalid"), authority));
             // NO_COMMON_PROTOCOL: the JDK speaks neither TLS 1.0 nor 1.1; OutdatedTlsListener answers in their place

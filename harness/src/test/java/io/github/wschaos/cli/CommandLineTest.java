@@ -163,6 +163,16 @@ class CommandLineTest {
         assertThat(withoutTls.code).isEqualTo(2);
         assertThat(withoutTls.err).contains("--certificate-out " + dir.resolve("ca.pem") + " needs --tls");
 
+        Result hostWithoutTls = run("proxy", "--upstream", "ws://127.0.0.1:9", "--tls-host", "chat.test");
+        assertThat(hostWithoutTls.code).isEqualTo(2);
+        assertThat(hostWithoutTls.err).contains("--tls-host chat.test needs --tls");
+        Result badHost = run("proxy", "--upstream", "ws://127.0.0.1:9", "--tls", "--tls-host", "chat test");
+        assertThat(badHost.code).isEqualTo(2);
+        assertThat(badHost.err).contains("--tls-host chat test: TLS host name 'chat test' is neither a DNS name nor an IP address");
+        Result badServerHost = run("server", "--api", "127.0.0.1:0", "--tls-host", "a/b");
+        assertThat(badServerHost.code).isEqualTo(2);
+        assertThat(badServerHost.err).contains("TLS host name 'a/b' is neither a DNS name nor an IP address");
+
         Path pem = Files.writeString(dir.resolve("upstream.pem"), "-----BEGIN CERTIFICATE-----");
         Result plainUpstream = run("proxy", "--upstream", "ws://127.0.0.1:9", "--upstream-ca", pem.toString());
         assertThat(plainUpstream.code).isEqualTo(2);
