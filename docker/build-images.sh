@@ -6,7 +6,7 @@
 #
 #   --wschaos JAR   builds wschaos/wschaos:V (and :latest) running the standalone jar (harness/target/wschaos.jar)
 #   --peer C L      builds wschaos/test-peer:V, the test peers: compiled classes C plus the jars in L on the classpath
-#   --version V     the tag (default: latest only)
+#   --version V     the tag besides latest (default: the project's version in pom.xml, as WsChaosContainer expects)
 #   --work DIR      where the runtime and the build contexts are laid out (default: docker/target)
 #
 # With neither --wschaos nor --peer it builds the wschaos image from harness/target/wschaos.jar
@@ -35,6 +35,10 @@ while [ $# -gt 0 ]; do
     *) echo "build-images.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
+if [ -z "$version" ]; then
+  # The project's own version: the first <version> of the parent pom (WsChaosContainer looks for wschaos/wschaos:<it>).
+  version="$(grep -m1 -o '<version>[^<]*</version>' "$here/../pom.xml" | sed 's/<[^>]*>//g')"
+fi
 if [ -z "$wschaos_jar" ] && [ -z "$peer_classes" ]; then
   wschaos_jar="$here/../harness/target/wschaos.jar"
 fi

@@ -215,7 +215,7 @@ public final class ChaosProxy implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ChaosProxy " + (isRunning() ? uri() : "(closed)") + " -> " + upstream.uri();
+        return "ChaosProxy " + (isRunning() ? uri() : "(closed)") + " -> " + upstream;
     }
 
     /** Settings for a {@link ChaosProxy}. Every setting but the upstream has a default. */

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as people write them in annotations and on the command line: {@code 500ms}, {@code 2s},
- * {@code 1.5s}, {@code 1m}, {@code 2h}, {@code 1d}, or ISO-8601 ({@code PT2S}); never negative.
+ * {@code 1.5s}, {@code 1m}, {@code 2h}, {@code 1d}, {@code 0}, or ISO-8601 ({@code PT2S}); never negative.
  */
 public final class Durations {
 
@@ -27,6 +27,12 @@ public final class Durations {
             throw new IllegalArgumentException("duration '" + text + "' is empty; " + ACCEPTED);
         }
         String trimmed = text.trim().toLowerCase(Locale.ROOT);
+        if (trimmed.equals("0")) {
+            return Duration.ZERO; // zero needs no unit (Toxiproxy's "timeout 0: never")
+        }
+        if (trimmed.startsWith("-")) {
+            throw new IllegalArgumentException("duration '" + text + "' is negative; " + ACCEPTED);
+        }
         Matcher simple = SIMPLE.matcher(trimmed);
         if (simple.matches()) {
             double amount = Double.parseDouble(simple.group(1));

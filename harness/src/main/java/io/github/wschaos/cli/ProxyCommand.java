@@ -5,6 +5,7 @@ import io.github.wschaos.ProxyCertificate;
 import io.github.wschaos.internal.ConnectionLog;
 import io.github.wschaos.internal.ListenerTls;
 import io.github.wschaos.internal.PemTrust;
+import io.github.wschaos.internal.Upstream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +70,9 @@ final class ProxyCommand implements Callable<Integer> {
     int recordingLimit;
 
     @Option(names = "--fault", paramLabel = "NAME[@upgrades][=VALUE]",
-            description = "Arm a fault (repeatable): strip-upgrade-headers, drop-idle=55s[:upstream|client][:reset], "
+            description = "Arm a fault (repeatable): strip-upgrade-headers, drop-idle=55s[:upstream|client][:reset|going-away], "
                     + "tls-mismatch=MODE, reject-origins=O1,O2, refuse, blackhole, delay-handshake=2s, "
-                    + "respond-with-status=503[;Name: value], close-with-code=1012[:reason], reset[=DELAY], swallow-pings[=DIRECTION], "
+                    + "respond-with-status=503[;Name: value], close-with-code=1012[@AFTER][:reason], reset[=DELAY], swallow-pings[=DIRECTION], "
                     + "half-open=DIRECTION; Toxiproxy's toxics with an optional @upstream|@downstream|@both: "
                     + "latency=100ms[:JITTER], bandwidth=KB_PER_S, slow-close=1s, timeout=1s, reset-peer=1s, "
                     + "slicer=AVG:VARIATION:DELAY, limit-data=BYTES. NAME@upgrades hits only WebSocket upgrade "
@@ -121,7 +122,7 @@ final class ProxyCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println("wschaos proxy listening: " + proxy.uri() + " -> " + proxy.upstream()
+        out.println("wschaos proxy listening: " + proxy.uri() + " -> " + Upstream.display(proxy.upstream())
                 + (parsed.isEmpty() ? "" : " with " + parsed.stream().map(FaultSpec::toString).toList()));
         out.flush();
         proxy.recording().subscribe(event -> {

@@ -1,5 +1,6 @@
 package io.github.wschaos.diagnose;
 
+import io.github.wschaos.Durations;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -108,7 +109,7 @@ public final class Diagnostics {
         /** Hold an upgraded connection open without data for up to {@code idle} (the idle step; off by default). */
         public Builder idle(Duration idle) {
             if (idle == null || idle.isNegative() || idle.isZero()) {
-                throw new IllegalArgumentException("idle '" + idle + "' must be positive, e.g. 70s");
+                throw new IllegalArgumentException("idle '" + (idle == null ? null : Durations.format(idle)) + "' must be positive, e.g. 70s");
             }
             this.idle = idle;
             return this;
@@ -117,7 +118,7 @@ public final class Diagnostics {
         /** The bound on each connect, TLS handshake, upgrade answer and pong (default 5 s). */
         public Builder timeout(Duration timeout) {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout '" + timeout + "' must be positive, e.g. 5s");
+                throw new IllegalArgumentException("timeout '" + (timeout == null ? null : Durations.format(timeout)) + "' must be positive, e.g. 5s");
             }
             this.timeout = timeout;
             return this;

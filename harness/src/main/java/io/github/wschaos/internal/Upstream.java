@@ -80,6 +80,16 @@ public record Upstream(URI uri, String host, int port, boolean tls) {
 
     @Override
     public String toString() {
-        return uri.toString();
+        return display(uri);
+    }
+
+    /** {@code uri} for logs and messages: a password in it is shown as {@code ***}. */
+    public static String display(URI uri) {
+        String userInfo = uri.getRawUserInfo();
+        int colon = userInfo == null ? -1 : userInfo.indexOf(':');
+        if (colon < 0) {
+            return uri.toString();
+        }
+        return uri.toString().replace(userInfo + "@", userInfo.substring(0, colon) + ":***@");
     }
 }

@@ -196,10 +196,26 @@ class CommandLineTest {
     }
 
     @Test
+    void aPasswordInTheUpstreamUriIsNotPrinted() {
+        assertThat(io.github.wschaos.internal.Upstream.display(java.net.URI.create("ws://alice:s3cret@127.0.0.1:9/chat")))
+                .isEqualTo("ws://alice:***@127.0.0.1:9/chat");
+        assertThat(io.github.wschaos.internal.Upstream.display(java.net.URI.create("ws://127.0.0.1:9/chat")))
+                .isEqualTo("ws://127.0.0.1:9/chat");
+        try (ChaosProxy proxy = ChaosProxy.builder().upstream("ws://alice:s3cret@127.0.0.1:9/chat").start()) {
+            assertThat(proxy.toString()).contains("alice:***@").doesNotContain("s3cret");
+        }
+    }
+
+    @Test
     void valuesAreCheckedPerFault() {
         assertThatThrownBy(() -> FaultOption.parse("refuse=now")).hasMessageContaining("takes no value");
         assertThatThrownBy(() -> FaultOption.parse("respond-with-status=abc")).hasMessageContaining("'abc'");
         assertThatThrownBy(() -> FaultOption.parse("half-open=sideways")).hasMessageContaining("upstream, downstream, both");
+        // Zero needs no unit, as in Toxiproxy's "timeout 0: never"; a negative value is named as such.
+        assertThat(FaultOption.parse("timeout=0").fault()).isEqualTo(Faults.timeout(Duration.ZERO, Direction.DOWNSTREAM));
+        assertThatThrownBy(() -> FaultOption.parse("drop-idle=0")).hasMessageContaining("idle timeout 0s must be positive");
+        assertThatThrownBy(() -> FaultOption.parse("drop-idle=-1s")).hasMessageContaining("duration '-1s' is negative");
+        assertThatThrownBy(() -> FaultOption.parse("drop-idle=5")).hasMessageContaining("duration '5' is not understood");
     }
 
     private static Result run(String... args) {

@@ -187,6 +187,7 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
 
     /** The control API's address from the host: {@code http://host:mappedPort}. */
     public URI controlUri() {
+        requireControlApi("controlUri()");
         requireStarted("controlUri()");
         return hostUri("http", CONTROL_PORT, "");
     }

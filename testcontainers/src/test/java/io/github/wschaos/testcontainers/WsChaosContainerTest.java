@@ -91,6 +91,7 @@ class WsChaosContainerTest {
             assertThatThrownBy(() -> chaos.proxy("p", "echo:8080"))
                     .hasMessageContaining("proxy(name, upstream) needs the control API, but this container runs the "
                             + "standalone proxy");
+            assertThatThrownBy(chaos::controlUri).hasMessageContaining("controlUri() needs the control API");
         }
     }
 
