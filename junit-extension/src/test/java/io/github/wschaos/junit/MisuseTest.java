@@ -174,13 +174,13 @@ class MisuseTest {
     @Test
     void valueTheCatalogueRejects() {
         assertThat(Kit.onlyFailureOf(BadCloseCode.class)).startsWith("@CloseWithCode on method " + PREFIX + "BadCloseCode.test(): ")
-                .contains("1005");
+                .contains("1006");
     }
 
     @WebSocketChaos(upstream = Echo.UPSTREAM)
     static class BadCloseCode {
         @Test
-        @CloseWithCode(1005)
+        @CloseWithCode(1006)
         void test() {
         }
     }
