@@ -413,4 +413,53 @@ class MisuseTest {
         void test() {
         }
     }
+
+    @Test
+    void chaosUpstreamInAKotlinCompanionWithoutJvmStatic() {
+        assertThat(Kit.onlyFailureOf(CompanionUpstream.class)).isEqualTo("@ChaosUpstream method " + PREFIX
+                + "CompanionUpstream$Companion.upstream() (for @WebSocketChaos on class " + PREFIX + "CompanionUpstream): "
+                + "it is in a companion object, which JUnit does not see as static; add @JvmStatic so that JUnit sees it "
+                + "as static");
+        Kit.runPassing(1, CompanionUpstreamWithJvmStatic.class);
+    }
+
+    /** What Kotlin compiles {@code companion object { @ChaosUpstream fun upstream() = ... }} to. */
+    @WebSocketChaos
+    static class CompanionUpstream {
+        public static final Companion Companion = new Companion();
+
+        static final class Companion {
+            @ChaosUpstream
+            public String upstream() {
+                return Echo.UPSTREAM;
+            }
+        }
+
+        @Test
+        void test(@ChaosProxyUri URI uri) {
+        }
+    }
+
+    /** The same with {@code @JvmStatic}: Kotlin adds a static method to the class, with the annotation. */
+    @WebSocketChaos
+    static class CompanionUpstreamWithJvmStatic {
+        public static final Companion Companion = new Companion();
+
+        @ChaosUpstream
+        public static String upstream() {
+            return Companion.upstream();
+        }
+
+        static final class Companion {
+            @ChaosUpstream
+            public String upstream() {
+                return Echo.server.uri().toString();
+            }
+        }
+
+        @Test
+        void test(@ChaosProxyUri URI uri) throws Exception {
+            assertThat(io.github.wschaos.junit.testing.Ws.echo(uri, "companion")).isEqualTo("companion");
+        }
+    }
 }
