@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every misuse fails the test with a message naming the element, the value and what is accepted. */
 class MisuseTest {
@@ -410,6 +411,45 @@ class MisuseTest {
     static class BadHeader {
         @Test
         @RespondWithStatus(value = 503, headers = "Retry-After 5")
+        void test() {
+        }
+    }
+
+    @Test
+    void twoBuilderRegistrationsInOneClass() {
+        String expected = "class " + PREFIX + "TwoBuilders registers 2 WebSocketChaosExtension [field " + PREFIX
+                + "TwoBuilders.chat, field " + PREFIX + "TwoBuilders.feed]; they would share one proxy: register exactly "
+                + "one per class (for a second upstream, start a second proxy in the test with "
+                + "ChaosProxy.builder().upstream(uri).start() and close it)";
+        assertThat(Kit.onlyFailureOf(TwoBuilders.class)).isEqualTo(expected);
+        assertThat(Kit.onlyFailureOf(BuilderInBaseAndSubclass.class)).isEqualTo(("class " + PREFIX
+                + "BuilderInBaseAndSubclass registers 2 WebSocketChaosExtension [field " + PREFIX + "BuilderBase.chat, "
+                + "field " + PREFIX + "BuilderInBaseAndSubclass.feed]; ")
+                + expected.substring(expected.indexOf("they would")));
+    }
+
+    static class TwoBuilders {
+        @RegisterExtension
+        static WebSocketChaosExtension chat = WebSocketChaosExtension.builder().upstream("ws://127.0.0.1:1/chat").build();
+        @RegisterExtension
+        static WebSocketChaosExtension feed = WebSocketChaosExtension.builder().upstream("ws://127.0.0.1:1/feed").build();
+
+        @Test
+        @RespondWithStatus(503)
+        void test(ChaosProxy proxy) {
+        }
+    }
+
+    abstract static class BuilderBase {
+        @RegisterExtension
+        static WebSocketChaosExtension chat = WebSocketChaosExtension.builder().upstream("ws://127.0.0.1:1/chat").build();
+    }
+
+    static class BuilderInBaseAndSubclass extends BuilderBase {
+        @RegisterExtension
+        WebSocketChaosExtension feed = WebSocketChaosExtension.builder().upstream("ws://127.0.0.1:1/feed").build();
+
+        @Test
         void test() {
         }
     }

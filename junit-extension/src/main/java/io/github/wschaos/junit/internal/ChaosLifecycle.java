@@ -6,6 +6,7 @@ import io.github.wschaos.junit.WebSocketChaos;
 import io.github.wschaos.junit.WebSocketChaos.Lifecycle;
 import io.github.wschaos.junit.WebSocketChaosExtension;
 import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.net.URI;
@@ -236,6 +237,7 @@ public final class ChaosLifecycle {
             }
             return new Owner(annotated.get(), settings, configClass, declaredOn);
         }
+        failOnSeveralRegistrations(context);
         if (annotated.isPresent()) {
             throw new ExtensionConfigurationException("WebSocketChaosExtension is registered with @RegisterExtension for "
                     + Elements.describe(context.getRequiredTestClass()) + " and @WebSocketChaos is on "
@@ -405,14 +407,42 @@ public final class ChaosLifecycle {
 
     /** Whether the test class or an enclosing one has a @RegisterExtension field of the builder form. */
     private static boolean programmaticRegistered(ExtensionContext context) {
+        return !registrations(context).isEmpty();
+    }
+
+    /** The @RegisterExtension fields of the builder form in the test class, its superclasses and enclosing classes. */
+    private static List<Field> registrations(ExtensionContext context) {
+        List<Field> fields = new ArrayList<>();
         for (Class<?> type : classChain(context, null)) {
-            if (!AnnotationSupport.findAnnotatedFields(type, RegisterExtension.class,
+            fields.addAll(AnnotationSupport.findAnnotatedFields(type, RegisterExtension.class,
                     field -> WebSocketChaosExtension.class.isAssignableFrom(field.getType()),
-                    HierarchyTraversalMode.TOP_DOWN).isEmpty()) {
-                return true;
-            }
+                    HierarchyTraversalMode.TOP_DOWN));
         }
-        return false;
+        return fields;
+    }
+
+    /** Once per test class, in the run's store. */
+    private record RegistrationsChecked(Class<?> testClass) {
+    }
+
+    /**
+     * Two builder-form registrations for one test would both claim the same test and proxy (one proxy, the first's
+     * settings, every fault armed twice, parameters claimed by both): refuse them, naming the fields.
+     */
+    private static void failOnSeveralRegistrations(ExtensionContext context) {
+        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(new RegistrationsChecked(context.getRequiredTestClass()),
+                key -> {
+                    List<Field> fields = registrations(context);
+                    if (fields.size() > 1) {
+                        List<String> names = new ArrayList<>();
+                        fields.forEach(field -> names.add(Elements.describe(field)));
+                        throw new ExtensionConfigurationException(Elements.describe(context.getRequiredTestClass())
+                                + " registers " + fields.size() + " WebSocketChaosExtension " + names + "; they would share"
+                                + " one proxy: register exactly one per class (for a second upstream, start a second proxy"
+                                + " in the test with ChaosProxy.builder().upstream(uri).start() and close it)");
+                    }
+                    return Boolean.TRUE;
+                }, Boolean.class);
     }
 
     private ProxyHolder holder(Owner owner) {
