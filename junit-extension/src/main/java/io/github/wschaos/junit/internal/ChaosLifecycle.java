@@ -516,6 +516,7 @@ public final class ChaosLifecycle {
                 key -> {
                     ProxyHolder holder = ProxyHolder.start(owner.settings(), owner.configClass(),
                             enclosingClasses(owner.context(), owner.configClass()), owner.declaredOn());
+                    started.keySet().removeIf(proxy -> !proxy.isRunning()); // keeps no closed proxy (and recording) alive
                     started.put(holder.proxy(), Elements.describe(owner.context().getRequiredTestClass()));
                     return holder;
                 }, ProxyHolder.class);
