@@ -4,6 +4,8 @@ import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.junit.WebSocketChaos.Lifecycle;
 import io.github.wschaos.junit.internal.ChaosLifecycle;
 import io.github.wschaos.junit.internal.ChaosSettings;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 
 /**
  * The extension behind {@link WebSocketChaos}, and its programmatic form for what annotations cannot express.
@@ -57,11 +60,12 @@ public final class WebSocketChaosExtension implements BeforeAllCallback, BeforeE
     }
 
     /**
-     * The proxy of the test running on the calling thread: with one instance in a static field of a base class that
-     * classes running in parallel share, each gets its own. From a thread no test runs on (one the test started), the
-     * proxy this extension started most recently.
+     * The proxy of the class or test whose code calls it (a test, a lifecycle method, a constructor): with one instance
+     * in a static field of a base class that classes running in parallel share, each gets its own, never another's. From
+     * a thread no test code runs on (one the test started), the one proxy of this extension that is running.
      *
-     * @throws IllegalStateException before it started one (it starts when a test or an injection first needs it)
+     * @throws IllegalStateException before the calling class's proxy started (it starts when a test or an injection
+     *         first needs it); from a thread of the test's own while several classes' proxies are running
      */
     public ChaosProxy proxy() {
         ChaosProxy proxy = lifecycle.proxy();
@@ -90,6 +94,54 @@ public final class WebSocketChaosExtension implements BeforeAllCallback, BeforeE
     @Override
     public void afterEach(ExtensionContext context) {
         lifecycle.afterEach(context);
+    }
+
+    @Override
+    public <T> T interceptTestClassConstructor(Invocation<T> invocation,
+            ReflectiveInvocationContext<Constructor<T>> invocationContext, ExtensionContext extensionContext) throws Throwable {
+        return lifecycle.inScope(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptBeforeAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        lifecycle.inScope(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptBeforeEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        lifecycle.inScope(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        lifecycle.inScope(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        lifecycle.inScope(invocation, extensionContext);
+    }
+
+    @Override
+    public <T> T interceptTestFactoryMethod(Invocation<T> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        return lifecycle.inScope(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptAfterEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        lifecycle.inScope(invocation, extensionContext);
+    }
+
+    @Override
+    public void interceptAfterAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext extensionContext) throws Throwable {
+        lifecycle.inScope(invocation, extensionContext);
     }
 
     /** Publishes the timeline of a failed dynamic test: JUnit's after-each callbacks see only its factory. */

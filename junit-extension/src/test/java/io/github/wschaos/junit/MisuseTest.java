@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every misuse fails the test with a message naming the element, the value and what is accepted. */
 class MisuseTest {
@@ -174,13 +175,13 @@ class MisuseTest {
     @Test
     void valueTheCatalogueRejects() {
         assertThat(Kit.onlyFailureOf(BadCloseCode.class)).startsWith("@CloseWithCode on method " + PREFIX + "BadCloseCode.test(): ")
-                .contains("1005");
+                .contains("1006");
     }
 
     @WebSocketChaos(upstream = Echo.UPSTREAM)
     static class BadCloseCode {
         @Test
-        @CloseWithCode(1005)
+        @CloseWithCode(1006)
         void test() {
         }
     }
@@ -411,6 +412,94 @@ class MisuseTest {
         @Test
         @RespondWithStatus(value = 503, headers = "Retry-After 5")
         void test() {
+        }
+    }
+
+    @Test
+    void twoBuilderRegistrationsInOneClass() {
+        String expected = "class " + PREFIX + "TwoBuilders registers 2 WebSocketChaosExtension [field " + PREFIX
+                + "TwoBuilders.chat, field " + PREFIX + "TwoBuilders.feed]; they would share one proxy: register exactly "
+                + "one per class (for a second upstream, start a second proxy in the test with "
+                + "ChaosProxy.builder().upstream(uri).start() and close it)";
+        assertThat(Kit.onlyFailureOf(TwoBuilders.class)).isEqualTo(expected);
+        assertThat(Kit.onlyFailureOf(BuilderInBaseAndSubclass.class)).isEqualTo(("class " + PREFIX
+                + "BuilderInBaseAndSubclass registers 2 WebSocketChaosExtension [field " + PREFIX + "BuilderBase.chat, "
+                + "field " + PREFIX + "BuilderInBaseAndSubclass.feed]; ")
+                + expected.substring(expected.indexOf("they would")));
+    }
+
+    static class TwoBuilders {
+        @RegisterExtension
+        static WebSocketChaosExtension chat = WebSocketChaosExtension.builder().upstream("ws://127.0.0.1:1/chat").build();
+        @RegisterExtension
+        static WebSocketChaosExtension feed = WebSocketChaosExtension.builder().upstream("ws://127.0.0.1:1/feed").build();
+
+        @Test
+        @RespondWithStatus(503)
+        void test(ChaosProxy proxy) {
+        }
+    }
+
+    abstract static class BuilderBase {
+        @RegisterExtension
+        static WebSocketChaosExtension chat = WebSocketChaosExtension.builder().upstream("ws://127.0.0.1:1/chat").build();
+    }
+
+    static class BuilderInBaseAndSubclass extends BuilderBase {
+        @RegisterExtension
+        WebSocketChaosExtension feed = WebSocketChaosExtension.builder().upstream("ws://127.0.0.1:1/feed").build();
+
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
+    void chaosUpstreamInAKotlinCompanionWithoutJvmStatic() {
+        assertThat(Kit.onlyFailureOf(CompanionUpstream.class)).isEqualTo("@ChaosUpstream method " + PREFIX
+                + "CompanionUpstream$Companion.upstream() (for @WebSocketChaos on class " + PREFIX + "CompanionUpstream): "
+                + "it is in a companion object, which JUnit does not see as static; add @JvmStatic so that JUnit sees it "
+                + "as static");
+        Kit.runPassing(1, CompanionUpstreamWithJvmStatic.class);
+    }
+
+    /** What Kotlin compiles {@code companion object { @ChaosUpstream fun upstream() = ... }} to. */
+    @WebSocketChaos
+    static class CompanionUpstream {
+        public static final Companion Companion = new Companion();
+
+        static final class Companion {
+            @ChaosUpstream
+            public String upstream() {
+                return Echo.UPSTREAM;
+            }
+        }
+
+        @Test
+        void test(@ChaosProxyUri URI uri) {
+        }
+    }
+
+    /** The same with {@code @JvmStatic}: Kotlin adds a static method to the class, with the annotation. */
+    @WebSocketChaos
+    static class CompanionUpstreamWithJvmStatic {
+        public static final Companion Companion = new Companion();
+
+        @ChaosUpstream
+        public static String upstream() {
+            return Companion.upstream();
+        }
+
+        static final class Companion {
+            @ChaosUpstream
+            public String upstream() {
+                return Echo.server.uri().toString();
+            }
+        }
+
+        @Test
+        void test(@ChaosProxyUri URI uri) throws Exception {
+            assertThat(io.github.wschaos.junit.testing.Ws.echo(uri, "companion")).isEqualTo("companion");
         }
     }
 }

@@ -12,13 +12,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import io.github.wschaos.fault.Faults;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Classes and methods running at the same time, each with its own faults: every test sees only its own faults and
@@ -71,6 +77,12 @@ class ParallelIsolationTest {
 
         void seesOnly(String name, ChaosProxy injected, String expected) throws Exception {
             assertThat(chaos.proxy()).as("chaos.proxy() in %s", name).isSameAs(injected);
+            together.await(30, TimeUnit.SECONDS); // both proxies run: from a thread of its own, which one is meant?
+            Object fromThread = fromAnotherThread(chaos::proxy);
+            together.await(30, TimeUnit.SECONDS);
+            assertThat(fromThread).as("chaos.proxy() from a thread %s started, two classes running", name)
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(((Exception) fromThread).getMessage()).contains("cannot tell which");
             handshakesSeeOnly(name, chaos.proxy(), chaos.proxy().uri(), expected);
             assertThat(chaos.proxy()).as("chaos.proxy() in %s, the other class's proxy started meanwhile", name).isSameAs(injected);
         }
@@ -89,6 +101,174 @@ class ParallelIsolationTest {
         @RespondWithStatus(418)
         void seesOnly418(ChaosProxy proxy) throws Exception {
             seesOnly("shared 418", proxy, "418");
+        }
+    }
+
+    /** What {@code call} returns on a new thread, or what it throws. */
+    static Object fromAnotherThread(java.util.concurrent.Callable<?> call) throws InterruptedException {
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.set(call.call());
+            } catch (Exception e) {
+                result.set(e);
+            }
+        });
+        thread.start();
+        thread.join(10_000);
+        return result.get();
+    }
+
+    static volatile CountDownLatch busyStarted;
+    static volatile CountDownLatch lateTried;
+    static final AtomicReference<Object> LATE_GOT = new AtomicReference<>();
+
+    /**
+     * A class's {@code @BeforeAll} asks the shared static extension for its proxy while another class's test runs: it
+     * gets "not started yet" (its own proxy starts with its first test), never the other class's running proxy, on
+     * which a fault it injected would hit the other class's test.
+     */
+    @RepeatedTest(2)
+    void beforeAllOfOneClassNeverGetsTheProxyOfAnotherClassRunningMeanwhile() {
+        busyStarted = new CountDownLatch(1);
+        lateTried = new CountDownLatch(1);
+        LATE_GOT.set(null);
+        Kit.passing(2, Kit.run(PARALLEL, SharedBusy.class, SharedLate.class));
+        assertThat(LATE_GOT.get()).as("chaos.proxy() in SharedLate's @BeforeAll").isInstanceOf(IllegalStateException.class);
+        assertThat(((Exception) LATE_GOT.get()).getMessage()).startsWith("The chaos proxy has not started yet");
+    }
+
+    /** Run one after the other, the second class's {@code @BeforeAll} does not get the first class's closed proxy. */
+    @Test
+    void beforeAllOfTheSecondClassDoesNotGetTheFirstClassesClosedProxy() {
+        busyStarted = new CountDownLatch(1);
+        lateTried = new CountDownLatch(0);
+        LATE_GOT.set(null);
+        Kit.passing(2, Kit.run(SharedBusy.class, SharedLate.class));
+        assertThat(LATE_GOT.get()).as("chaos.proxy() in SharedLate's @BeforeAll").isInstanceOf(IllegalStateException.class);
+        assertThat(((Exception) LATE_GOT.get()).getMessage()).startsWith("The chaos proxy has not started yet");
+    }
+
+    abstract static class SharedLateBase {
+        @RegisterExtension
+        static WebSocketChaosExtension chaos = WebSocketChaosExtension.builder().upstream(() -> Echo.server.uri()).build();
+    }
+
+    static class SharedBusy extends SharedLateBase {
+        @Test
+        void armsNothing(ChaosProxy proxy) throws Exception {
+            // SharedLate waits in its @BeforeAll: this is the only proxy running
+            assertThat(fromAnotherThread(chaos::proxy)).as("chaos.proxy() from a thread of the only running test")
+                    .isSameAs(proxy);
+            busyStarted.countDown();
+            assertThat(lateTried.await(30, TimeUnit.SECONDS)).as("SharedLate's @BeforeAll ran").isTrue();
+            assertThat(proxy.faults()).as("faults on SharedBusy's proxy, which armed none").isEmpty();
+        }
+    }
+
+    static class SharedLate extends SharedLateBase {
+        @BeforeAll
+        static void armForTheClass() throws Exception {
+            busyStarted.await(30, TimeUnit.SECONDS);
+            try {
+                ChaosProxy proxy = chaos.proxy();
+                LATE_GOT.set(proxy);
+                proxy.inject(Faults.respondWithStatus(503));
+            } catch (IllegalStateException e) {
+                LATE_GOT.compareAndSet(null, e);
+            } finally {
+                lateTried.countDown();
+            }
+        }
+
+        @Test
+        void test(ChaosProxy proxy) {
+            assertThat(chaos.proxy()).isSameAs(proxy);
+        }
+    }
+
+    static volatile CountDownLatch innerArmed;
+    static volatile CountDownLatch outerChecked;
+
+    /**
+     * A {@code @Nested} class shares its enclosing class's proxy unless it has a {@code @WebSocketChaos} of its own; run
+     * concurrently with the enclosing class's tests, the README's advice is to give it its own: then a fault its test
+     * arms stays off the enclosing class's proxy while both run.
+     */
+    @RepeatedTest(2)
+    void nestedClassWithAProxyOfItsOwnRunsConcurrentlyWithItsEnclosingClassWithoutCrossTalk() {
+        innerArmed = new CountDownLatch(1);
+        outerChecked = new CountDownLatch(1);
+        Kit.passing(2, Kit.run(PARALLEL, NestedWithOwnProxy.class));
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    static class NestedWithOwnProxy {
+        @Test
+        void outer(ChaosProxy proxy) throws Exception {
+            assertThat(innerArmed.await(30, TimeUnit.SECONDS)).as("the nested test runs meanwhile").isTrue();
+            try {
+                assertThat(proxy.faults()).as("the enclosing class's proxy while the nested test runs").isEmpty();
+            } finally {
+                outerChecked.countDown();
+            }
+        }
+
+        @Nested
+        @WebSocketChaos
+        class Inner {
+            @Test
+            @RespondWithStatus(503)
+            void inner(ChaosProxy proxy) throws Exception {
+                assertThat(proxy.faults()).hasSize(1);
+                innerArmed.countDown();
+                assertThat(outerChecked.await(30, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
+    static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger MOST_RUNNING = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The README's other advice: {@code @Execution(SAME_THREAD)} on the enclosing class runs its tree one test at a time. */
+    @Test
+    void sameThreadOnTheEnclosingClassRunsItsNestedClassesOneTestAtATime() {
+        RUNNING.set(0);
+        MOST_RUNNING.set(0);
+        Kit.passing(3, Kit.run(PARALLEL, SharedWithNestedSameThread.class));
+        assertThat(MOST_RUNNING.get()).as("tests of the class and its nested class running at once").isEqualTo(1);
+    }
+
+    static void alone(ChaosProxy proxy, int faults) throws InterruptedException {
+        MOST_RUNNING.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
+        try {
+            Thread.sleep(300);
+            assertThat(proxy.faults()).hasSize(faults);
+        } finally {
+            RUNNING.decrementAndGet();
+        }
+    }
+
+    @WebSocketChaos(upstream = Echo.UPSTREAM)
+    @Execution(ExecutionMode.SAME_THREAD)
+    static class SharedWithNestedSameThread {
+        @Test
+        void outer(ChaosProxy proxy) throws Exception {
+            alone(proxy, 0);
+        }
+
+        @Test
+        void outer2(ChaosProxy proxy) throws Exception {
+            alone(proxy, 0);
+        }
+
+        @Nested
+        class Inner {
+            @Test
+            @RespondWithStatus(503)
+            void inner(ChaosProxy proxy) throws Exception {
+                alone(proxy, 1);
+            }
         }
     }
 

@@ -6,13 +6,16 @@ import io.github.wschaos.junit.WebSocketChaos;
 import io.github.wschaos.junit.WebSocketChaos.Lifecycle;
 import io.github.wschaos.junit.WebSocketChaosExtension;
 import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -42,9 +45,14 @@ public final class ChaosLifecycle {
     private static final Namespace NAMESPACE = Namespace.create(WebSocketChaosExtension.class);
 
     private final ChaosSettings programmatic;
-    private volatile ChaosProxy lastStarted;
-    /** The proxy of the test (or class) running on each thread, for {@link #proxy()}: classes may run in parallel. */
-    private final ThreadLocal<ChaosProxy> onThisThread = new ThreadLocal<>();
+    /**
+     * The context whose test code (a lifecycle method, a test, a constructor) runs on each thread, for {@link #proxy()}:
+     * classes may run in parallel, and share this instance when it is in a static field of their base class. Set for
+     * the duration of each invocation and restored after it.
+     */
+    private final ThreadLocal<ExtensionContext> scope = new ThreadLocal<>();
+    /** The proxies this instance started and what declared them, for {@link #proxy()} from a thread of the test's own. */
+    private final Map<ChaosProxy, String> started = new ConcurrentHashMap<>();
 
     /**
      * @param programmatic the builder's settings, or null for the instance JUnit creates from the annotations
@@ -71,12 +79,72 @@ public final class ChaosLifecycle {
     }
 
     /**
-     * The proxy of the test running on the calling thread (set before each test, and when a class's proxy starts on
-     * it); from another thread, the proxy this instance started most recently. Null before any started.
+     * The proxy of the class or test whose code runs on the calling thread (a test, a lifecycle method, a constructor):
+     * null when that proxy has not started yet. From a thread no test code runs on (one a test started), the one proxy
+     * of this instance that is running, null when none is.
+     *
+     * @throws IllegalStateException from such a thread while several are running (classes running in parallel), or
+     *         when the calling class can have no proxy of its own (one per test, asked for outside a test)
      */
     public ChaosProxy proxy() {
-        ChaosProxy own = onThisThread.get();
-        return own != null && own.isRunning() ? own : lastStarted;
+        ExtensionContext at = scope.get();
+        if (at != null) {
+            return proxyOf(at);
+        }
+        started.keySet().removeIf(proxy -> !proxy.isRunning());
+        List<Map.Entry<ChaosProxy, String>> running = List.copyOf(started.entrySet());
+        if (running.size() > 1) {
+            List<String> owners = new ArrayList<>();
+            running.forEach(entry -> owners.add(entry.getValue() + " (" + entry.getKey().uri() + ")"));
+            throw new IllegalStateException("chaos.proxy() was called on thread \"" + Thread.currentThread().getName()
+                    + "\", which runs no test, while " + running.size() + " proxies of this extension are running "
+                    + owners + ", so it cannot tell which one is meant; call it in the test or a lifecycle method (or "
+                    + "take a ChaosProxy parameter) and hand the proxy to the thread");
+        }
+        return running.isEmpty() ? null : running.get(0).getKey();
+    }
+
+    /** The proxy of the test or class {@code at} runs code of, null when it has not started (or is closed). */
+    private ChaosProxy proxyOf(ExtensionContext at) {
+        for (ExtensionContext test = at; test != null; test = test.getParent().orElse(null)) {
+            TestFaults faults = test.getStore(NAMESPACE).get(new TestKey(test.getUniqueId()), TestFaults.class);
+            if (faults != null) {
+                return faults.holder().proxy();
+            }
+        }
+        Owner owner;
+        try {
+            owner = owner(at, () -> "chaos.proxy() in " + at.getElement().map(Elements::describe).orElse(at.getDisplayName()));
+        } catch (ExtensionConfigurationException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        if (owner == null) {
+            return null;
+        }
+        ProxyHolder holder = owner.context().getStore(NAMESPACE).get(new HolderKey(owner.context().getUniqueId()),
+                ProxyHolder.class);
+        return holder == null || !holder.proxy().isRunning() ? null : holder.proxy();
+    }
+
+    /**
+     * Runs test code ({@code invocation}: a test, a lifecycle method, a constructor) with {@code context} as the calling
+     * thread's scope, so that {@link #proxy()} answers for that class or test.
+     */
+    public <T> T inScope(InvocationInterceptor.Invocation<T> invocation, ExtensionContext context) throws Throwable {
+        if (programmatic == null) {
+            return invocation.proceed(); // the annotation's instance: no one can call its proxy()
+        }
+        ExtensionContext outer = scope.get();
+        scope.set(context);
+        try {
+            return invocation.proceed();
+        } finally {
+            if (outer == null) {
+                scope.remove();
+            } else {
+                scope.set(outer);
+            }
+        }
     }
 
     /** Builder form in a static field: claims the outermost class as the proxy's owner. */
@@ -96,7 +164,6 @@ public final class ChaosLifecycle {
         failOnFaultsOnLifecycleMethods(context);
         List<FaultAnnotations.Declared> declared = declaredFaults(context);
         TestFaults test = new TestFaults(holder(owner));
-        onThisThread.set(test.holder().proxy());
         context.getStore(NAMESPACE).put(new TestKey(context.getUniqueId()), test);
         declared.forEach(test::arm);
     }
@@ -139,7 +206,7 @@ public final class ChaosLifecycle {
      */
     public void dynamicTest(InvocationInterceptor.Invocation<Void> invocation, ExtensionContext context) throws Throwable {
         try {
-            invocation.proceed();
+            inScope(invocation, context);
         } catch (Throwable thrown) {
             TestFaults test = thrown instanceof TestAbortedException ? null : factoryOf(context);
             if (test != null) {
@@ -236,6 +303,7 @@ public final class ChaosLifecycle {
             }
             return new Owner(annotated.get(), settings, configClass, declaredOn);
         }
+        failOnSeveralRegistrations(context);
         if (annotated.isPresent()) {
             throw new ExtensionConfigurationException("WebSocketChaosExtension is registered with @RegisterExtension for "
                     + Elements.describe(context.getRequiredTestClass()) + " and @WebSocketChaos is on "
@@ -405,24 +473,52 @@ public final class ChaosLifecycle {
 
     /** Whether the test class or an enclosing one has a @RegisterExtension field of the builder form. */
     private static boolean programmaticRegistered(ExtensionContext context) {
+        return !registrations(context).isEmpty();
+    }
+
+    /** The @RegisterExtension fields of the builder form in the test class, its superclasses and enclosing classes. */
+    private static List<Field> registrations(ExtensionContext context) {
+        List<Field> fields = new ArrayList<>();
         for (Class<?> type : classChain(context, null)) {
-            if (!AnnotationSupport.findAnnotatedFields(type, RegisterExtension.class,
+            fields.addAll(AnnotationSupport.findAnnotatedFields(type, RegisterExtension.class,
                     field -> WebSocketChaosExtension.class.isAssignableFrom(field.getType()),
-                    HierarchyTraversalMode.TOP_DOWN).isEmpty()) {
-                return true;
-            }
+                    HierarchyTraversalMode.TOP_DOWN));
         }
-        return false;
+        return fields;
+    }
+
+    /** Once per test class, in the run's store. */
+    private record RegistrationsChecked(Class<?> testClass) {
+    }
+
+    /**
+     * Two builder-form registrations for one test would both claim the same test and proxy (one proxy, the first's
+     * settings, every fault armed twice, parameters claimed by both): refuse them, naming the fields.
+     */
+    private static void failOnSeveralRegistrations(ExtensionContext context) {
+        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(new RegistrationsChecked(context.getRequiredTestClass()),
+                key -> {
+                    List<Field> fields = registrations(context);
+                    if (fields.size() > 1) {
+                        List<String> names = new ArrayList<>();
+                        fields.forEach(field -> names.add(Elements.describe(field)));
+                        throw new ExtensionConfigurationException(Elements.describe(context.getRequiredTestClass())
+                                + " registers " + fields.size() + " WebSocketChaosExtension " + names + "; they would share"
+                                + " one proxy: register exactly one per class (for a second upstream, start a second proxy"
+                                + " in the test with ChaosProxy.builder().upstream(uri).start() and close it)");
+                    }
+                    return Boolean.TRUE;
+                }, Boolean.class);
     }
 
     private ProxyHolder holder(Owner owner) {
         return owner.context().getStore(NAMESPACE).getOrComputeIfAbsent(new HolderKey(owner.context().getUniqueId()),
                 key -> {
-                    ProxyHolder started = ProxyHolder.start(owner.settings(), owner.configClass(),
+                    ProxyHolder holder = ProxyHolder.start(owner.settings(), owner.configClass(),
                             enclosingClasses(owner.context(), owner.configClass()), owner.declaredOn());
-                    lastStarted = started.proxy();
-                    onThisThread.set(started.proxy());
-                    return started;
+                    started.keySet().removeIf(proxy -> !proxy.isRunning()); // keeps no closed proxy (and recording) alive
+                    started.put(holder.proxy(), Elements.describe(owner.context().getRequiredTestClass()));
+                    return holder;
                 }, ProxyHolder.class);
     }
 }

@@ -78,7 +78,7 @@ public final class ProxyHolder implements ExtensionContext.Store.CloseableResour
 
     /** The upstream {@code type} declares (a template, a supplier or a {@code @ChaosUpstream} member), or null. */
     private static URI declared(String template, Supplier<URI> supplier, Class<?> type, String declaredOn) {
-        List<Member> members = UpstreamMember.of(type);
+        List<Member> members = UpstreamMember.of(type, declaredOn);
         boolean declared = template != null || supplier != null;
         if (members.size() > 1 || (declared && !members.isEmpty())) {
             List<String> all = new ArrayList<>();

@@ -31,14 +31,59 @@ final class UpstreamMember {
      * The {@link ChaosUpstream} fields and methods of {@code type} and its superclasses, less those a subclass hides: a
      * static field or method of a subclass with the same name (and, for a method, the same parameter types) hides the
      * superclass's in Java, so the most derived declaration is the upstream and the hidden one is not a second.
+     *
+     * @throws ExtensionConfigurationException when one is in a Kotlin companion object without {@code @JvmStatic}
      */
-    static List<Member> of(Class<?> type) {
+    static List<Member> of(Class<?> type, String declaredOn) {
+        failOnCompanionMembers(type, declaredOn);
         List<Member> members = new ArrayList<>();
         members.addAll(AnnotationSupport.findAnnotatedFields(type, ChaosUpstream.class));
         members.addAll(AnnotationSupport.findAnnotatedMethods(type, ChaosUpstream.class, HierarchyTraversalMode.TOP_DOWN));
         List<Member> all = List.copyOf(members);
         members.removeIf(member -> all.stream().anyMatch(other -> hides(other, member)));
         return members;
+    }
+
+    /**
+     * A {@code @ChaosUpstream} function or property getter in a Kotlin {@code companion object} without
+     * {@code @JvmStatic} is an instance member of the nested class {@code Companion}, which JUnit never looks at: say
+     * so instead of "no upstream". The companion is a nested class whose name is that of a static field of its outer
+     * class ({@code Companion} unless named); with {@code @JvmStatic}, Kotlin adds a static method to the outer class,
+     * which is found as any other.
+     */
+    private static void failOnCompanionMembers(Class<?> type, String declaredOn) {
+        for (Class<?> outer = type; outer != null && outer != Object.class; outer = outer.getSuperclass()) {
+            for (Field holder : outer.getDeclaredFields()) {
+                Class<?> companion = holder.getType();
+                if (!Modifier.isStatic(holder.getModifiers()) || companion.getDeclaringClass() != outer
+                        || !companion.getSimpleName().equals(holder.getName())) {
+                    continue;
+                }
+                List<Member> candidates = new ArrayList<>(Arrays.asList(companion.getDeclaredMethods()));
+                candidates.addAll(Arrays.asList(companion.getDeclaredFields()));
+                for (Member member : candidates) {
+                    if (((AnnotatedElement) member).isAnnotationPresent(ChaosUpstream.class)
+                            && !Modifier.isStatic(member.getModifiers()) && !staticOn(outer, member)) {
+                        throw new ExtensionConfigurationException("@ChaosUpstream "
+                                + Elements.describe((AnnotatedElement) member) + " (for " + declaredOn + "): it is in a "
+                                + "companion object, which JUnit does not see as static; add @JvmStatic so that JUnit "
+                                + "sees it as static");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether {@code outer} declares a static member with the name (and parameters) of {@code member}. */
+    private static boolean staticOn(Class<?> outer, Member member) {
+        try {
+            Member onOuter = member instanceof Method method
+                    ? outer.getDeclaredMethod(method.getName(), method.getParameterTypes())
+                    : outer.getDeclaredField(member.getName());
+            return Modifier.isStatic(onOuter.getModifiers());
+        } catch (NoSuchMethodException | NoSuchFieldException e) {
+            return false;
+        }
     }
 
     /** Whether {@code hider}, declared in a subclass of {@code hidden}'s class, hides it. */
