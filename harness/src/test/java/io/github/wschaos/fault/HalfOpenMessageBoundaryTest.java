@@ -31,12 +31,17 @@ class HalfOpenMessageBoundaryTest {
 
     @Test
     void armedMidMessageTheMessageEndsWholeAndTheNextOnesAreDropped() throws Exception {
+        if (!Files.isReadable(Path.of("/proc/net/tcp"))) {
+            RequiredTool.missing("this test reads Linux's /proc/net/tcp, which is not here");
+        }
         BlockingQueue<byte[]> toSend = new LinkedBlockingQueue<>();
+        Semaphore written = new Semaphore(0);
         try (RawUpstream upstream = RawUpstream.start(connection -> {
                     connection.readHead();
                     connection.write(RawUpstream.switchingProtocols(""));
                     for (byte[] next = take(toSend); next != NO_MORE; next = take(toSend)) {
                         connection.write(next);
+                        written.release();
                     }
                     connection.readToEnd();
                 });
@@ -52,7 +57,10 @@ class HalfOpenMessageBoundaryTest {
             toSend.add(frame(0x80, "second half")); // its last fragment, armed or not
             toSend.add(frame(0x81, "lost"));
             assertThat(client.readFrame(0x80)).as("the message under way ends whole").isEqualTo("second half");
-
+            // 'lost' written and read by the proxy before the disarming (as in the test below): otherwise the upstream's
+            // thread may write it after, and it is relayed (seen once in CI).
+            assertThat(written.tryAcquire(3, 5, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> unreadByProxy(upstream.uri().getPort()) == 0);
             halfOpen.close();
             toSend.add(frame(0x81, "after"));
             assertThat(client.readFrame(0x81)).as("'lost' was dropped, the next message comes").isEqualTo("after");
