@@ -209,14 +209,16 @@ enum Transport {
      * nearest-wins leaves when an application's framework brings an older Netty 4.2 (Vert.x 5.0.5: 4.2.7) and the
      * native transport comes from elsewhere at wschaos's: its channels then fail to load with an
      * {@code IncompatibleClassChangeError} (io_uring's {@code AbstractUringUnsafe} overrides a method that became
-     * final), or worse, misbehave. Versions not known (a jar without Netty's version file) are not judged.
+     * final), or worse, misbehave. Versions not known (a jar without Netty's version file) are not judged, nor is a
+     * transport whose classes are not there (the JNI helpers of another release alone do not make epoll a mismatch
+     * when epoll is not on the classpath).
      *
      * @param versions each Netty artifact on the classpath and its version, e.g. {@code netty-transport=4.2.7.Final}
      */
     static String mismatch(Transport transport, Map<String, String> versions) {
         String expected = versions.get(NETTY_TRANSPORT);
-        if (transport.marker == null || expected == null) {
-            return null;
+        if (transport.marker == null || expected == null || !versions.containsKey(transport.classesArtifact)) {
+            return null; // NIO, a classpath without version files, or without this transport's classes
         }
         List<String> others = new ArrayList<>();
         for (String artifact : List.of(transport.classesArtifact, transport.nativeArtifact, UNIX_COMMON)) {
