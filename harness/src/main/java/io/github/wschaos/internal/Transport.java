@@ -282,7 +282,7 @@ enum Transport {
             } catch (ClassNotFoundException | LinkageError e) {
                 return new IllegalStateException(classesArtifact + " is not on the classpath: add io.netty:"
                         + classesArtifact + " and io.netty:" + nativeArtifact + " with the classifier linux-x86_64 (or"
-                        + " linux-aarch_64), of the netty-transport's release", e);
+                        + " linux-aarch_64), of netty-transport's release", e);
             }
         }
         try {
