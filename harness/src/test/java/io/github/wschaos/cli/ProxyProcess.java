@@ -3,16 +3,20 @@ package io.github.wschaos.cli;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * {@code wschaos proxy} run as a user runs it, in a JVM of its own on this test's class path, with every line it prints
@@ -42,9 +46,22 @@ final class ProxyProcess implements AutoCloseable {
 
     /** Starts {@code wschaos proxy} with {@code arguments} (those after {@code proxy}). */
     static ProxyProcess start(String... arguments) throws IOException {
+        return start(List.of(), entry -> true, arguments);
+    }
+
+    /**
+     * Starts {@code wschaos proxy} with {@code arguments}, in a JVM given {@code jvmOptions}, on the entries of this
+     * test's class path that {@code classPathEntry} keeps.
+     */
+    static ProxyProcess start(List<String> jvmOptions, Predicate<String> classPathEntry, String... arguments)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "io.github.wschaos.cli.Main", "proxy"));
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(classPathEntry)
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, "io.github.wschaos.cli.Main", "proxy"));
         command.addAll(List.of(arguments));
         return new ProxyProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
