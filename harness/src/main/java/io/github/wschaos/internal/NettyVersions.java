@@ -9,8 +9,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * Whether the Netty on the classpath is the one wschaos needs: 4.2. A dependency manager that pins Netty to 4.1
- * (Spring Boot's does, for all of {@code io.netty}) leaves a mix of 4.1 and 4.2 jars, on which the proxy would fail
+ * Whether the Netty on the classpath is the one wschaos needs: a 4.2 with the HTTP parsing of its later releases. A
+ * dependency manager that pins Netty to 4.1 (Spring Boot's does, for all of {@code io.netty}) leaves a mix of 4.1 and 4.2 jars, on which the proxy would fail
  * with a {@code NoClassDefFoundError} that names a Netty class and nothing else; this check names the jars and the
  * fix before any of it runs. It judges by a class that only Netty 4.2's transport has, since the version files it
  * then quotes ({@code io.netty.util.Version}) are merged across the classpath, jars that bundle a relocated Netty 4.1
@@ -42,7 +42,37 @@ public final class NettyVersions {
             throw new IllegalStateException(problem != null ? problem
                     : message("a netty-transport older than 4.2 (it has no MultiThreadIoEventLoopGroup)"));
         }
+        if (!hasRfc9112Parsing()) {
+            io.netty.util.Version codec = Version.identify().get("netty-codec-http");
+            throw new IllegalStateException(olderPatchMessage("netty-codec-http "
+                    + (codec == null ? "of an early 4.2" : codec.artifactVersion())));
+        }
         checked = true;
+    }
+
+    /**
+     * Whether netty-codec-http has the request-smuggling hardening of later 4.2 releases that the proxy's HTTP codecs
+     * configure ({@code HttpDecoderConfig.setUseRfc9112TransferEncoding}): an early 4.2 (Vert.x 5.0 brings 4.2.7) has
+     * not, and every connection would fail with a {@code NoSuchMethodError}.
+     */
+    private static boolean hasRfc9112Parsing() {
+        try {
+            Class<?> config = Class.forName("io.netty.handler.codec.http.HttpDecoderConfig", false,
+                    NettyVersions.class.getClassLoader());
+            config.getMethod("setUseRfc9112TransferEncoding", boolean.class);
+            return true;
+        } catch (ClassNotFoundException | NoSuchMethodException | LinkageError e) {
+            return false;
+        }
+    }
+
+    static String olderPatchMessage(String found) {
+        return "wschaos needs a later Netty 4.2 than the classpath has (it is built and tested with " + BUILT_WITH + "; "
+                + found + " lacks the HTTP parsing it configures): another dependency brought an early 4.2 (Maven takes"
+                + " the version nearest to the project: Vert.x 5.0 brings 4.2.7) or a dependency manager pinned it. Bring"
+                + " every Netty jar to " + BUILT_WITH + ": import the BOM io.netty:netty-bom:" + BUILT_WITH
+                + " in <dependencyManagement> (Gradle: implementation(platform(\"io.netty:netty-bom:" + BUILT_WITH
+                + "\"))); in a Spring Boot build, <netty.version>" + BUILT_WITH + "</netty.version>.";
     }
 
     /**

@@ -54,4 +54,12 @@ class NettyVersionsTest {
         assertThat(NettyVersions.problem(Map.of("netty-common", "4.2.18.Final", "netty-handler", "4.3.0.Alpha1",
                 "netty-buffer", "5.0.0.Final", "netty-custom", "SNAPSHOT"))).isNull();
     }
+
+    @Test
+    void anEarly42NamesTheCodecAndTheBom() {
+        assertThat(NettyVersions.olderPatchMessage("netty-codec-http 4.2.7.Final"))
+                .startsWith("wschaos needs a later Netty 4.2 than the classpath has (it is built and tested with "
+                        + NettyVersions.BUILT_WITH + "; netty-codec-http 4.2.7.Final lacks the HTTP parsing it configures)")
+                .contains("import the BOM io.netty:netty-bom:" + NettyVersions.BUILT_WITH);
+    }
 }
