@@ -4,6 +4,7 @@ import static io.github.wschaos.testing.RawUpstream.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.RawHttp;
@@ -74,6 +75,11 @@ class InvalidUpstreamAnswerTest {
                     .as("no last chunk: the client sees a body cut short").doesNotEndWith("0\r\n\r\n");
             ConnectionRecord record = closedRecord(proxy);
             assertThat(record.failure()).contains("invalid response");
+            // The upstream keeps its connection open (it reads on): the proxy ended the exchange, and says so.
+            assertThat(record.close()).hasValueSatisfying(close -> {
+                assertThat(close.closer()).isEqualTo(Closer.PROXY);
+                assertThat(close.cause()).isEqualTo("the upstream's answer cannot be read as HTTP");
+            });
         }
     }
 

@@ -653,6 +653,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         // connection per request, does not have).
         boolean keepAliveRace = !invalidAnswer && answers.answeredBefore();
         if (nothingToAnswer || keepAliveRace) {
+            if (invalidAnswer) { // the upstream still holds its connection open: the proxy ends it, the answer unreadable
+                connection.closedByProxy("the upstream's answer cannot be read as HTTP");
+            }
             Channels.closeOnFlush(client);
             return;
         }
