@@ -110,6 +110,8 @@ final class ToxicTypes {
         add("limit_data", (a, d) -> Faults.limitData(a.get("bytes").asLong(), d),
                 "closed once bytes have passed",
                 integer("bytes", 0, "bytes"));
+        // Toxiproxy registers it too (toxics/noop.go), unlisted in its README: a toxic that passes everything on.
+        add("noop", (a, d) -> null, "nothing: the data passes on");
 
         // The WebSocket-aware faults of the catalogue.
         add("strip_upgrade_headers", (a, d) -> Faults.stripUpgradeHeaders(),
@@ -119,7 +121,7 @@ final class ToxicTypes {
                 "idle connections closed without a close frame; a request left unanswered gets 504",
                 required("timeout", Kind.INTEGER, "ms"),
                 new Attribute("reset_on", Kind.STRING, JSON.textNode("any"), "any, upstream or client"),
-                new Attribute("cut", Kind.STRING, JSON.textNode("fin"), "fin or reset"));
+                new Attribute("cut", Kind.STRING, JSON.textNode("fin"), "fin, reset or going-away"));
         add("tls_mismatch", (a, d) -> Faults.forceTlsMismatch(tlsMode(a.get("mode").asText())),
                 "TLS between client and proxy fails in the given way",
                 required("mode", Kind.STRING, "plain_listener, tls_listener, untrusted_certificate, expired_certificate, "

@@ -55,7 +55,7 @@ class ApiBadInputTest {
     void unknownToxicType() throws Exception {
         expect(call("POST", "/proxies/echo/toxics", "{\"type\":\"latencyy\",\"attributes\":{\"latency\":1}}"), 400,
                 "invalid toxic type: \\\"latencyy\\\"; accepted are latency, bandwidth, slow_close, timeout, reset_peer, "
-                        + "slicer, limit_data, strip_upgrade_headers, drop_idle, tls_mismatch, reject_origins, refuse, "
+                        + "slicer, limit_data, noop, strip_upgrade_headers, drop_idle, tls_mismatch, reject_origins, refuse, "
                         + "blackhole, delay_handshake, respond_with_status, close_with_code, reset, swallow_pings, half_open");
         expect(call("POST", "/proxies/echo/toxics", "{\"attributes\":{}}"), 400, "invalid toxic type: \\\"\\\"; accepted are ",
                 true);
@@ -213,6 +213,18 @@ class ApiBadInputTest {
             String encoded = java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
             assertThat(call("GET", "/proxies/echo/toxics/" + encoded, null).body()).contains("\"name\":\"" + name + "\"");
             assertThat(call("DELETE", "/proxies/echo/toxics/" + encoded, null).statusCode()).as(name).isEqualTo(204);
+        }
+    }
+
+    @Test
+    void toxiproxysNoopToxicIsTakenAndChangesNothing() throws Exception {
+        HttpResponse<String> created = call("POST", "/proxies/echo/toxics", "{\"type\":\"noop\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(created.body()).isEqualTo("{\"attributes\":{},\"name\":\"noop_downstream\",\"type\":\"noop\","
+                + "\"stream\":\"downstream\",\"toxicity\":1}");
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(URI.create("ws://" + listen + "/echo"))) {
+            client.send("through noop");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> client.messages().contains("through noop"));
         }
     }
 
