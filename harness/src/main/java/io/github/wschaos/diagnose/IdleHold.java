@@ -59,11 +59,18 @@ final class IdleHold {
                 }
                 return ending;
             }
-            if (now >= nextPing) {
-                wire.sendFrame(0x9, "wschaos-idle".getBytes(StandardCharsets.US_ASCII));
-                nextPing = now + pingEvery.toNanos();
+            try {
+                if (now >= nextPing) {
+                    wire.sendFrame(0x9, "wschaos-idle".getBytes(StandardCharsets.US_ASCII));
+                    nextPing = now + pingEvery.toNanos();
+                }
+                ending.engineIo.pingIfDue(wire, now);
+            } catch (SocketException e) {
+                // A reset that a write meets before a read does (a ping due just after it): the same ending.
+                ending.kind = Kind.RESET;
+                ending.reason = e.getMessage();
+                return ending.at(start, lastData);
             }
-            ending.engineIo.pingIfDue(wire, now);
             if (now >= nextProgress) {
                 progress.accept(label + ": " + seconds(now - start) + " of " + seconds(limit.toNanos()) + ", still open");
                 nextProgress = now + 5_000_000_000L;
