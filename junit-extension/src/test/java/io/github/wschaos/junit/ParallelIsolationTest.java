@@ -242,7 +242,9 @@ class ParallelIsolationTest {
     static void alone(ChaosProxy proxy, int faults) throws InterruptedException {
         MOST_RUNNING.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
         try {
-            Thread.sleep(300);
+            // Held for 300 ms, long enough for a test running alongside to show (the caller asserts on MOST_RUNNING).
+            org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300))
+                    .atMost(java.time.Duration.ofSeconds(5)).until(() -> proxy.isRunning());
             assertThat(proxy.faults()).hasSize(faults);
         } finally {
             RUNNING.decrementAndGet();
