@@ -69,7 +69,9 @@ public record DiagnosisReport(Endpoint endpoint, List<Check> checks, List<Findin
         out.append('\n');
         if (healthy()) {
             out.append("Diagnosis: healthy. The endpoint upgrades with a valid Sec-WebSocket-Accept")
-                    .append(check("ping").status() == CheckStatus.PASSED ? " and answers pings" : "")
+                    .append(check("ping").status() != CheckStatus.PASSED ? ""
+                            : check("ping").evidence().startsWith("pong") ? " and answers pings"
+                            : " and keeps Engine.IO's heartbeat (it does not answer WebSocket pings)")
                     .append(check("echo").status() == CheckStatus.PASSED ? "; messages are echoed" : "")
                     .append(check("idle").status() == CheckStatus.PASSED ? "; an idle connection stayed open" : "")
                     .append(".\n");

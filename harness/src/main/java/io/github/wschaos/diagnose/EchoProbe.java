@@ -97,19 +97,41 @@ final class EchoProbe {
      * @throws SocketTimeoutException when {@code deadline} ({@link System#nanoTime()}) passes first
      */
     static Wire.Frame await(Wire wire, long deadline, Predicate<Wire.Frame> wanted, int[] others) throws IOException {
+        return await(wire, deadline, wanted, others, null);
+    }
+
+    /**
+     * As {@link #await(Wire, long, Predicate, int[])}, keeping Engine.IO's heartbeat with {@code engineIo} (null: none)
+     * meanwhile; its heartbeat frames are not counted in {@code others[0]}.
+     */
+    static Wire.Frame await(Wire wire, long deadline, Predicate<Wire.Frame> wanted, int[] others, EngineIoHeartbeat engineIo)
+            throws IOException {
         while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            long now = System.nanoTime();
+            if (deadline - now <= 0) {
                 throw new SocketTimeoutException("nothing wanted within the timeout");
             }
-            wire.socket().setSoTimeout((int) Math.max(1, left / 1_000_000));
-            Wire.Frame frame = wire.readFrame(deadline);
+            long readUntil = deadline;
+            if (engineIo != null) {
+                engineIo.pingIfDue(wire, now);
+                readUntil = Math.min(deadline, engineIo.nextPingAt());
+            }
+            wire.socket().setSoTimeout((int) Math.max(1, (readUntil - now) / 1_000_000));
+            Wire.Frame frame;
+            try {
+                frame = wire.readFrame(readUntil);
+            } catch (SocketTimeoutException e) {
+                if (readUntil == deadline) {
+                    throw e;
+                }
+                continue; // an Engine.IO ping of ours is due
+            }
             if (wanted.test(frame) || frame.isClose()) {
                 return frame;
             }
             if (frame.isPing()) {
                 wire.sendFrame(0xA, frame.payload());
-            } else if (!frame.isPong()) {
+            } else if (!frame.isPong() && (engineIo == null || !engineIo.onData(wire, frame.opcode(), frame.payload()))) {
                 others[0]++;
             }
         }
