@@ -34,6 +34,11 @@ final class FrameHeader {
         return (bytes[0] & 0x80) != 0;
     }
 
+    /** The RSV1-3 bits, 0 unless an extension (permessage-deflate's RSV1 on a message's first frame) sets them. */
+    int rsv() {
+        return (bytes[0] & 0x70) >> 4;
+    }
+
     int opcode() {
         return bytes[0] & 0x0F;
     }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads WebSocket frame headers (RFC 6455, section 5.2) out of a relayed byte stream, incrementally and
  * without consuming or copying the stream: it only looks at the bytes. It counts frames and bytes for the
- * record and reads the status code and reason of the first close frame (unmasking it if needed).
+ * record and reads the status code and reason of every close frame (unmasking it if needed).
  *
  * <p>One scanner per direction; it keeps state across buffers, so headers split between TCP segments are
  * handled. It validates nothing: the relay passes on whatever the peers send.
@@ -15,7 +15,11 @@ import java.nio.charset.StandardCharsets;
 final class FrameScanner {
 
     private static final int OPCODE_CLOSE = 8;
-    private static final int MAX_CONTROL_PAYLOAD = 125;
+    /**
+     * How much of a close frame's payload is read for the record: RFC 6455 allows 125 bytes, and a longer one, which
+     * the peer fails the connection on, is still its sender's close; its reason is recorded up to 1,022 bytes.
+     */
+    static final int MAX_CLOSE_PAYLOAD_KEPT = 1024;
 
     private final Closer sender;
     private final LiveConnection connection;
@@ -81,9 +85,10 @@ final class FrameScanner {
         while (index < end) {
             if (payloadRemaining > 0) {
                 int length = (int) Math.min(payloadRemaining, end - index);
-                if (closePayload != null) {
-                    buffer.getBytes(index, closePayload, closePayloadLength, length);
-                    closePayloadLength += length;
+                if (closePayload != null && closePayloadLength < closePayload.length) {
+                    int kept = Math.min(length, closePayload.length - closePayloadLength);
+                    buffer.getBytes(index, closePayload, closePayloadLength, kept);
+                    closePayloadLength += kept;
                 }
                 index += length;
                 payloadRemaining -= length;
@@ -108,7 +113,7 @@ final class FrameScanner {
     private void headerComplete() {
         long length = header.payloadLength();
         payloadRemaining = length;
-        closePayload = header.opcode() == OPCODE_CLOSE && length <= MAX_CONTROL_PAYLOAD ? new byte[(int) length] : null;
+        closePayload = header.opcode() == OPCODE_CLOSE ? new byte[(int) Math.min(length, MAX_CLOSE_PAYLOAD_KEPT)] : null;
         closePayloadLength = 0;
         if (payloadRemaining == 0) {
             frameComplete();

@@ -125,10 +125,12 @@ final class Session implements FaultSite {
             return new Reset(this, engine.scale(reset.after()));
         }
         if (fault instanceof SwallowControlFrames swallow) {
-            // Only pings and pongs RFC 6455 allows (FIN set, at most 125 bytes): a malformed one is passed on for the peer
-            // to fail the connection on, as without the fault (and one claiming a huge length does not swallow the rest).
+            // Only pings and pongs RFC 6455 allows (FIN set, no RSV bit, at most 125 bytes): a malformed one is passed on
+            // for the peer to fail the connection on, as without the fault (and one claiming a huge length does not
+            // swallow the rest). No extension gives a control frame an RSV bit (RFC 7692 leaves them clear).
             return FrameFilter.install(this, handlerName, swallow.direction(), header ->
-                    (header.opcode() == 9 || header.opcode() == 10) && header.fin() && header.payloadLength() <= 125);
+                    (header.opcode() == 9 || header.opcode() == 10) && header.fin() && header.rsv() == 0
+                            && header.payloadLength() <= 125);
         }
         if (fault instanceof HalfOpen halfOpen) {
             return FrameFilter.install(this, handlerName, halfOpen.direction(), header -> true);

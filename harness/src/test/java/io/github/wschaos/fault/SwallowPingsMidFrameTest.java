@@ -56,16 +56,17 @@ class SwallowPingsMidFrameTest {
 
     @Test
     void malformedPingsArePassedOnForThePeerToJudge() throws Exception {
-        // RFC 6455 forbids a control frame without FIN or with more than 125 bytes: without the fault the client fails
+        // RFC 6455 forbids a control frame without FIN, with an RSV bit no extension set, or with more than 125 bytes: without the fault the client fails
         // the connection on it, so the fault must not hide it, nor read a huge claimed length as a ping to swallow.
         byte[] unfinished = {(byte) 0x09, 1, 'p'};
+        byte[] rsvSet = {(byte) 0xC9, 1, 'r'}; // RSV1: no extension sets it on a control frame
         byte[] tooLong = ByteBuffer.allocate(4 + 200).put((byte) 0x89).put((byte) 126).putShort((short) 200).array();
         byte[] huge = ByteBuffer.allocate(10 + 4).put((byte) 0x89).put((byte) 127).putLong(1_000_000_000_000L)
                 .put(ascii("tail")).array();
         byte[] after = RawUpstream.serverFrame(0x1, ascii("after"));
         try (RawUpstream upstream = RawUpstream.start(connection -> {
                     connection.readHead();
-                    connection.write(RawUpstream.switchingProtocols(""), unfinished, tooLong,
+                    connection.write(RawUpstream.switchingProtocols(""), unfinished, rsvSet, tooLong,
                             RawUpstream.serverFrame(0x9, ascii("hb")), after, huge);
                     connection.readToEnd();
                 });
@@ -73,8 +74,8 @@ class SwallowPingsMidFrameTest {
                 RawHttp http = RawHttp.connect(proxy.address())) {
             proxy.inject(Faults.swallowPings(Direction.DOWNSTREAM));
             assertThat(http.send(RawHttp.upgradeRequest(proxy.address(), "/")).readHead().status()).isEqualTo(101);
-            byte[] expected = ByteBuffer.allocate(unfinished.length + tooLong.length + after.length + huge.length)
-                    .put(unfinished).put(tooLong).put(after).put(huge).array();
+            byte[] expected = ByteBuffer.allocate(unfinished.length + rsvSet.length + tooLong.length + after.length
+                    + huge.length).put(unfinished).put(rsvSet).put(tooLong).put(after).put(huge).array();
             assertThat(http.readBytes(expected.length)).as("all but the valid ping, as sent").isEqualTo(expected);
         }
     }

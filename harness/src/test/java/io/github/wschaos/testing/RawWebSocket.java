@@ -66,16 +66,23 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private void sendMasked(int opcode, byte[] payload) throws IOException {
-        if (payload.length > 125) {
-            throw new IllegalArgumentException("only short frames: " + payload.length + " bytes");
+        if (payload.length > 0xFFFF) {
+            throw new IllegalArgumentException("only frames up to 65,535 bytes: " + payload.length + " bytes");
         }
         byte[] mask = {0x11, 0x22, 0x33, 0x44};
-        byte[] frame = new byte[6 + payload.length];
+        int header = payload.length > 125 ? 8 : 6; // a longer payload (a control frame breaking RFC 6455) has a 16-bit length
+        byte[] frame = new byte[header + payload.length];
         frame[0] = (byte) (0x80 | opcode);
-        frame[1] = (byte) (0x80 | payload.length);
-        System.arraycopy(mask, 0, frame, 2, 4);
+        if (payload.length > 125) {
+            frame[1] = (byte) (0x80 | 126);
+            frame[2] = (byte) (payload.length >> 8);
+            frame[3] = (byte) payload.length;
+        } else {
+            frame[1] = (byte) (0x80 | payload.length);
+        }
+        System.arraycopy(mask, 0, frame, header - 4, 4);
         for (int i = 0; i < payload.length; i++) {
-            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+            frame[header + i] = (byte) (payload[i] ^ mask[i % 4]);
         }
         http.send(frame);
     }
