@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+    /** How much a client whose request waits may send before {@link #watchForClientGone()} stops reading it. */
+    private static final int WATCH_LIMIT = 64 * 1024;
 
     private final ProxyServer server;
     private final long acceptedNanos;
@@ -87,6 +89,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * ended by the close): only then is the upstream's close an idle keep-alive connection's end.
      */
     private boolean upstreamKeptAlive = true;
+    /** What the client sent while a request of its waited (a request head counted as 256 bytes). */
+    private long readWhileWaiting;
     /** See {@link #upgradeHeadersStripped()}. */
     private boolean upgradeHeadersStripped;
     /** A blackhole swallowed a later request of the connection: nothing more is relayed either way. */
@@ -159,6 +163,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (idleDrop != null) {
             idleDrop.clientData();
+        }
+        if (answerDelayed || awaitingUpgradeResponse || held.holding()) {
+            readWhileWaiting += msg instanceof ByteBuf bytes ? bytes.readableBytes()
+                    : msg instanceof HttpContent content ? content.content().readableBytes() : 256;
         }
         if (responding || answerDelayed) {
             ReferenceCountUtil.release(msg);
@@ -425,8 +433,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * take more, and no upgrade is being answered.
      */
     void readMoreIfReady() {
-        if (client == null || !client.isActive() || responding || answerDelayed || awaitingUpgradeResponse
-                || held.holding()) {
+        if (client == null || !client.isActive() || responding) {
+            return;
+        }
+        if (answerDelayed || awaitingUpgradeResponse || held.holding()) {
+            watchForClientGone();
             return;
         }
         if (!dialed || (upstreamReady && upstreamChannel.isWritable())) {
@@ -434,7 +445,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The head of the upstream's final answer to the oldest unanswered request is being passed to the client. */
+    /**
+     * While a request waits (for its answer, or a delay), a client that gives up closes its connection, and nginx
+     * notices that at once (its 499). epoll and io_uring report the FIN without a read; NIO, a library user's default
+     * without Netty's native jars (and the transport on macOS and Windows), learns of it only by reading. So on NIO
+     * one read stays posted while a request waits; what it brings is held or dropped as it would be after the wait
+     * (bytes after an upgrade request held, pipelined requests held by a delay, anything dropped while the proxy
+     * answers itself), up to {@link #WATCH_LIMIT} bytes, past which the client is no longer read until the wait ends.
+     */
+    private void watchForClientGone() {
+        if (server.transport() == Transport.NIO && readWhileWaiting < WATCH_LIMIT) {
+            client.read();
+        }
+    }
+
     /**
      * Whether a request of this connection went upstream without its upgrade headers: its answer, the upstream's last
      * (the request said {@code Connection: close}), is held as nginx buffers it.
