@@ -22,6 +22,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -154,6 +156,32 @@ public final class ChaosProxy implements AutoCloseable {
      */
     public FaultHandle inject(Fault fault) {
         return inject(fault, Target.all());
+    }
+
+    /**
+     * Arms each of {@code faults} for every connection, in order: a profile, {@code proxy.inject(Profiles.herokuRouter())}.
+     *
+     * @return a handle per fault, in the same order; close them to disarm
+     * @throws IllegalStateException if a fault needs a TLS listener and this proxy has none (the faults before it stay armed)
+     */
+    public List<FaultHandle> inject(List<? extends Fault> faults) {
+        return inject(faults, Target.all());
+    }
+
+    /**
+     * Arms each of {@code faults} for the connections {@code target} picks, in order.
+     *
+     * @return a handle per fault, in the same order; close them to disarm
+     * @throws IllegalArgumentException as {@link #inject(Fault, Target)} (the faults before it stay armed)
+     * @throws IllegalStateException as {@link #inject(Fault, Target)}
+     */
+    public List<FaultHandle> inject(List<? extends Fault> faults, Target target) {
+        Objects.requireNonNull(faults, "faults");
+        List<FaultHandle> handles = new ArrayList<>(faults.size());
+        for (Fault fault : faults) {
+            handles.add(inject(fault, target));
+        }
+        return List.copyOf(handles);
     }
 
     /**

@@ -63,8 +63,9 @@ final class FrameSteps {
                 run.checks.put("ping", Check.failed("ping", evidence + " (slow: more than " + SLOW_HANDSHAKE.toMillis() + " ms)", since(start)));
                 // A slow 101 that the round trip explains is the same latency, not a delayed handshake.
                 boolean explainsHandshake = run.handshakeNanos > SLOW_HANDSHAKE.toNanos() && run.handshakeNanos <= rtt * 3 / 2 + 100_000_000L;
-                if (explainsHandshake) {
-                    run.findings.removeIf(finding -> finding.cause() == Cause.SLOW_HANDSHAKE);
+                if (run.findings.removeIf(finding -> finding.cause() == Cause.SLOW_HANDSHAKE) && !explainsHandshake) {
+                    // The latency toxic reproduces the round trip: the handshake's delay is only what lies beyond it.
+                    run.findings.add(UpgradeStep.slowHandshake(run.handshakeNanos, rtt));
                 }
                 run.findings.add(StreamFindings.latency(rtt, run.connectNanos, explainsHandshake ? run.handshakeNanos : 0, endpoint.host()));
             } else {

@@ -201,16 +201,7 @@ final class UpgradeStep {
         if (took.compareTo(SLOW_HANDSHAKE) > 0) {
             run.checks.put("upgrade", Check.failed("upgrade", seen + " (slow: more than " + SLOW_HANDSHAKE.toMillis() + " ms)"
                     + "\nSec-WebSocket-Accept valid", took));
-            double seconds = took.toMillis() / 1000.0;
-            // Rounded down: the time measured includes the request's own, on top of the delay.
-            String d = Fixes.floorTenths(took.toNanos());
-            run.findings.add(new Finding(Cause.SLOW_HANDSHAKE,
-                    "The 101 came after " + String.format(Locale.ROOT, "%.1f", seconds) + " s: a client with a shorter"
-                            + " handshake timeout gives up (a cold start, an overloaded server or a slow network).",
-                    "Give the client a handshake timeout above this (and a backoff), keep a warm instance, or find what"
-                            + " the server does before answering the upgrade.",
-                    Fixes.fault("delay-handshake=" + d, "@DelayHandshake(\"" + d + "\")",
-                            "Faults.delayHandshake(Durations.parse(\"" + d + "\"))")));
+            run.findings.add(slowHandshake(took.toNanos(), 0));
         } else {
             run.checks.put("upgrade", Check.passed("upgrade", seen + "\nSec-WebSocket-Accept valid", took));
         }
@@ -351,5 +342,25 @@ final class UpgradeStep {
                 reset ? Fixes.fault("refuse@upgrades", "@RefuseConnections(upgradesOnly = true)",
                                 "Faults.refuseConnections(), Target.upgrades()")
                         : Fixes.fault("blackhole@upgrades", "@Blackhole(upgradesOnly = true)", "Faults.blackhole(), Target.upgrades()"));
+    }
+
+    /**
+     * The finding for a 101 that took {@code took} nanoseconds, {@code roundTrip} of which a slow round trip explains
+     * (0 if none was measured): its reproduction delays the handshake by the rest, next to the latency toxic that
+     * reproduces the round trip.
+     */
+    static Finding slowHandshake(long took, long roundTrip) {
+        double seconds = took / 1_000_000_000.0;
+        // Rounded down: the time measured includes the request's own, on top of the delay.
+        String d = Fixes.floorTenths(took - roundTrip);
+        return new Finding(Cause.SLOW_HANDSHAKE,
+                "The 101 came after " + String.format(Locale.ROOT, "%.1f", seconds) + " s" + (roundTrip > 0
+                        ? ", " + String.format(Locale.ROOT, "%.1f", (took - roundTrip) / 1_000_000_000.0) + " s more than a"
+                        + " round trip" : "") + ": a client with a shorter handshake timeout gives up (a cold start, an"
+                        + " overloaded server or a slow network).",
+                "Give the client a handshake timeout above this (and a backoff), keep a warm instance, or find what"
+                        + " the server does before answering the upgrade.",
+                Fixes.fault("delay-handshake=" + d, "@DelayHandshake(\"" + d + "\")",
+                        "Faults.delayHandshake(Durations.parse(\"" + d + "\"))"));
     }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -22,18 +23,22 @@ final class HandshakeFaults {
     /**
      * Rewrites {@code request} as nginx without upgrade configuration sends it upstream: {@code HTTP/1.0},
      * no {@code Upgrade}, {@code Keep-Alive} or {@code TE} (nginx's default {@code proxy_set_header} list empties
-     * them), {@code Connection: close}, and {@code Host} set to the upstream ({@code $proxy_host}).
+     * them), {@code Connection: close}, and {@code Host} set to the upstream ({@code $proxy_host}); those two first, then the
+     * client's headers in their order, as nginx writes them.
      */
     static void stripUpgrade(HttpRequest request, Upstream upstream) {
         request.setProtocolVersion(HttpVersion.HTTP_1_0);
-        request.headers()
+        HttpHeaders client = request.headers().copy()
+                .remove(HttpHeaderNames.HOST)
+                .remove(HttpHeaderNames.CONNECTION)
                 .remove(HttpHeaderNames.UPGRADE)
                 .remove(HttpHeaderNames.KEEP_ALIVE)
-                .remove(HttpHeaderNames.TE)
-                // Named as nginx writes them: Netty's constants are lower case.
+                .remove(HttpHeaderNames.TE);
+        // In nginx's order, its own two first, named as nginx writes them (Netty's constants are lower case).
+        request.headers().clear()
+                .set("Host", upstream.port() == (upstream.tls() ? 443 : 80) ? upstream.host() : upstream.authority())
                 .set("Connection", HttpHeaderValues.CLOSE)
-                .set("Host", upstream.port() == (upstream.tls() ? 443 : 80)
-                        ? upstream.host() : upstream.authority());
+                .add(client);
     }
 
     /** The answer of {@code RespondWithStatus}: its body, or nginx's page for the status when the body is empty. */

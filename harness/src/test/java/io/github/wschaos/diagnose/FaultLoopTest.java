@@ -3,6 +3,7 @@ package io.github.wschaos.diagnose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.Durations;
 import io.github.wschaos.fault.Bandwidth;
 import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.Fault;
@@ -568,6 +569,22 @@ class FaultLoopTest {
             assertThat(report.findings()).extracting(Finding::cause).doesNotContain(Cause.SLOW_HANDSHAKE);
             assertThat(report.check("ping").evidence()).matches("(?s)pong in 1[2-9]\\d\\d ms \\(the TCP connect took \\d+ ms\\).*");
             assertThat(report.diagnosis().orElseThrow().explanation()).contains("and the 101");
+        }
+    }
+
+    @Test
+    void aHandshakeSlowerThanTheLatencyExplainsIsReproducedByTheDelayBeyondTheRoundTrip() {
+        try (ChaosProxy proxy = proxy()) {
+            proxy.inject(Faults.latency(Duration.ofMillis(1200), Direction.DOWNSTREAM));
+            proxy.inject(Faults.delayHandshake(Duration.ofMillis(1500)));
+            DiagnosisReport report = diagnose(proxy).timeout(Duration.ofSeconds(5)).run();
+            assertThat(report.findings()).extracting(Finding::cause).as(report.toText())
+                    .containsExactly(Cause.LATENCY, Cause.SLOW_HANDSHAKE);
+            // The 101 took the delay and a round trip (2.7 s and more); the round trip is the latency toxic's part.
+            String delay = report.findings().get(1).reproduce().orElseThrow().cliFault();
+            assertThat(Durations.parse(delay.substring("delay-handshake=".length()))).as(report.toText())
+                    .isBetween(Duration.ofMillis(1200), Duration.ofMillis(1800));
+            assertThat(report.findings().get(1).explanation()).contains("more than a round trip");
         }
     }
 

@@ -147,7 +147,8 @@ class TargetingTest {
     void timeScaleShrinksFaultDurations() throws Exception {
         try (ChaosProxy proxy = ChaosProxy.builder().upstream(server.uri()).timeScale(0.01).start()) {
             assertThat(proxy.scaled(Duration.ofSeconds(55))).isEqualTo(Duration.ofMillis(550));
-            proxy.inject(Profiles.herokuRouter().get(0));
+            assertThat(proxy.inject(Profiles.herokuRouter())).as("a handle per fault of the profile")
+                    .hasSize(Profiles.herokuRouter().size());
             try (Socket socket = upgrade(proxy, "/echo")) {
                 assertThat(statusOf(socket)).isEqualTo(101);
                 skipHeaders(socket);
