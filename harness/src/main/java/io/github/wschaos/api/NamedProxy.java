@@ -313,7 +313,10 @@ final class NamedProxy {
     List<Run> recording() {
         List<Run> all = new ArrayList<>(runs);
         if (proxy != null) {
-            all.add(new Run(attemptOffset, proxy.recording().attempts(), timeOffset, proxy.recording().connections()));
+            // The connections first: an attempt's number is counted before its record is listed, so the count read
+            // after them covers every attempt listed, however busy the listener.
+            List<ConnectionRecord> connections = proxy.recording().connections();
+            all.add(new Run(attemptOffset, proxy.recording().attempts(), timeOffset, connections));
         }
         return all;
     }
