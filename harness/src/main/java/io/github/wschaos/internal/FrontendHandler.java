@@ -264,7 +264,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean applyHandshakeFaults(ChannelHandlerContext ctx, HttpRequest request) {
         List<ArmedFault> hits = server.faults().hitting(Fault.Stage.HANDSHAKE, connection, path, upgradeRequested,
                 acceptedNanos);
-        Duration delay = held.holding() ? null : firstDelay(hits);
+        ArmedFault delay = held.holding() ? null : firstDelay(hits);
         for (ArmedFault hit : hits) {
             Fault fault = hit.fault();
             Runnable answer = answerOf(ctx, request, fault);
@@ -288,14 +288,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return false;
     }
 
-    /** The first handshake delay among {@code hits}, scaled; null if none. */
-    private Duration firstDelay(List<ArmedFault> hits) {
+    /** The first handshake delay among {@code hits}; null if none. */
+    private static ArmedFault firstDelay(List<ArmedFault> hits) {
         for (ArmedFault hit : hits) {
-            if (hit.fault() instanceof DelayHandshake delay) {
-                return server.faults().scale(delay.delay());
+            if (hit.fault() instanceof DelayHandshake) {
+                return hit;
             }
         }
         return null;
+    }
+
+    /** How long {@code delay}, a {@link DelayHandshake} armed, holds a handshake on this proxy's time scale. */
+    private Duration lengthOf(ArmedFault delay) {
+        return server.faults().scale(((DelayHandshake) delay.fault()).delay());
     }
 
     /** What {@code fault} does in the upstream's place for this request; null if it lets the request go on. */
@@ -317,16 +322,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    /** Gives a fault's {@code answer} once {@code delay} is over; nothing more is read or passed on meanwhile. */
-    private void answerAfter(ChannelHandlerContext ctx, Duration delay, Runnable answer) {
+    /**
+     * Gives a fault's {@code answer} once {@code delay} is over (or disarmed); nothing more is passed on meanwhile.
+     */
+    private void answerAfter(ChannelHandlerContext ctx, ArmedFault delay, Runnable answer) {
         answerDelayed = true;
         delayed = true;
-        ctx.channel().eventLoop().schedule(() -> {
+        HandshakeDelay.start(delay, ctx.channel().eventLoop(), lengthOf(delay), () -> {
             answerDelayed = false;
             if (client.isActive()) {
                 answer.run();
             }
-        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        });
     }
 
     /**
@@ -356,12 +363,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /**
      * Holds this request, and what follows it, for {@code delay} before it goes on to the upstream: the upstream is
      * dialled then, or, on a keep-alive connection, the request is written then (the requests before it go on
-     * meanwhile). Nothing more is read meanwhile.
+     * meanwhile). Nothing more is passed on meanwhile; disarming the delay lets the request go on at once.
      */
-    private void hold(ChannelHandlerContext ctx, Duration delay) {
+    private void hold(ChannelHandlerContext ctx, ArmedFault delay) {
         held.start();
         delayed = true;
-        ctx.channel().eventLoop().schedule(() -> {
+        HandshakeDelay.start(delay, ctx.channel().eventLoop(), lengthOf(delay), () -> {
             if (!client.isActive() || dropped) { // a blackhole took a later request: what was held went with it
                 held.end();
                 return;
@@ -373,7 +380,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 writePending();
                 readMoreIfReady();
             } // else the upstream is being connected, and what is pending goes on once it is
-        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        });
     }
 
     /** Writes what waited for the upstream (requests, bodies) and flushes it. */
