@@ -474,6 +474,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         return upgradeHeadersStripped;
     }
 
+    /** The head of the upstream's final answer to the oldest unanswered request is being passed to the client. */
     void answerStarted() {
         answers.answerStarted();
     }
