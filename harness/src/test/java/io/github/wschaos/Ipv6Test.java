@@ -4,6 +4,7 @@ import static io.github.wschaos.assertj.WebSocketChaosAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.github.wschaos.api.ChaosServer;
 import io.github.wschaos.fault.Faults;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.testing.JdkWebSocketClient;
@@ -11,6 +12,9 @@ import io.github.wschaos.testing.JettyEchoServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -62,6 +66,28 @@ class Ipv6Test {
             }
             Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> proxy.recording().attempts() >= 2);
             assertThat(proxy.recording().attempt(2).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void theToxiproxyApiShowsIpv6AddressesInGosForm() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (JettyEchoServer server = JettyEchoServer.start("::1");
+                ChaosServer api = ChaosServer.builder().host("::1").port(0).start()) {
+            assertThat(api.uri()).hasToString("http://[::1]:" + api.port());
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(api.uri().resolve("/proxies"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"six\",\"listen\":\"[::1]:0\","
+                            + "\"upstream\":\"[::1]:" + server.uri().getPort() + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            ChaosProxy proxy = api.proxy("six").orElseThrow();
+            // Toxiproxy (Go's net.Listener.Addr().String()) shows "[::1]:port", never the expanded 0:0:0:0:0:0:0:1.
+            assertThat(created.body()).contains("\"listen\":\"[::1]:" + proxy.port() + "\"");
+            try (JdkWebSocketClient ws = JdkWebSocketClient.connect(proxy.uri("/echo"))) {
+                ws.send("over ipv6, through the API's proxy");
+                Awaitility.await().atMost(5, TimeUnit.SECONDS)
+                        .until(() -> ws.messages().contains("over ipv6, through the API's proxy"));
+            }
         }
     }
 

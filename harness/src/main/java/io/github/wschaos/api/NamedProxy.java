@@ -10,6 +10,7 @@ import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.fault.Target;
 import io.github.wschaos.internal.PemTrust;
 import io.github.wschaos.record.ConnectionRecord;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -421,9 +422,8 @@ final class NamedProxy {
         return new InetSocketAddress(address, port);
     }
 
-    /** Go's {@code Addr().String()}: {@code 127.0.0.1:8080}, {@code [::1]:8080}. */
+    /** Go's {@code Addr().String()}: {@code 127.0.0.1:8080}, {@code [::1]:8080} (RFC 5952, as Go shortens it). */
     static String hostPort(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return NetUtil.toSocketAddressString(address);
     }
 }
