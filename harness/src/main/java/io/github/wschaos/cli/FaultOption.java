@@ -53,7 +53,7 @@ final class FaultOption {
             return parts.length == 2 ? Faults.latency(duration("latency", parts[0]), duration("latency", parts[1]), d)
                     : Faults.latency(duration("latency", parts[0]), d);
         }));
-        FAULTS.put("bandwidth", value -> toxic("bandwidth", value, (v, d) -> Faults.bandwidth(number("bandwidth", v), d)));
+        FAULTS.put("bandwidth", value -> toxic("bandwidth", value, (v, d) -> Faults.bandwidth(longNumber("bandwidth", v, "100 (KB/s)"), d)));
         FAULTS.put("slow-close", value -> toxic("slow-close", value, (v, d) -> Faults.slowClose(duration("slow-close", v), d)));
         FAULTS.put("timeout", value -> toxic("timeout", value, (v, d) -> Faults.timeout(duration("timeout", v), d)));
         FAULTS.put("reset-peer", value -> toxic("reset-peer", value, (v, d) -> Faults.resetPeer(duration("reset-peer", v), d)));
@@ -62,9 +62,10 @@ final class FaultOption {
             if (parts.length != 3) {
                 throw new IllegalArgumentException("fault 'slicer' needs AVERAGE:VARIATION:DELAY, e.g. slicer=64:16:10ms");
             }
-            return Faults.slicer(number("slicer", parts[0]), number("slicer", parts[1]), duration("slicer", parts[2]), d);
+            return Faults.slicer(number("slicer", parts[0], "64:16:10ms"), number("slicer", parts[1], "64:16:10ms"),
+                    duration("slicer", parts[2]), d);
         }));
-        FAULTS.put("limit-data", value -> toxic("limit-data", value, (v, d) -> Faults.limitData(number("limit-data", v), d)));
+        FAULTS.put("limit-data", value -> toxic("limit-data", value, (v, d) -> Faults.limitData(longNumber("limit-data", v, "1000 (bytes)"), d)));
     }
 
     /** Toxiproxy's TCP toxics: their direction follows the value, {@code latency=100ms@upstream}. */
@@ -170,7 +171,7 @@ final class FaultOption {
             }
             headers.put(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
         }
-        return Faults.respondWithStatus(number("respond-with-status", parts[0]), headers, "");
+        return Faults.respondWithStatus(number("respond-with-status", parts[0], "503"), headers, "");
     }
 
     /** {@code CODE[@AFTER][:REASON]}: {@code close-with-code=1012}, {@code close-with-code=1001@30s:going away}. */
@@ -179,9 +180,9 @@ final class FaultOption {
         String reason = parts.length == 2 ? parts[1] : "";
         int at = parts[0].indexOf('@');
         if (at < 0) {
-            return Faults.closeWithCode(number("close-with-code", parts[0]), reason);
+            return Faults.closeWithCode(number("close-with-code", parts[0], "1012"), reason);
         }
-        return Faults.closeWithCode(number("close-with-code", parts[0].substring(0, at)), reason,
+        return Faults.closeWithCode(number("close-with-code", parts[0].substring(0, at), "1001@30s"), reason,
                 duration("close-with-code", parts[0].substring(at + 1)));
     }
 
@@ -203,11 +204,24 @@ final class FaultOption {
         return Durations.parse(required(name, value, "2s"));
     }
 
-    private static int number(String name, String value) {
+    /** A whole number up to 2,147,483,647: a status, a close code, a slicer size. */
+    private static int number(String name, String value, String example) {
+        long number = longNumber(name, value, example);
+        if (number > Integer.MAX_VALUE || number < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException("fault '" + name + "' value " + value + " is out of range; accepted are"
+                    + " whole numbers from -2147483648 to 2147483647, e.g. " + name + "=" + example);
+        }
+        return (int) number;
+    }
+
+    /** A whole number up to 9,223,372,036,854,775,807: a byte count or a rate. */
+    private static long longNumber(String name, String value, String example) {
+        String given = required(name, value, example);
         try {
-            return Integer.parseInt(required(name, value, "503"));
+            return Long.parseLong(given.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("fault '" + name + "' needs a number, but got '" + value + "'");
+            throw new IllegalArgumentException("fault '" + name + "' needs a whole number, e.g. " + name + "=" + example
+                    + ", but got '" + given + "'");
         }
     }
 

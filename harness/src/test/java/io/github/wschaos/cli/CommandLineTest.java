@@ -48,6 +48,16 @@ class CommandLineTest {
         assertThat(FaultOption.parse("limit-data=1000").fault()).isEqualTo(Faults.limitData(1000, Direction.DOWNSTREAM));
         assertThat(FaultOption.parse("slicer=64:16:10ms@both").fault())
                 .isEqualTo(Faults.slicer(64, 16, Duration.ofMillis(10), Direction.BOTH));
+        // Byte counts and rates are longs in the Java API, so they are here: 5 GB is a number, not a bad value.
+        assertThat(FaultOption.parse("limit-data=5000000000@upstream").fault())
+                .isEqualTo(Faults.limitData(5_000_000_000L, Direction.UPSTREAM));
+        assertThatThrownBy(() -> FaultOption.parse("limit-data=5GB"))
+                .hasMessage("fault 'limit-data' needs a whole number, e.g. limit-data=1000 (bytes), but got '5GB'");
+        assertThatThrownBy(() -> FaultOption.parse("respond-with-status=5000000000"))
+                .hasMessage("fault 'respond-with-status' value 5000000000 is out of range; accepted are whole numbers"
+                        + " from -2147483648 to 2147483647, e.g. respond-with-status=503");
+        assertThatThrownBy(() -> FaultOption.parse("close-with-code=abc:bye"))
+                .hasMessage("fault 'close-with-code' needs a whole number, e.g. close-with-code=1012, but got 'abc'");
     }
 
     @Test
