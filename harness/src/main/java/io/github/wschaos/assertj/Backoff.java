@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * The reconnect schedule a client is expected to follow, as a value: constant or exponential, optionally capped,
@@ -49,13 +48,13 @@ public final class Backoff {
 
     /** The same delay before every attempt. */
     public static Backoff constant(Duration delay) {
-        positive("constant delay", delay);
+        Eventually.positive("constant delay", delay, "PT0.1S");
         return new Backoff(delay, 1.0, null, 0.0, null, true, false);
     }
 
     /** {@code initial}, then each delay {@code factor} times the previous one. */
     public static Backoff exponential(Duration initial, double factor) {
-        positive("initial delay", initial);
+        Eventually.positive("initial delay", initial, "PT0.1S");
         if (!(factor > 1.0) || Double.isInfinite(factor)) {
             throw new IllegalArgumentException("backoff factor " + factor + " must be greater than 1 (use constant(...) for 1)");
         }
@@ -67,7 +66,7 @@ public final class Backoff {
      * client that randomizes after capping.
      */
     public Backoff cappedAt(Duration max) {
-        positive("backoff cap", max);
+        Eventually.positive("backoff cap", max, "PT0.1S");
         if (max.compareTo(initial) < 0) {
             throw new IllegalArgumentException("backoff cap " + max + " is below the initial delay " + initial);
         }
@@ -88,7 +87,7 @@ public final class Backoff {
 
     /** The schedule starts over only after a connection that lived at least {@code lifetime}. */
     public Backoff resetAfterLiving(Duration lifetime) {
-        positive("reset lifetime", lifetime);
+        Eventually.positive("reset lifetime", lifetime, "PT0.1S");
         return new Backoff(initial, factor, cap, jitter, lifetime, false, jitterAboveCap);
     }
 
@@ -156,13 +155,6 @@ public final class Backoff {
             high = Math.min(high, cap.toNanos());
         }
         return Duration.ofNanos(Math.round(high)).plus(tolerance.around(expected));
-    }
-
-    private static void positive(String what, Duration value) {
-        Objects.requireNonNull(value, what);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(what + " " + value + " must be positive, e.g. PT0.1S");
-        }
     }
 
     @Override

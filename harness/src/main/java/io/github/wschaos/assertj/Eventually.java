@@ -45,9 +45,15 @@ final class Eventually {
         }
     }
 
+    /** A wait bound, quiet period or storm floor: positive, e.g. {@code PT5S}. */
     static void positive(String what, Duration value) {
+        positive(what, value, "PT5S");
+    }
+
+    /** Throws, naming {@code what}, the value and {@code example}, unless {@code value} is a positive duration. */
+    static void positive(String what, Duration value, String example) {
         if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(what + " " + value + " must be positive, e.g. PT5S");
+            throw new IllegalArgumentException(what + " " + value + " must be positive, e.g. " + example);
         }
     }
 }

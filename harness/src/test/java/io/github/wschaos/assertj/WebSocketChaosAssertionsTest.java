@@ -146,7 +146,11 @@ class WebSocketChaosAssertionsTest {
         assertThatThrownBy(() -> Backoff.exponential(ofMillis(100), 2.0).cappedAt(ofMillis(50)))
                 .hasMessageContaining("cap PT0.05S is below the initial delay PT0.1S");
         assertThatThrownBy(() -> assertThat(echo.proxy()).hasAttempts(-1)).hasMessageContaining("attempt count -1");
-        assertThatThrownBy(() -> Backoff.constant(Duration.ZERO)).hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> Backoff.constant(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("constant delay PT0S must be positive, e.g. PT0.1S");
+        // A missing delay is a bad argument like a zero one, not a NullPointerException.
+        assertThatThrownBy(() -> Backoff.exponential(null, 2.0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("initial delay null must be positive, e.g. PT0.1S");
         assertThatThrownBy(() -> Backoff.constant(ofMillis(10)).withJitter(1.5)).hasMessageContaining("jitter 1.5");
         assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().gaveUpAfter(0, ofMillis(10))).hasMessageContaining("attempts 0");
     }
