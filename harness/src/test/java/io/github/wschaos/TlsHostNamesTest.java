@@ -52,6 +52,8 @@ class TlsHostNamesTest {
                         + " chat.test or wschaos, and IP literals such as 10.0.0.5 or ::1");
         assertThatThrownBy(() -> ProxyCertificate.generate("https://chat.test")).hasMessageContaining("'https://chat.test'");
         assertThatThrownBy(() -> ProxyCertificate.generate("*.example.test")).hasMessageContaining("'*.example.test'");
+        assertThatThrownBy(() -> ProxyCertificate.generate("fe80::1%lo")).hasMessageContaining("'fe80::1%lo'");
+        assertThatThrownBy(() -> ProxyCertificate.generate("::1::2")).hasMessageContaining("'::1::2'");
     }
 
     private static URI byName(ChaosProxy proxy) {

@@ -1,5 +1,6 @@
 package io.github.wschaos.diagnose;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateParsingException;
@@ -66,9 +67,9 @@ final class HostNames {
         return pattern.equals(host);
     }
 
-    /** An IPv4 literal (digits and dots) or an IPv6 one (with a colon): never a name to look up. */
+    /** An IPv4 or IPv6 literal, checked as text: never a name to look up. */
     private static boolean isAddressLiteral(String text) {
-        return text.matches("[0-9.]+") || (text.contains(":") && text.matches("[0-9a-f:.]+"));
+        return NetUtil.isValidIpV4Address(text) || NetUtil.isValidIpV6Address(text);
     }
 
     private static boolean sameAddress(String address, String host) {

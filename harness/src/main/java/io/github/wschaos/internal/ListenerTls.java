@@ -5,8 +5,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.netty.util.NetUtil;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -98,22 +97,10 @@ public final class ListenerTls {
 
     private static final Pattern DNS_NAME = Pattern.compile(
             "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
 
+    /** An IPv4 or IPv6 literal, bracketed or not, without a zone: checked as text, never looked up. */
     private static boolean isIpLiteral(String name) {
-        if (IPV4.matcher(name).matches()) {
-            return true;
-        }
-        String bare = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
-        if (!bare.contains(":") || !bare.matches("[0-9A-Fa-f:.]+")) {
-            return false;
-        }
-        try {
-            InetAddress.getByName(bare); // an IPv6 literal: parsed, never looked up
-            return true;
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return NetUtil.isValidIpV4Address(name) || (NetUtil.isValidIpV6Address(name) && name.indexOf('%') < 0);
     }
 
     private static final int VALIDITY_DAYS = 365;
