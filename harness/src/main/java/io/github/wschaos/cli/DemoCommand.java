@@ -5,8 +5,6 @@ import static io.github.wschaos.assertj.WebSocketChaosAssertions.assertThat;
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.assertj.Backoff;
 import io.github.wschaos.assertj.Tolerance;
-import io.github.wschaos.cli.demo.DemoClient;
-import io.github.wschaos.cli.demo.DemoEchoServer;
 import io.github.wschaos.fault.Faults;
 import io.github.wschaos.fault.Profiles;
 import io.github.wschaos.fault.Target;

@@ -16,6 +16,7 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Runs the command line and exits with {@link #run}'s code: 0 fine, 1 a failed check, 2 bad arguments. */
     public static void main(String[] args) {
         System.exit(run(args));
     }

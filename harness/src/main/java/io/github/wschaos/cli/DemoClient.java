@@ -1,4 +1,4 @@
-package io.github.wschaos.cli.demo;
+package io.github.wschaos.cli;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * capped exponential backoff ({@code min(base x 2^n, max)}, reset when a connection opens, no reconnect after a
  * normal close), sends a message when it connects, and optionally pings on a heartbeat.
  */
-public final class DemoClient implements AutoCloseable {
+final class DemoClient implements AutoCloseable {
 
     private final URI uri;
     private final Duration base;
@@ -35,7 +35,7 @@ public final class DemoClient implements AutoCloseable {
     private ScheduledFuture<?> reconnect;
     private int failures;
 
-    public DemoClient(URI uri, Duration base, Duration max, Duration heartbeat, Consumer<String> log) {
+    DemoClient(URI uri, Duration base, Duration max, Duration heartbeat, Consumer<String> log) {
         this.uri = uri;
         this.base = base;
         this.max = max;
@@ -44,7 +44,7 @@ public final class DemoClient implements AutoCloseable {
     }
 
     /** Connects now, reconnecting from then on. */
-    public DemoClient start() {
+    DemoClient start() {
         timer.execute(this::connect);
         return this;
     }

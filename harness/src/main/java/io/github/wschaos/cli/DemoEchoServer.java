@@ -1,4 +1,4 @@
-package io.github.wschaos.cli.demo;
+package io.github.wschaos.cli;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -31,12 +31,12 @@ import java.util.concurrent.TimeUnit;
  * The demo's WebSocket peer: a Netty echo server on loopback at {@code /echo} that, like Node's {@code ws}, answers
  * a request without {@code Upgrade} with {@code 426 Upgrade Required}.
  */
-public final class DemoEchoServer implements AutoCloseable {
+final class DemoEchoServer implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel channel;
 
-    public DemoEchoServer() {
+    DemoEchoServer() {
         channel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -53,7 +53,7 @@ public final class DemoEchoServer implements AutoCloseable {
     }
 
     /** {@code ws://127.0.0.1:<port>/echo}. */
-    public URI uri() {
+    URI uri() {
         return URI.create("ws://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort() + "/echo");
     }
 
