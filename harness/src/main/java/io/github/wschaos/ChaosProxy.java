@@ -208,7 +208,7 @@ public final class ChaosProxy implements AutoCloseable {
     }
 
     /** Every fault armed now, in arming order. */
-    public java.util.List<FaultHandle> faults() {
+    public List<FaultHandle> faults() {
         return faults.armed();
     }
 
@@ -419,6 +419,8 @@ public final class ChaosProxy implements AutoCloseable {
          * Binds and starts the proxy.
          *
          * @throws IllegalStateException if the upstream is missing or the address cannot be bound (naming it)
+         * @throws IllegalArgumentException if the listen host cannot be resolved, or is not a loopback address and
+         *     {@link #allowNonLoopback()} was not called (naming it)
          */
         public ChaosProxy start() {
             NettyVersions.check();

@@ -56,6 +56,7 @@ public record ConnectionRecord(
         Optional<CloseInfo> close,
         String failure) {
 
+    /** A record as the proxy makes it: no component null, the headers and faults copied (unmodifiable). */
     public ConnectionRecord {
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         Objects.requireNonNull(acceptedAt, "acceptedAt");

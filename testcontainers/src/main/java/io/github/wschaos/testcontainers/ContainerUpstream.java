@@ -121,10 +121,7 @@ public final class ContainerUpstream implements Supplier<URI> {
             throw new IllegalStateException("Container " + name + " does not expose port " + port + " (exposed: "
                     + container.getExposedPorts() + "); add it with withExposedPorts(" + port + ") before the container starts");
         }
-        String host = container.getHost();
-        if ("localhost".equals(host)) {
-            host = "127.0.0.1"; // Docker publishes on IPv4; "localhost" may resolve to ::1 first.
-        }
+        String host = ipv4Host(container);
         try {
             return new URI(secure ? "wss" : "ws", null, host, mapped, null, null, null).resolve(path);
         } catch (URISyntaxException e) {
@@ -154,5 +151,14 @@ public final class ContainerUpstream implements Supplier<URI> {
             // Only for the message.
         }
         return type;
+    }
+
+    /**
+     * The container's host as the test reaches it: {@code 127.0.0.1} for {@code localhost}, since Docker publishes
+     * ports on IPv4 and {@code localhost} may resolve to {@code ::1} first.
+     */
+    static String ipv4Host(ContainerState container) {
+        String host = container.getHost();
+        return "localhost".equals(host) ? "127.0.0.1" : host;
     }
 }

@@ -245,8 +245,7 @@ public class WsChaosContainer extends GenericContainer<WsChaosContainer> {
     }
 
     private URI hostUri(String scheme, int port, String pathAndQuery) {
-        String host = "localhost".equals(getHost()) ? "127.0.0.1" : getHost();
-        return URI.create(scheme + "://" + host + ":" + getMappedPort(port) + pathAndQuery);
+        return URI.create(scheme + "://" + ContainerUpstream.ipv4Host(this) + ":" + getMappedPort(port) + pathAndQuery);
     }
 
     private String send(String method, String path, ObjectNode body) {
