@@ -5,8 +5,6 @@ import io.github.wschaos.junit.ChaosProxyUri;
 import io.github.wschaos.junit.WebSocketChaos;
 import io.github.wschaos.junit.WebSocketChaos.Lifecycle;
 import io.github.wschaos.junit.WebSocketChaosExtension;
-import java.lang.reflect.AnnotatedElement;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.net.URI;
@@ -17,10 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -29,7 +23,6 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.commons.support.AnnotationSupport;
-import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -158,10 +151,10 @@ public final class ChaosLifecycle {
     public void beforeEach(ExtensionContext context) {
         Owner owner = owner(context, () -> "test " + context.getDisplayName());
         if (owner == null) {
-            failOnFaultsWithoutProxy(context);
+            UsageChecks.failOnFaultsWithoutProxy(context);
             return;
         }
-        failOnFaultsOnLifecycleMethods(context);
+        UsageChecks.failOnFaultsOnLifecycleMethods(context);
         List<FaultAnnotations.Declared> declared = declaredFaults(context);
         TestFaults test = new TestFaults(holder(owner));
         context.getStore(NAMESPACE).put(new TestKey(context.getUniqueId()), test);
@@ -250,7 +243,7 @@ public final class ChaosLifecycle {
         }
         Owner owner = ownerFor(parameterContext, context);
         if (owner == null) {
-            if (programmaticRegistered(context)) {
+            if (UsageChecks.programmaticRegistered(context)) {
                 return false; // the registered builder-form instance answers
             }
             throw new ParameterResolutionException(Elements.describe(parameter, parameterContext.getIndex()) + " asks for the chaos proxy, but "
@@ -303,7 +296,7 @@ public final class ChaosLifecycle {
             }
             return new Owner(annotated.get(), settings, configClass, declaredOn);
         }
-        failOnSeveralRegistrations(context);
+        UsageChecks.failOnSeveralRegistrations(context);
         if (annotated.isPresent()) {
             throw new ExtensionConfigurationException("WebSocketChaosExtension is registered with @RegisterExtension for "
                     + Elements.describe(context.getRequiredTestClass()) + " and @WebSocketChaos is on "
@@ -396,15 +389,12 @@ public final class ChaosLifecycle {
         return enclosing;
     }
 
-    /** The classes from the outermost (the one the settings come from) to the test's own. */
-    private static List<Class<?>> classChain(ExtensionContext context, Class<?> outermost) {
+    /** The classes from the outermost enclosing one to the test's own. */
+    static List<Class<?>> classChain(ExtensionContext context) {
         List<Class<?>> chain = new ArrayList<>();
         for (ExtensionContext at = context; at != null; at = at.getParent().orElse(null)) {
             if (at.getElement().orElse(null) instanceof Class<?> type) {
                 chain.add(type);
-                if (type == outermost) {
-                    break;
-                }
             }
         }
         Collections.reverse(chain);
@@ -417,98 +407,11 @@ public final class ChaosLifecycle {
      */
     private static List<FaultAnnotations.Declared> declaredFaults(ExtensionContext context) {
         List<FaultAnnotations.Declared> declared = new ArrayList<>();
-        for (Class<?> type : classChain(context, null)) {
+        for (Class<?> type : classChain(context)) {
             declared.addAll(FaultAnnotations.on(type));
         }
         context.getTestMethod().ifPresent(method -> declared.addAll(FaultAnnotations.on(method)));
         return declared;
-    }
-
-    /** Once per test class, in the run's store: the classes do not change between its tests. */
-    private record LifecycleMethodsChecked(Class<?> testClass) {
-    }
-
-    /** A fault annotation on a {@code @BeforeEach} (or other lifecycle) method would do nothing: say so. */
-    private static void failOnFaultsOnLifecycleMethods(ExtensionContext context) {
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(
-                new LifecycleMethodsChecked(context.getRequiredTestClass()), key -> {
-                    checkLifecycleMethods(context);
-                    return Boolean.TRUE;
-                }, Boolean.class);
-    }
-
-    private static void checkLifecycleMethods(ExtensionContext context) {
-        for (Class<?> type : classChain(context, null)) {
-            for (Class<? extends java.lang.annotation.Annotation> lifecycle : List.of(BeforeEach.class, AfterEach.class,
-                    BeforeAll.class, AfterAll.class)) {
-                for (Method method : AnnotationSupport.findAnnotatedMethods(type, lifecycle, HierarchyTraversalMode.TOP_DOWN)) {
-                    String fault = FaultAnnotations.firstOn(method);
-                    if (fault != null) {
-                        throw new ExtensionConfigurationException(fault + " has no effect: fault annotations apply to"
-                                + " test methods and test classes, not to @" + lifecycle.getSimpleName() + " methods; move it"
-                                + " to the class or the tests, or call proxy.inject(...) in the method");
-                    }
-                }
-            }
-        }
-    }
-
-    private static void failOnFaultsWithoutProxy(ExtensionContext context) {
-        if (programmaticRegistered(context)) {
-            return;
-        }
-        List<AnnotatedElement> elements = new ArrayList<>();
-        context.getTestMethod().ifPresent(elements::add);
-        elements.addAll(classChain(context, null));
-        for (AnnotatedElement element : elements) {
-            String fault = FaultAnnotations.firstOn(element);
-            if (fault != null) {
-                throw new ExtensionConfigurationException(fault + " needs a chaos proxy, but "
-                        + Elements.describe(context.getRequiredTestClass()) + " has no @WebSocketChaos (nor an enclosing "
-                        + "class); annotate the class with @WebSocketChaos(upstream = \"ws://host:port/path\"), or register "
-                        + "WebSocketChaosExtension.builder()...build() with @RegisterExtension");
-            }
-        }
-    }
-
-    /** Whether the test class or an enclosing one has a @RegisterExtension field of the builder form. */
-    private static boolean programmaticRegistered(ExtensionContext context) {
-        return !registrations(context).isEmpty();
-    }
-
-    /** The @RegisterExtension fields of the builder form in the test class, its superclasses and enclosing classes. */
-    private static List<Field> registrations(ExtensionContext context) {
-        List<Field> fields = new ArrayList<>();
-        for (Class<?> type : classChain(context, null)) {
-            fields.addAll(AnnotationSupport.findAnnotatedFields(type, RegisterExtension.class,
-                    field -> WebSocketChaosExtension.class.isAssignableFrom(field.getType()),
-                    HierarchyTraversalMode.TOP_DOWN));
-        }
-        return fields;
-    }
-
-    /** Once per test class, in the run's store. */
-    private record RegistrationsChecked(Class<?> testClass) {
-    }
-
-    /**
-     * Two builder-form registrations for one test would both claim the same test and proxy (one proxy, the first's
-     * settings, every fault armed twice, parameters claimed by both): refuse them, naming the fields.
-     */
-    private static void failOnSeveralRegistrations(ExtensionContext context) {
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(new RegistrationsChecked(context.getRequiredTestClass()),
-                key -> {
-                    List<Field> fields = registrations(context);
-                    if (fields.size() > 1) {
-                        List<String> names = new ArrayList<>();
-                        fields.forEach(field -> names.add(Elements.describe(field)));
-                        throw new ExtensionConfigurationException(Elements.describe(context.getRequiredTestClass())
-                                + " registers " + fields.size() + " WebSocketChaosExtension " + names + "; they would share"
-                                + " one proxy: register exactly one per class (for a second upstream, start a second proxy"
-                                + " in the test with ChaosProxy.builder().upstream(uri).start() and close it)");
-                    }
-                    return Boolean.TRUE;
-                }, Boolean.class);
     }
 
     private ProxyHolder holder(Owner owner) {
