@@ -5,12 +5,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -56,6 +59,21 @@ public final class ErrorPages {
     /** A full response for {@code status} with nginx's plain body. */
     public static FullHttpResponse response(ByteBufAllocator allocator, HttpResponseStatus status) {
         return response(allocator, status, status.code() + " " + asNginx(status).reasonPhrase(), "");
+    }
+
+    /**
+     * nginx's answer to a request head it cannot read: {@code 414} for a request line too long, {@code 400 Request
+     * Header Or Cookie Too Large} for a header too long, {@code 400} for anything else.
+     */
+    static FullHttpResponse malformedRequest(ByteBufAllocator allocator, Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return response(allocator, HttpResponseStatus.REQUEST_URI_TOO_LONG);
+        }
+        if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+            return response(allocator, HttpResponseStatus.BAD_REQUEST, "400 Request Header Or Cookie Too Large",
+                    "Request Header Or Cookie Too Large");
+        }
+        return response(allocator, HttpResponseStatus.BAD_REQUEST);
     }
 
     /** The same response as raw bytes, for places where no HTTP codec is in the pipeline. */

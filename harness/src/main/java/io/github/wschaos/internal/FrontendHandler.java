@@ -16,7 +16,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -25,8 +24,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
@@ -693,25 +690,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         boolean timedOut = cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException;
         HttpResponseStatus status = timedOut ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
-        connection.failure("upstream " + upstream + " " + describe(cause));
+        connection.failure("upstream " + upstream + " " + UpstreamConnector.describe(cause, server.settings().connectTimeout()));
         respondAndClose(ErrorPages.response(client.alloc(), status), status);
-    }
-
-    private String describe(Throwable cause) {
-        if (cause == null) {
-            return "closed the connection before answering";
-        }
-        if (cause instanceof ConnectTimeoutException) {
-            return "did not accept the connection in time: " + cause.getMessage();
-        }
-        if (cause instanceof SslHandshakeTimeoutException) {
-            return "did not finish the TLS handshake within the connect timeout " + server.settings().connectTimeout()
-                    .toMillis() + " ms (nginx: \"upstream timed out ... while SSL handshaking to upstream\")";
-        }
-        if (cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException) {
-            return "failed the TLS handshake: " + cause.getMessage();
-        }
-        return "unreachable: " + cause.getMessage();
     }
 
     /**
@@ -750,20 +730,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             connection.failure("the client closed the connection in the middle of its request: " + cause.getMessage());
             return;
         }
-        FullHttpResponse response;
-        HttpResponseStatus status;
-        if (cause instanceof TooLongHttpLineException) {
-            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
-            response = ErrorPages.response(ctx.alloc(), status);
-        } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-            status = HttpResponseStatus.BAD_REQUEST;
-            response = ErrorPages.response(ctx.alloc(), status, "400 Request Header Or Cookie Too Large",
-                    "Request Header Or Cookie Too Large");
-        } else {
-            status = HttpResponseStatus.BAD_REQUEST;
-            response = ErrorPages.response(ctx.alloc(), status);
-        }
-        reject("malformed request from the client: " + cause.getMessage(), response, earlierAnswers);
+        reject("malformed request from the client: " + cause.getMessage(), ErrorPages.malformedRequest(ctx.alloc(), cause),
+                earlierAnswers);
     }
 
     /**

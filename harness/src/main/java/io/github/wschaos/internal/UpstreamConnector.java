@@ -4,14 +4,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.resolver.DefaultAddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 
 /**
  * Connects the upstream side of one connection, trying in turn each address the upstream's host name resolves to until
@@ -129,5 +132,26 @@ final class UpstreamConnector {
         Throwable combined = last instanceof ConnectTimeoutException
                 ? new ConnectTimeoutException(message) : new ConnectException(message);
         return combined.initCause(last);
+    }
+
+    /**
+     * What an upstream connection's {@code cause} of failure says, for the recording: {@code "unreachable: ..."},
+     * {@code "did not accept the connection in time: ..."}, a TLS failure; {@code null} is a close before any answer.
+     */
+    static String describe(Throwable cause, Duration connectTimeout) {
+        if (cause == null) {
+            return "closed the connection before answering";
+        }
+        if (cause instanceof ConnectTimeoutException) {
+            return "did not accept the connection in time: " + cause.getMessage();
+        }
+        if (cause instanceof SslHandshakeTimeoutException) {
+            return "did not finish the TLS handshake within the connect timeout " + connectTimeout.toMillis()
+                    + " ms (nginx: \"upstream timed out ... while SSL handshaking to upstream\")";
+        }
+        if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+            return "failed the TLS handshake: " + cause.getMessage();
+        }
+        return "unreachable: " + cause.getMessage();
     }
 }
