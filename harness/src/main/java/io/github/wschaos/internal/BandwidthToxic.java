@@ -13,8 +13,8 @@ final class BandwidthToxic extends Pacer {
     private final int pieceBytes;
 
     /** @param rate kilobytes (1000 bytes) per second, which is bytes per millisecond */
-    BandwidthToxic(Wire wire, String cause, long rate) {
-        super(wire, cause);
+    BandwidthToxic(ToxicChain chain, String cause, long rate) {
+        super(chain, cause);
         this.bytesPerMilli = rate;
         this.pieceBytes = (int) Math.min(Integer.MAX_VALUE, rate * 100);
     }

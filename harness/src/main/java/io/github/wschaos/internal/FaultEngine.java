@@ -25,7 +25,7 @@ public final class FaultEngine {
     private final double timeScale;
     private final List<ArmedFault> armed = new CopyOnWriteArrayList<>();
     private final Set<Session> upgraded = ConcurrentHashMap.newKeySet();
-    private final Set<Wire> wires = ConcurrentHashMap.newKeySet();
+    private final Set<ToxicChain> wires = ConcurrentHashMap.newKeySet();
     private final Set<HttpIdleDrop> exchanges = ConcurrentHashMap.newKeySet();
 
     public FaultEngine(long seed, double timeScale) {
@@ -72,8 +72,8 @@ public final class FaultEngine {
         }
         if (stage == Fault.Stage.BYTES) {
             List<Future<?>> applied = new ArrayList<>();
-            for (Wire wire : wires) {
-                applied.add(wire.offer(armedFault));
+            for (ToxicChain chain : wires) {
+                applied.add(chain.offer(armedFault));
             }
             awaitAll(applied);
         }
@@ -176,19 +176,19 @@ public final class FaultEngine {
     }
 
     /** A connection was accepted: toxics armed now apply to it, and later ones will be offered. Its event loop only. */
-    void opened(Wire wire) {
-        wires.add(wire);
+    void opened(ToxicChain chain) {
+        wires.add(chain);
         if (armed.isEmpty()) {
             return;
         }
         for (ArmedFault fault : armed) {
             if (fault.stage() == Fault.Stage.BYTES) {
-                wire.offer(fault);
+                chain.offer(fault);
             }
         }
     }
 
-    void closed(Wire wire) {
-        wires.remove(wire);
+    void closed(ToxicChain chain) {
+        wires.remove(chain);
     }
 }

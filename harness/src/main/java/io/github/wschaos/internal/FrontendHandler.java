@@ -592,9 +592,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (rawTargetBytes) {
             RequestTargetBytes.install(channel.pipeline(), "http");
         }
-        Wire wire = client.attr(ProxyServer.WIRE).get();
-        if (wire != null) {
-            wire.upstreamOpening(channel);
+        ToxicChain chain = client.attr(ProxyServer.TOXIC_CHAIN).get();
+        if (chain != null) {
+            chain.upstreamOpening(channel);
         }
     }
 

@@ -11,8 +11,8 @@ final class LatencyToxic extends Pacer {
     private final long jitterNanos;
     private final SplittableRandom random;
 
-    LatencyToxic(Wire wire, String cause, long latencyNanos, long jitterNanos, SplittableRandom random) {
-        super(wire, cause);
+    LatencyToxic(ToxicChain chain, String cause, long latencyNanos, long jitterNanos, SplittableRandom random) {
+        super(chain, cause);
         this.latencyNanos = latencyNanos;
         this.jitterNanos = jitterNanos;
         this.random = random;

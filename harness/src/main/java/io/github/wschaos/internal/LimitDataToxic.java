@@ -15,8 +15,8 @@ final class LimitDataToxic extends ToxicHandler {
     private long remaining;
     private boolean reached;
 
-    LimitDataToxic(Wire wire, String cause, long bytes) {
-        super(wire, cause);
+    LimitDataToxic(ToxicChain chain, String cause, long bytes) {
+        super(chain, cause);
         this.remaining = bytes;
     }
 
@@ -46,6 +46,6 @@ final class LimitDataToxic extends ToxicHandler {
         ctx.write(allowed, promise);
         // Closed in a task of its own, not in the flush's listener: that runs inside the other channel's read (the
         // relay's write of what it read), and on io_uring a close from there sent no FIN on the channel being read.
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> ctx.channel().eventLoop().execute(() -> wire.close(cause)));
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> ctx.channel().eventLoop().execute(() -> chain.close(cause)));
     }
 }

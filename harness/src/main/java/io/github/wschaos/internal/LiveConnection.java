@@ -270,8 +270,8 @@ public final class LiveConnection {
         long requested = System.nanoTime();
         boolean holding = false;
         boolean dropping = false;
-        Wire wire = client.attr(ProxyServer.WIRE).get();
-        if (wire == null || !wire.noToxicEverOnClient()) {
+        ToxicChain chain = client.attr(ProxyServer.TOXIC_CHAIN).get();
+        if (chain == null || !chain.noToxicEverOnClient()) {
             // Looked for only where a toxic has been: a walk of the pipeline copies it into a map.
             for (Map.Entry<String, ChannelHandler> handler : client.pipeline()) {
                 if (handler.getValue() instanceof ToxicHandler toxic) {

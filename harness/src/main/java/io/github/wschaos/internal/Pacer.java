@@ -22,8 +22,8 @@ abstract class Pacer extends ToxicHandler {
     private long lastDue;
     private ScheduledFuture<?> timer;
 
-    Pacer(Wire wire, String cause) {
-        super(wire, cause);
+    Pacer(ToxicChain chain, String cause) {
+        super(chain, cause);
     }
 
     @Override

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ProxyServer implements AutoCloseable {
 
     static final AttributeKey<LiveConnection> CONNECTION = AttributeKey.valueOf("wschaos.connection");
-    static final AttributeKey<Wire> WIRE = AttributeKey.valueOf("wschaos.wire");
+    static final AttributeKey<ToxicChain> TOXIC_CHAIN = AttributeKey.valueOf("wschaos.toxicChain");
     static final String HTTP_CODEC = "http";
 
     static {
@@ -104,9 +104,9 @@ public final class ProxyServer implements AutoCloseable {
                 mismatch = tls.mode();
             }
         }
-        Wire wire = new Wire(faults, channel, connection, acceptedNanos);
-        channel.attr(WIRE).set(wire);
-        faults.opened(wire);
+        ToxicChain chain = new ToxicChain(faults, channel, connection, acceptedNanos);
+        channel.attr(TOXIC_CHAIN).set(chain);
+        faults.opened(chain);
         channel.pipeline()
                 .addLast("sniffer", new ProtocolSniffer(this, mismatch))
                 .addLast(HTTP_CODEC, HttpCodecs.clientSide(settings.maxHeaderSize()))
@@ -186,12 +186,12 @@ public final class ProxyServer implements AutoCloseable {
     public void close() {
         for (Channel channel : channels) {
             LiveConnection connection = channel.attr(CONNECTION).get();
-            Wire wire = channel.attr(WIRE).get();
+            ToxicChain chain = channel.attr(TOXIC_CHAIN).get();
             if (connection != null) {
                 channel.eventLoop().execute(() -> {
                     connection.closedByProxy("proxy closed");
-                    if (wire != null) {
-                        wire.shutdown();
+                    if (chain != null) {
+                        chain.shutdown();
                     }
                 });
             }

@@ -16,8 +16,8 @@ final class ResetPeerToxic extends ToxicHandler {
     private ScheduledFuture<?> timer;
     private boolean resetting;
 
-    ResetPeerToxic(Wire wire, String cause, long timeoutNanos) {
-        super(wire, cause);
+    ResetPeerToxic(ToxicChain chain, String cause, long timeoutNanos) {
+        super(chain, cause);
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -52,7 +52,7 @@ final class ResetPeerToxic extends ToxicHandler {
 
     private void reset() {
         resetting = true;
-        wire.reset(cause);
+        chain.reset(cause);
     }
 
     @Override

@@ -19,8 +19,8 @@ final class SlicerToxic extends Pacer {
     private final SplittableRandom random;
     private long nextFree = System.nanoTime();
 
-    SlicerToxic(Wire wire, String cause, int averageSize, int sizeVariation, long delayNanos, SplittableRandom random) {
-        super(wire, cause);
+    SlicerToxic(ToxicChain chain, String cause, int averageSize, int sizeVariation, long delayNanos, SplittableRandom random) {
+        super(chain, cause);
         this.averageSize = averageSize;
         this.sizeVariation = sizeVariation;
         this.delayNanos = delayNanos;

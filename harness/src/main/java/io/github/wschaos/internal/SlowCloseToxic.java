@@ -12,8 +12,8 @@ final class SlowCloseToxic extends ToxicHandler {
     private ChannelPromise held;
     private ScheduledFuture<?> timer;
 
-    SlowCloseToxic(Wire wire, String cause, long delayNanos) {
-        super(wire, cause);
+    SlowCloseToxic(ToxicChain chain, String cause, long delayNanos) {
+        super(chain, cause);
         this.delayNanos = delayNanos;
     }
 

@@ -19,8 +19,8 @@ final class TimeoutToxic extends ToxicHandler {
     private ScheduledFuture<?> timer;
     private long lastData;
 
-    TimeoutToxic(Wire wire, String cause, long timeoutNanos) {
-        super(wire, cause);
+    TimeoutToxic(ToxicChain chain, String cause, long timeoutNanos) {
+        super(chain, cause);
         this.timeoutNanos = timeoutNanos;
     }
 
@@ -41,7 +41,7 @@ final class TimeoutToxic extends ToxicHandler {
         if (quiet < timeoutNanos) {
             schedule(timeoutNanos - quiet);
         } else {
-            wire.close(cause);
+            chain.close(cause);
         }
     }
 
@@ -59,7 +59,7 @@ final class TimeoutToxic extends ToxicHandler {
 
     @Override
     boolean lifting() {
-        wire.close(cause);
+        chain.close(cause);
         return true;
     }
 

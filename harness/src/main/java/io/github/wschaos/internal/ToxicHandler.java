@@ -10,12 +10,12 @@ import io.netty.channel.ChannelHandlerContext;
  */
 abstract class ToxicHandler extends ChannelDuplexHandler {
 
-    final Wire wire;
+    final ToxicChain chain;
     final String cause;
     ChannelHandlerContext ctx;
 
-    ToxicHandler(Wire wire, String cause) {
-        this.wire = wire;
+    ToxicHandler(ToxicChain chain, String cause) {
+        this.chain = chain;
         this.cause = cause;
     }
 

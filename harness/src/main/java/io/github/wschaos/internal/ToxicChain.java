@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * appends to its chain. Handlers exist only while a toxic acts, so the relay of a connection without toxics is
  * untouched. Everything runs on the connection's event loop, which both channels share.
  */
-final class Wire implements FaultSite {
+final class ToxicChain implements FaultSite {
 
     private static final String AFTER = "recorder";
 
@@ -40,7 +40,7 @@ final class Wire implements FaultSite {
     /** Whether a toxic was ever put on the client channel (it may have left since). */
     private boolean everOnClient;
 
-    Wire(FaultEngine engine, Channel client, LiveConnection connection, long acceptedNanos) {
+    ToxicChain(FaultEngine engine, Channel client, LiveConnection connection, long acceptedNanos) {
         this.engine = engine;
         this.client = client;
         this.connection = connection;
@@ -193,7 +193,7 @@ final class Wire implements FaultSite {
 
     /** The proxy is closing: every toxic leaves at once, so that nothing holds the close back. Event loop only. */
     void shutdown() {
-        // A copy: a dropped toxic fails the writes it held, which can close the connection and end this wire (clearing
+        // A copy: a dropped toxic fails the writes it held, which can close the connection and end this chain (clearing
         // acting) before the loop is through; the toxics after it were then skipped, with a ConcurrentModificationException.
         Map<ArmedFault, List<ToxicHandler>> toxics = new java.util.LinkedHashMap<>(acting);
         acting.clear();
