@@ -9,14 +9,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A process the benchmark started: its output lines, its CPU time and resident memory from /proc (summed over
- * the process and its descendants, so nginx's master and worker count together), and a stop by process id.
+ * the process and its descendants, so nginx's master and worker count together), the sockets it listens on, and a
+ * stop by process id.
  */
 final class Child implements AutoCloseable {
 
@@ -49,7 +54,13 @@ final class Child implements AutoCloseable {
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             Child child = new Child(name, process);
-            Runtime.getRuntime().addShutdownHook(new Thread(child::close));
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(child::close));
+            } catch (IllegalStateException shuttingDown) {
+                // Interrupted (Ctrl-C) while starting the targets: the hooks already run, and would not stop this one.
+                child.close();
+                throw shuttingDown;
+            }
             return child;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name + ": " + command, e);
@@ -77,6 +88,10 @@ final class Child implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** The next output line that starts with {@code prefix}, within {@code seconds}. */
@@ -111,31 +126,63 @@ final class Child implements AutoCloseable {
         return await(prefix, 60);
     }
 
-    /** CPU time (user + system) of the process and its descendants, in nanoseconds. */
-    long cpuNanos() {
-        long ticks = cpuTicks(process.pid());
-        for (ProcessHandle child : process.descendants().toList()) {
-            ticks += cpuTicks(child.pid());
-        }
-        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    /** The on-CPU time of each live thread of the process and its descendants, now. */
+    CpuMark cpuMark() {
+        return new CpuMark(threads());
     }
 
     /**
-     * On-CPU time of the JVM's JIT compiler threads (C1, C2) that are alive, in nanoseconds (from
-     * {@code /proc/.../schedstat}, not in 10 ms ticks); 0 for another program.
+     * A moment's CPU time of a process tree, thread by thread, from {@code /proc/.../task/.../schedstat} (nanoseconds,
+     * where {@code stat}'s user and system times count in 10 ms ticks: a storm of a third of a second takes 20 to 40
+     * of them).
      */
-    long compilerNanos() {
-        long nanos = 0;
-        for (ThreadCpu thread : threads()) {
-            if (thread.name().startsWith("C1 CompilerThre") || thread.name().startsWith("C2 CompilerThre")) {
-                nanos += thread.onCpuNanos();
-            }
+    record CpuMark(List<ThreadCpu> threads) {
+
+        /** No process: the direct target. */
+        static final CpuMark NONE = new CpuMark(List.of());
+
+        /** On-CPU time since {@code earlier} of the threads alive now (one that ended in between is not counted). */
+        long nanosSince(CpuMark earlier) {
+            return since(earlier, false);
         }
-        return nanos;
+
+        /** The same for the JVM's JIT compiler threads (C1, C2); 0 for another program. */
+        long compilerNanosSince(CpuMark earlier) {
+            return since(earlier, true);
+        }
+
+        /**
+         * Whether a JIT compiler thread alive at {@code earlier} has ended since (the JVM ends idle ones): the CPU it
+         * took in between is then unknown.
+         */
+        boolean compilerThreadEnded(CpuMark earlier) {
+            Set<Long> alive = new HashSet<>();
+            threads.forEach(thread -> alive.add(thread.id()));
+            return earlier.threads.stream().anyMatch(thread -> thread.isCompiler() && !alive.contains(thread.id()));
+        }
+
+        private long since(CpuMark earlier, boolean compilerOnly) {
+            Map<Long, Long> before = new HashMap<>();
+            earlier.threads.forEach(thread -> before.put(thread.id(), thread.onCpuNanos()));
+            long nanos = 0;
+            for (ThreadCpu thread : threads) {
+                if (!compilerOnly || thread.isCompiler()) {
+                    nanos += thread.onCpuNanos() - before.getOrDefault(thread.id(), 0L);
+                }
+            }
+            return nanos;
+        }
     }
 
-    /** One thread's CPU: user and system time in ticks (from {@code stat}), on-CPU time in nanoseconds (schedstat). */
-    record ThreadCpu(String name, long userTicks, long systemTicks, long onCpuNanos) {
+    /**
+     * One thread's CPU: user and system time in ticks (from {@code stat}), on-CPU time in nanoseconds (schedstat); its
+     * id, which the kernel does not reuse soon.
+     */
+    record ThreadCpu(long id, String name, long userTicks, long systemTicks, long onCpuNanos) {
+
+        boolean isCompiler() {
+            return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+        }
     }
 
     /** Every live thread of the process and its descendants; a thread that ends meanwhile is left out. */
@@ -156,7 +203,8 @@ final class Child implements AutoCloseable {
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] fields = statFields(stat);
                     long onCpu = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
-                    threads.add(new ThreadCpu(name, Long.parseLong(fields[11]), Long.parseLong(fields[12]), onCpu));
+                    threads.add(new ThreadCpu(Long.parseLong(task.getFileName().toString()), name, Long.parseLong(fields[11]),
+                            Long.parseLong(fields[12]), onCpu));
                 } catch (IOException e) {
                     // the thread ended meanwhile
                 }
@@ -170,6 +218,48 @@ final class Child implements AutoCloseable {
         return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
+    /**
+     * Whether this process or a descendant holds the socket listening on TCP {@code port} (from {@code /proc/net/tcp}
+     * and the processes' descriptors): not another program that took the port meanwhile.
+     */
+    boolean listensOn(int port) {
+        Set<String> sockets = new HashSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(table));
+            } catch (IOException e) {
+                continue; // no IPv6
+            }
+            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                String[] fields = line.trim().split("\\s+");
+                String local = fields[1];
+                boolean listen = fields[3].equals("0A");
+                if (listen && Integer.parseInt(local.substring(local.indexOf(':') + 1), 16) == port) {
+                    sockets.add("socket:[" + fields[9] + "]");
+                }
+            }
+        }
+        List<Long> pids = new ArrayList<>(List.of(process.pid()));
+        process.descendants().forEach(child -> pids.add(child.pid()));
+        for (long pid : pids) {
+            try (var descriptors = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+                for (Path descriptor : descriptors.toList()) {
+                    try {
+                        if (sockets.contains(Files.readSymbolicLink(descriptor).toString())) {
+                            return true;
+                        }
+                    } catch (IOException closedMeanwhile) {
+                        // next one
+                    }
+                }
+            } catch (IOException ended) {
+                // next process
+            }
+        }
+        return false;
+    }
+
     /** Resident memory of the process and its descendants, in bytes. */
     long rssBytes() {
         long kb = rssKb(process.pid());
@@ -177,20 +267,6 @@ final class Child implements AutoCloseable {
             kb += rssKb(child.pid());
         }
         return kb * 1024;
-    }
-
-    /** CPU time (user + system) of one process alone, such as this JVM, in nanoseconds. */
-    static long cpuNanosOf(long pid) {
-        return cpuTicks(pid) * (1_000_000_000L / TICKS_PER_SECOND);
-    }
-
-    private static long cpuTicks(long pid) {
-        try {
-            String[] fields = statFields(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
-        } catch (IOException e) {
-            return 0;
-        }
     }
 
     private static long rssKb(long pid) {

@@ -375,18 +375,16 @@ final class LoadClient implements AutoCloseable {
             }
             Thread.sleep(warmupMillis);
             atStart.run();
-            long cpu0 = target.cpuNanos();
-            long compiler0 = target.compilerNanos();
+            Child.CpuMark cpu0 = target.cpuMark();
             long c0 = completed.sum();
             long t0 = System.nanoTime();
             Thread.sleep(measureMillis);
             long c1 = completed.sum();
             long t1 = System.nanoTime();
-            long cpu1 = target.cpuNanos();
-            long compiler1 = target.compilerNanos();
+            Child.CpuMark cpu1 = target.cpuMark();
             atEnd.run();
             conns.forEach(Conn::stop);
-            return new Throughput(c1 - c0, t1 - t0, cpu1 - cpu0, compiler1 - compiler0);
+            return new Throughput(c1 - c0, t1 - t0, cpu1.nanosSince(cpu0), cpu1.compilerNanosSince(cpu0));
         } finally {
             Thread.sleep(50);
             closeAll(conns);
@@ -456,8 +454,7 @@ final class LoadClient implements AutoCloseable {
         Semaphore slots = new Semaphore(concurrency);
         CountDownLatch done = new CountDownLatch(total);
         AtomicInteger failures = new AtomicInteger();
-        long cpu0 = target.cpuNanos();
-        long compiler0 = target.compilerNanos();
+        Child.CpuMark cpu0 = target.cpuMark();
         long start = System.nanoTime();
         long[] upgrades = new long[total];
         long[] cycles = new long[total];
@@ -490,8 +487,9 @@ final class LoadClient implements AutoCloseable {
             throw new IllegalStateException("handshake storm against " + target.name() + " did not finish in 120 s");
         }
         long nanos = System.nanoTime() - start;
-        long cpu = target.cpuNanos() - cpu0;
-        long compiler = target.compilerNanos() - compiler0;
+        Child.CpuMark cpu1 = target.cpuMark();
+        long cpu = cpu1.nanosSince(cpu0);
+        long compiler = cpu1.compilerNanosSince(cpu0);
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " of " + total + " handshakes against " + target.name() + " failed");
         }

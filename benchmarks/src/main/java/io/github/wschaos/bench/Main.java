@@ -20,10 +20,11 @@ import java.util.function.Function;
  * round taken on every target before the next figure, so background load hits all alike), and prints one
  * table of medians with ratios to direct and to nginx. Everything it starts it stops by process id.
  *
- * <p>{@code Main [--quick] [--rounds N] [--threads N] [--idle N] [--no-jmh] [--only PHASE,...] [--transport T]}; the
- * phases are {@code throughput}, {@code latency}, {@code handshakes} and {@code idle} (all by default); the transport
- * of the wschaos processes is {@code io_uring}, {@code epoll} or {@code nio} (by default the proxy's own choice: the
- * first available of these).
+ * <p>{@code Main [--quick] [--rounds N] [--threads N] [--idle N] [--no-jmh] [--keep-logs] [--only PHASE,...]
+ * [--transport T]}; the phases are {@code throughput}, {@code latency}, {@code handshakes} and {@code idle} (all by
+ * default); the transport of the wschaos processes is {@code io_uring}, {@code epoll} or {@code nio} (by default the
+ * proxy's own choice: the first available of these). The run's directory (logs, configurations) is deleted after a
+ * run that finished, unless {@code --keep-logs}; after a failure it stays, and its path is printed first.
  */
 public final class Main {
 
@@ -44,6 +45,7 @@ public final class Main {
     private final int threads;
     private final int idleRequested;
     private final boolean jmh;
+    private final boolean keepLogs;
     private final Set<String> phases;
     private final long warmup;
     private final int stormSize;
@@ -64,6 +66,7 @@ public final class Main {
         int threads = 1;
         int idle = -1;
         boolean jmh = true;
+        boolean keepLogs = false;
         Set<String> phases = Set.of(PHASES);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -72,6 +75,7 @@ public final class Main {
                 case "--threads" -> threads = positive(args, ++i, "--threads");
                 case "--idle" -> idle = positive(args, ++i, "--idle");
                 case "--no-jmh" -> jmh = false;
+                case "--keep-logs" -> keepLogs = true;
                 case "--only" -> phases = phases(value(args, ++i, "--only"));
                 case "--transport" -> System.setProperty(TRANSPORT, transport(value(args, ++i, "--transport")));
                 case "--help", "-h" -> {
@@ -86,6 +90,7 @@ public final class Main {
         this.threads = threads;
         this.idleRequested = idle > 0 ? idle : quick ? 500 : 10_000;
         this.jmh = jmh;
+        this.keepLogs = keepLogs;
         this.phases = phases;
         this.warmup = quick ? 200 : 1000;
         this.measure = quick ? 400 : 2000;
@@ -97,7 +102,7 @@ public final class Main {
 
     private static final String[] PHASES = {"throughput", "latency", "handshakes", "idle"};
 
-    private static final String USAGE = "--quick --rounds N --threads N --idle N --no-jmh --only PHASE[,PHASE...] "
+    private static final String USAGE = "--quick --rounds N --threads N --idle N --no-jmh --keep-logs --only PHASE[,PHASE...] "
             + "--transport io_uring|epoll|nio --help (phases: throughput, latency, handshakes, idle)";
 
     /** The proxy's system property that forces its transport; {@link Child} passes it on to the wschaos processes. */
@@ -122,6 +127,10 @@ public final class Main {
             }
             chosen.add(phase.trim());
         }
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException("--only '" + list + "' names no phase; accepted: " + String.join(", ", PHASES)
+                    + ", comma-separated");
+        }
         return chosen;
     }
 
@@ -142,7 +151,7 @@ public final class Main {
         } catch (NumberFormatException e) {
             // named below
         }
-        throw new IllegalArgumentException(option + " '" + text + "' is not a whole number of 1 or more");
+        throw new IllegalArgumentException(option + " '" + text + "' is not a whole number from 1 to " + Integer.MAX_VALUE);
     }
 
     public static void main(String[] args) throws Exception {
@@ -152,6 +161,14 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             System.err.println("benchmarks/run: " + e.getMessage());
             System.exit(2);
+            return;
+        }
+        try {
+            Targets.program("nginx");
+            Targets.program("haproxy");
+        } catch (IllegalStateException e) {
+            System.err.println("benchmarks/run: " + e.getMessage());
+            System.exit(1);
             return;
         }
         main.run();
@@ -175,10 +192,11 @@ public final class Main {
             Target wschaos = Targets.wschaos(WSCHAOS, dir, echo.port(), threads);
             started.add(wschaos.process());
             targets.put(WSCHAOS, wschaos);
-            Target nginx = Targets.nginx(dir, echo.port(), threads);
+            int proxied = Math.max(idle, 1000);
+            Target nginx = Targets.nginx(dir, echo.port(), threads, proxied);
             started.add(nginx.process());
             targets.put(NGINX, nginx);
-            Target haproxy = Targets.haproxy(dir, echo.port(), threads);
+            Target haproxy = Targets.haproxy(dir, echo.port(), threads, proxied);
             started.add(haproxy.process());
             targets.put(HAPROXY, haproxy);
             Target filter = Targets.wschaos(FILTER, dir, echo.port(), threads);
@@ -200,13 +218,18 @@ public final class Main {
             }
             // Untimed: the JIT compiles the echo server's and wschaos's hot paths before anything is measured. A
             // handshake runs its code once per connection, so the storm needs thousands of them to be compiled.
-            for (Target target : targets.values()) {
-                for (int size : SIZES) {
+            boolean relaying = phases.contains("throughput") || phases.contains("latency");
+            for (Target target : relaying || phases.contains("handshakes") ? targets.values() : List.<Target>of()) {
+                for (int size : relaying ? SIZES : new int[0]) {
                     client.closedLoop(target, 16, size, quick ? 400 : 2000, 1);
                 }
-                client.storm(target, target.name().startsWith(WSCHAOS) ? warmStorm : 200, 32);
+                if (phases.contains("handshakes")) {
+                    client.storm(target, target.name().startsWith(WSCHAOS) ? warmStorm : 200, 32);
+                }
             }
-            phase(begin, "warm-up");
+            if (relaying || phases.contains("handshakes")) {
+                phase(begin, "warm-up");
+            }
             for (int round = 1; round <= rounds; round++) {
                 if (phases.contains("throughput")) {
                     report("throughput", settle(List.copyOf(targets.values()), echo.process(), target -> {
@@ -215,28 +238,30 @@ public final class Main {
                         }
                     }), "closed loop of each size");
                     throughput(client, List.copyOf(targets.values()));
+                    phase(begin, "round " + round + "/" + rounds + ": throughput");
                 }
-                phase(begin, "round " + round + "/" + rounds + ": throughput");
                 if (phases.contains("latency")) {
                     latency(client, List.copyOf(targets.values()));
+                    phase(begin, "round " + round + "/" + rounds + ": latency");
                 }
-                phase(begin, "round " + round + "/" + rounds + ": latency");
                 if (phases.contains("handshakes")) {
                     report("handshakes", settle(List.copyOf(targets.values()), echo.process(),
                             target -> client.storm(target, settleStorm, 32)), String.format("storm of %,d", settleStorm));
                     handshakes(client, List.copyOf(targets.values()));
+                    phase(begin, "round " + round + "/" + rounds + ": handshakes");
                 }
-                phase(begin, "round " + round + "/" + rounds + ": handshakes");
                 for (Target target : targets.values()) {
                     if (target.name().startsWith(WSCHAOS)) {
                         target.process().command("clear", "OK");
                     }
                 }
             }
-            for (Target target : phases.contains("idle") ? targets.values() : List.<Target>of()) {
-                idle(client, target, idle);
+            if (phases.contains("idle")) {
+                for (Target target : targets.values()) {
+                    idle(client, target, idle);
+                }
+                phase(begin, "idle: " + idle + " connections per target");
             }
-            phase(begin, "idle: " + idle + " connections per target");
         } finally {
             for (Child child : started) {
                 child.close();
@@ -250,6 +275,20 @@ public final class Main {
         }
         print(idle);
         System.out.printf("%ntook %.0f s%n", (System.nanoTime() - begin) / 1e9);
+        if (keepLogs) {
+            System.out.println("logs kept in " + dir);
+        } else {
+            deleteTree(dir);
+        }
+    }
+
+    /** Deletes the run's directory (logs, configs, nginx's temporary files) after a run that finished. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     /**
@@ -345,20 +384,17 @@ public final class Main {
         List<Child> jvms = new ArrayList<>(List.of(echo));
         targets.stream().filter(t -> t.name().startsWith(WSCHAOS)).forEach(t -> jvms.add(t.process()));
         for (int pass = 1; ; pass++) {
-            long[] cpu = new long[jvms.size()];
-            long[] jit = new long[jvms.size()];
-            for (int i = 0; i < jvms.size(); i++) {
-                cpu[i] = jvms.get(i).cpuNanos();
-                jit[i] = jvms.get(i).compilerNanos();
-            }
+            List<Child.CpuMark> before = new ArrayList<>();
+            jvms.forEach(jvm -> before.add(jvm.cpuMark()));
             for (Target target : targets) {
                 untimed.take(target);
             }
             boolean quiet = true;
             for (int i = 0; i < jvms.size(); i++) {
                 // A compiler thread that ended in the pass took its time with it: then it is not known to be quiet.
-                long compiled = jvms.get(i).compilerNanos() - jit[i];
-                quiet &= compiled >= 0 && compiled * 50 <= jvms.get(i).cpuNanos() - cpu[i];
+                Child.CpuMark after = jvms.get(i).cpuMark();
+                quiet &= !after.compilerThreadEnded(before.get(i))
+                        && after.compilerNanosSince(before.get(i)) * 50 <= after.nanosSince(before.get(i));
             }
             if (quiet || pass == maxSettle) {
                 return new Settled(pass, quiet);
@@ -410,7 +446,9 @@ public final class Main {
                 long heap1 = Long.parseLong(process.command("heap", "HEAP"));
                 add("heap/conn", target, (heap1 - heap0) / 1024.0 / held);
             }
-            if (process != null) {
+            if (process != null && !wschaos) {
+                // Not for a JVM: its heap is sized up front and pages touched by earlier phases are reused, so its
+                // resident memory hardly moves; the heap figure above is its cost.
                 add("rss/conn", target, (process.rssBytes() - rss0) / 1024.0 / held);
             }
         } finally {
@@ -540,6 +578,9 @@ public final class Main {
     /** The targets, each marked met or missed with the margin. */
     private void printTargets(int idle) {
         System.out.printf("%nTargets (wschaos vs the better of nginx and haproxy, same run):%n");
+        if (quick) {
+            System.out.println("  (--quick: one short window per figure, a smoke test; the full run gives the verdicts)");
+        }
         for (int size : SIZES) {
             for (int connections : CONNECTIONS) {
                 String figure = "msg/s " + label(size) + " x " + connections;
@@ -576,7 +617,11 @@ public final class Main {
             check("heap per idle connection ≤ 10 KiB", heap <= 10, fmt(heap, 2) + " KiB");
         }
         Double held = median("idle held", WSCHAOS);
-        if (held != null) {
+        if (held != null && idleRequested < 10_000) {
+            System.out.printf("  %-7s %s: %s%n", "NOT RUN", "10,000 idle connections held", count(held) + " held of "
+                    + count(idle) + " opened (" + (quick ? "--quick opens 500" : "--idle " + idleRequested)
+                    + "; the full run opens 10,000)");
+        } else if (held != null) {
             String opened = count(held) + " held of " + count(idle) + " opened";
             if (idle < idleRequested) {
                 opened += " (the open-files limit, " + count(openFilesLimit()) + ", allows no more: two per proxied connection)";

@@ -1,6 +1,7 @@
 package io.github.wschaos.bench;
 
 import io.github.wschaos.bench.Targets.Target;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,15 @@ import java.util.TreeMap;
  */
 public final class Profile {
 
+    /** The proxied connections nginx and haproxy are configured for: more than a storm or a cell opens at once. */
+    private static final int PROXIED = 1000;
+
     private Profile() {
+    }
+
+    /** This JVM's CPU time (the load client's), in nanoseconds. */
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** With {@code -Dprofile.gate=FILE}: prints READY and waits until FILE exists (for a tracer to attach first). */
@@ -84,8 +93,8 @@ public final class Profile {
         String name = targetName(args, storm);
         Target echo = Targets.echo(dir);
         Target target = switch (name) {
-            case "nginx" -> Targets.nginx(dir, echo.port(), 1);
-            case "haproxy" -> Targets.haproxy(dir, echo.port(), 1);
+            case "nginx" -> Targets.nginx(dir, echo.port(), 1, PROXIED);
+            case "haproxy" -> Targets.haproxy(dir, echo.port(), 1, PROXIED);
             default -> Targets.wschaos("wschaos", dir, echo.port(), 1);
         };
         System.out.println("PID " + target.process().pid());
@@ -97,13 +106,12 @@ public final class Profile {
                 awaitGate();
                 System.out.println("MEASURING");
                 List<Child.ThreadCpu> before = target.process().threads();
-                long self = ProcessHandle.current().pid();
-                long client0 = Child.cpuNanosOf(self);
-                long echo0 = echo.cpuNanos();
+                long client0 = clientCpuNanos();
+                Child.CpuMark echo0 = echo.cpuMark();
                 LoadClient.Storm result = client.storm(target, total, concurrency);
                 printThreads(before, target.process().threads(), total);
                 System.out.printf("load client %.1f, echo server %.1f ms CPU per 1,000%n",
-                        (Child.cpuNanosOf(self) - client0) / 1e3 / total, (echo.cpuNanos() - echo0) / 1e3 / total);
+                        (clientCpuNanos() - client0) / 1e3 / total, echo.cpuMark().nanosSince(echo0) / 1e3 / total);
                 System.out.printf("cycle ms: to the 101 p50 %.2f p99 %.2f max %.2f; to the close p50 %.2f p99 %.2f max %.2f%n",
                         Main.percentile(result.upgradeNanos(), 0.5) / 1e6, Main.percentile(result.upgradeNanos(), 0.99) / 1e6,
                         Main.percentile(result.upgradeNanos(), 1) / 1e6, Main.percentile(result.cycleNanos(), 0.5) / 1e6,

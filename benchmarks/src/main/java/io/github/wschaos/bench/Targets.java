@@ -2,11 +2,10 @@ package io.github.wschaos.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Starts what the load client talks to: the echo server and, in front of it, each proxy, on loopback. */
@@ -14,14 +13,37 @@ final class Targets {
 
     /** One thing the client connects to: the echo server itself (direct) or a proxy in front of it. */
     record Target(String name, int port, Child process) {
-        long cpuNanos() {
-            return process == null ? 0 : process.cpuNanos();
-        }
 
-        /** CPU time of the JIT compiler threads, if the target is a JVM (0 otherwise). */
-        long compilerNanos() {
-            return process == null ? 0 : process.compilerNanos();
+        /** The CPU time of the target's threads now; none for the direct target. */
+        Child.CpuMark cpuMark() {
+            return process == null ? Child.CpuMark.NONE : process.cpuMark();
         }
+    }
+
+    /** Where Debian installs the proxies it is compared with. */
+    private static final List<String> SYSTEM_DIRS = List.of("/usr/sbin", "/sbin", "/usr/local/sbin");
+
+    /**
+     * The program {@code name} ({@code nginx}, {@code haproxy}) on the PATH or in Debian's sbin directories.
+     *
+     * @throws IllegalStateException naming where it looked and how to install it
+     */
+    static String program(String name) {
+        List<String> dirs = new ArrayList<>();
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty()) {
+                dirs.add(dir);
+            }
+        }
+        dirs.addAll(SYSTEM_DIRS);
+        for (String dir : dirs) {
+            Path program = Path.of(dir, name);
+            if (Files.isExecutable(program)) {
+                return program.toString();
+            }
+        }
+        throw new IllegalStateException(name + " is not installed (looked on the PATH and in " + String.join(", ", SYSTEM_DIRS)
+                + "); the benchmark compares wschaos with Debian's nginx and haproxy: apt-get install nginx haproxy");
     }
 
     private Targets() {
@@ -41,16 +63,21 @@ final class Targets {
         return new Target(name, port, proxy);
     }
 
-    static Target nginx(Path dir, int echoPort, int workers) {
+    /**
+     * nginx with the upgrade configuration, {@code workers} worker processes, room for {@code connections} proxied
+     * connections (two descriptors each; with exactly twice as many {@code worker_connections}, 421 of 9,800 failed:
+     * "worker_connections are not enough").
+     */
+    static Target nginx(Path dir, int echoPort, int workers, int connections) {
         Path prefix = dir.resolve("nginx");
         int port = freePort();
         String conf = """
                 worker_processes %d;
-                worker_rlimit_nofile 20000;
+                worker_rlimit_nofile %d;
                 daemon off;
                 pid %s/nginx.pid;
                 error_log %s/error.log warn;
-                events { worker_connections 22000; }
+                events { worker_connections %d; }
                 http {
                   access_log off;
                   client_body_temp_path %s/body;
@@ -70,22 +97,23 @@ final class Targets {
                     }
                   }
                 }
-                """.formatted(workers, prefix, prefix, prefix, prefix, prefix, prefix, prefix, port, echoPort);
+                """.formatted(workers, 2 * connections + 400, prefix, prefix, 2 * connections + 2400, prefix, prefix, prefix,
+                prefix, prefix, port, echoPort);
         write(prefix.resolve("nginx.conf"), conf);
-        Child nginx = Child.start("nginx", List.of("/usr/sbin/nginx", "-p", prefix.toString(), "-c",
+        Child nginx = Child.start("nginx", List.of(program("nginx"), "-p", prefix.toString(), "-c",
                 prefix.resolve("nginx.conf").toString(), "-e", prefix.resolve("error.log").toString()), dir.resolve("nginx.log"));
         awaitListening(nginx, port);
         return new Target("nginx", port, nginx);
     }
 
-    static Target haproxy(Path dir, int echoPort, int threads) {
+    /** haproxy with {@code threads} threads and {@code timeout tunnel}, room for {@code connections} proxied connections. */
+    static Target haproxy(Path dir, int echoPort, int threads, int connections) {
         Path prefix = dir.resolve("haproxy");
         int port = freePort();
-        // maxconn stays under the descriptor limit (two per proxied connection).
         String conf = """
                 global
                   nbthread %d
-                  maxconn 9900
+                  maxconn %d
                 defaults
                   mode http
                   timeout connect 5s
@@ -95,13 +123,13 @@ final class Targets {
                   timeout tunnel 1h
                 frontend ws
                   bind 127.0.0.1:%d
-                  maxconn 9900
+                  maxconn %d
                   default_backend echo
                 backend echo
                   server echo 127.0.0.1:%d
-                """.formatted(threads, port, echoPort);
+                """.formatted(threads, connections + 100, port, connections + 100, echoPort);
         write(prefix.resolve("haproxy.cfg"), conf);
-        Child haproxy = Child.start("haproxy", List.of("/usr/sbin/haproxy", "-db", "-f", prefix.resolve("haproxy.cfg").toString()),
+        Child haproxy = Child.start("haproxy", List.of(program("haproxy"), "-db", "-f", prefix.resolve("haproxy.cfg").toString()),
                 dir.resolve("haproxy.log"));
         awaitListening(haproxy, port);
         return new Target("haproxy", port, haproxy);
@@ -124,21 +152,27 @@ final class Targets {
         }
     }
 
+    /**
+     * Waits until {@code child} listens on {@code port}: another program that took the port between {@link #freePort()}
+     * and the child's bind (nginx then retries its bind for two seconds and exits) is not taken for it.
+     */
     private static void awaitListening(Child child, int port) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            if (child.listensOn(port)) {
                 return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            }
+            if (!child.isAlive()) {
+                throw new IllegalStateException(child + " exited before listening on 127.0.0.1:" + port + "; see its log");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while " + child + " started", e);
             }
         }
-        throw new IllegalStateException(child + " is not listening on 127.0.0.1:" + port + " after 10 s; see its log");
+        throw new IllegalStateException(child + " is not listening on 127.0.0.1:" + port + " after 10 s (another program"
+                + " may hold the port); see its log");
     }
 }
