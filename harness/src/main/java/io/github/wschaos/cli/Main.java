@@ -1,5 +1,6 @@
 package io.github.wschaos.cli;
 
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,5 +30,20 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose proxy, server, diagnose or demo");
+    }
+
+    /** Blocks until the JVM shuts down (Ctrl-C, SIGTERM), then closes {@code running}. */
+    static void runUntilShutdown(AutoCloseable running) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.close();
+            } catch (Exception e) {
+                System.err.println("wschaos: closing failed: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "wschaos-shutdown"));
+        stopped.await();
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,8 +79,6 @@ final class ProxyCommand implements Callable<Integer> {
                     + "respond-with-status@upgrades=403")
     List<String> faults = new ArrayList<>();
 
-    private final CountDownLatch stopped = new CountDownLatch(1);
-
     @Override
     public Integer call() throws InterruptedException {
         List<FaultSpec> parsed = new ArrayList<>();
@@ -129,11 +126,7 @@ final class ProxyCommand implements Callable<Integer> {
             out.println(event.type() + " " + event.record());
             out.flush();
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxy.close();
-            stopped.countDown();
-        }, "wschaos-shutdown"));
-        stopped.await();
+        Main.runUntilShutdown(proxy);
         return 0;
     }
 
@@ -174,15 +167,11 @@ final class ProxyCommand implements Callable<Integer> {
     }
 
     private ChaosProxy start(TrustManagerFactory upstreamTrust) {
-        int colon = listen.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--listen '" + listen + "' is not HOST:PORT, e.g. 127.0.0.1:9000");
-        }
+        HostPort address = HostPort.parse(spec.commandLine(), "--listen", listen, "127.0.0.1:9000");
         try {
             ChaosProxy.Builder builder = ChaosProxy.builder().upstream(upstream)
-                    .listenHost(listen.substring(0, colon).replace("[", "").replace("]", ""))
-                    .port(Integer.parseInt(listen.substring(colon + 1)))
+                    .listenHost(address.host())
+                    .port(address.port())
                     .timeScale(timeScale)
                     .recordingLimit(recordingLimit);
             if (tls) {
@@ -199,9 +188,6 @@ final class ProxyCommand implements Callable<Integer> {
                 builder.allowNonLoopback();
             }
             return builder.start();
-        } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--listen '" + listen + "' has no numeric port, e.g. 127.0.0.1:9000");
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

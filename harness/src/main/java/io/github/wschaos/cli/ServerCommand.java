@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,19 +42,14 @@ final class ServerCommand implements Callable<Integer> {
             description = "Ended connections each proxy's recording keeps, the most recent (default ${DEFAULT-VALUE}).")
     int recordingLimit;
 
-    private final CountDownLatch stopped = new CountDownLatch(1);
-
     @Override
     public Integer call() throws InterruptedException {
-        int colon = api.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--api '" + api + "' is not HOST:PORT, e.g. 127.0.0.1:8474");
-        }
+        HostPort address = HostPort.parse(spec.commandLine(), "--api", api, "127.0.0.1:8474");
         ChaosServer server;
         try {
             ChaosServer.Builder builder = ChaosServer.builder()
-                    .host(api.substring(0, colon).replace("[", "").replace("]", ""))
-                    .port(Integer.parseInt(api.substring(colon + 1)))
+                    .host(address.host())
+                    .port(address.port())
                     .seed(seed)
                     .recordingLimit(recordingLimit);
             if (allowNonLoopback) {
@@ -63,19 +57,13 @@ final class ServerCommand implements Callable<Integer> {
             }
             builder.tlsHosts(tlsHosts.toArray(String[]::new));
             server = builder.start();
-        } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--api '" + api + "' has no numeric port, e.g. 127.0.0.1:8474");
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("wschaos server (Toxiproxy API) listening: " + server.uri() + " seed " + seed);
         out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "wschaos-shutdown"));
-        stopped.await();
+        Main.runUntilShutdown(server);
         return 0;
     }
 }

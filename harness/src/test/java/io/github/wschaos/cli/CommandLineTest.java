@@ -77,6 +77,10 @@ class CommandLineTest {
         Result badListen = run("proxy", "--upstream", "ws://127.0.0.1:9", "--listen", "nowhere");
         assertThat(badListen.code).isEqualTo(2);
         assertThat(badListen.err).contains("--listen 'nowhere'", "HOST:PORT");
+        Result badApi = run("server", "--api", "127.0.0.1:http");
+        assertThat(badApi.code).isEqualTo(2);
+        assertThat(badApi.err).contains("--api '127.0.0.1:http' has no numeric port, e.g. 127.0.0.1:8474");
+        assertThat(run("server", "--api", "8474").err).contains("--api '8474' is not HOST:PORT, e.g. 127.0.0.1:8474");
 
         Result badLimit = run("proxy", "--upstream", "ws://127.0.0.1:9", "--recording-limit", "-1");
         assertThat(badLimit.code).isEqualTo(2);
