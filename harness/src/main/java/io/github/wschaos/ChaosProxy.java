@@ -7,6 +7,7 @@ import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.internal.ConnectionLog;
 import io.github.wschaos.internal.FaultEngine;
+import io.github.wschaos.internal.ListenAddresses;
 import io.github.wschaos.internal.NettyVersions;
 import io.github.wschaos.internal.ProxyServer;
 import io.github.wschaos.internal.ProxySettings;
@@ -16,11 +17,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.NetUtil;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -291,10 +290,7 @@ public final class ChaosProxy implements AutoCloseable {
 
         /** The port to listen on; 0 (the default) picks a free ephemeral port. */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port " + port + " is out of range; accepted are 0 (ephemeral) to 65535");
-            }
-            this.port = port;
+            this.port = ListenAddresses.checkPort(port);
             return this;
         }
 
@@ -427,26 +423,11 @@ public final class ChaosProxy implements AutoCloseable {
             if (upstream == null) {
                 throw new IllegalStateException("No upstream: call upstream(\"ws://host:port/path\") before start()");
             }
-            InetSocketAddress listen = new InetSocketAddress(resolveListenAddress(), port);
+            InetSocketAddress listen = new InetSocketAddress(ListenAddresses.resolve("listen host", listenHost, allowNonLoopback), port);
             ProxyCertificate certificate = !tls ? null : sharedCertificate != null ? sharedCertificate : ProxyCertificate.generate();
             ProxySettings settings = new ProxySettings(listen, certificate == null ? null : certificate.material(),
                     upstreamTls(), !trustAnyUpstream, connectTimeout, requestTimeout, maxHeaderSize, ioThreads);
             return new ChaosProxy(this, upstream, settings, certificate);
-        }
-
-        private InetAddress resolveListenAddress() {
-            InetAddress address;
-            try {
-                address = InetAddress.getByName(listenHost);
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("listen host '" + listenHost + "' cannot be resolved; use an address such as 127.0.0.1", e);
-            }
-            if (!address.isLoopbackAddress() && !allowNonLoopback) {
-                throw new IllegalArgumentException("listen host '" + listenHost + "' is not a loopback address; "
-                        + "accepted are 127.0.0.0/8 and ::1, or call allowNonLoopback() (on the command line:"
-                        + " --allow-non-loopback) to listen on it anyway");
-            }
-            return address;
         }
 
         private SslContext upstreamTls() {

@@ -3,25 +3,24 @@ package io.github.wschaos.api;
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.ProxyCertificate;
 import io.github.wschaos.internal.ConnectionLog;
+import io.github.wschaos.internal.ListenAddresses;
 import io.github.wschaos.internal.ListenerTls;
+import io.github.wschaos.internal.NettyVersions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.github.wschaos.internal.NettyVersions;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,12 +83,7 @@ public final class ChaosServer implements AutoCloseable {
                     .channel();
         } catch (Exception e) {
             shutdown();
-            String where = NamedProxy.hostPort(address);
-            if (e instanceof BindException || String.valueOf(e.getMessage()).contains("in use")) {
-                throw new IllegalStateException("Cannot serve the API on " + where + ": address already in use. "
-                        + "Choose a free port, or port 0 for an ephemeral one.", e);
-            }
-            throw new IllegalStateException("Cannot serve the API on " + where + ": " + e.getMessage(), e);
+            throw ListenAddresses.bindFailure("serve the API", address, e);
         }
     }
 
@@ -196,10 +190,7 @@ public final class ChaosServer implements AutoCloseable {
 
         /** The API's port, 8474 (Toxiproxy's) by default; 0 picks a free one. */
         public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port " + port + " is out of range; accepted are 0 (ephemeral) to 65535");
-            }
-            this.port = port;
+            this.port = ListenAddresses.checkPort(port);
             return this;
         }
 
@@ -247,17 +238,7 @@ public final class ChaosServer implements AutoCloseable {
          */
         public ChaosServer start() {
             NettyVersions.check();
-            InetAddress address;
-            try {
-                address = InetAddress.getByName(host);
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("API host '" + host + "' cannot be resolved; use an address such as 127.0.0.1", e);
-            }
-            if (!address.isLoopbackAddress() && !allowNonLoopback) {
-                throw new IllegalArgumentException("API host '" + host + "' is not a loopback address; accepted are "
-                        + "127.0.0.0/8 and ::1, or call allowNonLoopback() (on the command line: --allow-non-loopback)"
-                        + " to listen on it anyway");
-            }
+            InetAddress address = ListenAddresses.resolve("API host", host, allowNonLoopback);
             return new ChaosServer(new InetSocketAddress(address, port),
                     new ServerSettings(seed, allowNonLoopback, recordingLimit, new LazyCertificate(tlsHosts)));
         }

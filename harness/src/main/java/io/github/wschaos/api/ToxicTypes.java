@@ -9,6 +9,7 @@ import io.github.wschaos.fault.Faults;
 import io.github.wschaos.fault.IdleCut;
 import io.github.wschaos.fault.IdleTimer;
 import io.github.wschaos.fault.TlsMismatch;
+import io.github.wschaos.internal.IdleNames;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -291,21 +292,19 @@ final class ToxicTypes {
     }
 
     private static IdleCut idleCut(String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "fin" -> IdleCut.FIN;
-            case "reset" -> IdleCut.RESET;
-            case "going-away", "going_away" -> IdleCut.GOING_AWAY;
-            default -> throw new IllegalArgumentException("cut \"" + text + "\" is not one of fin, reset, going-away");
-        };
+        IdleCut cut = IdleNames.cut(text);
+        if (cut == null) {
+            throw new IllegalArgumentException("cut \"" + text + "\" is not one of " + IdleNames.CUTS);
+        }
+        return cut;
     }
 
     private static IdleTimer idleTimer(String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "any" -> IdleTimer.ANY_DATA;
-            case "upstream" -> IdleTimer.UPSTREAM_DATA;
-            case "client" -> IdleTimer.CLIENT_DATA;
-            default -> throw new IllegalArgumentException("reset_on \"" + text + "\" is not one of any, upstream, client");
-        };
+        IdleTimer timer = IdleNames.timer(text);
+        if (timer == null) {
+            throw new IllegalArgumentException("reset_on \"" + text + "\" is not one of " + IdleNames.TIMERS);
+        }
+        return timer;
     }
 
     private static TlsMismatch tlsMode(String text) {

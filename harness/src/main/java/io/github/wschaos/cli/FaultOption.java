@@ -8,6 +8,7 @@ import io.github.wschaos.fault.IdleCut;
 import io.github.wschaos.fault.IdleTimer;
 import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.TlsMismatch;
+import io.github.wschaos.internal.IdleNames;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -130,22 +131,11 @@ final class FaultOption {
         IdleTimer timer = null;
         IdleCut cut = null;
         for (String part : Arrays.asList(parts).subList(1, parts.length)) {
-            String option = part.trim().toLowerCase(Locale.ROOT);
-            IdleTimer timerNamed = switch (option) {
-                case "any", "either" -> IdleTimer.ANY_DATA;
-                case "upstream" -> IdleTimer.UPSTREAM_DATA;
-                case "client" -> IdleTimer.CLIENT_DATA;
-                default -> null;
-            };
-            IdleCut cutNamed = switch (option) {
-                case "fin" -> IdleCut.FIN;
-                case "reset" -> IdleCut.RESET;
-                case "going-away" -> IdleCut.GOING_AWAY;
-                default -> null;
-            };
+            IdleTimer timerNamed = IdleNames.timer(part);
+            IdleCut cutNamed = IdleNames.cut(part);
             if (timerNamed == null && cutNamed == null) {
-                throw new IllegalArgumentException("drop-idle option '" + part + "' is not one of any, upstream,"
-                        + " client (the traffic that counts) or fin, reset, going-away (how the connection ends),"
+                throw new IllegalArgumentException("drop-idle option '" + part + "' is not one of " + IdleNames.TIMERS
+                        + " (the traffic that counts) or " + IdleNames.CUTS + " (how the connection ends),"
                         + " e.g. drop-idle=4m:reset");
             }
             if ((timerNamed != null && timer != null) || (cutNamed != null && cut != null)) {

@@ -16,7 +16,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -78,7 +77,7 @@ public final class ProxyServer implements AutoCloseable {
                     .channel();
         } catch (Exception e) {
             shutdownGroup();
-            throw bindFailure(settings.listen(), e);
+            throw ListenAddresses.bindFailure("listen", settings.listen(), e);
         }
         channels.add(serverChannel);
     }
@@ -139,19 +138,6 @@ public final class ProxyServer implements AutoCloseable {
     void track(Channel client, Channel upstreamChannel) {
         client.attr(UPSTREAM_CHANNEL).set(upstreamChannel);
         channels.add(upstreamChannel);
-    }
-
-    private static IllegalStateException bindFailure(InetSocketAddress address, Exception e) {
-        Throwable cause = e;
-        while (cause != null && !(cause instanceof BindException)) {
-            cause = cause.getCause();
-        }
-        String where = Channels.address(address);
-        if (cause != null || String.valueOf(e.getMessage()).contains("in use")) {
-            return new IllegalStateException("Cannot listen on " + where + ": address already in use. "
-                    + "Choose a free port, or port 0 for an ephemeral one.", e);
-        }
-        return new IllegalStateException("Cannot listen on " + where + ": " + e.getMessage(), e);
     }
 
     ProxySettings settings() {

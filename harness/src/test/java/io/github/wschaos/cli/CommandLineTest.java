@@ -122,6 +122,9 @@ class CommandLineTest {
                 .isEqualTo(Faults.dropIdleConnections(Duration.ofMinutes(4), IdleTimer.ANY_DATA, IdleCut.RESET));
         assertThat(FaultOption.parse("drop-idle=30s:going-away").fault())
                 .isEqualTo(Faults.dropIdleConnections(Duration.ofSeconds(30), IdleTimer.ANY_DATA, IdleCut.GOING_AWAY));
+        // The Toxiproxy API's spelling is taken too: one parser reads both.
+        assertThat(FaultOption.parse("drop-idle=30s:Going_Away").fault())
+                .isEqualTo(Faults.dropIdleConnections(Duration.ofSeconds(30), IdleTimer.ANY_DATA, IdleCut.GOING_AWAY));
         assertThat(FaultOption.parse("close-with-code=1001@3s:idle timeout").fault())
                 .isEqualTo(Faults.closeWithCode(1001, "idle timeout", Duration.ofSeconds(3)));
         assertThat(FaultOption.parse("close-with-code=1012@500ms").fault())
