@@ -1,5 +1,11 @@
 package io.github.wschaos.diagnose;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +23,13 @@ import java.util.Optional;
  * @param findings the problems found, the most telling first; empty when healthy
  */
 public record DiagnosisReport(Endpoint endpoint, List<Check> checks, List<Finding> findings) {
+
+    /** Two-space indents, {@code "name": value}, one element a line: as {@code jq .} prints it. */
+    private static final ObjectWriter JSON = new ObjectMapper().writer(new DefaultPrettyPrinter(
+            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("").withArrayEmptySeparator(""))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
     public DiagnosisReport {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -124,7 +137,11 @@ public record DiagnosisReport(Endpoint endpoint, List<Check> checks, List<Findin
         List<Object> problems = findings.stream().map(DiagnosisReport::json).toList();
         json.put("diagnosis", problems.isEmpty() ? null : problems.get(0));
         json.put("findings", problems);
-        return Json.write(json);
+        try {
+            return JSON.writeValueAsString(json) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the report could not be written as JSON: " + e.getMessage(), e);
+        }
     }
 
     private static Object json(Finding finding) {

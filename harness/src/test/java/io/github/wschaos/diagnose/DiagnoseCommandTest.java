@@ -60,7 +60,7 @@ class DiagnoseCommandTest {
             assertThat(result.code()).as(result.out()).isZero();
             assertThat(result.out()).startsWith("{\n  \"url\": \"ws://127.0.0.1:")
                     .contains("\"healthy\": true", "\"exitCode\": 0", "\"diagnosis\": null", "\"status\": \"passed\"",
-                            "http:// mapped to ws://");
+                            "http:// mapped to ws://", "\"findings\": []\n}\n");
         }
     }
 
