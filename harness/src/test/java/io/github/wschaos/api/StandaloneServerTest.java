@@ -68,9 +68,13 @@ class StandaloneServerTest {
 
     @AfterEach
     void stop() throws Exception {
-        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
-        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("server ended after SIGTERM").isTrue();
-        upstream.close();
+        try {
+            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("server ended after SIGTERM").isTrue();
+        } finally {
+            process.destroyForcibly(); // a server that hung on SIGTERM fails the test above, and is not left running
+            upstream.close();
+        }
     }
 
     @Test

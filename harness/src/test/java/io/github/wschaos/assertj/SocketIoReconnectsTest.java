@@ -12,6 +12,7 @@ import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.fault.Faults;
 import io.github.wschaos.fault.Target;
 import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.testing.Resources;
 import io.socket.client.IO;
 import io.socket.client.Socket;
 import java.io.IOException;
@@ -53,16 +54,15 @@ class SocketIoReconnectsTest {
         server = new SocketIOServer(config);
         server.addEventListener("echo", String.class, (client, data, ack) -> client.sendEvent("echo", data));
         server.start();
-        proxy = ChaosProxy.builder().upstream("ws://127.0.0.1:" + config.getPort() + "/socket.io/").port(freePort()).start();
+        proxy = ChaosProxy.start(URI.create("ws://127.0.0.1:" + config.getPort() + "/socket.io/"));
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (socket != null) {
             socket.close();
         }
-        proxy.close();
-        server.stop();
+        Resources.closeAll(proxy, server == null ? null : server::stop); // the server stops even if the proxy never started
     }
 
     private void connect(IO.Options options) {
@@ -108,7 +108,7 @@ class SocketIoReconnectsTest {
                 .hasMessageContaining("0 attempts (counted by only(...): 0 of ");
     }
 
-    /** A free port in the range this project's tests may use, 28000 to 28499. */
+    /** A free port for netty-socketio, which takes no port 0, in the range this project's tests may use, 28000 to 28499. */
     private static int freePort() {
         for (int port = 28000 + (int) (Math.random() * 400); port < 28500; port++) {
             try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.wschaos.testing.JdkWebSocketClient;
 import io.github.wschaos.testing.NettyEchoServer;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +45,7 @@ class ProxyProcessTest {
 
         // The armed fault swallows the upgrade: the client's handshake times out, and the events say so.
         Throwable failure = JdkWebSocketClient.handshakeFailure(uri, null, Duration.ofMillis(500), null);
-        assertThat(failure).isNotNull();
+        assertThat(failure).isInstanceOf(HttpTimeoutException.class);
         await().atMost(WAIT).untilAsserted(() -> assertThat(proxy.lines())
                 .anyMatch(line -> line.startsWith("ACCEPTED "))
                 .anyMatch(line -> line.startsWith("CLOSED ") && line.contains("TIMED_OUT")));

@@ -92,8 +92,10 @@ class FrameFaultsTest {
         try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             echo(client, "last words");
             assertThat(client.closeCode().get(5, TimeUnit.SECONDS)).isEqualTo(JdkWebSocketClient.ABNORMAL);
-            // Tolerance: the drop comes 300 ms after the last data, give or take scheduling (at most +700 ms here).
-            assertThat(Duration.ofNanos(System.nanoTime() - client.lastMessageNanos())).isBetween(Duration.ofMillis(250), Duration.ofMillis(1000));
+            // Tolerance: 300 ms after the last data as the proxy relayed it; the client's own receipt of it may come up to
+            // 200 ms later on a loaded machine (see below), and the cut up to 700 ms late.
+            assertThat(Duration.ofNanos(System.nanoTime() - client.lastMessageNanos()))
+                    .isBetween(Duration.ofMillis(100), Duration.ofMillis(1000));
         }
         CloseInfo close = closedRecord(1);
         assertThat(close.closeFrame()).isFalse();
@@ -127,7 +129,7 @@ class FrameFaultsTest {
     }
 
     @Test
-    void trafficInEitherDirectionKeepsAnAnyDataConnectionAlive() throws Exception {
+    void clientDataAloneKeepsAnAnyDataConnectionAlive() throws Exception {
         echo.proxy().inject(Faults.dropIdleConnections(Duration.ofMillis(1000), IdleTimer.ANY_DATA));
         try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             // Client data only, every 100 ms for two and a half timeouts: the server stays silent, the connection stays
@@ -161,6 +163,7 @@ class FrameFaultsTest {
     void disarmingTheIdleDropKeepsOpenConnectionsOpen() throws Exception {
         try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             FaultHandle drop = echo.proxy().inject(Faults.dropIdleConnections(Duration.ofMillis(300)));
+            await().atMost(Duration.ofSeconds(2)).until(drop::hits, hits -> hits == 1); // the timer runs on this connection
             drop.close();
             await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> !client.closeCode().isDone());
             echo(client, "still open");

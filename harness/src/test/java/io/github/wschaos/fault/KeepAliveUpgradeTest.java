@@ -25,6 +25,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -263,9 +264,12 @@ class KeepAliveUpgradeTest {
                     connection.readHead();
                     connection.write(RawUpstream.ascii("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nok"));
                     try {
-                        upgradeSent.await();
+                        if (!upgradeSent.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                            return; // the test failed before the upgrade went out: nothing more to answer
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                        return;
                     }
                     connection.write(RawUpstream.ascii("ok"));
                     connection.readHead(); // until the proxy closes

@@ -10,6 +10,7 @@ import io.github.wschaos.testing.RequiredTool;
 import io.github.wschaos.testing.JdkWebSocketClient;
 import io.github.wschaos.testing.NettyEchoServer;
 import io.github.wschaos.testing.NginxServer;
+import io.github.wschaos.testing.Resources;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.net.URI;
@@ -51,10 +52,8 @@ class OutdatedTlsFidelityTest {
     }
 
     @AfterEach
-    void stop() {
-        proxy.close();
-        nginx.close();
-        server.close();
+    void stop() throws Exception {
+        Resources.closeAll(proxy, nginx, server); // nginx missing (outside CI) skips the test after server started
     }
 
     @Test

@@ -154,7 +154,8 @@ class TargetingTest {
                 skipHeaders(socket);
                 long start = System.nanoTime();
                 assertThat(socket.getInputStream().read()).isEqualTo(-1);   // FIN, no close frame
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(450), Duration.ofMillis(1500));
+                // 550 ms after the 101 as the proxy relayed it; the client reads it up to 200 ms later on a loaded machine.
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(350), Duration.ofMillis(1500));
             }
         }
     }

@@ -24,6 +24,9 @@ public final class JdkWebSocketClient implements AutoCloseable, WebSocket.Listen
     /** The code the JDK reports when the input ends with no close frame. */
     public static final int ABNORMAL = 1006;
 
+    /** The longest a send may wait for the JDK to write it: far beyond any fault's pacing in these tests. */
+    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final List<String> pongs = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
@@ -84,8 +87,9 @@ public final class JdkWebSocketClient implements AutoCloseable, WebSocket.Listen
         return pongs;
     }
 
+    /** Sends and waits until the JDK has written it, at most {@link #SEND_TIMEOUT} (a stalled write fails the test). */
     public void send(String text) {
-        socket.sendText(text, true).join();
+        socket.sendText(text, true).orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
     /** Sends without waiting, for connections that may be dropped at any moment. */
@@ -94,11 +98,12 @@ public final class JdkWebSocketClient implements AutoCloseable, WebSocket.Listen
     }
 
     public void ping(String payload) {
-        socket.sendPing(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8))).join();
+        socket.sendPing(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)))
+                .orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
     public void sendClose(int code, String reason) {
-        socket.sendClose(code, reason).join();
+        socket.sendClose(code, reason).orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
     /** The close code the client reported, once it did: the frame's code, or 1006 for a dropped connection. */

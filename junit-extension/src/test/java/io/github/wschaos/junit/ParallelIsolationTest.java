@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import io.github.wschaos.fault.Faults;
 import org.junit.jupiter.api.AfterAll;
@@ -122,6 +123,8 @@ class ParallelIsolationTest {
     static volatile CountDownLatch busyStarted;
     static volatile CountDownLatch lateTried;
     static final AtomicReference<Object> LATE_GOT = new AtomicReference<>();
+    /** Whether SharedLate's {@code @BeforeAll} ran while SharedBusy's test had started (and had not ended). */
+    static final AtomicBoolean OVERLAPPED = new AtomicBoolean();
 
     /**
      * A class's {@code @BeforeAll} asks the shared static extension for its proxy while another class's test runs: it
@@ -133,7 +136,9 @@ class ParallelIsolationTest {
         busyStarted = new CountDownLatch(1);
         lateTried = new CountDownLatch(1);
         LATE_GOT.set(null);
+        OVERLAPPED.set(false);
         Kit.passing(2, Kit.run(PARALLEL, SharedBusy.class, SharedLate.class));
+        assertThat(OVERLAPPED).as("SharedLate's @BeforeAll ran while SharedBusy's test ran").isTrue();
         assertThat(LATE_GOT.get()).as("chaos.proxy() in SharedLate's @BeforeAll").isInstanceOf(IllegalStateException.class);
         assertThat(((Exception) LATE_GOT.get()).getMessage()).startsWith("The chaos proxy has not started yet");
     }
@@ -169,7 +174,7 @@ class ParallelIsolationTest {
     static class SharedLate extends SharedLateBase {
         @BeforeAll
         static void armForTheClass() throws Exception {
-            busyStarted.await(30, TimeUnit.SECONDS);
+            OVERLAPPED.set(busyStarted.await(30, TimeUnit.SECONDS));
             try {
                 ChaosProxy proxy = chaos.proxy();
                 LATE_GOT.set(proxy);

@@ -111,14 +111,14 @@ public final class JdkClient implements AutoCloseable, WebSocket.Listener {
         return messages;
     }
 
-    /** Sends a text message and waits until it is written. */
+    /** Sends a text message and waits until it is written, at most 30 s (a stalled write fails the test). */
     public void send(String text) {
-        socket.sendText(text, true).join();
+        socket.sendText(text, true).orTimeout(30, TimeUnit.SECONDS).join();
     }
 
-    /** Sends a normal close (1000) and waits until it is written. */
+    /** Sends a normal close (1000) and waits until it is written, at most 30 s. */
     public void closeNormally() {
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     /** The close code the client reported, once it did: the frame's code, or 1006 for a dropped connection. */
