@@ -72,6 +72,8 @@ final class Child implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms256m", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
+                // The JIT's threads live as long as the JVM: one ended in a measured window would take its CPU with it.
+                "-XX:-UseDynamicNumberOfCompilerThreads",
                 "-cp", System.getProperty("java.class.path")));
         String transport = System.getProperty(Main.TRANSPORT);
         if (transport != null) {

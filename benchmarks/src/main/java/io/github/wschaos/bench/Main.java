@@ -192,7 +192,7 @@ public final class Main {
             Target wschaos = Targets.wschaos(WSCHAOS, dir, echo.port(), threads);
             started.add(wschaos.process());
             targets.put(WSCHAOS, wschaos);
-            int proxied = Math.max(idle, 1000);
+            int proxied = Math.max(idle, 300); // at least the 256 of the widest throughput cell; no more than fits
             Target nginx = Targets.nginx(dir, echo.port(), threads, proxied);
             started.add(nginx.process());
             targets.put(NGINX, nginx);

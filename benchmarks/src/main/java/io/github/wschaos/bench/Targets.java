@@ -114,6 +114,7 @@ final class Targets {
                 global
                   nbthread %d
                   maxconn %d
+                  noreuseport
                 defaults
                   mode http
                   timeout connect 5s
