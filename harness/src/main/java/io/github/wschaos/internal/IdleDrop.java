@@ -59,7 +59,7 @@ final class IdleDrop implements Session.FrameFault, Runnable {
             new CloseFrames(session, IDLE_TIMEOUT_CLOSE, Duration.ZERO, fault.name()).start();
             return;
         }
-        session.connection().closedByProxy(fault.name());
+        session.connection().cutByProxy(fault.name());
         if (fault.cut() == IdleCut.RESET) {
             Reset.abort(session.client());
             Reset.abort(session.upstream());

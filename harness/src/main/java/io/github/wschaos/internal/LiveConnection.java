@@ -245,6 +245,17 @@ public final class LiveConnection {
     }
 
     /**
+     * The proxy closes or resets the client's TCP connection now, for {@code cause}: the moment it ends for the client
+     * is noted before the FIN or RST leaves, so a client that reconnects on it is never recorded as having reconnected
+     * before this attempt ended (the channel's inactive event, which notes it otherwise, may come after the next
+     * connection is accepted on another event loop).
+     */
+    void cutByProxy(String cause) {
+        closedByProxy(cause);
+        closing();
+    }
+
+    /**
      * The connection has ended for the client: a close frame was written to its socket (the upstream's, or the
      * proxy's), it sent one (its own, or its answer), or its TCP connection closed. The first call counts; the
      * upstream's side may close later (a close handshake's grace period). A close frame that a toxic holds back counts

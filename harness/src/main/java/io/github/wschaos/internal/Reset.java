@@ -25,7 +25,7 @@ final class Reset implements Session.FrameFault {
     }
 
     private void reset() {
-        session.connection().closedByProxy("reset");
+        session.connection().cutByProxy("reset");
         abort(session.client());
         abort(session.upstream());
     }

@@ -165,7 +165,7 @@ final class ToxicChain implements FaultSite {
 
     /** Closes both TCP connections with a FIN, noting {@code cause} as the proxy's reason. */
     void close(String cause) {
-        connection.closedByProxy(cause);
+        connection.cutByProxy(cause);
         client.close();
         if (upstream != null) {
             upstream.close();
@@ -174,7 +174,7 @@ final class ToxicChain implements FaultSite {
 
     /** Resets both TCP connections (RST), noting {@code cause} as the proxy's reason. */
     void reset(String cause) {
-        connection.closedByProxy(cause);
+        connection.cutByProxy(cause);
         Reset.abort(client);
         if (upstream != null) {
             Reset.abort(upstream);
