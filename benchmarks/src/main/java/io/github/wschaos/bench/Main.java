@@ -121,6 +121,9 @@ public final class Main {
     private static Set<String> phases(String list) {
         Set<String> chosen = new LinkedHashSet<>();
         for (String phase : list.split(",")) {
+            if (phase.isBlank()) {
+                continue; // "idle," and ",idle" alike
+            }
             if (!List.of(PHASES).contains(phase.trim())) {
                 throw new IllegalArgumentException("unknown phase '" + phase + "' in --only " + list + "; accepted: "
                         + String.join(", ", PHASES) + ", comma-separated");
