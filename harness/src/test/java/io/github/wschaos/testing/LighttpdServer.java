@@ -26,6 +26,9 @@ public final class LighttpdServer implements AutoCloseable {
     /** Where Debian installs lighttpd; the {@code wschaos.lighttpd} system property overrides it. */
     public static final String DEFAULT_BINARY = "/usr/sbin/lighttpd";
 
+    /** Where Debian's {@code lighttpd-mod-openssl} puts the TLS module the default binary loads. */
+    private static final String DEBIAN_TLS_MODULE = "/usr/lib/lighttpd/mod_openssl.so";
+
     private static final int PORT_ATTEMPTS = 5;
 
     private final Path dir;
@@ -43,6 +46,10 @@ public final class LighttpdServer implements AutoCloseable {
         Path binary = Path.of(System.getProperty("wschaos.lighttpd", DEFAULT_BINARY));
         if (!Files.isExecutable(binary)) {
             RequiredTool.missing("lighttpd is not installed at " + binary + " (apt-get install lighttpd, or set -Dwschaos.lighttpd)");
+        }
+        if (binary.equals(Path.of(DEFAULT_BINARY)) && !Files.exists(Path.of(DEBIAN_TLS_MODULE))) {
+            RequiredTool.missing("lighttpd's TLS module is not installed at " + DEBIAN_TLS_MODULE
+                    + " (apt-get install lighttpd-mod-openssl, which lighttpd only recommends)");
         }
         try {
             X509Bundle certificate = new CertificateBuilder().subject("CN=localhost").setIsCertificateAuthority(true)
