@@ -4,11 +4,14 @@ import static io.github.wschaos.testing.RawUpstream.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.wschaos.fault.Faults;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.NginxServer;
+import io.github.wschaos.testing.NodeHttpAndWsServer;
 import io.github.wschaos.testing.RawHttp;
 import io.github.wschaos.testing.RawUpstream;
+import io.github.wschaos.testing.RawWebSocket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * answered in order, side by side with nginx 1.22.1 in front of the same upstream: the first gets the upstream's
  * answer, then the second the refusal, and the connection ends. Before, the refusal was written at once, ahead of the
  * upstream's answer to the first request, which the client then read as the answer to its first request.
+ *
+ * <p>An upgrade request pipelined behind a plain one goes to the upstream only once the answer before it has ended, as
+ * nginx passes it on: a server that answers an upgrade at once (Node's {@code http} with {@code ws}) answered it ahead
+ * of the plain request, so the client got its {@code 101} first and the plain answer as WebSocket data.
  */
 class PipelinedRequestsFidelityTest {
 
@@ -81,6 +88,46 @@ class PipelinedRequestsFidelityTest {
             for (int i = 0; i < count; i++) {
                 assertThat(http.readResponse().body()).as(through + ", answer " + i).isEqualTo("/r" + i);
             }
+        }
+    }
+
+    @Test
+    void anUpgradePipelinedBehindAPlainRequestIsAnsweredSecondAsByNginx() throws Exception {
+        try (NodeHttpAndWsServer upstream = NodeHttpAndWsServer.start();
+                NginxServer nginx = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            assertPlainAnswerThenUpgrade(nginx.address(), "nginx, the reference");
+
+            assertPlainAnswerThenUpgrade(proxy.address(), "the proxy");
+            await("the connection recorded as upgraded").atMost(TIMEOUT).until(() -> proxy.recording().attempts() == 1
+                    && proxy.recording().attempt(1).outcome() == Outcome.UPGRADED);
+            assertThat(proxy.recording().attempt(1).status()).isEqualTo(101);
+        }
+    }
+
+    @Test
+    void anUpgradePipelinedBehindAPlainRequestHeldByADelayIsAnsweredSecond() throws Exception {
+        try (NodeHttpAndWsServer upstream = NodeHttpAndWsServer.start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            // The delay holds both requests (the second arrives while the first is held); both go on together after it.
+            proxy.inject(Faults.delayHandshake(Duration.ofMillis(200)));
+
+            assertPlainAnswerThenUpgrade(proxy.address(), "the proxy, after the delay");
+        }
+    }
+
+    private static void assertPlainAnswerThenUpgrade(InetSocketAddress address, String through) throws Exception {
+        try (RawHttp http = RawHttp.connect(address)) {
+            http.send("GET /page HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + RawHttp.upgradeRequest(address, "/chat"));
+
+            RawHttp.Response first = http.readResponse();
+            assertThat(first.statusLine()).as(through + ", the first answer").isEqualTo("HTTP/1.1 200 OK");
+            assertThat(first.body()).isEqualTo("/page");
+            assertThat(http.readHead().statusLine()).as(through + ", the second answer")
+                    .isEqualTo("HTTP/1.1 101 Switching Protocols");
+            RawWebSocket webSocket = RawWebSocket.over(http);
+            webSocket.sendText("after both answers");
+            assertThat(webSocket.readFrame(0x81)).as(through + ", the echo").isEqualTo("after both answers");
         }
     }
 

@@ -93,6 +93,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** A blackhole swallowed a later request of the connection: nothing more is relayed either way. */
     private boolean dropped;
     private final OwedAnswers answers = new OwedAnswers();
+    /**
+     * An upgrade request that waits, with what follows it, in {@link #pendingToUpstream} until the answers to the
+     * requests pipelined before it have ended; null if none. nginx reads the next request only once it has answered
+     * the one before, so the upstream never has an upgrade to answer ahead of an earlier request (Node's {@code ws}
+     * answers one at once, in the same parse).
+     */
+    private HttpRequest upgradeWaiting;
+    /** The answers {@link #upgradeWaiting} waits for. */
+    private int answersBeforeUpgrade;
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
     /** Times the exchanges for drop-idle faults; made when the first request goes to the upstream. */
     private HttpIdleDrop idleDrop;
@@ -220,6 +229,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (applyHandshakeFaults(ctx, request)) {
                 return;
             }
+            if ((upgradeRequested || otherUpgradeRequested) && answers.unanswered() > 0) {
+                upgradeWaiting = request;
+                answersBeforeUpgrade = answers.unanswered();
+            }
             answers.passedOn(); // before the dial below, whose failure may be reported at once
             if (held.holding()) {
                 held.requestPassedOn();
@@ -240,7 +253,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (held.holding()) {
             held.add(msg);
-        } else if (upstreamReady) {
+        } else if (upstreamReady && upgradeWaiting == null) {
             toUpstream(msg);
         } else {
             pendingToUpstream.add(msg);
@@ -380,11 +393,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** Writes what waited for the upstream (requests, bodies) and flushes it. */
+    /**
+     * Writes what waited for the upstream (requests, bodies) and flushes it: up to an upgrade request that waits for
+     * the answers before it ({@link #upgradeWaiting}), if there is one.
+     */
     private void writePending() {
         Object pending;
-        while ((pending = pendingToUpstream.poll()) != null) {
-            toUpstream(pending);
+        while ((pending = pendingToUpstream.peek()) != null && pending != upgradeWaiting) {
+            toUpstream(pendingToUpstream.poll());
         }
         upstreamChannel.flush();
     }
@@ -495,6 +511,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 respondAndClose(due.response(), due.response().status());
             }
             return;
+        }
+        if (upgradeWaiting != null && --answersBeforeUpgrade == 0) {
+            upgradeWaiting = null;
+            if (upstreamReady && upstreamKeptAlive) {
+                writePending(); // else the upstream connection ends, and the client's with it, as after any such answer
+            }
         }
         if (answers.unanswered() == 0) {
             if (idleDrop != null) {
