@@ -183,7 +183,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest request) {
-            HeaderLines.refuseLongerThan(request, server.settings().maxHeaderSize() / HeaderLines.BUFFERS);
+            HeaderLines.refuseOverflowing(request, server.settings().maxHeaderSize() / HeaderLines.BUFFERS);
             if (request.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
                 rejectMalformed(ctx, request.decoderResult().cause());
