@@ -23,6 +23,11 @@ public final class ChaosErrorMessages {
      * attempt  since start  outcome ...
      * </pre>
      */
+    /** {@code count} attempts in words: "1 attempt", "2 attempts". */
+    static String attempts(long count) {
+        return count + (count == 1 ? " attempt" : " attempts");
+    }
+
     public static String expecting(String subject, String actual, String expectation, List<ConnectionRecord> timeline) {
         String newline = System.lineSeparator();
         return newline + "Expecting " + subject + ":" + newline

@@ -38,7 +38,7 @@ public final class ChaosProxyAssert extends AbstractAssert<ChaosProxyAssert, Cha
         notNegative("attempt count", count);
         return check(records -> {
             if (records.size() != count) {
-                fail(records, "to have exactly %s attempts but had %s", count, records.size());
+                fail(records, "to have exactly %s but had %s", ChaosErrorMessages.attempts(count), records.size());
             }
         });
     }
@@ -48,7 +48,7 @@ public final class ChaosProxyAssert extends AbstractAssert<ChaosProxyAssert, Cha
         notNegative("attempt count", count);
         return check(records -> {
             if (records.size() < count) {
-                fail(records, "to have at least %s attempts but had %s", count, records.size());
+                fail(records, "to have at least %s but had %s", ChaosErrorMessages.attempts(count), records.size());
             }
         });
     }

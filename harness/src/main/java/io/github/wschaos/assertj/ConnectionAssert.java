@@ -98,6 +98,20 @@ public final class ConnectionAssert extends AbstractAssert<ConnectionAssert, Con
         });
     }
 
+    /**
+     * The connection upgraded and is still open: neither side has sent a close frame or closed TCP. For a connection an
+     * idle timeout must not cut (heartbeats within it), or to tell traffic that resumed and stayed from a server that
+     * answered once and closed (a STOMP broker's ERROR frame, then a close, still carries a message each way).
+     */
+    public ConnectionAssert isOpen() {
+        return check(record -> {
+            if (!record.isUpgraded() || record.close().isPresent()) {
+                fail(record, "to be open but it %s", record.isUpgraded() ? "closed with: " + record.close().get()
+                        : "was " + describe(record));
+            }
+        });
+    }
+
     /** At least {@code count} messages went each way after the upgrade. */
     public ConnectionAssert hasMessagesBothWays(long count) {
         return check(record -> {

@@ -84,7 +84,7 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
         Eventually.check(within, () -> {
             List<ConnectionRecord> records = records();
             if (records.size() < count) {
-                fail(records, "to have at least %s attempts but had %s", count, records.size());
+                fail(records, "to have at least %s but had %s", ChaosErrorMessages.attempts(count), records.size());
             }
         });
         return myself;
@@ -176,7 +176,8 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
         }
         Eventually.positive("quiet period", quietPeriod);
         awaitAttempts(attempts);
-        String expectation = "to give up after %s attempts";
+        String expectation = "to give up after %s";
+        String counted = ChaosErrorMessages.attempts(attempts);
         try {
             Awaitility.await().atMost(bound()).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
                     .until(() -> records().size() > attempts
@@ -185,15 +186,15 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
             // reported below with the timeline
         }
         List<ConnectionRecord> records = records();
-        tooMany(records, attempts, quietPeriod, expectation, attempts);
+        tooMany(records, attempts, quietPeriod, expectation, counted);
         for (ConnectionRecord record : records) {
             if (!record.hasEnded()) {
                 fail(records, expectation + "%nbut attempt #%s is still open (%s) after %s: an attempt still open is"
-                        + " not given up", attempts, record.attempt(), record.isUpgraded() ? "upgraded" : "no answer yet",
+                        + " not given up", counted, record.attempt(), record.isUpgraded() ? "upgraded" : "no answer yet",
                         Backoff.millis(bound()));
             }
         }
-        staysQuiet(attempts, quietPeriod, expectation, attempts);
+        staysQuiet(attempts, quietPeriod, expectation, counted);
         return myself;
     }
 
@@ -238,7 +239,9 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
      * closing it), a connection that started later upgraded and carried at least one message each way. It need
      * not be the latest: long-polling requests may come after it. The connection that broke off must be in the
      * recording (a {@code clear()} after it forgets it); plain HTTP requests that were answered, such as long-polling,
-     * do not count as breaking off. Waits for it after {@code within}.
+     * do not count as breaking off. Any message counts: a server that answers the first message with an error and
+     * closes (a STOMP broker's {@code ERROR} frame, then a close) carried one each way; {@code attempt(n).isOpen()}
+     * tells such a connection from one that stayed. Waits for it after {@code within}.
      */
     public ReconnectAssert resumedTraffic() {
         Eventually.check(within, () -> {
@@ -296,7 +299,7 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
         Eventually.check(bound(), () -> {
             List<ConnectionRecord> records = records();
             if (records.size() < attempts) {
-                fail(records, "to make %s attempts but made %s", attempts, records.size());
+                fail(records, "to make %s but made %s", ChaosErrorMessages.attempts(attempts), records.size());
             }
         });
     }

@@ -151,7 +151,8 @@ public final class ConnectionLog implements Recording {
     public String toString() {
         Generation generation = current;
         int dropped = generation.dropped.get();
-        return "Recording of " + generation.attempts.get() + " attempts"
+        int attempts = generation.attempts.get();
+        return "Recording of " + attempts + (attempts == 1 ? " attempt" : " attempts")
                 + (dropped == 0 ? "" : " (" + dropped + " ended ones dropped: it keeps the " + limit + " that ended last)");
     }
 

@@ -39,7 +39,7 @@ class ReconnectAssertRealClientTest {
         try (JdkReconnectingClient client = JdkReconnectingClient.start(echo.proxy().uri(),
                 JdkReconnectingClient.delays(300), 0, ofSeconds(30))) {
             assertThatThrownBy(() -> assertThat(echo.proxy()).within(ofSeconds(2)).reconnects().gaveUpAfter(1, ofMillis(300)))
-                    .hasMessageContaining("to give up after 1 attempts")
+                    .hasMessageContaining("to give up after 1 attempt")
                     .hasMessageContaining("but attempt #1 is still open (no answer yet) after 2000ms");
         }
     }

@@ -86,12 +86,15 @@ class WebSocketChaosAssertionsTest {
         }
         assertThat(echo.proxy()).reconnects().doesNotReconnectAfterNormalClose(ofMillis(300));
         assertThat(echo.proxy()).within(WAIT).attempt(1).isUpgraded().closedWithCode(1000);
+        assertThatThrownBy(() -> assertThat(echo.proxy()).attempt(1).isOpen())
+                .hasMessageContaining("to be open but it closed with: client sent close 1000");
         assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().resumedTraffic())
                 .hasMessageContaining("there was only one attempt");
 
         try (JdkWebSocketClient again = JdkWebSocketClient.connect(echo.proxy().uri())) {
             again.send("back");
             assertThat(echo.proxy()).within(WAIT).reconnects().resumedTraffic();
+            assertThat(echo.proxy()).attempt(2).isOpen();
         }
     }
 
@@ -118,7 +121,7 @@ class WebSocketChaosAssertionsTest {
         echo.proxy().inject(Faults.respondWithStatus(503), Target.next(1));
         assertThatThrownBy(() -> assertThat(echo.proxy()).within(ofMillis(200)).hasAtLeastAttempts(1))
                 .hasMessageContaining("Within 200ms")
-                .hasMessageContaining("to have at least 1 attempts but had 0")
+                .hasMessageContaining("to have at least 1 attempt but had 0")
                 .hasMessageContaining("(no connection attempts)");
     }
 

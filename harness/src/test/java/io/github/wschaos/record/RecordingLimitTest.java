@@ -68,7 +68,7 @@ class RecordingLimitTest {
             assertThat(proxy.recording().connections()).extracting(ConnectionRecord::attempt).containsExactly(1);
             second.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
             await().atMost(WAIT).until(() -> proxy.recording().connections().isEmpty());
-            assertThat(proxy.recording()).hasToString("Recording of 1 attempts (1 ended ones dropped: it keeps the 0 that ended last)");
+            assertThat(proxy.recording()).hasToString("Recording of 1 attempt (1 ended ones dropped: it keeps the 0 that ended last)");
         }
     }
 
