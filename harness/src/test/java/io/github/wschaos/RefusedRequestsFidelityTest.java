@@ -54,6 +54,9 @@ class RefusedRequestsFidelityTest {
             assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
             assertThat(record.status()).isEqualTo(Integer.parseInt(statusLine.split(" ")[1]));
             assertThat(record.failure()).contains(requestLine.substring(0, requestLine.indexOf(" HTTP/")), "not relayed");
+            if (requestLine.startsWith("CONNECT 127.0.0.1:443")) {
+                assertThat(record.failure()).as("why a client sends it").contains("as its HTTP forward proxy");
+            }
         }
     }
 

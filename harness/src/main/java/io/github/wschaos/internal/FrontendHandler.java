@@ -200,7 +200,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 reject(request.method() + " " + request.uri() + " " + request.protocolVersion() + " is answered "
                                 + refusal + " by the proxy itself, as"
-                                + " by nginx, and not relayed",
+                                + " by nginx, and not relayed" + RefusedRequests.hint(request),
                         ErrorPages.response(ctx.alloc(), refusal), answers.unanswered());
                 return;
             }

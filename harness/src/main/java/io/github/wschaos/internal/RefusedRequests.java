@@ -40,6 +40,17 @@ final class RefusedRequests {
         return null;
     }
 
+    /**
+     * What the record adds to a refusal of {@code request} to say why a client sent it: for a {@code CONNECT} to
+     * {@code host:port}, that the client takes the proxy for its HTTP forward proxy; else nothing.
+     */
+    static String hint(HttpRequest request) {
+        return request.method().equals(HttpMethod.CONNECT) && isAuthorityForm(request.uri())
+                ? " (a client set to use this proxy as its HTTP forward proxy sends it: HTTPS_PROXY, -Dhttps.proxyHost,"
+                        + " HttpClient.Builder.proxy(...); connect to the proxy's URI directly instead)"
+                : "";
+    }
+
     /** {@code host:port}: neither a path nor an absolute URI with a scheme. */
     private static boolean isAuthorityForm(String target) {
         return !target.startsWith("/") && !target.contains("://");
