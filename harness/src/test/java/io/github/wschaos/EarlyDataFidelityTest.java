@@ -114,6 +114,25 @@ class EarlyDataFidelityTest {
     }
 
     @Test
+    void afterARefusalThatSaysConnectionCloseNothingMoreIsWritten() throws Exception {
+        // nginx would write its own Connection: keep-alive and then a 400 for the frame; the proxy relays the upstream's
+        // Connection: close, after which a second answer breaks HTTP/1.1: the connection just ends.
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(ascii("HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\nConnection: close\r\n\r\nForbidden"));
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri());
+                RawHttp http = RawHttp.connect(proxy.address())) {
+            http.send(concat(ascii(RawHttp.upgradeRequest(proxy.address(), "/")), clientTextFrame("early")));
+
+            assertThat(http.readToEnd()).startsWith("HTTP/1.1 403 Forbidden\r\n").contains("Connection: close")
+                    .endsWith("\r\n\r\nForbidden");
+            await("the connection recorded as closed").atMost(TIMEOUT).until(() -> proxy.recording().attempt(1).isClosed());
+            assertThat(proxy.recording().attempt(1).status()).isEqualTo(403);
+        }
+    }
+
+    @Test
     void aClientThatLeavesBeforeTheAnswerTakesItsEarlyFrameWithIt() throws Exception {
         CompletableFuture<byte[]> afterTheHead = new CompletableFuture<>();
         try (RawUpstream upstream = RawUpstream.start(connection -> {

@@ -535,6 +535,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (awaitingUpgradeResponse) {
             // Cleared first: what is replayed may be another upgrade request, which sets it again.
             awaitingUpgradeResponse = false;
+            if (!upstreamKeptAlive) {
+                // The answer relayed said the connection ends ("Connection: close", or a body until the close): no
+                // answer may follow it, so what the client sent early is not read as a request.
+                early.release();
+                responding = true;
+                Channels.closeOnFlush(client);
+                return;
+            }
             int judged = early.judge();
             if (judged >= 0) {
                 // As nginx reads what followed the refused upgrade request (a frame, say): no request starts so.
