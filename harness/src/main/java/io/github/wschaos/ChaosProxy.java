@@ -377,8 +377,9 @@ public final class ChaosProxy implements AutoCloseable {
         }
 
         /**
-         * The largest request headers accepted from a client, in all; a single header line may take a quarter of it.
-         * 32 KiB by default, so 8 KiB a line, as nginx's {@code large_client_header_buffers 4 8k}. A larger head gets
+         * The request headers accepted from a client, as nginx's {@code large_client_header_buffers 4 8k}: 4 buffers of
+         * a quarter of this each, after a first one of 1 KiB, each holding whole header lines. 32 KiB by default, so
+         * 8 KiB a line. A line longer than a buffer, or lines that fit in none (9 of 3,000 bytes), get
          * {@code 400 Request Header Or Cookie Too Large}; a request line over 8 KiB gets {@code 414}.
          */
         public Builder maxHeaderSize(int bytes) {

@@ -129,6 +129,8 @@ class EarlyDataFidelityTest {
                     .endsWith("\r\n\r\nForbidden");
             await("the connection recorded as closed").atMost(TIMEOUT).until(() -> proxy.recording().attempt(1).isClosed());
             assertThat(proxy.recording().attempt(1).status()).isEqualTo(403);
+            assertThat(proxy.recording().attempt(1).close().orElseThrow().closer()).as("the upstream ended it, as it said")
+                    .isEqualTo(io.github.wschaos.record.Closer.UPSTREAM);
         }
     }
 

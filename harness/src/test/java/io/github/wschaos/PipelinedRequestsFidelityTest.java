@@ -149,6 +149,23 @@ class PipelinedRequestsFidelityTest {
     }
 
     @Test
+    void aRefusalAfterAnAnswerThatSaysConnectionCloseIsDroppedWithTheConnection() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"));
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri());
+                RawHttp http = RawHttp.connect(proxy.address())) {
+            http.send(FIRST + "TRACE /second HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+            String received = http.readToEnd();
+
+            assertThat(received).as("nothing after an answer that said the connection ends")
+                    .startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nok");
+        }
+    }
+
+    @Test
     void aRefusalWaitingForAnUpstreamThatClosesUnansweredEndsWithTheConnection() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(connection -> connection.readHead()); // then closes
                 ChaosProxy proxy = ChaosProxy.start(upstream.uri());

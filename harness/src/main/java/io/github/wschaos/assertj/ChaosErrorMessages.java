@@ -23,11 +23,6 @@ public final class ChaosErrorMessages {
      * attempt  since start  outcome ...
      * </pre>
      */
-    /** {@code count} attempts in words: "1 attempt", "2 attempts". */
-    static String attempts(long count) {
-        return count + (count == 1 ? " attempt" : " attempts");
-    }
-
     public static String expecting(String subject, String actual, String expectation, List<ConnectionRecord> timeline) {
         String newline = System.lineSeparator();
         return newline + "Expecting " + subject + ":" + newline
@@ -35,5 +30,10 @@ public final class ChaosErrorMessages {
                 + expectation + newline
                 + "Timeline:" + newline
                 + Timeline.render(timeline);
+    }
+
+    /** {@code count} attempts in words: "1 attempt", "2 attempts". */
+    static String attempts(long count) {
+        return count + (count == 1 ? " attempt" : " attempts");
     }
 }

@@ -4,6 +4,7 @@ import io.github.wschaos.record.CloseInfo;
 import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
+import io.github.wschaos.record.Timeline;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -105,9 +106,13 @@ public final class ConnectionAssert extends AbstractAssert<ConnectionAssert, Con
      */
     public ConnectionAssert isOpen() {
         return check(record -> {
-            if (!record.isUpgraded() || record.close().isPresent()) {
-                fail(record, "to be open but it %s", record.isUpgraded() ? "closed with: " + record.close().get()
-                        : "was " + describe(record));
+            if (!record.isUpgraded()) {
+                fail(record, "to be open but it was %s", describe(record));
+            }
+            if (record.closingAt().isPresent()) {
+                fail(record, "to be open but it %s", record.close().map(close -> "closed with: " + close)
+                        .orElse("is closing since " + Timeline.seconds(record.closingAt().get())
+                                + " (a close frame went through, or TCP closed, on the client's side)"));
             }
         });
     }

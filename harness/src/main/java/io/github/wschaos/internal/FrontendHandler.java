@@ -386,10 +386,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             held.endInto(pendingToUpstream);
             if (!dialed) {
                 connectUpstream();
-            } else if (upstreamReady) {
+            } else if (upstreamReady && upstreamKeptAlive) {
                 writePending();
                 readMoreIfReady();
-            } // else the upstream is being connected, and what is pending goes on once it is
+            } // else the upstream is being connected, and what is pending goes on once it is, or the last answer said
+              // "Connection: close", and the upstream's close ends the client's connection
         });
     }
 
@@ -506,6 +507,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (byClose) {
                 due.response().release();
                 Channels.closeOnFlush(client);
+            } else if (!keepsAlive) {
+                // The answer said "Connection: close": no answer may follow it; the upstream's close ends the client's.
+                due.response().release();
             } else {
                 connection.failure(due.failure());
                 respondAndClose(due.response(), due.response().status());
@@ -537,10 +541,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             awaitingUpgradeResponse = false;
             if (!upstreamKeptAlive) {
                 // The answer relayed said the connection ends ("Connection: close", or a body until the close): no
-                // answer may follow it, so what the client sent early is not read as a request.
+                // answer may follow it, so what the client sent early is not read as a request, and the upstream's
+                // close ends the client's connection (recorded as the upstream's).
                 early.release();
                 responding = true;
-                Channels.closeOnFlush(client);
                 return;
             }
             int judged = early.judge();

@@ -11,21 +11,24 @@ import java.util.Map;
  * and, past that, into at most 4 larger ones ({@code large_client_header_buffers 4 8k}); a line that does not fit in
  * what is left of a buffer moves whole to the next. So a line longer than a large buffer is refused, and so is a head of
  * long lines well before 4 x 8 KiB (9 lines of 3,000 bytes: two fit in a buffer, the ninth in none): both get
- * {@code 400 Request Header Or Cookie Too Large}. The whole head's limit is the HTTP decoder's.
+ * {@code 400 Request Header Or Cookie Too Large}. The HTTP decoder's own limit on the whole head is set above what
+ * these buffers can hold, so that they decide.
  */
 final class HeaderLines {
 
     /** How many large buffers nginx reads a request head into: one is a quarter of the whole head's limit. */
     static final int BUFFERS = 4;
     /** nginx's {@code client_header_buffer_size}: a head's first bytes, the request line among them. */
-    private static final int FIRST_BUFFER = 1024;
+    static final int FIRST_BUFFER = 1024;
 
     private HeaderLines() {
     }
 
     /**
      * Marks {@code request} as failed, as a too long head, if its lines do not fit in nginx's buffers of
-     * {@code largeBuffer} bytes, filled as nginx fills them; the lines are counted as {@code name: value} and CRLF.
+     * {@code largeBuffer} bytes, filled as nginx fills them; the lines are counted as {@code name: value} and CRLF (a
+     * client that writes {@code name:value} or pads the value with spaces is counted a byte or a few off), and each
+     * request starts with empty buffers (nginx fills a pipelined request into what the one before left).
      */
     static void refuseOverflowing(HttpRequest request, int largeBuffer) {
         if (request.decoderResult().isFailure()) {

@@ -45,7 +45,8 @@ final class HttpCodecs {
     static HttpServerCodec clientSide(int maxHeaderSize) {
         ClientConfig cached = clientConfig;
         if (cached == null || cached.maxHeaderSize() != maxHeaderSize) {
-            cached = new ClientConfig(maxHeaderSize, config(MAX_REQUEST_LINE, maxHeaderSize));
+            // The decoder's own limit leaves room for nginx's first buffer: HeaderLines decides, as nginx's buffers do.
+            cached = new ClientConfig(maxHeaderSize, config(MAX_REQUEST_LINE, maxHeaderSize + HeaderLines.FIRST_BUFFER));
             clientConfig = cached;
         }
         return new HttpServerCodec(cached.config(), MAX_PIPELINED);

@@ -9,6 +9,7 @@ import io.github.wschaos.fault.Target;
 import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.EchoBehindProxy;
 import io.github.wschaos.testing.JdkWebSocketClient;
+import io.github.wschaos.testing.RawWebSocket;
 import io.github.wschaos.testing.ScriptedReconnector;
 import java.time.Duration;
 import java.util.List;
@@ -75,6 +76,23 @@ class WebSocketChaosAssertionsTest {
         assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().gaveUpAfter(2, ofMillis(100)))
                 .hasMessageContaining("to give up after 2 attempts")
                 .hasMessageContaining("but attempt #3 came ").hasMessageContaining("after attempt #2 ended, within the quiet period of 0.100s (3 attempts in all)");
+    }
+
+    @Test
+    void aConnectionWhoseServerSentACloseFrameIsNotOpenWhileTheClientHasNotAnswered() throws Exception {
+        try (RawWebSocket client = RawWebSocket.open(echo.proxy().address(), echo.proxy().uri().getPath())) {
+            client.sendText("hello");
+            assertThat(client.readFrame(0x81)).isEqualTo("hello");
+            assertThat(echo.proxy()).within(WAIT).attempt(1).isOpen();
+
+            client.sendText("close:1002:bad token"); // the server closes; this client never answers
+            assertThat(client.readFrame(0x88)).endsWith("bad token");
+            org.awaitility.Awaitility.await("the close frame's write noted").atMost(WAIT)
+                    .until(() -> echo.proxy().recording().attempt(1).closingAt().isPresent());
+
+            assertThatThrownBy(() -> assertThat(echo.proxy()).attempt(1).isOpen())
+                    .hasMessageContaining("to be open but it is closing since");
+        }
     }
 
     @Test
