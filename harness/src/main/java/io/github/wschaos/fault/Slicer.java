@@ -14,7 +14,8 @@ import java.time.Duration;
  * The delay is multiplied by the proxy's time scale (Toxiproxy gives it in microseconds).
  *
  * @param averageSize the average piece size in bytes, at least 1
- * @param sizeVariation how far a cut may move either way, in bytes, from 0 to {@code averageSize - 1}
+ * @param sizeVariation how far a cut may move either way, in bytes, from 0 to {@code averageSize} (toxiproxy-node-client's
+ *     own tests use a variation equal to the average)
  * @param delay the pause after each piece, zero or more
  * @param direction which traffic is sliced (Toxiproxy's {@code stream}: upstream is client to server)
  */
@@ -22,9 +23,10 @@ public record Slicer(int averageSize, int sizeVariation, Duration delay, Directi
 
     public Slicer {
         Checks.atLeast("slicer average size (bytes)", averageSize, 1, "64");
-        if (sizeVariation < 0 || sizeVariation >= averageSize) {
+        if (sizeVariation < 0 || sizeVariation > averageSize) {
+            // Toxiproxy takes a larger one too, then cuts a slice of negative length and crashes.
             throw new IllegalArgumentException("slicer size variation " + sizeVariation + " is outside 0.."
-                    + (averageSize - 1) + ": it must be zero or more and less than the average size " + averageSize);
+                    + averageSize + ": it must be zero or more and at most the average size " + averageSize);
         }
         Checks.notNegative("slicer delay", delay);
         Checks.direction(direction);

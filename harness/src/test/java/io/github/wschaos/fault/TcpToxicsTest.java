@@ -36,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Toxiproxy's TCP toxics, seen by a real client: the JDK's WebSocket client, or a raw socket where the bytes, their
@@ -258,9 +259,10 @@ class TcpToxicsTest {
         assertThat(reads.stream().filter(n -> n <= average + variation).count()).isGreaterThanOrEqualTo(reads.size() / 2);
     }
 
-    @Test
-    void slicedTrafficStillCarriesIntactMessages() throws Exception {
-        echo.proxy().inject(Faults.slicer(8, 3, Duration.ZERO, Direction.BOTH));
+    @ParameterizedTest(name = "average 8, variation {0}")
+    @ValueSource(ints = {3, 8}) // 8: a variation as large as the average, as toxiproxy-node-client's own tests use
+    void slicedTrafficStillCarriesIntactMessages(int variation) throws Exception {
+        echo.proxy().inject(Faults.slicer(8, variation, Duration.ZERO, Direction.BOTH));
         try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             String text = "sliced but whole ".repeat(40);
             echoTime(client, text);
@@ -426,10 +428,10 @@ class TcpToxicsTest {
                         "reset_peer timeout -5ms must be zero or positive, e.g. 500ms"),
                 Arguments.of((Supplier<Fault>) () -> Faults.slicer(0, 0, ok, Direction.BOTH),
                         "slicer average size (bytes) 0 must be at least 1, e.g. 64"),
-                Arguments.of((Supplier<Fault>) () -> Faults.slicer(10, 10, ok, Direction.BOTH),
-                        "slicer size variation 10 is outside 0..9: it must be zero or more and less than the average size 10"),
+                Arguments.of((Supplier<Fault>) () -> Faults.slicer(10, 11, ok, Direction.BOTH),
+                        "slicer size variation 11 is outside 0..10: it must be zero or more and at most the average size 10"),
                 Arguments.of((Supplier<Fault>) () -> Faults.slicer(10, -1, ok, Direction.BOTH),
-                        "slicer size variation -1 is outside 0..9: it must be zero or more and less than the average size 10"),
+                        "slicer size variation -1 is outside 0..10: it must be zero or more and at most the average size 10"),
                 Arguments.of((Supplier<Fault>) () -> Faults.slicer(10, 2, negative, Direction.BOTH),
                         "slicer delay -5ms must be zero or positive, e.g. 500ms"),
                 Arguments.of((Supplier<Fault>) () -> Faults.limitData(-1, Direction.BOTH),
