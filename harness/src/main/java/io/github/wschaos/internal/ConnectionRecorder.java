@@ -4,6 +4,7 @@ import io.github.wschaos.record.Closer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
  * First in every client pipeline: once the client side is inactive and every handler after it has had its say,
@@ -15,6 +16,21 @@ final class ConnectionRecorder extends ChannelInboundHandlerAdapter {
 
     ConnectionRecorder(LiveConnection connection) {
         this.connection = connection;
+    }
+
+    /**
+     * The client's FIN on a connection that allows half-closure (Toxiproxy's toxics, {@link ToxicChain}; a blackhole):
+     * only the relay and the blackhole go on with a half-closed client; anywhere else it ends the connection, as it
+     * does where half-closure is off.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent && !(ctx.pipeline().get("relay") instanceof RelayHandler)
+                && ctx.pipeline().get(ConnectStage.Blackhole.class) == null) {
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

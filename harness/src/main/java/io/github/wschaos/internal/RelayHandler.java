@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +96,23 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             peer.config().setAutoRead(writable);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * The client's FIN where Toxiproxy's toxics made its connection allow half-closure ({@link ToxicChain}): as in
+     * Toxiproxy, the upstream connection closes once what is on its way there has left, and the client's closes when
+     * that close reaches it through the downstream toxics (a {@code slow_close} holds it, a {@code latency} delivers
+     * what it holds first). The attempt has ended for the client with its FIN.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            connection.closing();
+            connection.tcpClosed(side);
+            Channels.closeOnFlush(peer);
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

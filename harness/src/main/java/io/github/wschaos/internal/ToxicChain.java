@@ -87,6 +87,9 @@ final class ToxicChain implements FaultSite {
         String name = "toxic-" + fault.fault().name() + "-" + ++installed;
         if (channel == client) {
             everOnClient = true;
+            // A client's FIN then ends only the upstream connection, and the client's after the downstream toxics, as
+            // in Toxiproxy (RelayHandler); elsewhere it ends the connection, as without toxics (ConnectionRecorder).
+            channel.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
             channel.pipeline().addAfter(AFTER, name, handler);
         } else {
             channel.pipeline().addFirst(name, handler);

@@ -10,6 +10,7 @@ import io.github.wschaos.record.Closer;
 import io.github.wschaos.testing.EchoServer;
 import io.github.wschaos.testing.EchoBehindProxy;
 import io.github.wschaos.testing.JdkWebSocketClient;
+import io.github.wschaos.testing.RawWebSocket;
 import io.github.wschaos.testing.RawHttp;
 import io.github.wschaos.testing.RawUpstream;
 import java.io.ByteArrayOutputStream;
@@ -129,6 +130,36 @@ class TcpToxicsTest {
             assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(JdkWebSocketClient.ABNORMAL);
             // The server dropped at once; the client learns it 400 ms later, at most 2.6 s later on a loaded machine.
             assertThat(since(start)).isBetween(Duration.ofMillis(400), Duration.ofMillis(3000));
+        }
+    }
+
+    @Test
+    void slowCloseHoldsTheCloseOfAClientThatClosesFirstAsToxiproxyDoes() throws Exception {
+        echo.proxy().inject(Faults.slowClose(Duration.ofMillis(400), Direction.DOWNSTREAM));
+        try (RawWebSocket client = RawWebSocket.open(echo.proxy().address(), "/echo")) {
+            long start = System.nanoTime();
+            client.shutdownOutput(); // the client's FIN, as Node's ws sends it after a close handshake
+
+            assertThat(client.readUntilEof(TIMEOUT)).isEmpty();
+            // Toxiproxy closes the upstream connection on the client's EOF and the client's through slow_close: 400 ms,
+            // at most 2.6 s later on a loaded machine. Before, the proxy closed the client's at once.
+            assertThat(since(start)).isBetween(Duration.ofMillis(400), Duration.ofMillis(3000));
+        }
+        CloseInfo close = closedRecord(1);
+        assertThat(close.closer()).isEqualTo(Closer.CLIENT);
+    }
+
+    @Test
+    void latencyDeliversWhatItHoldsToAClientThatClosesFirstAsToxiproxyDoes() throws Exception {
+        echo.proxy().inject(Faults.latency(Duration.ofMillis(400), Duration.ZERO, Direction.DOWNSTREAM));
+        try (RawWebSocket client = RawWebSocket.open(echo.proxy().address(), "/echo")) {
+            client.sendText("held by the latency");
+            await("the echo held by the latency toxic").atMost(TIMEOUT)
+                    .until(() -> echo.proxy().recording().attempt(1).upstreamToClient().messages() == 1);
+            client.shutdownOutput();
+
+            assertThat(client.readFrame(0x81)).as("the echo, delivered before the close").isEqualTo("held by the latency");
+            assertThat(client.readUntilEof(TIMEOUT)).isEmpty();
         }
     }
 
