@@ -27,6 +27,8 @@ public final class ProxyServer implements AutoCloseable {
 
     static final AttributeKey<LiveConnection> CONNECTION = AttributeKey.valueOf("wschaos.connection");
     static final AttributeKey<ToxicChain> TOXIC_CHAIN = AttributeKey.valueOf("wschaos.toxicChain");
+    /** The upgraded connection's faults, once it is upgraded. */
+    static final AttributeKey<Session> SESSION = AttributeKey.valueOf("wschaos.session");
     static final String HTTP_CODEC = "http";
 
     static {

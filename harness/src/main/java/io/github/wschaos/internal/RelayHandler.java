@@ -109,6 +109,10 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         if (event instanceof ChannelInputShutdownEvent) {
             connection.closing();
             connection.tcpClosed(side);
+            Session session = ctx.channel().attr(ProxyServer.SESSION).get();
+            if (session != null) {
+                session.clientHalfClosed();
+            }
             Channels.closeOnFlush(peer);
             return;
         }

@@ -29,6 +29,7 @@ final class Session implements FaultSite {
     private final Map<ArmedFault, FrameFault> acting = new HashMap<>();
     /** Numbers the handlers of faults acting here, so that two faults of one kind each get their own. */
     private int handlersAdded;
+    private boolean ended;
 
     Session(FaultEngine engine, Channel client, Channel upstream, LiveConnection connection, String path, long acceptedNanos) {
         this.engine = engine;
@@ -37,6 +38,7 @@ final class Session implements FaultSite {
         this.connection = connection;
         this.path = path;
         this.acceptedNanos = acceptedNanos;
+        client.attr(ProxyServer.SESSION).set(this);
         client.closeFuture().addListener(closed -> ended());
     }
 
@@ -59,7 +61,7 @@ final class Session implements FaultSite {
     /** Applies {@code fault} if its target hits this connection; the future completes once it is in effect. */
     Future<?> offer(ArmedFault fault) {
         return onEventLoop(() -> {
-            if (!client.isActive() || acting.containsKey(fault) || !fault.hits(connection, path, true, acceptedNanos)) {
+            if (ended || !client.isActive() || acting.containsKey(fault) || !fault.hits(connection, path, true, acceptedNanos)) {
                 return;
             }
             FrameFault behaviour = behaviourOf(fault.fault());
@@ -104,7 +106,20 @@ final class Session implements FaultSite {
         return client.eventLoop().submit(task);
     }
 
+    /**
+     * The client sent its FIN and its connection stays open only for the downstream toxics to finish (RelayHandler):
+     * the connection has ended for its faults, which neither act on it any more nor start to (a close frame or an idle
+     * cut written after the client's FIN would make the proxy the closer). Its event loop only.
+     */
+    void clientHalfClosed() {
+        ended();
+    }
+
     private void ended() {
+        if (ended) {
+            return;
+        }
+        ended = true;
         engine.closed(this);
         for (Map.Entry<ArmedFault, FrameFault> entry : acting.entrySet()) {
             entry.getKey().doneWith(this);

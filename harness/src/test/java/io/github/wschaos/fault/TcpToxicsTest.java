@@ -150,6 +150,20 @@ class TcpToxicsTest {
     }
 
     @Test
+    void aClientThatClosedFirstGetsNoCloseFrameWhileSlowCloseHoldsItsConnection() throws Exception {
+        echo.proxy().inject(Faults.slowClose(Duration.ofMillis(2000), Direction.DOWNSTREAM));
+        echo.proxy().inject(Faults.closeWithCode(1012, "restart", Duration.ofMillis(1000)));
+        try (RawWebSocket client = RawWebSocket.open(echo.proxy().address(), "/echo")) {
+            client.shutdownOutput(); // well before the close-with-code's second
+
+            assertThat(client.readUntilEof(TIMEOUT)).as("no close frame after the client's own FIN").isEmpty();
+        }
+        CloseInfo close = closedRecord(1);
+        assertThat(close.closeFrame()).isFalse();
+        assertThat(close.closer()).isEqualTo(Closer.CLIENT);
+    }
+
+    @Test
     void latencyDeliversWhatItHoldsToAClientThatClosesFirstAsToxiproxyDoes() throws Exception {
         echo.proxy().inject(Faults.latency(Duration.ofMillis(400), Duration.ZERO, Direction.DOWNSTREAM));
         try (RawWebSocket client = RawWebSocket.open(echo.proxy().address(), "/echo")) {
