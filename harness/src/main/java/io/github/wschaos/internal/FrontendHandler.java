@@ -100,8 +100,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * answers one at once, in the same parse).
      */
     private HttpRequest upgradeWaiting;
-    /** The answers {@link #upgradeWaiting} waits for. */
-    private int answersBeforeUpgrade;
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
     /** Times the exchanges for drop-idle faults; made when the first request goes to the upstream. */
     private HttpIdleDrop idleDrop;
@@ -231,7 +229,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             if ((upgradeRequested || otherUpgradeRequested) && answers.unanswered() > 0) {
                 upgradeWaiting = request;
-                answersBeforeUpgrade = answers.unanswered();
             }
             answers.passedOn(); // before the dial below, whose failure may be reported at once
             if (held.holding()) {
@@ -516,7 +513,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (upgradeWaiting != null && --answersBeforeUpgrade == 0) {
+        if (upgradeWaiting != null && answers.unanswered() == 1) { // no request is read after an upgrade: it is the one
             upgradeWaiting = null;
             if (upstreamReady && upstreamKeptAlive) {
                 writePending(); // else the upstream connection ends, and the client's with it, as after any such answer

@@ -3,8 +3,6 @@ package io.github.wschaos.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A plain Node.js {@code http} server (no WebSocket library) that answers every request, upgrade requests included,
@@ -17,8 +15,7 @@ public final class NodeChunkedHttpServer implements AutoCloseable {
     private final ScriptProcess process;
 
     private NodeChunkedHttpServer() throws IOException {
-        process = ScriptProcess.start(List.of(System.getProperty("wschaos.node", "node")), "http-chunked-426-server.js",
-                Map.of(), line -> { });
+        process = ScriptProcess.startNode("http-chunked-426-server.js", line -> { });
     }
 
     /** Starts the server and waits until it listens. */

@@ -3,8 +3,6 @@ package io.github.wschaos.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A real Node.js {@code http} server with Node's {@code ws} on the same port, as an app serves its pages and its
@@ -19,11 +17,7 @@ public final class NodeHttpAndWsServer implements AutoCloseable {
     private final ScriptProcess process;
 
     private NodeHttpAndWsServer() throws IOException {
-        String nodePath = System.getenv("NODE_PATH");
-        process = ScriptProcess.start(List.of(System.getProperty("wschaos.node", "node")), "http-and-ws-server.js",
-                Map.of("NODE_PATH", nodePath == null || nodePath.isEmpty()
-                        ? "/usr/share/nodejs" : nodePath + java.io.File.pathSeparator + "/usr/share/nodejs"),
-                line -> { });
+        process = ScriptProcess.startNode("http-and-ws-server.js", line -> { });
     }
 
     /** Starts the server and waits until it listens. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -22,11 +21,7 @@ public final class NodeWsServer implements EchoServer {
     private final List<CloseStatus> closes = new CopyOnWriteArrayList<>();
 
     private NodeWsServer() throws IOException {
-        String nodePath = System.getenv("NODE_PATH");
-        process = ScriptProcess.start(List.of(System.getProperty("wschaos.node", "node")), "ws-echo-server.js",
-                Map.of("NODE_PATH", nodePath == null || nodePath.isEmpty()
-                        ? "/usr/share/nodejs" : nodePath + java.io.File.pathSeparator + "/usr/share/nodejs"),
-                this::closeReported);
+        process = ScriptProcess.startNode("ws-echo-server.js", this::closeReported);
     }
 
     /**

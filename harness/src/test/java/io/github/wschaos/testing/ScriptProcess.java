@@ -66,6 +66,19 @@ final class ScriptProcess implements AutoCloseable {
         return new ScriptProcess(interpreter, resource, environment, otherLines);
     }
 
+    /**
+     * Runs the Node.js script {@code resource} with {@code node} (or the {@code wschaos.node} system property), Debian's
+     * {@code /usr/share/nodejs} on its {@code NODE_PATH} (after the caller's own, if set), and waits until it reports
+     * its port.
+     */
+    static ScriptProcess startNode(String resource, Consumer<String> otherLines) throws IOException {
+        String nodePath = System.getenv("NODE_PATH");
+        return start(List.of(System.getProperty("wschaos.node", "node")), resource,
+                Map.of("NODE_PATH", nodePath == null || nodePath.isEmpty()
+                        ? "/usr/share/nodejs" : nodePath + java.io.File.pathSeparator + "/usr/share/nodejs"),
+                otherLines);
+    }
+
     private int readPort(Consumer<String> otherLines) {
         CompletableFuture<Integer> reported = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
