@@ -30,7 +30,7 @@ public final class ChaosProxyAssert extends AbstractAssert<ChaosProxyAssert, Cha
     /** From here on each check waits up to {@code bound} for the recording to satisfy it. */
     public ChaosProxyAssert within(Duration bound) {
         Eventually.positive("wait bound", bound);
-        return new ChaosProxyAssert(actual, bound);
+        return Described.carry(this, new ChaosProxyAssert(actual, bound));
     }
 
     /** Exactly {@code count} connection attempts were made. */
@@ -82,13 +82,13 @@ public final class ChaosProxyAssert extends AbstractAssert<ChaosProxyAssert, Cha
             throw new IllegalArgumentException("attempt number " + number + " must be 1 or more");
         }
         hasAtLeastAttempts(number);
-        return new ConnectionAssert(() -> recording().attempt(number), within);
+        return Described.carry(this, new ConnectionAssert(() -> recording().attempt(number), within));
     }
 
     /** Assertions on the sequence of attempts: delays, backoff, giving up, storms, resumed traffic. */
     public ReconnectAssert reconnects() {
         isNotNull();
-        return new ReconnectAssert(recording(), within);
+        return Described.carry(this, new ReconnectAssert(recording(), within));
     }
 
     private Recording recording() {
@@ -97,7 +97,11 @@ public final class ChaosProxyAssert extends AbstractAssert<ChaosProxyAssert, Cha
 
     private ChaosProxyAssert check(java.util.function.Consumer<List<ConnectionRecord>> assertion) {
         isNotNull();
-        Eventually.check(within, () -> assertion.accept(recording().connections()));
+        try {
+            Eventually.check(within, () -> assertion.accept(recording().connections()));
+        } catch (AssertionError failure) {
+            throw failure("%s", failure.getMessage()); // with the description or the message the user set
+        }
         return myself;
     }
 

@@ -1,5 +1,6 @@
 package io.github.wschaos.assertj;
 
+import io.github.wschaos.fault.Faults;
 import io.github.wschaos.record.CloseInfo;
 import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.ConnectionRecord;
@@ -90,8 +91,18 @@ public final class ConnectionAssert extends AbstractAssert<ConnectionAssert, Con
         });
     }
 
-    /** A fault with this name ({@code drop-idle}, {@code refuse}, ...) touched the connection. */
+    /**
+     * A fault with this name ({@code drop-idle}, {@code refuse}, ...; see {@link Faults#names()}) touched the
+     * connection. A name no fault has is refused at once, so that a misspelt name does not read as a fault that did
+     * not act.
+     */
     public ConnectionAssert wasHitBy(String faultName) {
+        if (!Faults.names().contains(faultName)) {
+            String written = faultName == null ? "" : faultName.replace('_', '-');
+            throw new IllegalArgumentException("fault name " + (faultName == null ? null : "'" + faultName + "'")
+                    + " is no fault's name" + (Faults.names().contains(written) ? " (Toxiproxy's " + faultName
+                            + " is written " + written + " here)" : "") + "; accepted: " + String.join(", ", Faults.names()));
+        }
         return check(record -> {
             if (!record.faults().contains(faultName)) {
                 fail(record, "to be hit by %s but the faults that touched it were %s", faultName, record.faults());
@@ -136,7 +147,11 @@ public final class ConnectionAssert extends AbstractAssert<ConnectionAssert, Con
 
     private ConnectionAssert check(java.util.function.Consumer<ConnectionRecord> assertion) {
         isNotNull();
-        Eventually.check(within, () -> assertion.accept(latest.get()));
+        try {
+            Eventually.check(within, () -> assertion.accept(latest.get()));
+        } catch (AssertionError failure) {
+            throw failure("%s", failure.getMessage()); // with the description or the message the user set
+        }
         return myself;
     }
 

@@ -49,7 +49,8 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
 
     /** Delays may differ from the expected ones by {@code tolerance}; {@link Tolerance#DEFAULT} otherwise. */
     public ReconnectAssert withTolerance(Tolerance tolerance) {
-        return new ReconnectAssert(actual, within, Objects.requireNonNull(tolerance, "tolerance"), counted);
+        return Described.carry(this,
+                new ReconnectAssert(actual, within, Objects.requireNonNull(tolerance, "tolerance"), counted));
     }
 
     /**
@@ -69,7 +70,8 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
      */
     public ReconnectAssert only(Predicate<ConnectionRecord> connections) {
         Objects.requireNonNull(connections, "connections");
-        return new ReconnectAssert(actual, within, tolerance, counted == null ? connections : counted.and(connections));
+        return Described.carry(this,
+                new ReconnectAssert(actual, within, tolerance, counted == null ? connections : counted.and(connections)));
     }
 
     /** The connections counted as attempts, in order: all of them unless narrowed by {@link #only}. */
@@ -80,14 +82,15 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
 
     /** At least {@code count} attempts were made (waiting for them after {@code within}). */
     public ReconnectAssert hasAtLeastAttempts(int count) {
-        ChaosProxyAssert.notNegative("attempt count", count);
-        Eventually.check(within, () -> {
-            List<ConnectionRecord> records = records();
-            if (records.size() < count) {
-                fail(records, "to have at least %s but had %s", ChaosErrorMessages.attempts(count), records.size());
-            }
+        return verify(() -> {
+            ChaosProxyAssert.notNegative("attempt count", count);
+            Eventually.check(within, () -> {
+                List<ConnectionRecord> records = records();
+                if (records.size() < count) {
+                    fail(records, "to have at least %s but had %s", ChaosErrorMessages.attempts(count), records.size());
+                }
+            });
         });
-        return myself;
     }
 
     /**
@@ -107,35 +110,36 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
      * {@link #hasAtLeastAttempts} first to wait for more.
      */
     public ReconnectAssert followBackoff(Backoff backoff) {
-        Objects.requireNonNull(backoff, "backoff");
-        Eventually.check(within, () -> {
+        return verify(() -> {
+            Objects.requireNonNull(backoff, "backoff");
+            Eventually.check(within, () -> {
+                List<ConnectionRecord> records = records();
+                if (records.size() < 2) {
+                    fail(records, "to reconnect with %s%nbut there %s: a backoff needs at least 2", backoff,
+                            records.isEmpty() ? "was no attempt" : "was only 1 attempt");
+                }
+            });
             List<ConnectionRecord> records = records();
-            if (records.size() < 2) {
-                fail(records, "to reconnect with %s%nbut there %s: a backoff needs at least 2", backoff,
-                        records.isEmpty() ? "was no attempt" : "was only 1 attempt");
+            List<Duration> expected = backoff.expectedDelays(records);
+            int measured = 0;
+            for (int i = 1; i < records.size(); i++) {
+                Optional<Duration> delay = records.get(i).delaySince(records.get(i - 1));
+                if (delay.isEmpty()) {
+                    continue; // overlapping attempts: the client's own delay is not visible
+                }
+                measured++;
+                if (!backoff.accepts(expected.get(i - 1), delay.get(), tolerance)) {
+                    fail(records, "to reconnect with %s (tolerance %s)%nbut the delay before attempt #%s was %s, outside %s..%s",
+                            backoff, tolerance, records.get(i).attempt(), Timeline.seconds(delay.get()),
+                            Timeline.seconds(backoff.lowest(expected.get(i - 1), tolerance)),
+                            Timeline.seconds(backoff.highest(expected.get(i - 1), tolerance)));
+                }
+            }
+            if (measured == 0) {
+                fail(records, "to reconnect with %s%nbut no delay could be measured: every attempt started before the"
+                        + " previous one had ended (overlap)", backoff);
             }
         });
-        List<ConnectionRecord> records = records();
-        List<Duration> expected = backoff.expectedDelays(records);
-        int measured = 0;
-        for (int i = 1; i < records.size(); i++) {
-            Optional<Duration> delay = records.get(i).delaySince(records.get(i - 1));
-            if (delay.isEmpty()) {
-                continue; // overlapping attempts: the client's own delay is not visible
-            }
-            measured++;
-            if (!backoff.accepts(expected.get(i - 1), delay.get(), tolerance)) {
-                fail(records, "to reconnect with %s (tolerance %s)%nbut the delay before attempt #%s was %s, outside %s..%s",
-                        backoff, tolerance, records.get(i).attempt(), Timeline.seconds(delay.get()),
-                        Timeline.seconds(backoff.lowest(expected.get(i - 1), tolerance)),
-                        Timeline.seconds(backoff.highest(expected.get(i - 1), tolerance)));
-            }
-        }
-        if (measured == 0) {
-            fail(records, "to reconnect with %s%nbut no delay could be measured: every attempt started before the"
-                    + " previous one had ended (overlap)", backoff);
-        }
-        return myself;
     }
 
     /**
@@ -145,20 +149,21 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
      * is no storm): put {@link #hasAtLeastAttempts} first.
      */
     public ReconnectAssert hasNoStormFasterThan(Duration floor) {
-        Eventually.positive("storm floor", floor);
-        List<ConnectionRecord> records = records();
-        for (int i = 1; i < records.size(); i++) {
-            ConnectionRecord previous = records.get(i - 1);
-            ConnectionRecord next = records.get(i);
-            Optional<Duration> delay = next.delaySince(previous);
-            Duration measured = delay.orElseGet(() -> next.acceptedAt().minus(previous.acceptedAt()));
-            if (measured.compareTo(floor) < 0) {
-                fail(records, "to wait at least %s between attempts%nbut attempt #%s came %s", Timeline.seconds(floor),
-                        next.attempt(), delay.isPresent() ? Timeline.seconds(measured) + " after the previous one ended"
-                                : Timeline.seconds(measured) + " after the previous one started, which was still open");
+        return verify(() -> {
+            Eventually.positive("storm floor", floor);
+            List<ConnectionRecord> records = records();
+            for (int i = 1; i < records.size(); i++) {
+                ConnectionRecord previous = records.get(i - 1);
+                ConnectionRecord next = records.get(i);
+                Optional<Duration> delay = next.delaySince(previous);
+                Duration measured = delay.orElseGet(() -> next.acceptedAt().minus(previous.acceptedAt()));
+                if (measured.compareTo(floor) < 0) {
+                    fail(records, "to wait at least %s between attempts%nbut attempt #%s came %s", Timeline.seconds(floor),
+                            next.attempt(), delay.isPresent() ? Timeline.seconds(measured) + " after the previous one ended"
+                                    : Timeline.seconds(measured) + " after the previous one started, which was still open");
+                }
             }
-        }
-        return myself;
+        });
     }
 
     /**
@@ -171,31 +176,32 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
      * default), then for the quiet period, which runs from the last end.
      */
     public ReconnectAssert gaveUpAfter(int attempts, Duration quietPeriod) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts " + attempts + " must be 1 or more");
-        }
-        Eventually.positive("quiet period", quietPeriod);
-        awaitAttempts(attempts);
-        String expectation = "to give up after %s";
-        String counted = ChaosErrorMessages.attempts(attempts);
-        try {
-            Awaitility.await().atMost(bound()).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
-                    .until(() -> records().size() > attempts
-                            || records().stream().allMatch(ConnectionRecord::hasEnded));
-        } catch (ConditionTimeoutException e) {
-            // reported below with the timeline
-        }
-        List<ConnectionRecord> records = records();
-        tooMany(records, attempts, quietPeriod, expectation, counted);
-        for (ConnectionRecord record : records) {
-            if (!record.hasEnded()) {
-                fail(records, expectation + "%nbut attempt #%s is still open (%s) after %s: an attempt still open is"
-                        + " not given up", counted, record.attempt(), record.isUpgraded() ? "upgraded" : "no answer yet",
-                        Backoff.millis(bound()));
+        return verify(() -> {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts " + attempts + " must be 1 or more");
             }
-        }
-        staysQuiet(attempts, quietPeriod, expectation, counted);
-        return myself;
+            Eventually.positive("quiet period", quietPeriod);
+            awaitAttempts(attempts);
+            String expectation = "to give up after %s";
+            String counted = ChaosErrorMessages.attempts(attempts);
+            try {
+                Awaitility.await().atMost(bound()).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                        .until(() -> records().size() > attempts
+                                || records().stream().allMatch(ConnectionRecord::hasEnded));
+            } catch (ConditionTimeoutException e) {
+                // reported below with the timeline
+            }
+            List<ConnectionRecord> records = records();
+            tooMany(records, attempts, quietPeriod, expectation, counted);
+            for (ConnectionRecord record : records) {
+                if (!record.hasEnded()) {
+                    fail(records, expectation + "%nbut attempt #%s is still open (%s) after %s: an attempt still open is"
+                            + " not given up", counted, record.attempt(), record.isUpgraded() ? "upgraded" : "no answer yet",
+                            Backoff.millis(bound()));
+                }
+            }
+            staysQuiet(attempts, quietPeriod, expectation, counted);
+        });
     }
 
     /**
@@ -204,22 +210,23 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
      * fails at once if an attempt already followed one.
      */
     public ReconnectAssert doesNotReconnectAfterNormalClose(Duration quietPeriod) {
-        Eventually.positive("quiet period", quietPeriod);
-        Eventually.check(bound(), () -> {
+        return verify(() -> {
+            Eventually.positive("quiet period", quietPeriod);
+            Eventually.check(bound(), () -> {
+                List<ConnectionRecord> records = records();
+                if (firstNormalClose(records) < 0) {
+                    fail(records, "to have a connection closed normally (1000)%nbut none was");
+                }
+            });
             List<ConnectionRecord> records = records();
-            if (firstNormalClose(records) < 0) {
-                fail(records, "to have a connection closed normally (1000)%nbut none was");
+            int closed = firstNormalClose(records);
+            if (closed < records.size() - 1) {
+                ConnectionRecord next = records.get(closed + 1);
+                fail(records, "not to reconnect after the normal close of attempt #%s%nbut attempt #%s came %s",
+                        records.get(closed).attempt(), next.attempt(), cameAfter(next, records.get(closed)));
             }
+            staysQuiet(closed + 1, quietPeriod, "not to reconnect after the normal close of attempt #%s", closed + 1);
         });
-        List<ConnectionRecord> records = records();
-        int closed = firstNormalClose(records);
-        if (closed < records.size() - 1) {
-            ConnectionRecord next = records.get(closed + 1);
-            fail(records, "not to reconnect after the normal close of attempt #%s%nbut attempt #%s came %s",
-                    records.get(closed).attempt(), next.attempt(), cameAfter(next, records.get(closed)));
-        }
-        staysQuiet(closed + 1, quietPeriod, "not to reconnect after the normal close of attempt #%s", closed + 1);
-        return myself;
     }
 
     /** The index of the first attempt that closed normally, or -1. */
@@ -244,33 +251,34 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
      * tells such a connection from one that stayed. Waits for it after {@code within}.
      */
     public ReconnectAssert resumedTraffic() {
-        Eventually.check(within, () -> {
-            List<ConnectionRecord> records = records();
-            ConnectionRecord brokeOff = null;
-            for (int i = 0; i < records.size(); i++) {
-                ConnectionRecord record = records.get(i);
-                if (record.isUpgraded() && record.clientToUpstream().messages() > 0
-                        && record.upstreamToClient().messages() > 0) {
-                    for (int j = 0; j < i; j++) {
-                        ConnectionRecord before = records.get(j);
-                        if ((brokeOff(before) && before.endedAt().compareTo(record.acceptedAt()) <= 0)
-                                || abandoned(before)) {
-                            return;
+        return verify(() -> {
+            Eventually.check(within, () -> {
+                List<ConnectionRecord> records = records();
+                ConnectionRecord brokeOff = null;
+                for (int i = 0; i < records.size(); i++) {
+                    ConnectionRecord record = records.get(i);
+                    if (record.isUpgraded() && record.clientToUpstream().messages() > 0
+                            && record.upstreamToClient().messages() > 0) {
+                        for (int j = 0; j < i; j++) {
+                            ConnectionRecord before = records.get(j);
+                            if ((brokeOff(before) && before.endedAt().compareTo(record.acceptedAt()) <= 0)
+                                    || abandoned(before)) {
+                                return;
+                            }
                         }
                     }
+                    if (brokeOff == null && (brokeOff(record) || (abandoned(record) && i + 1 < records.size()))) {
+                        brokeOff = record;
+                    }
                 }
-                if (brokeOff == null && (brokeOff(record) || (abandoned(record) && i + 1 < records.size()))) {
-                    brokeOff = record;
-                }
-            }
-            fail(records, "to have reconnected with messages flowing both ways on a connection upgraded after one broke"
-                    + " off%nbut %s", records.isEmpty() ? "there was no attempt"
-                            : records.size() == 1 ? "there was only one attempt"
-                            : brokeOff == null ? "no connection broke off"
-                            : "no connection upgraded after attempt #" + brokeOff.attempt() + " ended carried messages both"
-                                    + " ways");
+                fail(records, "to have reconnected with messages flowing both ways on a connection upgraded after one broke"
+                        + " off%nbut %s", records.isEmpty() ? "there was no attempt"
+                                : records.size() == 1 ? "there was only one attempt"
+                                : brokeOff == null ? "no connection broke off"
+                                : "no connection upgraded after attempt #" + brokeOff.attempt() + " ended carried messages both"
+                                        + " ways");
+            });
         });
-        return myself;
     }
 
     /**
@@ -352,6 +360,16 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
         return next.delaySince(previous)
                 .map(delay -> Timeline.seconds(delay) + " after attempt #" + previous.attempt() + " ended")
                 .orElse("while attempt #" + previous.attempt() + " was still open");
+    }
+
+    /** Runs {@code check}; its failure gets the description or the message the user set. */
+    private ReconnectAssert verify(Runnable check) {
+        try {
+            check.run();
+        } catch (AssertionError failure) {
+            throw failure("%s", failure.getMessage());
+        }
+        return myself;
     }
 
     private void fail(List<ConnectionRecord> records, String expectation, Object... arguments) {

@@ -2,8 +2,11 @@ package io.github.wschaos.fault;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The fault catalogue: one factory per real-world failure. Each fault's own type documents what the client
@@ -11,7 +14,21 @@ import java.util.Map;
  */
 public final class Faults {
 
+    /** Every fault's {@link Fault#name()}, in the catalogue's order. */
+    private static final Set<String> NAMES = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("strip-upgrade-headers",
+            "drop-idle", "tls-mismatch", "reject-origins", "refuse", "blackhole", "delay-handshake", "respond-with-status",
+            "close-with-code", "reset", "swallow-pings", "half-open", "latency", "bandwidth", "slow-close", "timeout",
+            "reset-peer", "slicer", "limit-data")));
+
     private Faults() {
+    }
+
+    /**
+     * The names faults have ({@link Fault#name()}): what the recording notes on a connection a fault touched, what
+     * {@code attempt(n).wasHitBy(name)} takes and what the command line's {@code --fault} names.
+     */
+    public static Set<String> names() {
+        return NAMES;
     }
 
     /** nginx without the upgrade configuration: the upstream never sees {@code Upgrade}. See {@link StripUpgradeHeaders}. */

@@ -11,8 +11,8 @@ import java.util.Map;
  * and, past that, into at most 4 larger ones ({@code large_client_header_buffers 4 8k}); a line that does not fit in
  * what is left of a buffer moves whole to the next. So a line longer than a large buffer is refused, and so is a head of
  * long lines well before 4 x 8 KiB (9 lines of 3,000 bytes: two fit in a buffer, the ninth in none): both get
- * {@code 400 Request Header Or Cookie Too Large}. The HTTP decoder's own limit on the whole head is set above what
- * these buffers can hold, so that they decide.
+ * {@code 400 Request Header Or Cookie Too Large}. The HTTP decoder's own limit on the whole head is set to all that
+ * these buffers can hold together (the first and the 4 large ones), so that they decide.
  */
 final class HeaderLines {
 

@@ -135,6 +135,51 @@ class WebSocketChaosAssertionsTest {
     }
 
     @Test
+    void aDescriptionOrAMessageTheUserSetIsWhatAFailureSaysAlongTheWholeChain() throws Exception {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            client.send("hello");
+            assertThat(echo.proxy()).within(WAIT).attempt(1).hasMessagesBothWays(1);
+
+            assertThatThrownBy(() -> assertThat(echo.proxy()).as("client after deploy").hasAttempts(2))
+                    .hasMessageStartingWith("[client after deploy] ")
+                    .hasMessageContaining("to have exactly 2 attempts but had 1");
+            assertThatThrownBy(() -> assertThat(echo.proxy()).describedAs("the %s client", "JDK").within(ofMillis(100))
+                    .attempt(1).closedWithCode(1000))
+                    .hasMessageStartingWith("[the JDK client] Within 100ms")
+                    .hasMessageContaining("to be closed but it is still open");
+            assertThatThrownBy(() -> assertThat(echo.proxy()).as("after deploy").reconnects().only(record -> true)
+                    .withTolerance(Tolerance.of(ofMillis(10))).followBackoff(Backoff.constant(ofMillis(100))))
+                    .hasMessageStartingWith("[after deploy] ")
+                    .hasMessageContaining("a backoff needs at least 2");
+            assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().as("reconnects").hasAtLeastAttempts(3))
+                    .hasMessageStartingWith("[reconnects] ");
+            assertThatThrownBy(() -> assertThat(echo.proxy()).withFailMessage("custom: no reconnect").reconnects()
+                    .resumedTraffic())
+                    .hasMessage("custom: no reconnect");
+            assertThatThrownBy(() -> assertThat(echo.proxy()).attempt(1).overridingErrorMessage("not %s", "closed")
+                    .closedWithoutCloseFrame())
+                    .hasMessage("not closed");
+        }
+    }
+
+    @Test
+    void aFaultNameNoFaultHasIsRefusedRatherThanReadAsAFaultThatDidNotAct() throws Exception {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            assertThat(echo.proxy()).within(WAIT).attempt(1).isUpgraded();
+            assertThatThrownBy(() -> assertThat(echo.proxy()).attempt(1).wasHitBy("drop_idle"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("fault name 'drop_idle' is no fault's name (Toxiproxy's drop_idle is written"
+                            + " drop-idle here); accepted: strip-upgrade-headers, drop-idle, ");
+            assertThatThrownBy(() -> assertThat(echo.proxy()).attempt(1).wasHitBy("dropIdle"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'dropIdle' is no fault's name; accepted: ");
+            assertThatThrownBy(() -> assertThat(echo.proxy()).attempt(1).wasHitBy("drop-idle"))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("to be hit by drop-idle but the faults that touched it were []");
+        }
+    }
+
+    @Test
     void waitsWithinABoundAndReportsTheBound() {
         echo.proxy().inject(Faults.respondWithStatus(503), Target.next(1));
         assertThatThrownBy(() -> assertThat(echo.proxy()).within(ofMillis(200)).hasAtLeastAttempts(1))

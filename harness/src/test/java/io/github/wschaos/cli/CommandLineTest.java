@@ -34,6 +34,7 @@ class CommandLineTest {
 
     @Test
     void faultNamesParseIntoTheCatalogue() {
+        assertThat(FaultOption.names()).isEqualTo(String.join(", ", Faults.names())); // the names the recording notes
         assertThat(FaultOption.parse("strip-upgrade-headers").fault()).isEqualTo(Faults.stripUpgradeHeaders());
         assertThat(FaultOption.parse("drop-idle=60s:upstream").fault())
                 .isEqualTo(new DropIdleConnections(Duration.ofSeconds(60), IdleTimer.UPSTREAM_DATA));
