@@ -25,6 +25,8 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -205,6 +207,52 @@ class LifecycleTest {
         @Test
         void relays(ChaosProxy proxy) throws Exception {
             assertThat(Ws.echo(proxy.uri(), "later")).isEqualTo("later");
+        }
+    }
+
+    @Test
+    void aParameterizedClassHasOneProxyForItsLifecycleMethodsAndAllItsInvocations() {
+        Kit.runPassing(4, ParameterizedClassSetAtRunTime.class);
+
+        // @BeforeAll, 2 tests in each of 2 invocations, @AfterAll: one proxy, as for one class
+        assertThat(SEEN).hasSize(6);
+        assertThat(Set.copyOf(SEEN)).hasSize(1);
+        assertThat(SEEN.get(0).isRunning()).as("closed after the last invocation").isFalse();
+    }
+
+    @ParameterizedClass
+    @ValueSource(strings = {"first", "second"})
+    @WebSocketChaos
+    @RespondWithStatus(value = 503, attempts = "2")
+    static class ParameterizedClassSetAtRunTime {
+
+        @Parameter
+        String text;
+
+        @BeforeAll
+        static void pointAtTheServer(ChaosProxy proxy) {
+            SEEN.add(proxy);
+            proxy.upstream(Echo.server.uri());
+        }
+
+        @Test
+        void relaysAndStartsEmpty(ChaosProxy proxy) throws Exception {
+            SEEN.add(proxy);
+            assertThat(proxy.recording().attempts()).isZero();
+            assertThat(Ws.echo(proxy.uri(), text)).isEqualTo(text);
+        }
+
+        @Test
+        void armsTheClassFaultInEveryInvocation(ChaosProxy proxy) throws Exception {
+            SEEN.add(proxy);
+            assertThat(Ws.echo(proxy.uri(), text)).isEqualTo(text);
+            assertThat(Ws.handshake(proxy.uri())).isEqualTo("503");
+            assertThat(Ws.echo(proxy.uri(), text)).isEqualTo(text);
+        }
+
+        @AfterAll
+        static void afterAll(ChaosProxy proxy) {
+            SEEN.add(proxy);
         }
     }
 

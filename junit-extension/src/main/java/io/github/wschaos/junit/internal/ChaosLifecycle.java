@@ -365,38 +365,43 @@ public final class ChaosLifecycle {
 
     /** The nearest context, from this one outwards, whose class carries @WebSocketChaos. */
     private static Optional<ExtensionContext> annotatedClassContext(ExtensionContext context) {
+        return classContexts(context).stream()
+                .filter(at -> AnnotationSupport.isAnnotated(at.getRequiredTestClass(), WebSocketChaos.class))
+                .findFirst();
+    }
+
+    /**
+     * The class contexts from this one outwards, one per class: a {@code @ParameterizedClass} (a class template) runs
+     * its class in a context per invocation inside one for the template, both of that class, and the template's is the
+     * class's, so that its {@code @BeforeAll} and {@code @AfterAll} methods and all its invocations share one proxy, as
+     * they share one static state.
+     */
+    private static List<ExtensionContext> classContexts(ExtensionContext context) {
+        List<ExtensionContext> classes = new ArrayList<>();
         for (ExtensionContext at = context; at != null; at = at.getParent().orElse(null)) {
-            if (at.getElement().orElse(null) instanceof Class<?> type
-                    && AnnotationSupport.isAnnotated(type, WebSocketChaos.class)) {
-                return Optional.of(at);
+            if (at.getElement().orElse(null) instanceof Class<?> type) {
+                int last = classes.size() - 1;
+                if (last >= 0 && classes.get(last).getRequiredTestClass() == type) {
+                    classes.set(last, at);
+                } else {
+                    classes.add(at);
+                }
             }
         }
-        return Optional.empty();
+        return classes;
     }
 
     /** The classes enclosing {@code configClass} (a {@code @Nested} class's outer classes), nearest first. */
     private static List<Class<?>> enclosingClasses(ExtensionContext context, Class<?> configClass) {
-        List<Class<?>> enclosing = new ArrayList<>();
-        boolean outside = false;
-        for (ExtensionContext at = context; at != null; at = at.getParent().orElse(null)) {
-            if (at.getElement().orElse(null) instanceof Class<?> type) {
-                if (outside) {
-                    enclosing.add(type);
-                }
-                outside |= type == configClass;
-            }
-        }
-        return enclosing;
+        List<Class<?>> classes = classChain(context);
+        Collections.reverse(classes);
+        return List.copyOf(classes.subList(classes.indexOf(configClass) + 1, classes.size()));
     }
 
     /** The classes from the outermost enclosing one to the test's own. */
     static List<Class<?>> classChain(ExtensionContext context) {
         List<Class<?>> chain = new ArrayList<>();
-        for (ExtensionContext at = context; at != null; at = at.getParent().orElse(null)) {
-            if (at.getElement().orElse(null) instanceof Class<?> type) {
-                chain.add(type);
-            }
-        }
+        classContexts(context).forEach(at -> chain.add(at.getRequiredTestClass()));
         Collections.reverse(chain);
         return chain;
     }
