@@ -28,9 +28,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A client that ends TLS with a {@code close_notify} and keeps the TCP connection open (Python's
- * {@code SSLSocket.unwrap()}; Netty's {@code SslHandler.closeOutbound()}): nginx answers with its own
- * {@code close_notify} and closes at once, and the upstream connection with it. So must the proxy's TLS listener,
- * or both connections stay open until someone times out.
+ * {@code SSLSocket.unwrap()}; Netty's {@code SslHandler.closeOutbound()}): nginx closes at once, and the upstream
+ * connection with it, without a {@code close_notify} of its own (measured with nginx 1.22.1 over TLS 1.2 and 1.3:
+ * Python's {@code unwrap()} raises {@code SSLEOFError}). So must the proxy's TLS listener, or both connections stay
+ * open until someone times out, and a client that waits for the answer would pass here and fail behind nginx.
  */
 class ClientTlsCloseTest {
 
@@ -74,7 +75,9 @@ class ClientTlsCloseTest {
             tls.closeOutbound(); // close_notify; TCP stays open
 
             assertThat(channel.closeFuture().await(WAIT.toMillis()))
-                    .as("the proxy answered the close_notify and closed the connection").isTrue();
+                    .as("the proxy closed the connection").isTrue();
+            assertThat(tls.sslCloseFuture().await(WAIT.toMillis())).isTrue();
+            assertThat(tls.sslCloseFuture().isSuccess()).as("a close_notify came back: " + tls.sslCloseFuture()).isFalse();
             if (upgradeFirst) {
                 ConnectionRecord record = Awaitility.await().atMost(WAIT)
                         .until(() -> proxy.recording().attempt(1), ConnectionRecord::isClosed);

@@ -3,18 +3,20 @@ package io.github.wschaos.internal;
 import io.github.wschaos.fault.TlsMismatch;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import io.netty.util.NetUtil;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 
 /**
  * The TLS material of a proxy listener, generated in memory: an authority that clients trust, the loopback
@@ -58,28 +60,24 @@ public final class ListenerTls {
     public static ListenerTls generate(List<String> hostNames) {
         hostNames.forEach(ListenerTls::checkHostName);
         Instant now = Instant.now();
-        X509Bundle authority = build(new CertificateBuilder()
-                .subject("CN=wschaos test authority " + HexFormat.of().formatHex(randomBytes(8)) + ", O=wschaos")
-                .setIsCertificateAuthority(true)
-                .notBefore(now.minus(1, ChronoUnit.HOURS))
-                .notAfter(now.plus(VALIDITY_DAYS, ChronoUnit.DAYS))
-                .ecp256(), null);
-        X509Bundle leaf = build(withNames(leaf(now.minus(1, ChronoUnit.HOURS), now.plus(VALIDITY_DAYS, ChronoUnit.DAYS)),
-                hostNames), authority);
+        Instant notBefore = now.minus(1, ChronoUnit.HOURS);
+        Instant notAfter = now.plus(VALIDITY_DAYS, ChronoUnit.DAYS);
+        X509Bundle authority = CertificateIssuer.authority(
+                "CN=wschaos test authority " + HexFormat.of().formatHex(randomBytes(8)) + ", O=wschaos", notBefore, notAfter);
+        X509Bundle leaf = CertificateIssuer.leaf(authority, LEAF_SUBJECT, notBefore, notAfter, names(hostNames));
         return new ListenerTls(authority, leaf, hostNames);
     }
 
     /** Loopback's names and {@code hostNames} as the certificate's subject alternative names. */
-    private static CertificateBuilder withNames(CertificateBuilder builder, List<String> hostNames) {
-        builder.addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addSanIpAddress("::1");
+    private static GeneralNames names(List<String> hostNames) {
+        List<GeneralName> names = new ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.iPAddress, "::1")));
         for (String name : hostNames) {
-            if (isIpLiteral(name)) {
-                builder.addSanIpAddress(name.startsWith("[") ? name.substring(1, name.length() - 1) : name);
-            } else {
-                builder.addSanDnsName(name.toLowerCase(Locale.ROOT));
-            }
+            names.add(isIpLiteral(name)
+                    ? new GeneralName(GeneralName.iPAddress, name.startsWith("[") ? name.substring(1, name.length() - 1) : name)
+                    : new GeneralName(GeneralName.dNSName, name.toLowerCase(Locale.ROOT)));
         }
-        return builder;
+        return new GeneralNames(names.toArray(GeneralName[]::new));
     }
 
     /**
@@ -104,6 +102,7 @@ public final class ListenerTls {
     }
 
     private static final int VALIDITY_DAYS = 365;
+    private static final String LEAF_SUBJECT = "CN=localhost, O=wschaos";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static byte[] randomBytes(int count) {
@@ -134,34 +133,17 @@ public final class ListenerTls {
 
     private SslContext flawedContext(TlsMismatch mode) {
         Instant now = Instant.now();
+        Instant notAfter = now.plus(VALIDITY_DAYS, ChronoUnit.DAYS);
         return switch (mode) {
-            case UNTRUSTED_CERTIFICATE -> server(build(leaf(now, now.plus(VALIDITY_DAYS, ChronoUnit.DAYS))
-                    .subject("CN=localhost, O=untrusted").setIsCertificateAuthority(true).addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
-                    .addSanIpAddress("::1"), null));
-            case EXPIRED_CERTIFICATE -> server(build(withNames(leaf(now.minus(30, ChronoUnit.DAYS), now.minus(1, ChronoUnit.DAYS)),
-                    hostNames), authority));
-            case WRONG_HOST_CERTIFICATE -> server(build(leaf(now, now.plus(VALIDITY_DAYS, ChronoUnit.DAYS))
-                    .subject("CN=wrong-host.invalid, O=wschaos").addSanDnsName("wrong-host.invalid"), authority));
+            case UNTRUSTED_CERTIFICATE -> server(CertificateIssuer.leaf(null, "CN=localhost, O=untrusted", now, notAfter,
+                    names(List.of())));
+            case EXPIRED_CERTIFICATE -> server(CertificateIssuer.leaf(authority, LEAF_SUBJECT, now.minus(30, ChronoUnit.DAYS),
+                    now.minus(1, ChronoUnit.DAYS), names(hostNames)));
+            case WRONG_HOST_CERTIFICATE -> server(CertificateIssuer.leaf(authority, "CN=wrong-host.invalid, O=wschaos", now,
+                    notAfter, new GeneralNames(new GeneralName(GeneralName.dNSName, "wrong-host.invalid"))));
             // NO_COMMON_PROTOCOL: the JDK speaks neither TLS 1.0 nor 1.1; OutdatedTlsListener answers in their place
             case PLAIN_LISTENER, TLS_LISTENER, NO_COMMON_PROTOCOL -> normal;
         };
-    }
-
-    private static CertificateBuilder leaf(Instant notBefore, Instant notAfter) {
-        return new CertificateBuilder()
-                .subject("CN=localhost, O=wschaos")
-                .notBefore(notBefore)
-                .notAfter(notAfter)
-                .addExtendedKeyUsageServerAuth()
-                .ecp256();
-    }
-
-    private static X509Bundle build(CertificateBuilder builder, X509Bundle issuer) {
-        try {
-            return issuer == null ? builder.buildSelfSigned() : builder.buildIssuedBy(issuer);
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not generate a certificate: " + e, e);
-        }
     }
 
     private static SslContext server(X509Bundle bundle) {
