@@ -16,7 +16,8 @@ final class BandwidthToxic extends Pacer {
     BandwidthToxic(ToxicChain chain, String cause, long rate) {
         super(chain, cause);
         this.bytesPerMilli = rate;
-        this.pieceBytes = (int) Math.min(Integer.MAX_VALUE, rate * 100);
+        // A rate past 21 GB/s is not limited in practice; rate * 100 would overflow (Long.MAX_VALUE for "unlimited").
+        this.pieceBytes = rate > Integer.MAX_VALUE / 100 ? Integer.MAX_VALUE : (int) (rate * 100);
     }
 
     @Override

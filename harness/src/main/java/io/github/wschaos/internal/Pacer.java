@@ -3,7 +3,6 @@ package io.github.wschaos.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.PendingWriteQueue;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
@@ -12,13 +11,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * The toxics that hold bytes back and let them go later ({@code latency}, {@code bandwidth}, {@code slicer}): each
  * write is cut into pieces with a due time, pieces leave in order, each flushed on its own as Toxiproxy writes each
- * chunk. Held bytes count towards the channel's writability (a {@link PendingWriteQueue}), so the relay stops reading
- * the other side while too much is held, as a TCP window would.
+ * chunk. Held bytes count towards the channel's writability, so the relay stops reading the other side while too
+ * much is held, as a TCP window would; a toxic that Toxiproxy buffers ({@code latency}) holds a number of writes
+ * instead ({@link HeldWrites}).
  */
 abstract class Pacer extends ToxicHandler {
 
+    /**
+     * The most bytes Toxiproxy reads into one chunk (32 KiB): a buffered toxic holds at most as many bytes as Toxiproxy's
+     * would, however large the reads here are.
+     */
+    private static final long MAX_CHUNK_BYTES = 32 * 1024;
+
     private final ArrayDeque<Long> due = new ArrayDeque<>();
-    private PendingWriteQueue held;
+    private HeldWrites held;
     private long lastDue;
     private ScheduledFuture<?> timer;
 
@@ -28,7 +34,7 @@ abstract class Pacer extends ToxicHandler {
 
     @Override
     void started() {
-        held = new PendingWriteQueue(ctx);
+        held = bufferedWrites() > 0 ? HeldWrites.buffered(ctx, bufferedWrites(), bufferedWrites() * MAX_CHUNK_BYTES) : HeldWrites.counted(ctx);
         lastDue = System.nanoTime();
     }
 
@@ -41,6 +47,14 @@ abstract class Pacer extends ToxicHandler {
         } else {
             hold(msg, promise, lastDue);
         }
+    }
+
+    /**
+     * How many writes the toxic holds whatever their size before the relay stops reading the other side, as Toxiproxy's
+     * {@code GetBufferSize()}; 0 (the default, as in Toxiproxy): held bytes count as unsent ones.
+     */
+    int bufferedWrites() {
+        return 0;
     }
 
     /** Holds {@code buffer} (in pieces, the last one with {@code promise}) through {@link #hold}. */

@@ -106,6 +106,29 @@ class TcpToxicsTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"DOWNSTREAM", "UPSTREAM"})
+    void latencyDelaysALargeMessageByAboutTheLatencyWithoutCuttingTheThroughputAsToxiproxyBuffers(Direction direction)
+            throws Exception {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            echo.proxy().inject(Faults.latency(Duration.ofMillis(500), direction));
+            String big = "x".repeat(1 << 20);
+            // Toxiproxy holds up to 1,024 chunks, so the 1 MiB echo is about 500 ms late. Held against the 64 KiB
+            // window, it took 15 latencies (7.5 s). Tolerance: 2 s above the latency on a loaded machine.
+            assertThat(echoTime(client, big)).isBetween(Duration.ofMillis(500), Duration.ofMillis(2500));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} KB/s")
+    @ValueSource(longs = {Long.MAX_VALUE, 1L << 62, 100_000_000_000_000_000L})
+    void bandwidthOfAHugeRatePassesTrafficAsIfUnlimited(long rate) throws Exception {
+        echo.proxy().inject(Faults.bandwidth(rate, Direction.BOTH));
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            assertThat(echoTime(client, "x".repeat(100_000))).isLessThan(Duration.ofSeconds(2));
+        }
+        assertThat(echo.proxy().recording().attempt(1).isUpgraded()).isTrue();
+    }
+
     @Test
     void bandwidthBoundsThroughputByTheRate() throws Exception {
         try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
