@@ -61,7 +61,13 @@ public final class ChaosProxy implements AutoCloseable {
         this.timeScale = builder.timeScale;
         this.log = new ConnectionLog(builder.recordingLimit);
         this.faults = new FaultEngine(builder.seed, builder.timeScale);
+        builder.faults.forEach(armed -> faults.arm(armed.fault(), armed.target())); // before the listener opens
         this.server = new ProxyServer(settings, upstream, log, faults);
+        builder.faults.forEach(armed -> {
+            if (armed.fault() instanceof ForceTlsMismatch tls) {
+                server.prepare(tls.mode());
+            }
+        });
     }
 
     /** A builder; {@link Builder#upstream(URI)} is the one required setting. */
@@ -191,15 +197,20 @@ public final class ChaosProxy implements AutoCloseable {
      * @throws IllegalStateException if the fault needs a TLS listener and this proxy has none
      */
     public FaultHandle inject(Fault fault, Target target) {
-        if (fault instanceof ForceTlsMismatch tls && certificate == null && needsTlsListener(tls.mode())) {
-            throw new IllegalStateException("TLS mismatch " + tls.mode() + " changes the certificate of a TLS listener, "
-                    + "but this proxy listens without TLS; build it with tls() (in a JUnit test: @WebSocketChaos(tls = true); on the"
-                    + " command line: --tls)");
-        }
+        checkListener(fault, certificate != null);
         if (fault instanceof ForceTlsMismatch tls) {
             server.prepare(tls.mode());
         }
         return faults.arm(fault, target);
+    }
+
+    /** @throws IllegalStateException if {@code fault} needs a TLS listener and the proxy has none */
+    private static void checkListener(Fault fault, boolean tlsListener) {
+        if (fault instanceof ForceTlsMismatch tls && !tlsListener && needsTlsListener(tls.mode())) {
+            throw new IllegalStateException("TLS mismatch " + tls.mode() + " changes the certificate of a TLS listener, "
+                    + "but this proxy listens without TLS; build it with tls() (in a JUnit test: @WebSocketChaos(tls = true); on the"
+                    + " command line: --tls)");
+        }
     }
 
     private static boolean needsTlsListener(TlsMismatch mode) {
@@ -263,8 +274,33 @@ public final class ChaosProxy implements AutoCloseable {
         private int maxHeaderSize = 32 * 1024;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int recordingLimit = ConnectionLog.DEFAULT_LIMIT;
+        private final List<FaultAtStart> faults = new ArrayList<>();
 
         private Builder() {
+        }
+
+        private record FaultAtStart(Fault fault, Target target) {
+        }
+
+        /** {@link #fault(Fault, Target)} for every connection. */
+        public Builder fault(Fault fault) {
+            return fault(fault, Target.all());
+        }
+
+        /**
+         * Arms {@code fault} from the start, before the listener opens, so that no connection gets past it, not even
+         * one that comes the moment the port opens (a client or a readiness check that polls the port); as
+         * {@link ChaosProxy#inject(Fault, Target)} after {@link #start()}, whose handles {@link ChaosProxy#faults()}
+         * lists. Faults arm in the order given.
+         *
+         * @throws IllegalArgumentException here, if the target needs the request but the fault acts before it is read
+         */
+        public Builder fault(Fault fault, Target target) {
+            Objects.requireNonNull(fault, "fault");
+            Objects.requireNonNull(target, "target");
+            FaultEngine.checkTarget(fault, target);
+            faults.add(new FaultAtStart(fault, target));
+            return this;
         }
 
         /**
@@ -418,12 +454,14 @@ public final class ChaosProxy implements AutoCloseable {
          * @throws IllegalStateException if the upstream is missing or the address cannot be bound (naming it)
          * @throws IllegalArgumentException if the listen host cannot be resolved, or is not a loopback address and
          *     {@link #allowNonLoopback()} was not called (naming it)
+         * @throws IllegalStateException also if a {@link #fault} needs a TLS listener and {@link #tls()} was not called
          */
         public ChaosProxy start() {
             NettyVersions.check();
             if (upstream == null) {
                 throw new IllegalStateException("No upstream: call upstream(\"ws://host:port/path\") before start()");
             }
+            faults.forEach(armed -> checkListener(armed.fault(), tls));
             InetSocketAddress listen = new InetSocketAddress(ListenAddresses.resolve("listen host", listenHost, allowNonLoopback), port);
             ProxyCertificate certificate = !tls ? null : sharedCertificate != null ? sharedCertificate : ProxyCertificate.generate();
             ProxySettings settings = new ProxySettings(listen, certificate == null ? null : certificate.material(),

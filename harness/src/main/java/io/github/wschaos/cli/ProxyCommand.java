@@ -105,18 +105,9 @@ final class ProxyCommand implements Callable<Integer> {
                     + " needs --tls: a plain listener has no certificate");
         }
         TrustManagerFactory upstreamTrust = upstreamCa == null ? null : readUpstreamCa();
-        ChaosProxy proxy = start(upstreamTrust);
+        ChaosProxy proxy = start(upstreamTrust, parsed);
         if (certificateOut != null) {
             writeCertificate(proxy);
-        }
-        for (int i = 0; i < parsed.size(); i++) {
-            try {
-                proxy.inject(parsed.get(i).fault(), parsed.get(i).target());
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                // The Java API's own check (a target the fault cannot have, a TLS mode without --tls): same message.
-                proxy.close();
-                throw new CommandLine.ParameterException(spec.commandLine(), "--fault " + faults.get(i) + ": " + e.getMessage());
-            }
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("wschaos proxy listening: " + proxy.uri() + " -> " + Upstream.display(proxy.upstream())
@@ -166,7 +157,8 @@ final class ProxyCommand implements Callable<Integer> {
         }
     }
 
-    private ChaosProxy start(TrustManagerFactory upstreamTrust) {
+    /** Starts the proxy with {@code parsed} armed before its port opens, so that no connection gets past them. */
+    private ChaosProxy start(TrustManagerFactory upstreamTrust, List<FaultSpec> parsed) {
         HostPort address = HostPort.parse(spec.commandLine(), "--listen", listen, "127.0.0.1:9000");
         try {
             ChaosProxy.Builder builder = ChaosProxy.builder().upstream(upstream)
@@ -187,7 +179,15 @@ final class ProxyCommand implements Callable<Integer> {
             if (allowNonLoopback) {
                 builder.allowNonLoopback();
             }
-            return builder.start();
+            for (int i = 0; i < parsed.size(); i++) {
+                try {
+                    builder.fault(parsed.get(i).fault(), parsed.get(i).target());
+                } catch (IllegalArgumentException e) {
+                    // The Java API's own check (a target the fault cannot have): same message.
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--fault " + faults.get(i) + ": " + e.getMessage());
+                }
+            }
+            return builder.start(); // a TLS mode without --tls is refused here, before the port opens
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -35,7 +35,7 @@ final class ArmedFault implements FaultHandle {
      * Where the fault acts: its own stage, except that blackhole and refuse move from the accept to the request
      * head when their target needs the request (a firewall that drops or resets only some requests).
      */
-    private static Fault.Stage stageFor(Fault fault, Target target) {
+    static Fault.Stage stageFor(Fault fault, Target target) {
         if ((fault instanceof Blackhole || fault instanceof RefuseConnections) && needsRequest(target)) {
             return Fault.Stage.HANDSHAKE;
         }

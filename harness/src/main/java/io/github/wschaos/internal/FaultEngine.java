@@ -50,11 +50,9 @@ public final class FaultEngine {
     public FaultHandle arm(Fault fault, Target target) {
         Objects.requireNonNull(fault, "fault");
         Objects.requireNonNull(target, "target");
+        checkTarget(fault, target);
         ArmedFault armedFault = new ArmedFault(this, fault, target);
         Fault.Stage stage = armedFault.stage();
-        if ((stage == Fault.Stage.CONNECT || stage == Fault.Stage.BYTES) && ArmedFault.needsRequest(target)) {
-            throw beforeTheRequest(fault, target);
-        }
         armed.add(armedFault);
         if (stage == Fault.Stage.FRAMES) {
             List<Future<?>> applied = new ArrayList<>();
@@ -81,6 +79,18 @@ public final class FaultEngine {
     }
 
     /** A fault that acts before any request is read, armed with a target that needs the request. */
+    /**
+     * Checks that {@code fault} can pick its connections by {@code target}.
+     *
+     * @throws IllegalArgumentException if the target needs the request but the fault acts before it is read
+     */
+    public static void checkTarget(Fault fault, Target target) {
+        Fault.Stage stage = ArmedFault.stageFor(fault, target);
+        if ((stage == Fault.Stage.CONNECT || stage == Fault.Stage.BYTES) && ArmedFault.needsRequest(target)) {
+            throw beforeTheRequest(fault, target);
+        }
+    }
+
     private static IllegalArgumentException beforeTheRequest(Fault fault, Target target) {
         String needs = ArmedFault.uses(target, Target.Path.class) ? "the request path"
                 : "to know whether the request is a WebSocket upgrade";
