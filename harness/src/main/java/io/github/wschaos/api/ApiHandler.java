@@ -38,6 +38,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** This wschaos's version, also in {@code /version}. */
     static final String WSCHAOS_VERSION = "0.1.0";
 
+    /**
+     * The largest request body taken (16 MiB; Toxiproxy sets none): room for a {@code /populate} of many proxies with
+     * {@code upstream_ca} bundles. A larger one gets {@code 413} with no body.
+     */
+    static final int MAX_BODY = 16 << 20;
+
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String JSON = "application/json";
     private static final String PEM = "application/x-pem-file";
@@ -72,6 +78,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         FullHttpResponse response;
         try {
             response = respond(request);
+        } catch (BadTarget e) {
+            // Go's server refuses a request target it cannot parse (an invalid %-escape) before any route runs.
+            response = text(HttpResponseStatus.BAD_REQUEST, "400 Bad Request");
+            keepAlive = false;
         } catch (ApiError e) {
             response = error(e.status, e.getMessage());
         } catch (RuntimeException e) {
@@ -191,9 +201,21 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return null;
         }
         // Split before decoding: a name with an encoded '/' ("a%2Fb") is one segment, as in Toxiproxy's router.
-        List<String> segments = Arrays.stream(path.substring(1).split("/", -1))
-                .map(segment -> QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"))).toList(); // '+' is no space in a path
+        List<String> segments;
+        try {
+            segments = Arrays.stream(path.substring(1).split("/", -1))
+                    .map(segment -> QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"))).toList(); // '+' is no space in a path
+        } catch (IllegalArgumentException e) {
+            throw new BadTarget();
+        }
         return segments.stream().anyMatch(String::isEmpty) ? null : segments;
+    }
+
+    /** A request target with an invalid {@code %}-escape. */
+    private static final class BadTarget extends RuntimeException {
+        BadTarget() {
+            super(null, null, false, false);
+        }
     }
 
     private interface Route {

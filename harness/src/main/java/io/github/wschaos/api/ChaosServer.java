@@ -74,7 +74,7 @@ public final class ChaosServer implements AutoCloseable {
                             connections.add(ch);
                             ch.pipeline()
                                     .addLast(new HttpServerCodec())
-                                    .addLast(new HttpObjectAggregator(1 << 20))
+                                    .addLast(new HttpObjectAggregator(ApiHandler.MAX_BODY))
                                     .addLast("api", new ApiHandler(collection, apiThread));
                         }
                     })

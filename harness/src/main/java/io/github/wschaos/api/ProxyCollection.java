@@ -89,7 +89,7 @@ final class ProxyCollection implements AutoCloseable {
         }
         ArrayNode done = JSON.arrayNode();
         for (ObjectNode entry : entries) {
-            String name = entry.get("name").asText();
+            String name = string(entry, "name", "");
             String listen = string(entry, "listen", "");
             String upstream = entry.get("upstream").asText();
             boolean enabled = bool(entry, "enabled", true);
@@ -324,7 +324,24 @@ final class ProxyCollection implements AutoCloseable {
         if (!value.isTextual()) {
             throw ApiError.badBody("\"" + field + "\" must be a string, got " + value + " (" + kind(value) + ")");
         }
-        return value.asText();
+        return asGoDecodes(value.asText());
+    }
+
+    /**
+     * {@code text} as Go's JSON decoder gives it: a lone surrogate ({@code "\ud800"}) is U+FFFD, so that a name that had
+     * one can be written in a URL (as {@code %EF%BF%BD}) like any other.
+     */
+    static String asGoDecodes(String text) {
+        StringBuilder decoded = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                decoded.append(c).append(text.charAt(++i));
+            } else {
+                decoded.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return decoded.toString();
     }
 
     private static boolean bool(ObjectNode input, String field, boolean absent) {

@@ -105,7 +105,7 @@ final class ToxicTypes {
                 "RST timeout after the first bytes",
                 integer("timeout", 0, "ms"));
         add("slicer", (a, d) -> Faults.slicer(intValue(a, "average_size"), intValue(a, "size_variation"),
-                        Duration.ofNanos(Math.multiplyExact(a.get("delay").asLong(), 1000L)), d),
+                        Duration.of(a.get("delay").asLong(), java.time.temporal.ChronoUnit.MICROS), d),
                 "chunks cut into pieces of about average_size bytes, delay apart",
                 integer("average_size", 0, "bytes"), integer("size_variation", 0, "bytes"), integer("delay", 0, "µs"));
         add("limit_data", (a, d) -> Faults.limitData(a.get("bytes").asLong(), d),

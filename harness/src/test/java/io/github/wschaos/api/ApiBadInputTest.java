@@ -283,6 +283,35 @@ class ApiBadInputTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    @Test
+    void aRequestTargetWithAnInvalidEscapeGetsGosPlain400AndTheConnectionCloses() throws Exception {
+        try (io.github.wschaos.testing.RawHttp raw = io.github.wschaos.testing.RawHttp.connect(server.address())) {
+            io.github.wschaos.testing.RawHttp.Response response = raw
+                    .send("DELETE /proxies/bad%uD800x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readResponse();
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.headers()).containsEntry("connection", "close");
+            assertThat(response.body()).isEqualTo("400 Bad Request");
+        }
+    }
+
+    @Test
+    void aNameWithALoneSurrogateIsStoredAsGoDecodesIt() throws Exception {
+        HttpResponse<String> created = call("POST", "/proxies",
+                "{\"name\":\"bad\\ud800x\",\"listen\":\"127.0.0.1:0\",\"upstream\":\"127.0.0.1:"
+                        + upstream.uri().getPort() + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).contains("\"name\":\"bad\uFFFDx\"");
+        assertThat(call("GET", "/proxies/bad%EF%BF%BDx", null).statusCode()).isEqualTo(200);
+        assertThat(call("DELETE", "/proxies/bad%EF%BF%BDx", null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void aSlicerDelayTooLongForADurationNamesTheLimit() throws Exception {
+        expect(call("POST", "/proxies/echo/toxics",
+                "{\"type\":\"slicer\",\"attributes\":{\"average_size\":1,\"delay\":9223372036854775807}}"), 400,
+                "bad request body: slicer: slicer delay 9223372036854.775807s is too long; accepted are up to 106751d", true);
+    }
+
     private HttpResponse<String> call(String method, String path, String body) throws Exception {
         // 30 s: the first "tls": true proxy of a JVM generates a certificate, slow on a loaded machine.
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(30));
