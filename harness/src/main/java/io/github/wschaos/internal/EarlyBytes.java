@@ -28,13 +28,13 @@ final class EarlyBytes {
     }
 
     /**
-     * {@link RequestStart#judge} over the held bytes: whether what the client sent after a refused upgrade request can
+     * {@link RequestStart#judgeStart} over the held bytes: whether what the client sent after a refused upgrade request can
      * start a request.
      */
     int judge() {
         if (held != null) {
             for (ByteBuf bytes : held) {
-                int judged = RequestStart.judge(bytes);
+                int judged = RequestStart.judgeStart(bytes);
                 if (judged != RequestStart.UNDECIDED) {
                     return judged;
                 }

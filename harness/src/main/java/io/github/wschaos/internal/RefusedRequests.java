@@ -30,6 +30,9 @@ final class RefusedRequests {
             return request.uri().equals("*") ? HttpResponseStatus.BAD_REQUEST
                     : HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED;
         }
+        if (request.uri().equals("*")) {
+            return HttpResponseStatus.BAD_REQUEST; // nginx takes no asterisk-form target: OPTIONS * is refused too
+        }
         HttpMethod method = request.method();
         if (method.equals(HttpMethod.TRACE)) {
             return HttpResponseStatus.METHOD_NOT_ALLOWED; // worded as nginx's by ErrorPages
