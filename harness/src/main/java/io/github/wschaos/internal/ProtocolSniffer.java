@@ -86,11 +86,16 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         tls.setHandshakeTimeoutMillis(server.settings().requestTimeout().toMillis());
         tls.handshakeFuture().addListener(handshake -> {
             if (!handshake.isSuccess()) {
+                String why = handshakeFailure(handshake.cause());
                 connection.outcome(Outcome.TLS_FAILED);
-                connection.failure("TLS handshake with the client failed: " + handshakeFailure(handshake.cause()));
+                connection.failure("TLS handshake with the client failed: " + why);
+                if (!endedByTheClient(handshake.cause(), why)) {
+                    connection.closedByProxy("TLS handshake failed"); // the proxy's alert, then its FIN
+                }
             }
         });
         ctx.pipeline().addAfter(ctx.name(), "tls", tls);
+        ctx.pipeline().addBefore("tls", "tls-fin", new FinAfterFailedHandshake(tls));
         ctx.pipeline().addAfter("tls", "tls-close", new TlsCloseAsEndOfStream());
         ctx.pipeline().addAfter("tls-close", "request-start", new RequestStart());
     }
@@ -111,6 +116,17 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
             return "the connection was closed before the handshake was done";
         }
         return failure.getClass().getName();
+    }
+
+    /**
+     * Whether the client ended the handshake: with an alert of its own (a certificate it rejects; OpenSSL's over TLS 1.3
+     * reaches the JDK as a record it cannot read, "Insufficient buffer remaining for AEAD cipher fragment"), or by
+     * closing the connection. Otherwise the proxy refused the client's hello (no common protocol or cipher) and closes.
+     */
+    private static boolean endedByTheClient(Throwable cause, String why) {
+        Throwable failure = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        return failure instanceof ClosedChannelException || why.startsWith("Received fatal alert")
+                || why.startsWith("Insufficient buffer remaining for AEAD cipher fragment");
     }
 
     private void reject(ChannelHandlerContext ctx, ByteBuf in, LiveConnection connection, String failure,
