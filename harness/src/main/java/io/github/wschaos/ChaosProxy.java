@@ -63,11 +63,6 @@ public final class ChaosProxy implements AutoCloseable {
         this.faults = new FaultEngine(builder.seed, builder.timeScale);
         builder.faults.forEach(armed -> faults.arm(armed.fault(), armed.target())); // before the listener opens
         this.server = new ProxyServer(settings, upstream, log, faults);
-        builder.faults.forEach(armed -> {
-            if (armed.fault() instanceof ForceTlsMismatch tls) {
-                server.prepare(tls.mode());
-            }
-        });
     }
 
     /** A builder; {@link Builder#upstream(URI)} is the one required setting. */

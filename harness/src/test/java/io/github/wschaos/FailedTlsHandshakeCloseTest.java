@@ -31,8 +31,8 @@ class FailedTlsHandshakeCloseTest {
             SSLEngine client = SSLContext.getDefault().createSSLEngine("localhost", proxy.port());
             client.setUseClientMode(true);
             client.setEnabledProtocols(new String[] {"TLSv1.2"});
-            // RSA key exchange: the listener's key is EC, so no suite is in common.
-            client.setEnabledCipherSuites(new String[] {"TLS_RSA_WITH_AES_128_GCM_SHA256"});
+            // A suite for an RSA certificate: the listener's key is EC, so no suite is in common.
+            client.setEnabledCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"});
             ByteBuffer hello = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
             client.beginHandshake();
             client.wrap(ByteBuffer.allocate(0), hello);

@@ -31,6 +31,7 @@ class RequestLineFidelityTest {
             "DEL in the target       | GET /a\\u007fb HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n            | 400",
             "lowercase version       | GET /chat http/1.1\\r\\nHost: x\\r\\n\\r\\n                 | 400",
             "target of a word        | GET chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                  | 400",
+            "authority, not CONNECT  | GET 127.0.0.1:80/chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n      | 400",
             "bare CR line endings    | GET /chat HTTP/1.1\\rHost: x\\r\\r                          | 400",
             "binary, no line break   | AB\\u0001\\u0002\\u00ff\\u00fe\\u0000                       | 400",
             "method then binary      | GE\\u00ff\\u00fe                                             | 400",

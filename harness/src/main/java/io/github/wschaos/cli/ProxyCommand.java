@@ -2,6 +2,7 @@ package io.github.wschaos.cli;
 
 import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.ProxyCertificate;
+import io.github.wschaos.fault.ForceTlsMismatch;
 import io.github.wschaos.internal.ConnectionLog;
 import io.github.wschaos.internal.ListenerTls;
 import io.github.wschaos.internal.PemTrust;
@@ -157,6 +158,16 @@ final class ProxyCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code "--fault SPEC: "} for the TLS mode that {@code message} refuses, else nothing. */
+    private String culprit(List<FaultSpec> parsed, String message) {
+        for (int i = 0; i < parsed.size(); i++) {
+            if (parsed.get(i).fault() instanceof ForceTlsMismatch tls && message.startsWith("TLS mismatch " + tls.mode() + " ")) {
+                return "--fault " + faults.get(i) + ": ";
+            }
+        }
+        return "";
+    }
+
     /** Starts the proxy with {@code parsed} armed before its port opens, so that no connection gets past them. */
     private ChaosProxy start(TrustManagerFactory upstreamTrust, List<FaultSpec> parsed) {
         HostPort address = HostPort.parse(spec.commandLine(), "--listen", listen, "127.0.0.1:9000");
@@ -189,7 +200,7 @@ final class ProxyCommand implements Callable<Integer> {
             }
             return builder.start(); // a TLS mode without --tls is refused here, before the port opens
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), culprit(parsed, e.getMessage()) + e.getMessage());
         }
     }
 

@@ -78,7 +78,6 @@ public final class FaultEngine {
         return armedFault;
     }
 
-    /** A fault that acts before any request is read, armed with a target that needs the request. */
     /**
      * Checks that {@code fault} can pick its connections by {@code target}.
      *
@@ -91,6 +90,7 @@ public final class FaultEngine {
         }
     }
 
+    /** A fault that acts before any request is read, armed with a target that needs the request. */
     private static IllegalArgumentException beforeTheRequest(Fault fault, Target target) {
         String needs = ArmedFault.uses(target, Target.Path.class) ? "the request path"
                 : "to know whether the request is a WebSocket upgrade";

@@ -41,6 +41,10 @@ abstract class HeldWrites {
 
     abstract void removeAndFailAll(Throwable cause);
 
+    /** The toxic is gone: what holds the channel back is let go. */
+    void release() {
+    }
+
     private static final class Counted extends HeldWrites {
 
         private final PendingWriteQueue queue;
@@ -77,26 +81,30 @@ abstract class HeldWrites {
 
     private static final class Buffered extends HeldWrites {
 
-        /** The user-defined writability bits taken on a channel so far: each held queue has its own (1 to 31). */
-        private static final AttributeKey<Integer> BITS_TAKEN = AttributeKey.valueOf("wschaos.heldWritesBits");
+        /** The user-defined writability bits (1 to 31) in use on a channel: each held queue has its own. */
+        private static final AttributeKey<Integer> BITS_IN_USE = AttributeKey.valueOf("wschaos.heldWritesBits");
 
         private final ChannelHandlerContext ctx;
         private final int limit;
         private final long byteLimit;
+        /** This queue's bit, or 0 when all 31 are in use: then it holds without back-pressure. */
         private final int bit;
-        private long bytes;
         private final ArrayDeque<Object> messages = new ArrayDeque<>();
         private final ArrayDeque<ChannelPromise> promises = new ArrayDeque<>();
+        private long bytes;
         private boolean full;
 
         Buffered(ChannelHandlerContext ctx, int limit, long byteLimit) {
             this.ctx = ctx;
             this.limit = limit;
             this.byteLimit = byteLimit;
-            Integer taken = ctx.channel().attr(BITS_TAKEN).get();
-            int next = taken == null ? 1 : taken % 31 + 1;
-            ctx.channel().attr(BITS_TAKEN).set(next);
-            this.bit = next;
+            Integer used = ctx.channel().attr(BITS_IN_USE).get();
+            int inUse = used == null ? 0 : used;
+            int free = Integer.numberOfTrailingZeros(~inUse & ~1); // bit 0 is not a user-defined one
+            this.bit = free < 32 ? free : 0;
+            if (bit != 0) {
+                ctx.channel().attr(BITS_IN_USE).set(inUse | 1 << bit);
+            }
         }
 
         @Override
@@ -141,16 +149,28 @@ abstract class HeldWrites {
         void removeAndFailAll(Throwable cause) {
             while (!messages.isEmpty()) {
                 ReferenceCountUtil.safeRelease(messages.poll());
-                promises.poll().tryFailure(cause);
+                ChannelPromise promise = promises.poll();
+                if (!promise.isVoid()) { // a void promise's failure would go down the pipeline, as PendingWriteQueue knows
+                    promise.tryFailure(cause);
+                }
             }
             bytes = 0;
             writable(true);
         }
 
+        @Override
+        void release() {
+            writable(true);
+            if (bit != 0) {
+                Integer used = ctx.channel().attr(BITS_IN_USE).get();
+                ctx.channel().attr(BITS_IN_USE).set((used == null ? 0 : used) & ~(1 << bit));
+            }
+        }
+
         private void writable(boolean writable) {
             full = !writable;
             ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
-            if (buffer != null) {
+            if (buffer != null && bit != 0) {
                 buffer.setUserDefinedWritability(bit, writable);
             }
         }

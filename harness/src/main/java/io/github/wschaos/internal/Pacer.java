@@ -113,8 +113,11 @@ abstract class Pacer extends ToxicHandler {
     void stopped() {
         cancelTimer();
         due.clear();
-        if (held != null && !held.isEmpty()) {
-            held.removeAndFailAll(new ClosedChannelException());
+        if (held != null) {
+            if (!held.isEmpty()) {
+                held.removeAndFailAll(new ClosedChannelException());
+            }
+            held.release();
         }
     }
 

@@ -59,6 +59,12 @@ public final class ProxyServer implements AutoCloseable {
         this.log = log;
         this.faults = faults;
         this.upstream = new AtomicReference<>(upstream);
+        // The TLS material of the faults armed before the start, made before the port opens: no connection waits for it.
+        faults.armed().forEach(armed -> {
+            if (armed.fault() instanceof ForceTlsMismatch tls) {
+                prepare(tls.mode());
+            }
+        });
         this.group = transport.newGroup(settings.ioThreads(), "wschaos-proxy", threads);
         this.channels = new DefaultChannelGroup("wschaos", GlobalEventExecutor.INSTANCE);
         try {

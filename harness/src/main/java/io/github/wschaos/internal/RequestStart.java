@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * Whether bytes can start an HTTP request, judged as nginx judges a request line byte by byte: after any empty lines, a
  * method of {@code A}-{@code Z}, {@code _} and {@code -}, spaces, a target starting with {@code /} or a scheme, then
- * {@code HTTP/}, with no control character anywhere and a CR only before its LF ({@code *} and an authority such as
- * {@code 127.0.0.1:443} are refused once the line is whole, by {@link RefusedRequests}). Bytes that break that get {@code 400}
+ * {@code HTTP/}, with no control character anywhere and a CR only before its LF (a target of {@code *}, and
+ * {@code CONNECT}'s authority such as {@code 127.0.0.1:443}, are refused once the line is whole, by
+ * {@link RefusedRequests}, whose record says why). Bytes that break that get {@code 400}
  * at once, without waiting for a line break that binary bytes may never bring (nginx 1.22 answers each such byte
  * at once; the HTTP decoder alone waited for the line's end, up to the request timeout, and relayed a target with a
  * control character). The version and the request line's length are left to the decoder. On a plain listener
@@ -46,6 +47,7 @@ final class RequestStart extends ByteToMessageDecoder {
         State state = State.START;
         int lineStart = in.readerIndex();
         int versionAt = 0;
+        boolean connect = false;
         for (int i = in.readerIndex(); i < in.writerIndex(); i++) {
             int b = in.getUnsignedByte(i);
             int offset = i - lineStart;
@@ -66,15 +68,16 @@ final class RequestStart extends ByteToMessageDecoder {
                 }
                 case METHOD -> {
                     if (b == ' ') {
+                        connect = offset == CONNECT.length && isConnect(in, lineStart);
                         state = State.BEFORE_TARGET;
                     } else if (!methodByte(b)) {
                         return refused(b, offset);
                     }
                 }
                 case BEFORE_TARGET -> {
-                    if (b == '/' || b == '*' || b == '[' || (b >= '0' && b <= '9')) {
-                        // '*' (PRI *, OPTIONS *) and an authority (CONNECT 127.0.0.1:443), which nginx refuses here, are
-                        // refused by the decoder's path once the line is whole, with a record that says why.
+                    if (b == '/' || b == '*' || (connect && (b == '[' || (b >= '0' && b <= '9')))) {
+                        // '*' (PRI *, OPTIONS *) and CONNECT's authority (127.0.0.1:443), which nginx refuses here, are
+                        // refused by RefusedRequests once the line is whole, with a record that says why.
                         state = State.TARGET;
                     } else if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
                         state = State.SCHEME;
@@ -131,6 +134,17 @@ final class RequestStart extends ByteToMessageDecoder {
             }
         }
         return UNDECIDED;
+    }
+
+    private static final byte[] CONNECT = {'C', 'O', 'N', 'N', 'E', 'C', 'T'};
+
+    private static boolean isConnect(ByteBuf in, int methodStart) {
+        for (int i = 0; i < CONNECT.length; i++) {
+            if (in.getByte(methodStart + i) != CONNECT[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code b} can be in a method: nginx takes {@code A}-{@code Z}, {@code _} and {@code -}. */

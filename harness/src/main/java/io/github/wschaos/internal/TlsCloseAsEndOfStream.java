@@ -20,10 +20,8 @@ final class TlsCloseAsEndOfStream extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslCloseCompletionEvent) {
             SslHandler tls = ctx.pipeline().get(SslHandler.class);
-            if (tls != null) {
-                ctx.pipeline().remove(tls); // closing through it would write a close_notify
-            }
-            ctx.close();
+            // Closed from the TLS handler's place, not through it, which would write a close_notify.
+            (tls == null ? ctx : ctx.pipeline().context(tls)).close();
         }
         ctx.fireUserEventTriggered(event);
     }

@@ -176,6 +176,14 @@ class CommandLineTest {
     }
 
     @Test
+    void aTlsModeWithoutTlsNamesItsFaultAndOpensNoPort() {
+        Result result = run("proxy", "--upstream", "ws://127.0.0.1:9", "--fault", "tls-mismatch=expired-certificate");
+        assertThat(result.code).as(result.err).isEqualTo(2);
+        assertThat(result.err).contains("--fault tls-mismatch=expired-certificate: TLS mismatch EXPIRED_CERTIFICATE changes"
+                + " the certificate of a TLS listener").contains("--tls").doesNotContain("listening");
+    }
+
+    @Test
     void badTlsOptionsExitWithTwoAndNameTheValue(@TempDir Path dir) throws Exception {
         Result withoutTls = run("proxy", "--upstream", "ws://127.0.0.1:9", "--certificate-out", dir.resolve("ca.pem").toString());
         assertThat(withoutTls.code).isEqualTo(2);
