@@ -55,6 +55,16 @@ final class RequestStart extends ByteToMessageDecoder {
                 return PLAUSIBLE;
             }
             boolean control = b < 0x20 || b == 0x7f;
+            if (state == State.TARGET || state == State.BEFORE_VERSION
+                    || (state == State.VERSION && versionAt == HTTP.length)) {
+                if (b == '\r') { // the line may end here (after a target: HTTP/0.9, refused once whole)
+                    state = State.ALMOST_DONE;
+                    continue;
+                }
+                if (b == '\n') {
+                    return PLAUSIBLE;
+                }
+            }
             switch (state) {
                 case START -> {
                     if (b == '\r' || b == '\n') {
@@ -95,10 +105,6 @@ final class RequestStart extends ByteToMessageDecoder {
                 case TARGET -> {
                     if (b == ' ') {
                         state = State.BEFORE_VERSION;
-                    } else if (b == '\r') {
-                        state = State.ALMOST_DONE;
-                    } else if (b == '\n') {
-                        return PLAUSIBLE;
                     } else if (control) {
                         return refused(b, offset);
                     }
@@ -107,24 +113,12 @@ final class RequestStart extends ByteToMessageDecoder {
                     if (b == 'H') {
                         state = State.VERSION;
                         versionAt = 1;
-                    } else if (b == '\r') {
-                        state = State.ALMOST_DONE;
-                    } else if (b == '\n') {
-                        return PLAUSIBLE;
                     } else if (b != ' ') {
                         return refused(b, offset);
                     }
                 }
                 case VERSION -> {
-                    if (versionAt < HTTP.length) {
-                        if (b != HTTP[versionAt++]) {
-                            return refused(b, offset);
-                        }
-                    } else if (b == '\r') {
-                        state = State.ALMOST_DONE;
-                    } else if (b == '\n') {
-                        return PLAUSIBLE;
-                    } else if (control) {
+                    if (versionAt < HTTP.length ? b != HTTP[versionAt++] : control) {
                         return refused(b, offset);
                     }
                 }
