@@ -39,7 +39,15 @@ class RequestLineFidelityTest {
             "high bytes in target    | GET /caf\\u00e9 HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n            | 200",
             "double spaces           | GET  /chat  HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n              | 200",
             "empty lines first       | \\r\\n\\r\\nGET /chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n     | 200",
-            "absolute target         | GET http://x/chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n         | 200"})
+            "absolute target         | GET http://x/chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n         | 200",
+            "absolute, port, query   | GET http://a.b:80/chat?q=1 HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n | 200",
+            "absolute, IPv6 literal  | GET http://[::1]:80/chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n  | 200",
+            "absolute, no path       | GET http://x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n              | 200",
+            "scheme without //       | GET http:x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                | 400",
+            "host with two dots      | GET http://a..b/p HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n         | 400",
+            "port not a number       | GET http://a:80x/p HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n        | 400",
+            "user in the authority   | GET http://u@a/p HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n          | 400",
+            "asterisk and more       | OPTIONS *x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                | 400"})
     void isJudgedAsByNginxAndAtOnce(String name, String escaped, int status) throws Exception {
         String request = unescape(escaped);
         try (RawUpstream upstream = RawUpstream.start(connection -> {
