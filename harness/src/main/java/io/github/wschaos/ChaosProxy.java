@@ -193,9 +193,7 @@ public final class ChaosProxy implements AutoCloseable {
      */
     public FaultHandle inject(Fault fault, Target target) {
         checkListener(fault, certificate != null);
-        if (fault instanceof ForceTlsMismatch tls) {
-            server.prepare(tls.mode());
-        }
+        server.prepare(fault);
         return faults.arm(fault, target);
     }
 

@@ -86,10 +86,9 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         tls.setHandshakeTimeoutMillis(server.settings().requestTimeout().toMillis());
         tls.handshakeFuture().addListener(handshake -> {
             if (!handshake.isSuccess()) {
-                String why = handshakeFailure(handshake.cause());
                 connection.outcome(Outcome.TLS_FAILED);
-                connection.failure("TLS handshake with the client failed: " + why);
-                if (!endedByTheClient(handshake.cause(), why)) {
+                connection.failure("TLS handshake with the client failed: " + handshakeFailure(handshake.cause()));
+                if (!endedByTheClient(handshake.cause())) {
                     connection.closedByProxy("TLS handshake failed"); // the proxy's alert, then its FIN
                 }
             }
@@ -106,7 +105,7 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
      * what happened.
      */
     static String handshakeFailure(Throwable cause) {
-        Throwable failure = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        Throwable failure = unwrapped(cause);
         if (failure.getMessage() != null && !failure.getMessage().isBlank()) {
             return failure.getMessage();
         }
@@ -123,10 +122,16 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
      * reaches the JDK as a record it cannot read, "Insufficient buffer remaining for AEAD cipher fragment"), or by
      * closing the connection. Otherwise the proxy refused the client's hello (no common protocol or cipher) and closes.
      */
-    private static boolean endedByTheClient(Throwable cause, String why) {
-        Throwable failure = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        return failure instanceof ClosedChannelException || why.startsWith("Received fatal alert")
-                || why.startsWith("Insufficient buffer remaining for AEAD cipher fragment");
+    private static boolean endedByTheClient(Throwable cause) {
+        Throwable failure = unwrapped(cause);
+        String message = String.valueOf(failure.getMessage());
+        return failure instanceof ClosedChannelException || message.startsWith("Received fatal alert")
+                || message.startsWith("Insufficient buffer remaining for AEAD cipher fragment");
+    }
+
+    /** The TLS exception itself, which a decoder wraps. */
+    private static Throwable unwrapped(Throwable cause) {
+        return cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     }
 
     private void reject(ChannelHandlerContext ctx, ByteBuf in, LiveConnection connection, String failure,

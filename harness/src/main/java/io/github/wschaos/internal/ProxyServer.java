@@ -60,11 +60,7 @@ public final class ProxyServer implements AutoCloseable {
         this.faults = faults;
         this.upstream = new AtomicReference<>(upstream);
         // The TLS material of the faults armed before the start, made before the port opens: no connection waits for it.
-        faults.armed().forEach(armed -> {
-            if (armed.fault() instanceof ForceTlsMismatch tls) {
-                prepare(tls.mode());
-            }
-        });
+        faults.armed().forEach(armed -> prepare(armed.fault()));
         this.group = transport.newGroup(settings.ioThreads(), "wschaos-proxy", threads);
         this.channels = new DefaultChannelGroup("wschaos", GlobalEventExecutor.INSTANCE);
         try {
@@ -131,9 +127,11 @@ public final class ProxyServer implements AutoCloseable {
         return generatedTls;
     }
 
-    /** Generates the TLS material {@code mode} needs now, so that no connection waits for it. */
-    public void prepare(TlsMismatch mode) {
-        listenerTls().context(mode);
+    /** Generates the TLS material {@code fault} needs (a TLS mismatch's) now, so that no connection waits for it. */
+    public void prepare(Fault fault) {
+        if (fault instanceof ForceTlsMismatch tls) {
+            listenerTls().context(tls.mode());
+        }
     }
 
     FaultEngine faults() {
