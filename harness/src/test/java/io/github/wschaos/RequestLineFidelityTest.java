@@ -2,6 +2,7 @@ package io.github.wschaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.NginxServer;
 import io.github.wschaos.testing.RawHttp;
@@ -47,7 +48,19 @@ class RequestLineFidelityTest {
             "host with two dots      | GET http://a..b/p HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n         | 400",
             "port not a number       | GET http://a:80x/p HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n        | 400",
             "user in the authority   | GET http://u@a/p HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n          | 400",
-            "asterisk and more       | OPTIONS *x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                | 400"})
+            "asterisk and more       | OPTIONS *x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                | 400",
+            "asterisk                | OPTIONS * HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                 | 400",
+            "HTTP/2 preface          | PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n                      | 400",
+            "asterisk, no line end   | PRI *                                                        | 400",
+            "version 2, no line end  | GET /chat HTTP/2                                             | 505",
+            "version 10              | GET /chat HTTP/10.0\\r\\nHost: x\\r\\n\\r\\n                | 505",
+            "major version 0         | GET /chat HTTP/0.9\\r\\nHost: x\\r\\n\\r\\n                 | 400",
+            "major version 01        | GET /chat HTTP/01.1\\r\\nHost: x\\r\\n\\r\\n                | 400",
+            "no minor version        | GET /chat HTTP/1\\r\\nHost: x\\r\\n\\r\\n                   | 400",
+            "minor not a digit       | GET /chat HTTP/1.x\\r\\nHost: x\\r\\n\\r\\n                 | 400",
+            "minor over 999          | GET /chat HTTP/1.1000\\r\\nHost: x\\r\\n\\r\\n              | 400",
+            "a byte after version    | GET /chat HTTP/1.1x\\r\\nHost: x\\r\\n\\r\\n                | 400",
+            "HTTP/1.0                | GET /chat HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n                 | 200"})
     void isJudgedAsByNginxAndAtOnce(String name, String escaped, int status) throws Exception {
         String request = unescape(escaped);
         try (RawUpstream upstream = RawUpstream.start(connection -> {
@@ -60,11 +73,19 @@ class RequestLineFidelityTest {
             // RawHttp reads for at most 5 s: an answer held until the request timeout (60 s) fails here.
             assertThat(statusLine(nginx.address(), request)).as("nginx, the reference").startsWith("HTTP/1.1 " + status + " ");
             assertThat(statusLine(proxy.address(), request)).as("the proxy").startsWith("HTTP/1.1 " + status + " ");
-            if (status == 400) {
+            if (status != 200) {
                 Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> proxy.recording().attempts() == 1
                         && proxy.recording().attempt(1).isClosed());
-                assertThat(proxy.recording().attempt(1).outcome()).isEqualTo(Outcome.REJECTED);
-                assertThat(proxy.recording().attempt(1).failure()).startsWith("malformed request from the client");
+                ConnectionRecord record = proxy.recording().attempt(1);
+                assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
+                assertThat(record.status()).isEqualTo(status);
+                assertThat(record.failure()).startsWith("malformed request from the client");
+                if (request.startsWith("PRI *")) {
+                    assertThat(record.failure()).as("what the client is").contains("the HTTP/2 connection preface");
+                }
+                if (status == 505) {
+                    assertThat(record.failure()).contains("\"GET /chat HTTP/", "505 HTTP Version Not Supported");
+                }
             }
         }
     }

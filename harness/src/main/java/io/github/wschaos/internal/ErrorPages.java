@@ -91,16 +91,24 @@ public final class ErrorPages {
     }
 
     /**
-     * Answers the client at once with a raw {@code 400} page (no HTTP codec needed: before or instead of one), records
-     * the rejection with {@code failure} and {@code closing}, and closes the connection once the page is written.
+     * Answers the client at once with a raw page of {@code status} (no HTTP codec needed: before or instead of one),
+     * records the rejection with {@code failure} and {@code closing}, and closes the connection once the page is written.
      */
-    static void reject400(ChannelHandlerContext ctx, LiveConnection connection, String failure, String closing,
-            String title, String detail) {
+    static void reject(ChannelHandlerContext ctx, LiveConnection connection, HttpResponseStatus status, String failure,
+            String closing) {
+        reject(ctx, connection, status, failure, closing, status.code() + " " + asNginx(status).reasonPhrase(), "");
+    }
+
+    /**
+     * {@link #reject(ChannelHandlerContext, LiveConnection, HttpResponseStatus, String, String)} with a title and an
+     * extra line (nginx's second {@code <center>}) of the page's own.
+     */
+    static void reject(ChannelHandlerContext ctx, LiveConnection connection, HttpResponseStatus status, String failure,
+            String closing, String title, String detail) {
         connection.failure(failure);
-        connection.responded(400, Outcome.REJECTED);
+        connection.responded(status.code(), Outcome.REJECTED);
         connection.closedByProxy(closing);
-        ctx.writeAndFlush(raw(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, title, detail))
-                .addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(raw(ctx.alloc(), status, title, detail)).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** {@code status} with nginx's reason phrase where nginx words it otherwise than Netty. */

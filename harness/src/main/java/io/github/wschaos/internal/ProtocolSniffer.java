@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.github.wschaos.fault.TlsMismatch;
@@ -138,6 +139,6 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
             String title, String detail) {
         rejected = true;
         in.skipBytes(in.readableBytes());
-        ErrorPages.reject400(ctx, connection, failure, "wrong protocol", title, detail);
+        ErrorPages.reject(ctx, connection, HttpResponseStatus.BAD_REQUEST, failure, "wrong protocol", title, detail);
     }
 }

@@ -5,18 +5,26 @@ import io.netty.buffer.ByteBuf;
 /**
  * A first request line judged byte by byte as nginx 1.22's {@code ngx_http_parse_request_line} judges it, so that what
  * nginx refuses at once is refused at once: a method of {@code A}-{@code Z}, {@code _} and {@code -}; spaces; a target
- * that is a path, {@code *} or an absolute URI ({@code scheme://host[:port][/...]}, the host of letters, digits,
- * {@code -} and single dots, or an IP literal in brackets, the port of digits); spaces; {@code HTTP/}; no control
- * character anywhere, and a CR only before its LF. The version and the line's length are the HTTP decoder's to judge;
- * so is {@code CONNECT}'s authority ({@code 127.0.0.1:443}), refused by {@link RefusedRequests} with a record that
- * says why a client sends it.
+ * that is a path or an absolute URI ({@code scheme://host[:port][/...]}, the host of letters, digits, {@code -} and
+ * single dots, or an IP literal in brackets, the port of digits), not {@code *}; spaces; {@code HTTP/1.} and a minor
+ * version of digits up to 999, then only spaces; no control character anywhere, and a CR only before its LF. A major
+ * version from 2 on ({@code HTTP/2}, {@code HTTP/10.0}) is {@link #VERSION_NOT_SUPPORTED}, which nginx answers
+ * {@code 505}, also at once. The line's length is the HTTP decoder's to judge; so is {@code CONNECT}'s authority
+ * ({@code 127.0.0.1:443}), refused by {@link RefusedRequests} with a record that says why a client sends it.
  */
 final class RequestLineJudge {
 
     private enum State {
-        START, METHOD, BEFORE_TARGET, ASTERISK, SCHEME, SCHEME_SLASH, SCHEME_SLASH_SLASH, HOST_START, HOST, IP_LITERAL,
-        HOST_END, PORT, TARGET, BEFORE_VERSION, VERSION, ALMOST_DONE
+        START, METHOD, BEFORE_TARGET, SCHEME, SCHEME_SLASH, SCHEME_SLASH_SLASH, HOST_START, HOST, IP_LITERAL,
+        HOST_END, PORT, TARGET, BEFORE_VERSION, VERSION, MAJOR_FIRST, MAJOR, MINOR_FIRST, MINOR, AFTER_VERSION,
+        ALMOST_DONE
     }
+
+    /**
+     * Set in a verdict whose version nginx does not speak (a major version from 2 on), which it answers {@code 505 HTTP
+     * Version Not Supported}; the rest of the verdict is the refused byte and its offset, as for any refused byte.
+     */
+    static final int VERSION_NOT_SUPPORTED = 1 << 30;
 
     /** How far a line is judged: past the decoder's own limit (8 KiB, then 414), the decoder decides. */
     private static final int LINE_LIMIT = 8 * 1024 + 16;
@@ -34,12 +42,14 @@ final class RequestLineJudge {
      *
      * @return {@link RequestStart#PLAUSIBLE} once the first request line has ended well (or is too long to judge),
      *     {@link RequestStart#UNDECIDED} while it goes on well, or the first byte nginx refuses (0-255) plus 256 times
-     *     its offset in the line
+     *     its offset in the line, plus {@link #VERSION_NOT_SUPPORTED} where that byte makes a version nginx answers
+     *     {@code 505}
      */
     static int judge(ByteBuf in) {
         State state = State.START;
         int lineStart = in.readerIndex();
         int versionAt = 0;
+        int minor = 0;
         int previous = -1;
         for (int i = in.readerIndex(); i < in.writerIndex(); previous = in.getUnsignedByte(i++)) {
             int b = in.getUnsignedByte(i);
@@ -48,7 +58,7 @@ final class RequestLineJudge {
                 return RequestStart.PLAUSIBLE;
             }
             boolean control = b < 0x20 || b == 0x7f;
-            if (mayEndHere(state, versionAt)) {
+            if (mayEndHere(state)) {
                 if (b == '\r') { // after a target alone: HTTP/0.9, which the decoder refuses once the line is whole
                     state = State.ALMOST_DONE;
                     continue;
@@ -78,19 +88,11 @@ final class RequestLineJudge {
                 case BEFORE_TARGET -> {
                     if (b == '/') {
                         state = State.TARGET;
-                    } else if (b == '*') {
-                        state = State.ASTERISK;
                     } else if (letter(b)) {
                         state = State.SCHEME;
                     } else if (b != ' ') {
                         return refused(b, offset);
                     }
-                }
-                case ASTERISK -> {
-                    if (b != ' ') {
-                        return refused(b, offset);
-                    }
-                    state = State.BEFORE_VERSION;
                 }
                 case SCHEME -> {
                     if (b == ':') {
@@ -162,7 +164,49 @@ final class RequestLineJudge {
                     }
                 }
                 case VERSION -> {
-                    if (versionAt < HTTP.length ? b != HTTP[versionAt++] : control) {
+                    if (b != HTTP[versionAt++]) {
+                        return refused(b, offset);
+                    }
+                    if (versionAt == HTTP.length) {
+                        state = State.MAJOR_FIRST;
+                    }
+                }
+                case MAJOR_FIRST -> {
+                    if (b < '1' || b > '9') {
+                        return refused(b, offset);
+                    }
+                    if (b > '1') {
+                        return VERSION_NOT_SUPPORTED | refused(b, offset);
+                    }
+                    state = State.MAJOR;
+                }
+                case MAJOR -> {
+                    if (digit(b)) {
+                        return VERSION_NOT_SUPPORTED | refused(b, offset); // 1 and a digit: HTTP/10 and on
+                    }
+                    if (b != '.') {
+                        return refused(b, offset);
+                    }
+                    state = State.MINOR_FIRST;
+                }
+                case MINOR_FIRST -> {
+                    if (!digit(b)) {
+                        return refused(b, offset);
+                    }
+                    minor = b - '0';
+                    state = State.MINOR;
+                }
+                case MINOR -> {
+                    if (b == ' ') {
+                        state = State.AFTER_VERSION;
+                    } else if (!digit(b) || minor > 99) {
+                        return refused(b, offset); // nginx takes up to HTTP/1.999
+                    } else {
+                        minor = minor * 10 + b - '0';
+                    }
+                }
+                case AFTER_VERSION -> {
+                    if (b != ' ') {
                         return refused(b, offset);
                     }
                 }
@@ -174,10 +218,10 @@ final class RequestLineJudge {
         return RequestStart.UNDECIDED;
     }
 
-    /** Where the line may end (CR LF or LF): after a target, or after the version's {@code HTTP/}. */
-    private static boolean mayEndHere(State state, int versionAt) {
+    /** Where the line may end (CR LF or LF): after a target (HTTP/0.9), or after a version's minor digits. */
+    private static boolean mayEndHere(State state) {
         return state == State.TARGET || state == State.BEFORE_VERSION || state == State.HOST || state == State.HOST_END
-                || state == State.PORT || (state == State.VERSION && versionAt == HTTP.length);
+                || state == State.PORT || state == State.MINOR || state == State.AFTER_VERSION;
     }
 
     /** After an absolute URI's host: its port, its path or query, or the space before the version; null for none. */

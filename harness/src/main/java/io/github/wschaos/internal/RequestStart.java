@@ -3,11 +3,13 @@ package io.github.wschaos.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Whether bytes can start an HTTP request, judged as nginx judges a request line ({@link RequestLineJudge}): bytes that
- * break its rules get {@code 400} at once, without waiting for a line break that binary bytes may never bring (the HTTP
+ * break its rules get {@code 400} at once (a version from HTTP/2 on {@code 505}), without waiting for a line break that binary bytes may never bring (the HTTP
  * decoder alone waited for the line's end, up to the request timeout, and relayed a target with a control character).
  * On a plain listener {@link ProtocolSniffer} judges the first line itself; on a TLS listener this handler, after the
  * TLS handler, judges the first decrypted line and then leaves the pipeline. Later requests on a connection are the
@@ -48,22 +50,39 @@ final class RequestStart extends ByteToMessageDecoder {
         return UNDECIDED;
     }
 
-    /** The record's failure for a request line with the byte {@link #judge} refused ({@code judged}). */
+    /** The record's failure for a first request line with the byte {@link #judge} refused ({@code judged}). */
     static String failure(int judged) {
+        return failure(judged, "");
+    }
+
+    /**
+     * The record's failure for a request line with the byte {@link #judge} refused ({@code judged}), {@code line} being
+     * the line up to that byte (for a version nginx answers {@code 505}, and to name the HTTP/2 preface), or empty.
+     */
+    private static String failure(int judged, String line) {
         int badByte = judged & 0xff;
-        int offset = judged >>> 8;
+        int offset = (judged & ~RequestLineJudge.VERSION_NOT_SUPPORTED) >>> 8;
+        if ((judged & RequestLineJudge.VERSION_NOT_SUPPORTED) != 0) {
+            return "malformed request from the client: its request line, \"" + line + "\", asks for a version from"
+                    + " HTTP/2 on, which is answered 505 HTTP Version Not Supported by the proxy itself, as by nginx, and"
+                    + " not relayed (HTTP/2 and 3 are reached through TLS's ALPN, not through a request line)";
+        }
         if (offset == 0) {
             return String.format("malformed request from the client: it starts with byte 0x%02x, which no request method"
                     + " starts with (A-Z, '_' or '-')", badByte);
         }
+        String preface = line.startsWith("PRI *")
+                ? ": the HTTP/2 connection preface, from a client that speaks HTTP/2 without asking (gRPC, curl"
+                        + " --http2-prior-knowledge), which nginx's HTTP/1.1 port refuses too"
+                : "";
         return String.format("malformed request from the client: byte 0x%02x at offset %d of its request line, which nginx"
-                + " refuses there (a method of A-Z, '_' and '-', a target starting with '/' or a scheme, HTTP/, no control"
-                + " characters, CR only before LF)", badByte, offset);
+                + " refuses there (a method of A-Z, '_' and '-', a target starting with '/' or a scheme, HTTP/1., no"
+                + " control characters, CR only before LF)%s", badByte, offset, preface);
     }
 
     /**
      * Judges the readable bytes of {@code in}; bytes that no request starts with are answered with nginx's {@code 400}
-     * at once, recorded, and the connection closed.
+     * at once, a version from HTTP/2 on with its {@code 505}, recorded, and the connection closed.
      *
      * @return {@link #UNDECIDED}, {@link #PLAUSIBLE}, or {@link #REJECTED} once answered
      */
@@ -72,10 +91,25 @@ final class RequestStart extends ByteToMessageDecoder {
         if (judged == UNDECIDED || judged == PLAUSIBLE) {
             return judged;
         }
+        String failure = failure(judged, lineUpTo(in, judged));
         in.skipBytes(in.readableBytes());
-        ErrorPages.reject400(ctx, ctx.channel().attr(ProxyServer.CONNECTION).get(), failure(judged), "answered 400",
-                "400 Bad Request", "");
+        LiveConnection connection = ctx.channel().attr(ProxyServer.CONNECTION).get();
+        if ((judged & RequestLineJudge.VERSION_NOT_SUPPORTED) != 0) {
+            ErrorPages.reject(ctx, connection, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, failure, "answered 505");
+        } else {
+            ErrorPages.reject(ctx, connection, HttpResponseStatus.BAD_REQUEST, failure, "answered 400");
+        }
         return REJECTED;
+    }
+
+    /** The first request line in {@code in} up to and with the byte {@code judged} names, as ISO-8859-1. */
+    private static String lineUpTo(ByteBuf in, int judged) {
+        int start = in.readerIndex();
+        while (in.getByte(start) == '\r' || in.getByte(start) == '\n') {
+            start++;
+        }
+        int length = ((judged & ~RequestLineJudge.VERSION_NOT_SUPPORTED) >>> 8) + 1;
+        return in.toString(start, length, StandardCharsets.ISO_8859_1);
     }
 
     @Override
