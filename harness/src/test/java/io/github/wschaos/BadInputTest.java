@@ -183,7 +183,10 @@ class BadInputTest {
             assertThatThrownBy(socket::startHandshake).isInstanceOf(SSLException.class);
         }
 
-        assertRejectedByTheProxy(400, "TLS handshake on the plain listener");
+        ConnectionRecord record = awaitClosed(1);
+        assertThat(record.outcome()).as("as the client saw it").isEqualTo(Outcome.TLS_FAILED);
+        assertThat(record.status()).as("nginx's plain 400, read by the client as a broken TLS record").isEqualTo(400);
+        assertThat(record.failure()).contains("TLS handshake on the plain listener");
         assertEchoes(proxy);
     }
 

@@ -96,17 +96,19 @@ public final class ErrorPages {
      */
     static void reject(ChannelHandlerContext ctx, LiveConnection connection, HttpResponseStatus status, String failure,
             String closing) {
-        reject(ctx, connection, status, failure, closing, status.code() + " " + asNginx(status).reasonPhrase(), "");
+        reject(ctx, connection, status, Outcome.REJECTED, failure, closing,
+                status.code() + " " + asNginx(status).reasonPhrase(), "");
     }
 
     /**
-     * {@link #reject(ChannelHandlerContext, LiveConnection, HttpResponseStatus, String, String)} with a title and an
-     * extra line (nginx's second {@code <center>}) of the page's own.
+     * {@link #reject(ChannelHandlerContext, LiveConnection, HttpResponseStatus, String, String)} with the outcome the
+     * client sees ({@link Outcome#TLS_FAILED} for a TLS client, which reads the page as a broken TLS record), and a
+     * title and an extra line (nginx's second {@code <center>}) of the page's own.
      */
-    static void reject(ChannelHandlerContext ctx, LiveConnection connection, HttpResponseStatus status, String failure,
-            String closing, String title, String detail) {
+    static void reject(ChannelHandlerContext ctx, LiveConnection connection, HttpResponseStatus status, Outcome outcome,
+            String failure, String closing, String title, String detail) {
         connection.failure(failure);
-        connection.responded(status.code(), Outcome.REJECTED);
+        connection.responded(status.code(), outcome);
         connection.closedByProxy(closing);
         ctx.writeAndFlush(raw(ctx.alloc(), status, title, detail)).addListener(ChannelFutureListener.CLOSE);
     }

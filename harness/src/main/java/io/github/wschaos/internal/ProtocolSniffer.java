@@ -56,10 +56,11 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         boolean expectTls = mismatch == TlsMismatch.TLS_LISTENER
                 || (server.settings().listenerTls() != null && mismatch != TlsMismatch.PLAIN_LISTENER);
         if (!expectTls && encrypted) {
-            reject(ctx, in, connection, "TLS handshake on the plain listener (a wss:// client on a ws:// port)",
-                    "400 Bad Request", "");
+            // The client reads nginx's plain 400 as a broken TLS record: its handshake fails.
+            reject(ctx, in, connection, Outcome.TLS_FAILED,
+                    "TLS handshake on the plain listener (a wss:// client on a ws:// port)", "400 Bad Request", "");
         } else if (expectTls && !encrypted) {
-            reject(ctx, in, connection, "plain HTTP on the TLS listener (a ws:// client on a wss:// port)",
+            reject(ctx, in, connection, Outcome.REJECTED, "plain HTTP on the TLS listener (a ws:// client on a wss:// port)",
                     "400 The plain HTTP request was sent to HTTPS port", "The plain HTTP request was sent to HTTPS port");
         } else if (!expectTls) {
             int verdict = RequestStart.check(ctx, in);
@@ -135,10 +136,11 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         return cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     }
 
-    private void reject(ChannelHandlerContext ctx, ByteBuf in, LiveConnection connection, String failure,
+    private void reject(ChannelHandlerContext ctx, ByteBuf in, LiveConnection connection, Outcome outcome, String failure,
             String title, String detail) {
         rejected = true;
         in.skipBytes(in.readableBytes());
-        ErrorPages.reject(ctx, connection, HttpResponseStatus.BAD_REQUEST, failure, "wrong protocol", title, detail);
+        ErrorPages.reject(ctx, connection, HttpResponseStatus.BAD_REQUEST, outcome, failure, "wrong protocol", title,
+                detail);
     }
 }

@@ -74,6 +74,12 @@ class TlsMismatchTest {
         Throwable failure = failureWith(TlsMismatch.PLAIN_LISTENER);
         assertThat(failure).isInstanceOf(SSLException.class);
         assertThat(causeChain(failure)).containsIgnoringCase("SSL message");
+        // Recorded as the client saw it: a failed TLS handshake, though the bytes it failed on were nginx's plain 400.
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(tlsProxy.recording().attempt(1).outcome()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(tlsProxy.recording().attempt(1).status()).isEqualTo(400);
+            assertThat(tlsProxy.recording().attempt(1).failure()).contains("TLS handshake on the plain listener");
+        });
     }
 
     @Test
