@@ -275,10 +275,18 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
                         + " off%nbut %s", records.isEmpty() ? "there was no attempt"
                                 : records.size() == 1 ? "there was only one attempt"
                                 : brokeOff == null ? "no connection broke off"
+                                : !upgradedAfter(records, brokeOff) ? "no connection was upgraded after attempt #"
+                                        + brokeOff.attempt() + " ended"
                                 : "no connection upgraded after attempt #" + brokeOff.attempt() + " ended carried messages both"
                                         + " ways");
             });
         });
+    }
+
+    /** Whether a connection accepted after {@code brokeOff} ended was upgraded. */
+    private static boolean upgradedAfter(List<ConnectionRecord> records, ConnectionRecord brokeOff) {
+        return records.stream().anyMatch(record -> record.isUpgraded()
+                && brokeOff.endedAt().compareTo(record.acceptedAt()) <= 0);
     }
 
     /**

@@ -117,6 +117,20 @@ class WebSocketChaosAssertionsTest {
     }
 
     @Test
+    void resumedTrafficSaysWhenNoReconnectWasUpgradedAtAll() throws Exception {
+        try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            client.send("hello");
+            client.sendClose(1000, "done");
+            client.closeCode().get(5, TimeUnit.SECONDS);
+        }
+        echo.proxy().inject(Faults.respondWithStatus(503));
+        assertThat(JdkWebSocketClient.handshakeFailure(echo.proxy().uri(), null, WAIT, null)).isNotNull();
+
+        assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().resumedTraffic())
+                .hasMessageContaining("but no connection was upgraded after attempt #1 ended");
+    }
+
+    @Test
     void aReconnectAfterANormalCloseFailsAtOnceNamingTheDelay() throws Exception {
         try (JdkWebSocketClient client = JdkWebSocketClient.connect(echo.proxy().uri())) {
             client.sendClose(1000, "done");
