@@ -124,8 +124,10 @@ public final class ChaosProxy implements AutoCloseable {
      * they run); connections already open stay with the old one.
      *
      * @throws IllegalArgumentException if the URI is not {@code ws://} or {@code wss://} with a host
+     * @throws IllegalStateException if the proxy is closed
      */
     public ChaosProxy upstream(URI newUpstream) {
+        checkOpen("upstream(" + newUpstream + ")");
         Upstream checked = Upstream.of(newUpstream);
         this.upstream = checked;
         server.upstream(checked);
@@ -189,12 +191,24 @@ public final class ChaosProxy implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the target needs the request (a path, or {@link Target#upgrades()}) but the
      *     fault acts before it is read (TLS mismatch, the Toxiproxy toxics)
-     * @throws IllegalStateException if the fault needs a TLS listener and this proxy has none
+     * @throws IllegalStateException if the fault needs a TLS listener and this proxy has none, or if the proxy is closed
      */
     public FaultHandle inject(Fault fault, Target target) {
+        checkOpen("inject(" + fault + ")");
         checkListener(fault, certificate != null);
         server.prepare(fault);
         return faults.arm(fault, target);
+    }
+
+    /**
+     * @throws IllegalStateException if the proxy is closed: a fault armed or an upstream set on it would act on no
+     *     connection, and a test that reaches a closed proxy (an old reference, a proxy of another test) is told so
+     */
+    private void checkOpen(String call) {
+        if (server.isClosed()) {
+            throw new IllegalStateException(call + " on a closed proxy (" + this + "): faults and upstreams act on a"
+                    + " running proxy only; start a new one, or keep this one open until the test ends");
+        }
     }
 
     /** @throws IllegalStateException if {@code fault} needs a TLS listener and the proxy has none */
@@ -238,7 +252,13 @@ public final class ChaosProxy implements AutoCloseable {
         return server.isOpen();
     }
 
-    /** Closes the listener and every connection (recorded as closed by the proxy) and stops the threads. Idempotent. */
+    /**
+     * Closes the listener and every connection (recorded as closed by the proxy) and stops the threads; returns once
+     * they have ended. Idempotent, and safe from several threads at once: every caller returns once the proxy is
+     * closed. Called on one of the proxy's own threads (in a {@link io.github.wschaos.record.RecordingListener}), it
+     * starts the close and returns at once, as waiting there would wait for itself. Afterwards the recording can still be
+     * read; {@link #inject} and {@link #upstream(URI)} throw {@link IllegalStateException}.
+     */
     @Override
     public void close() {
         server.close();

@@ -55,6 +55,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** How much a client whose request waits may send before {@link #watchForClientGone()} stops reading it. */
     private static final int WATCH_LIMIT = 64 * 1024;
 
+    /** The failure of a connection whose request the proxy's {@code close()} cut short. */
+    private static final String PROXY_CLOSED_FIRST = "the proxy was closed before it answered the client's request";
+
     private final ProxyServer server;
     private final long acceptedNanos;
     /** A request head and its end, as a rule, while the upstream connects: sized for that, not for ArrayDeque's 16. */
@@ -753,6 +756,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause, int earlierAnswers) {
         if (!ctx.channel().isActive()) {
+            if (server.isClosed()) {
+                connection.failure(PROXY_CLOSED_FIRST);
+                return;
+            }
             // The decoder's last look at what came before the client's close (or reset): a head cut short, which no
             // answer can reach. The client gave up on its request; nothing was answered.
             if (earlierAnswers == 0) {
@@ -837,7 +844,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (requestTimer != null) {
             requestTimer.cancel(false);
         }
-        if ((delayed || dropped) && connection.currentOutcome() == Outcome.PENDING) {
+        if (server.isClosed()) {
+            if (connection.currentOutcome() == Outcome.PENDING) {
+                // Neither side gave up: the proxy closed (recorded as REFUSED, as any connection it closes unanswered).
+                connection.failure(PROXY_CLOSED_FIRST);
+            }
+        } else if ((delayed || dropped) && connection.currentOutcome() == Outcome.PENDING) {
             connection.outcome(Outcome.TIMED_OUT);
         }
         connection.tcpClosed(Closer.CLIENT);

@@ -16,10 +16,13 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The listening side of a proxy: its event loops, its server channel and every channel it opened. */
@@ -48,6 +51,9 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ChannelGroup channels;
     private final Channel serverChannel;
+    /** Set by the first {@link #close()}; {@link #closed} once it has closed. */
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Promise<Void> closed = ImmediateEventExecutor.INSTANCE.newPromise();
 
     /**
      * Binds and starts serving at once.
@@ -168,6 +174,11 @@ public final class ProxyServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closing.get();
+    }
+
     /** Whether the listener is open. */
     public boolean isOpen() {
         return serverChannel.isOpen();
@@ -176,6 +187,13 @@ public final class ProxyServer implements AutoCloseable {
     /** Closes the listener and every connection, then stops the event loops and waits for them. */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            if (!threads.contains(Thread.currentThread())) {
+                // Another caller closes: this one returns once it has, as the first does.
+                closed.awaitUninterruptibly(15, TimeUnit.SECONDS);
+            }
+            return;
+        }
         for (Channel channel : channels) {
             LiveConnection connection = channel.attr(CONNECTION).get();
             ToxicChain chain = channel.attr(TOXIC_CHAIN).get();
@@ -188,8 +206,16 @@ public final class ProxyServer implements AutoCloseable {
                 });
             }
         }
+        if (threads.contains(Thread.currentThread())) {
+            // Called on one of the proxy's own threads (a recording listener, say): waiting there would wait for
+            // itself, so the close is started and finishes once this thread has returned to its loop.
+            channels.close().addListener(done -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+            group.terminationFuture().addListener(done -> closed.setSuccess(null));
+            return;
+        }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownGroup();
+        closed.setSuccess(null);
     }
 
     /**
