@@ -7,6 +7,7 @@ import io.github.wschaos.fault.Target;
 import io.github.wschaos.fault.TlsMismatch;
 import io.github.wschaos.internal.ConnectionLog;
 import io.github.wschaos.internal.FaultEngine;
+import io.github.wschaos.internal.HttpCodecs;
 import io.github.wschaos.internal.ListenAddresses;
 import io.github.wschaos.internal.NettyVersions;
 import io.github.wschaos.internal.ProxyServer;
@@ -285,6 +286,7 @@ public final class ChaosProxy implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(60);
         private int maxHeaderSize = 32 * 1024;
+        private int maxUpstreamHeaderSize = HttpCodecs.MAX_RESPONSE_HEAD;
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int recordingLimit = ConnectionLog.DEFAULT_LIMIT;
         private final List<FaultAtStart> faults = new ArrayList<>();
@@ -439,6 +441,25 @@ public final class ChaosProxy implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The largest response head taken from the upstream, its status line, header lines and blank line counted as
+         * {@code name: value} and CRLF (a byte or a few off for a server that writes them otherwise); 64 KiB by default.
+         * A larger head is not relayed: the client gets {@code 502 Bad Gateway} and the record says "upstream sent too
+         * big header". {@code 4096} gives nginx's default {@code proxy_buffer_size} (one memory page, 4 KiB on x86-64
+         * and most ARM servers), which answers so: a big {@code Set-Cookie} or {@code Content-Security-Policy} on the
+         * {@code 101} that works without a proxy fails behind a default nginx.
+         *
+         * @param bytes 1,024 to 65,536
+         */
+        public Builder maxUpstreamHeaderSize(int bytes) {
+            if (bytes < 1024 || bytes > HttpCodecs.MAX_RESPONSE_HEAD) {
+                throw new IllegalArgumentException("max upstream header size " + bytes + " is out of range; accepted are"
+                        + " 1024 to " + HttpCodecs.MAX_RESPONSE_HEAD + " bytes (4096: nginx's default proxy_buffer_size)");
+            }
+            this.maxUpstreamHeaderSize = bytes;
+            return this;
+        }
+
         /** The number of I/O threads; the number of cores by default. */
         public Builder ioThreads(int threads) {
             if (threads < 1) {
@@ -478,7 +499,8 @@ public final class ChaosProxy implements AutoCloseable {
             InetSocketAddress listen = new InetSocketAddress(ListenAddresses.resolve("listen host", listenHost, allowNonLoopback), port);
             ProxyCertificate certificate = !tls ? null : sharedCertificate != null ? sharedCertificate : ProxyCertificate.generate();
             ProxySettings settings = new ProxySettings(listen, certificate == null ? null : certificate.material(),
-                    upstreamTls(), !trustAnyUpstream, connectTimeout, requestTimeout, maxHeaderSize, ioThreads);
+                    upstreamTls(), !trustAnyUpstream, connectTimeout, requestTimeout, maxHeaderSize, maxUpstreamHeaderSize,
+                    ioThreads);
             return new ChaosProxy(this, upstream, settings, certificate);
         }
 

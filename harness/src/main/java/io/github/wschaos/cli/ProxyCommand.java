@@ -4,6 +4,7 @@ import io.github.wschaos.ChaosProxy;
 import io.github.wschaos.ProxyCertificate;
 import io.github.wschaos.fault.ForceTlsMismatch;
 import io.github.wschaos.internal.ConnectionLog;
+import io.github.wschaos.internal.HttpCodecs;
 import io.github.wschaos.internal.ListenerTls;
 import io.github.wschaos.internal.PemTrust;
 import io.github.wschaos.internal.Upstream;
@@ -68,6 +69,11 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--recording-limit", paramLabel = "N", defaultValue = "" + ConnectionLog.DEFAULT_LIMIT,
             description = "Ended connections the recording keeps, the most recent (default ${DEFAULT-VALUE}).")
     int recordingLimit;
+
+    @Option(names = "--max-upstream-header-size", paramLabel = "BYTES", defaultValue = "" + HttpCodecs.MAX_RESPONSE_HEAD,
+            description = "The largest response head taken from the upstream; a larger one gets the client 502 "
+                    + "(default ${DEFAULT-VALUE}; 4096 is nginx's default proxy_buffer_size).")
+    int maxUpstreamHeaderSize;
 
     @Option(names = "--fault", paramLabel = "NAME[@upgrades][=VALUE]",
             description = "Arm a fault (repeatable): strip-upgrade-headers, drop-idle=55s[:upstream|client][:reset|going-away], "
@@ -176,7 +182,8 @@ final class ProxyCommand implements Callable<Integer> {
                     .listenHost(address.host())
                     .port(address.port())
                     .timeScale(timeScale)
-                    .recordingLimit(recordingLimit);
+                    .recordingLimit(recordingLimit)
+                    .maxUpstreamHeaderSize(maxUpstreamHeaderSize);
             if (tls) {
                 if (tlsHosts.isEmpty()) {
                     builder.tls();

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
@@ -67,6 +68,14 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpResponse response) {
+            int headSize = ResponseHeads.size(response);
+            if (headSize > server.settings().maxUpstreamHeaderSize()) {
+                ReferenceCountUtil.release(msg);
+                invalidAnswer(ctx, new TooLongHttpHeaderException("upstream sent too big header: a head of " + headSize
+                        + " bytes, over maxUpstreamHeaderSize " + server.settings().maxUpstreamHeaderSize()
+                        + " (as nginx's proxy_buffer_size)"));
+                return;
+            }
             int status = response.status().code();
             if (status == 101 && !frontend.upgradeRequested() && !frontend.otherUpgradeRequested()) {
                 // Netty's decoder passes what follows through as bytes, which no HTTP answer to the client can carry.

@@ -20,11 +20,12 @@ import io.netty.handler.codec.http.HttpServerCodec;
  *   <li>a header value may hold control characters other than NUL and CR, as nginx passes them.
  * </ul>
  */
-final class HttpCodecs {
+public final class HttpCodecs {
 
     private static final int MAX_REQUEST_LINE = 8192;
     private static final int MAX_STATUS_LINE = 4096;
-    private static final int MAX_RESPONSE_HEAD = 64 * 1024;
+    /** The largest upstream response head the decoder reads (a larger one gets the client {@code 502}). */
+    public static final int MAX_RESPONSE_HEAD = 64 * 1024;
     /** The largest piece of a body passed on at once (a body is relayed in pieces, never held whole). */
     private static final int MAX_CHUNK = 8192;
     /**

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param connectTimeout how long to wait for the upstream's TCP (and TLS) connection
  * @param requestTimeout how long a client may take to send its request head before the proxy closes
  * @param maxHeaderSize the largest request headers accepted from a client, in bytes, in all (a line: a quarter)
+ * @param maxUpstreamHeaderSize the largest response head taken from the upstream, in bytes, its status line and blank
+ *     line included; a larger one gets the client {@code 502}
  * @param ioThreads the number of event-loop threads
  */
 public record ProxySettings(
@@ -24,5 +26,6 @@ public record ProxySettings(
         Duration connectTimeout,
         Duration requestTimeout,
         int maxHeaderSize,
+        int maxUpstreamHeaderSize,
         int ioThreads) {
 }

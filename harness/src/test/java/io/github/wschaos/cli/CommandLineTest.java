@@ -86,6 +86,9 @@ class CommandLineTest {
         Result badLimit = run("proxy", "--upstream", "ws://127.0.0.1:9", "--recording-limit", "-1");
         assertThat(badLimit.code).isEqualTo(2);
         assertThat(badLimit.err).contains("recording limit -1 is negative; accepted are 0 (keep only open connections) and more");
+        Result badHeadLimit = run("proxy", "--upstream", "ws://127.0.0.1:9", "--max-upstream-header-size", "100");
+        assertThat(badHeadLimit.code).isEqualTo(2);
+        assertThat(badHeadLimit.err).contains("max upstream header size 100 is out of range; accepted are 1024 to 65536");
         Result badServerLimit = run("server", "--api", "127.0.0.1:0", "--recording-limit", "-5");
         assertThat(badServerLimit.code).isEqualTo(2);
         assertThat(badServerLimit.err).contains("recording limit -5 is negative");

@@ -33,7 +33,7 @@ class FailingUpstreamSetUpTest {
         };
         InetAddress loopback = InetAddress.getLoopbackAddress();
         ProxySettings settings = new ProxySettings(new InetSocketAddress(loopback, 0), null, broken, true,
-                Duration.ofSeconds(5), Duration.ofSeconds(5), 32 * 1024, 1);
+                Duration.ofSeconds(5), Duration.ofSeconds(5), 32 * 1024, 64 * 1024, 1);
         ConnectionLog log = new ConnectionLog(ConnectionLog.DEFAULT_LIMIT);
         // Nothing is ever sent to the upstream: the set-up fails before the connect.
         ProxyServer server = new ProxyServer(settings, Upstream.of(URI.create("wss://127.0.0.1:9/")), log,
