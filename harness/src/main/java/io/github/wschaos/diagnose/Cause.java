@@ -22,6 +22,11 @@ public enum Cause {
     CERTIFICATE_WRONG_HOST("the certificate is for another host name"),
     /** Client and server share no TLS protocol version. */
     NO_COMMON_TLS_PROTOCOL("client and server share no TLS protocol version"),
+    /**
+     * The server answered the ClientHello with a {@code handshake_failure} alert: the versions overlap, but client and
+     * server share no cipher suite (or signature algorithm, or key-exchange group).
+     */
+    NO_COMMON_CIPHER_SUITE("client and server share no TLS cipher suite (a handshake_failure alert)"),
     /** Another TLS handshake failure. */
     TLS_FAILED("the TLS handshake failed"),
     /** Nothing answered the upgrade request, then the connection was closed (FIN, no answer). */

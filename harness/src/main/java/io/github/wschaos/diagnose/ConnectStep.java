@@ -55,7 +55,7 @@ final class ConnectStep {
                             "Check the host name in the URL and the DNS record (dig " + endpoint.host() + ").", null));
             return null;
         }
-        Socket socket = new Socket();
+        Socket socket = new DeadlineSocket();
         try {
             socket.connect(new InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);
         } catch (IOException e) {
@@ -64,8 +64,7 @@ final class ConnectStep {
             return null;
         }
         run.connectNanos = System.nanoTime() - start;
-        run.checks.put("TCP connect", Check.passed("TCP connect", "connected to " + run.address.getHostAddress() + ":"
-                + endpoint.port() + " in " + millis(start), since(start)));
+        run.checks.put("TCP connect", Check.passed("TCP connect", "connected to " + run.target() + " in " + millis(start), since(start)));
         try {
             socket.setSoTimeout(run.timeoutMillis);
             socket.setTcpNoDelay(true);
@@ -77,7 +76,7 @@ final class ConnectStep {
 
     private void tcpFailure(IOException e, long start) {
         String evidence = e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start);
-        String target = run.address.getHostAddress() + ":" + endpoint.port();
+        String target = run.target();
         if (e instanceof SocketTimeoutException || e instanceof NoRouteToHostException) {
             run.fail("TCP connect", evidence, start, new Finding(Cause.CONNECT_TIMEOUT,
                     "No answer to the TCP connect to " + target + " within " + options.timeout().toMillis() + " ms: packets are"
@@ -102,10 +101,14 @@ final class ConnectStep {
         SSLSocket ssl = null;
         try {
             ssl = connections.sslSocket(socket, trust);
-            ssl.startHandshake();
+            // The wait (and its figure) begins with the handshake, not with building the TLS context before it.
+            start = System.nanoTime();
+            connections.handshake(ssl, socket);
         } catch (IOException e) {
             Connections.close(ssl == null ? socket : ssl);
-            tlsFailure(e, trust, start, ssl == null ? new String[0] : ssl.getEnabledProtocols());
+            tlsFailure(e, trust, start, ssl == null ? new String[0] : ssl.getEnabledProtocols(),
+                    ssl == null ? new String[0] : ssl.getEnabledCipherSuites(),
+                    socket instanceof DeadlineSocket bounded ? bounded.received() : 0);
             return null;
         }
         SSLSession session = ssl.getSession();
@@ -168,9 +171,11 @@ final class ConnectStep {
                         + " connect with the name the certificate is for.", Fixes.tls("wrong-host-certificate"));
     }
 
-    private void tlsFailure(IOException e, RecordingTrust trust, long start, String[] offered) {
+    private void tlsFailure(IOException e, RecordingTrust trust, long start, String[] offered, String[] suites, long received) {
         String messages = messages(e);
-        String evidence = e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start);
+        String evidence = e.getClass().getName() + ": " + e.getMessage() + " after " + millis(start)
+                + (e instanceof SocketTimeoutException && received > 0 ? " (" + received + " bytes of the server's"
+                        + " handshake came in that time, too few or too slowly to finish it)" : "");
         String lower = messages.toLowerCase(Locale.ROOT);
         if (trust.problem() != null) {
             X509Certificate leaf = trust.leaf();
@@ -215,6 +220,8 @@ final class ConnectStep {
                     + " after " + millis(start) + "\n" + evidence, start,
                     StreamFindings.afterSilence(reset ? new SocketException(e.getMessage()) : new EOFException(), silent,
                             "the TLS handshake began"));
+        } else if (trust.leaf() == null && lower.contains("received fatal alert: handshake_failure")) {
+            run.fail("TLS", evidence, start, noCommonCipherSuite(offered, suites));
         } else if (trust.leaf() == null && (lower.contains("remote host terminated the handshake")
                 || lower.contains("peer shut down incorrectly") || lower.contains("handshake_failure"))) {
             run.fail("TLS", evidence, start, new Finding(Cause.NO_COMMON_TLS_PROTOCOL,
@@ -266,6 +273,38 @@ final class ConnectStep {
                 : "Let the client offer TLS 1.3 (JDK: -Djdk.tls.client.protocols=TLSv1.3,TLSv1.2, or a newer runtime), or"
                         + " enable TLS 1.2 next to 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;).";
         return new Finding(Cause.NO_COMMON_TLS_PROTOCOL, explanation, fix, Fixes.tls("no-common-protocol"));
+    }
+
+    /**
+     * A {@code handshake_failure} alert in answer to the ClientHello, before any certificate: the server accepted a
+     * version the client offered (a server that shares none answers {@code protocol_version}) and found nothing else
+     * to agree on, most often no cipher suite. No wschaos fault reproduces it: {@code tls-mismatch=no-common-protocol}
+     * draws a {@code protocol_version} alert, another failure.
+     */
+    private Finding noCommonCipherSuite(String[] offered, String[] suites) {
+        List<String> versions = new ArrayList<>();
+        for (String protocol : offered) {
+            if (protocol.startsWith("TLS")) {
+                versions.add(protocol);
+            }
+        }
+        List<String> shown = java.util.Arrays.asList(suites).subList(0, Math.min(6, suites.length));
+        return new Finding(Cause.NO_COMMON_CIPHER_SUITE,
+                "The server answered the ClientHello with a handshake_failure alert and sent no certificate. The versions"
+                        + " overlap (a server that shares no version with the client answers protocol_version instead), so"
+                        + " most often they share no cipher suite: the client offered " + (versions.isEmpty() ? "no version"
+                                : String.join(", ", versions)) + " with " + suites.length + " cipher suites ("
+                        + String.join(", ", shown) + (suites.length > shown.size() ? ", ..." : "") + "), and a server"
+                        + " restricted to legacy ones (nginx ssl_ciphers CAMELLIA128-SHA, 3DES, RC4, or RSA key exchange"
+                        + " alone with TLS 1.3 off) shares none with current JDKs, browsers and Node. No common signature"
+                        + " algorithm or key-exchange group ends the handshake the same way.",
+                "Enable current cipher suites on the server (nginx: drop ssl_ciphers for OpenSSL's defaults, or ssl_ciphers"
+                        + " ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                        + "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305; and"
+                        + " ssl_protocols TLSv1.2 TLSv1.3;, whose TLS 1.3 suites are always on); list what it accepts with"
+                        + " nmap --script ssl-enum-ciphers -p " + endpoint.port() + " " + endpoint.host() + ". No wschaos"
+                        + " fault reproduces it (tls-mismatch=no-common-protocol draws a protocol_version alert, not this one).",
+                null);
     }
 
     private static boolean expired(Throwable problem) {

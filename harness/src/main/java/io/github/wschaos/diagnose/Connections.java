@@ -41,16 +41,34 @@ final class Connections {
         return ssl;
     }
 
+    /**
+     * Runs {@code ssl}'s handshake, layered over {@code socket}: when that is a {@link DeadlineSocket}, its reads are
+     * bounded by the timeout as a whole, from now on, not each by the timeout.
+     */
+    void handshake(SSLSocket ssl, Socket socket) throws IOException {
+        DeadlineSocket bounded = socket instanceof DeadlineSocket d ? d : null;
+        if (bounded != null) {
+            bounded.until(System.nanoTime() + options.timeout().toNanos());
+        }
+        try {
+            ssl.startHandshake();
+        } finally {
+            if (bounded != null) {
+                bounded.unbounded();
+            }
+        }
+    }
+
     /** A new connection (TCP, TLS) with the upgrade request sent. */
     Wire open(String origin) throws IOException {
-        Socket socket = new Socket();
+        Socket socket = new DeadlineSocket();
         try {
             socket.connect(new InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);
             socket.setSoTimeout(run.timeoutMillis);
             socket.setTcpNoDelay(true);
             if (endpoint.secure()) {
                 SSLSocket ssl = sslSocket(socket, new RecordingTrust(options.trust(), options.insecure()));
-                ssl.startHandshake();
+                handshake(ssl, socket);
                 socket = ssl;
             }
             Wire wire = new Wire(socket);

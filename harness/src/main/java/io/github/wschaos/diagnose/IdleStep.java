@@ -134,6 +134,10 @@ final class IdleStep {
                     + "reverse_proxy backend:8080 {\n    transport http {\n        read_timeout 3600s\n    }\n}\n" + heartbeat;
             case LIGHTTPD -> "lighttpd: raise server.max-read-idle (60 s by default) and server.max-write-idle:\n"
                     + "server.max-read-idle = 3600\nserver.max-write-idle = 3600\n" + heartbeat;
+            case HAPROXY -> "haproxy: raise timeout tunnel, the idle timeout of the upgraded connection (where it is not set,"
+                    + " timeout client and timeout server apply to it too); timeout client still bounds the wait for the"
+                    + " request before the upgrade:\n"
+                    + "defaults\n    timeout client 30s\n    timeout tunnel 3600s\n" + heartbeat;
             case AWS_ALB -> "AWS ALB: aws elbv2 modify-load-balancer-attributes --load-balancer-arn ARN --attributes"
                     + " Key=idle_timeout.timeout_seconds,Value=3600\n" + heartbeat;
             default -> heartbeat + (platform != null && platform.startsWith("Heroku")

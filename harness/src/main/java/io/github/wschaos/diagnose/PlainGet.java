@@ -35,13 +35,13 @@ record PlainGet(Wire.Answer answer, String evidence) {
         options.progress().accept(why + ": does a plain GET " + endpoint.requestTarget() + " (no Upgrade headers) get an answer? ...");
         String what = "a plain GET " + endpoint.requestTarget() + " (no Upgrade headers, new connection): ";
         long start = System.nanoTime();
-        Socket socket = new Socket();
+        Socket socket = new DeadlineSocket();
         try {
             socket.connect(new InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);
             socket.setSoTimeout(run.timeoutMillis);
             if (endpoint.secure()) {
                 SSLSocket ssl = connections.sslSocket(socket, new RecordingTrust(options.trust(), options.insecure()));
-                ssl.startHandshake();
+                connections.handshake(ssl, socket);
                 socket = ssl;
             }
             try (Wire wire = new Wire(socket)) {

@@ -53,6 +53,14 @@ final class RunContext {
         this.timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, options.timeout().toMillis()));
     }
 
+    /**
+     * The address connected to and the port, as an address is written next to a port: {@code 127.0.0.1:8080},
+     * {@code [::1]:8080} (an IPv6 address in brackets, in its short form).
+     */
+    String target() {
+        return io.netty.util.NetUtil.toSocketAddressString(new java.net.InetSocketAddress(address, endpoint.port()));
+    }
+
     /** Records {@code step} as failed with {@code evidence}, and {@code finding}. */
     void fail(String step, String evidence, long start, Finding finding) {
         checks.put(step, Check.failed(step, evidence, since(start)));

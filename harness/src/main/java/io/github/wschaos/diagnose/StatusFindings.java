@@ -52,12 +52,15 @@ final class StatusFindings {
                         + " WebSocket server, and it refuses the upgrade itself"
                         + (subprotocol != null ? ": " + subprotocol
                                 : ": it wants something the handshake did not carry (a cookie, a token, credentials, a"
-                                        + " subprotocol), or its verifyClient / handshake interceptor refuses this client.")
+                                        + " subprotocol), its verifyClient / handshake interceptor refuses this client, or it"
+                                        + " serves WebSockets at another path (Node's ws, given path:, answers 400 to an"
+                                        + " upgrade at any other path).")
                         + " Clients see \"Unexpected response code: " + status + "\".",
                 (subprotocol != null ? "Send the subprotocol the server expects: --header \"Sec-WebSocket-Protocol: NAME\""
                         + " (new WebSocket(url, [\"NAME\"]) in a browser). " : "")
                         + "Look up why the server refuses (its log, its verifyClient or handshake interceptor) and send what"
-                        + " it wants with the handshake (--header Cookie:..., --header Authorization:..., a token in the query).",
+                        + " it wants with the handshake (--header Cookie:..., --header Authorization:..., a token in the query);"
+                        + " check the path against the one the server serves WebSockets at (Node ws: its path option).",
                 Fixes.status(status));
     }
 

@@ -47,20 +47,35 @@ final class UpgradeRejection {
                     Fixes.status(status)));
             return;
         }
-        if (sawNoUpgrade != null
-                || ((status == 400 || status == 404 || status == 200) && proxyNamed && ownPage == null)) {
+        boolean inferred = sawNoUpgrade == null
+                && (status == 400 || status == 404 || status == 200) && proxyNamed && ownPage == null;
+        if (sawNoUpgrade != null || inferred) {
             String named = proxy == Fixes.Proxy.UNKNOWN ? (proxyNamed ? "the proxy its Via header names (" + answer.header("Via") + ")"
                     : "a proxy in front") : proxy.label();
-            String meaning = sawNoUpgrade != null ? sawNoUpgrade
-                    : status + " from the upstream, relayed by " + named + ": the upstream saw a plain GET, not an upgrade"
-                            + " (a page server answers 200, Jetty and Java-WebSocket 404, Spring 400)";
+            String meaning = sawNoUpgrade;
+            String fix = Fixes.upgradeFix(proxy, path);
+            if (inferred) {
+                // Nothing in the answer says the upstream saw no upgrade: a plain GET tells a dropped upgrade (the same
+                // answer) from one that reached a server that answers the two otherwise.
+                PlainGet plain = PlainGet.send(run, connections, "the upgrade got " + status + " through " + named);
+                if (toldApart(answer, evidence, plain, start)) {
+                    return;
+                }
+                evidence += "\n" + plain.evidence();
+                meaning = alike(status, named, plain);
+                fix += "\nIf the proxy's configuration already passes Upgrade and Connection on, the upgrade is not what is"
+                        + " lost: check the upstream's WebSocket mapping for " + path + " (Spring registry.addHandler, Node ws's"
+                        + " path option) and the proxy's location for it (that it proxies " + path + ", with no try_files,"
+                        + " return or single-page-app fallback answering it).";
+            }
             run.fail("upgrade", evidence, start, new Finding(Cause.PROXY_WITHOUT_UPGRADE,
-                    meaning + ". " + (proxy == Fixes.Proxy.UNKNOWN ? "A proxy in front" : "The proxy in front (" + named + ")")
+                    meaning + ". " + (inferred ? "If so, the proxy in front" + (proxy == Fixes.Proxy.UNKNOWN ? "" : " (" + named + ")")
+                            : proxy == Fixes.Proxy.UNKNOWN ? "A proxy in front" : "The proxy in front (" + named + ")")
                             + " does not pass Upgrade and Connection on: nginx without proxy_http_version 1.1 and the"
                             + " Upgrade/Connection headers, an Apache without upgrade=websocket (mod_proxy_wstunnel),"
                             + " Varnish without return (pipe), h2o without proxy.websocket, tinyproxy, squid as a reverse proxy, a corporate proxy."
                             + otherRequest(proxy),
-                    Fixes.upgradeFix(proxy, path),
+                    fix,
                     proxy == Fixes.Proxy.NGINX
                             ? new Reproduction("strip-upgrade-headers",
                                     "@StripUpgradeHeaders (or @ChaosProfile(Platform.NGINX_WITHOUT_UPGRADE_CONFIGURATION))",
@@ -100,15 +115,7 @@ final class UpgradeRejection {
                     "Check the port in the URL.", null));
         } else {
             PlainGet plain = PlainGet.send(run, connections, "the upgrade got " + status);
-            String serverSaw = plain.answered() && !fromProxyItself(answer) ? webSocketServerSawNoUpgrade(plain.answer()) : null;
-            if (plain.answeredOtherwiseThan(status) && serverSaw != null) {
-                run.fail("upgrade", evidence + "\n" + plain.evidence(), start,
-                        StatusFindings.serverRefused(answer, "", plain, serverSaw));
-                return;
-            }
-            if (plain.answeredOtherwiseThan(status)) {
-                run.fail("upgrade", evidence + "\n" + plain.evidence(), start,
-                        StatusFindings.upgradesRefused(status, answer.statusLine(), "", plain, proxy));
+            if (toldApart(answer, evidence, plain, start)) {
                 return;
             }
             String subprotocol = StatusFindings.subprotocolWanted(answer);
@@ -119,6 +126,41 @@ final class UpgradeRejection {
                             + " NAME\". ") + "Look up why the server answers " + status + " at " + path + " (its log); a client sees"
                             + " \"Unexpected response code: " + status + "\".", Fixes.status(status)));
         }
+    }
+
+    /**
+     * When {@code plain} was answered with another status than the upgrade's {@code answer}, the upgrade reached a
+     * server that told the two apart: the WebSocket server refused it (the plain GET got its own answer to a request
+     * without Upgrade), or something refuses upgrades only. Fails the step so and returns true; false otherwise.
+     */
+    private boolean toldApart(Wire.Answer answer, String evidence, PlainGet plain, long start) {
+        if (!plain.answeredOtherwiseThan(answer.status())) {
+            return false;
+        }
+        String serverSaw = fromProxyItself(answer) ? null : webSocketServerSawNoUpgrade(plain.answer());
+        run.fail("upgrade", evidence + "\n" + plain.evidence(), start, serverSaw != null
+                ? StatusFindings.serverRefused(answer, "", plain, serverSaw)
+                : StatusFindings.upgradesRefused(answer.status(), answer.statusLine(), "", plain, run.proxy));
+        return true;
+    }
+
+    /**
+     * What a {@code 200}, {@code 400} or {@code 404} through {@code named} means when the plain GET got the same status
+     * (or none): most often the upstream saw a plain GET, but the answer cannot tell that from another cause, named.
+     */
+    private static String alike(int status, String named, PlainGet plain) {
+        String compared = plain.answered() ? ", and a plain GET of the same URL got " + status + " too"
+                : ", and a plain GET of the same URL got no HTTP answer to compare with";
+        String other = switch (status) {
+            case 404 -> "an upstream with no WebSocket handler at this path, which answers 404 to an upgrade and a plain GET"
+                    + " alike";
+            case 200 -> "the proxy answering this path itself (nginx try_files or return 200, a single-page-app fallback"
+                    + " with no proxy_pass for this path), which answers 200 to an upgrade and a plain GET alike";
+            default -> "an upstream that answers 400 to this request whether or not it is an upgrade";
+        };
+        return status + " to the upgrade through " + named + compared + ": most often the upstream saw a plain GET, not an"
+                + " upgrade (a page server answers 200, Jetty and Java-WebSocket 404, Spring 400), but the answer cannot tell"
+                + " that from " + other;
     }
 
     /**

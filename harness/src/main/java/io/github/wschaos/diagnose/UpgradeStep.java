@@ -112,12 +112,12 @@ final class UpgradeStep {
             return null;
         }
         options.progress().accept("closed without an answer: does the port speak TLS? (a TLS handshake on a new connection) ...");
-        Socket socket = new Socket();
+        Socket socket = new DeadlineSocket();
         RecordingTrust trust = new RecordingTrust(options.trust(), true);
         try {
             socket.connect(new java.net.InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);
             javax.net.ssl.SSLSocket ssl = connections.sslSocket(socket, trust);
-            ssl.startHandshake();
+            connections.handshake(ssl, socket);
             String protocol = ssl.getSession().getProtocol();
             Connections.close(ssl);
             return protocol;

@@ -32,61 +32,19 @@ final class Wire implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private long received;
-    /** Whether reads are bounded by {@link #deadline} as well as by the socket's timeout. */
-    private boolean bounded;
-    /** The {@link System#nanoTime()} by which the current step's reads must be done, when {@link #bounded}. */
-    private long deadline;
+    /** Counts what the socket delivered (application bytes: over TLS, the decrypted ones) and bounds a step's reads. */
+    private final DeadlineInput deadlined;
 
     Wire(Socket socket) throws IOException {
         this.socket = socket;
-        InputStream raw = socket.getInputStream();
-        // Counts what the socket delivered (application bytes: over TLS, the decrypted ones).
-        this.in = new BufferedInputStream(new java.io.FilterInputStream(raw) {
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                received += b < 0 ? 0 : 1;
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                int before = bounded ? boundRead() : -1;
-                try {
-                    int n = super.read(buffer, offset, length);
-                    received += Math.max(0, n);
-                    return n;
-                } finally {
-                    if (before >= 0) {
-                        socket.setSoTimeout(before);
-                    }
-                }
-            }
-        });
+        this.deadlined = new DeadlineInput(socket.getInputStream(), socket, "the timeout passed");
+        this.in = new BufferedInputStream(deadlined);
         this.out = socket.getOutputStream();
-    }
-
-    /**
-     * Before a read under the {@link #deadline}: the socket's timeout cut to what is left of it, so that bytes that
-     * trickle in cannot hold a step past it. Returns the socket's timeout, to be restored after the read.
-     *
-     * @throws SocketTimeoutException when the deadline has passed
-     */
-    private int boundRead() throws IOException {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            throw new SocketTimeoutException("the timeout passed");
-        }
-        int before = socket.getSoTimeout();
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000));
-        socket.setSoTimeout(before == 0 ? millis : Math.min(before, millis));
-        return before;
     }
 
     /** How many bytes the peer has sent so far (including those buffered but not yet read). */
     long received() {
-        return received;
+        return deadlined.received();
     }
 
     Socket socket() {
@@ -167,12 +125,13 @@ final class Wire implements AutoCloseable {
     Answer readAnswer() throws IOException {
         long start = System.nanoTime();
         int timeout = socket.getSoTimeout();
-        bounded = timeout > 0;
-        deadline = start + timeout * 1_000_000L;
+        if (timeout > 0) {
+            deadlined.until(start + timeout * 1_000_000L);
+        }
         try {
             return readAnswer(start, timeout);
         } finally {
-            bounded = false;
+            deadlined.unbounded();
         }
     }
 
@@ -357,12 +316,11 @@ final class Wire implements AutoCloseable {
      * @throws SocketTimeoutException when the deadline (or the socket's timeout) passes first
      */
     Frame readFrame(long deadline) throws IOException {
-        bounded = true;
-        this.deadline = deadline;
+        deadlined.until(deadline);
         try {
             return readFrame();
         } finally {
-            bounded = false;
+            deadlined.unbounded();
         }
     }
 

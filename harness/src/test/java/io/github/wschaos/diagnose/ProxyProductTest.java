@@ -50,7 +50,7 @@ class ProxyProductTest {
         assertThat(report.cause()).as(report.toText()).contains(Cause.PROXY_WITHOUT_UPGRADE);
         Finding finding = report.diagnosis().orElseThrow();
         assertThat(finding.explanation()).as(report.toText())
-                .contains("200 from the upstream, relayed by " + product)
+                .contains("200 to the upgrade through " + product + ", and a plain GET of the same URL got 200 too")
                 .contains("strip-upgrade-headers sends the upstream nginx's request");
         assertThat(finding.fix()).doesNotContain("does not name it");
         assertThat(finding.reproduction().cliFault()).isEqualTo("strip-upgrade-headers");

@@ -102,6 +102,7 @@ public final class NginxServer implements AutoCloseable {
         private boolean outdatedTls;
         private boolean workerAsRoot;
         private boolean upstreamKeepalive;
+        private String serverDirectives = "";
 
         private Builder(URI upstream) {
             this.upstream = upstream;
@@ -125,6 +126,15 @@ public final class NginxServer implements AutoCloseable {
          */
         public Builder upstreamKeepalive() {
             this.upstreamKeepalive = true;
+            return this;
+        }
+
+        /**
+         * Directives added to the {@code server} block, before its {@code location /}: {@code ssl_ciphers ...;}, or a
+         * {@code location /chat { return 200 "app"; }} that answers a path itself, as a single-page app's nginx does.
+         */
+        public Builder serverDirectives(String directives) {
+            this.serverDirectives = directives;
             return this;
         }
 
@@ -238,6 +248,7 @@ public final class NginxServer implements AutoCloseable {
                     + pool
                     + "  server {\n"
                     + listen
+                    + (serverDirectives.isEmpty() ? "" : "    " + serverDirectives + "\n")
                     + "    location / {\n"
                     + location
                     + "    }\n"

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -20,8 +21,12 @@ public final class NodeWsServer implements EchoServer {
     private final ScriptProcess process;
     private final List<CloseStatus> closes = new CopyOnWriteArrayList<>();
 
-    private NodeWsServer() throws IOException {
-        process = ScriptProcess.startNode("ws-echo-server.js", this::closeReported);
+    private final String path;
+
+    private NodeWsServer(String path) throws IOException {
+        this.path = path;
+        process = ScriptProcess.startNode("ws-echo-server.js", path == null ? Map.of() : Map.of("WS_PATH", path),
+                this::closeReported);
     }
 
     /**
@@ -30,8 +35,20 @@ public final class NodeWsServer implements EchoServer {
      * @throws IllegalStateException if node cannot be started or does not report a port in time
      */
     public static NodeWsServer start() {
+        return start(null);
+    }
+
+    /**
+     * Starts a server that serves WebSockets at {@code path} only ({@code ws}'s {@code path} option): an upgrade at any
+     * other path gets {@code 400 Bad Request}, a plain GET {@code 426 Upgrade Required}; {@code null} serves every path.
+     */
+    public static NodeWsServer startAt(String path) {
+        return start(path);
+    }
+
+    private static NodeWsServer start(String path) {
         try {
-            return new NodeWsServer();
+            return new NodeWsServer(path);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start node (is it installed?): " + e.getMessage(), e);
         }
@@ -47,7 +64,7 @@ public final class NodeWsServer implements EchoServer {
 
     @Override
     public URI uri() {
-        return URI.create("ws://127.0.0.1:" + process.port() + "/echo");
+        return URI.create("ws://127.0.0.1:" + process.port() + (path == null ? "/echo" : path));
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -72,11 +73,17 @@ final class ScriptProcess implements AutoCloseable {
      * its port.
      */
     static ScriptProcess startNode(String resource, Consumer<String> otherLines) throws IOException {
+        return startNode(resource, Map.of(), otherLines);
+    }
+
+    /** {@link #startNode(String, Consumer)} with {@code environment} added to the script's. */
+    static ScriptProcess startNode(String resource, Map<String, String> environment, Consumer<String> otherLines)
+            throws IOException {
         String nodePath = System.getenv("NODE_PATH");
-        return start(List.of(System.getProperty("wschaos.node", "node")), resource,
-                Map.of("NODE_PATH", nodePath == null || nodePath.isEmpty()
-                        ? "/usr/share/nodejs" : nodePath + java.io.File.pathSeparator + "/usr/share/nodejs"),
-                otherLines);
+        Map<String, String> all = new HashMap<>(environment);
+        all.put("NODE_PATH", nodePath == null || nodePath.isEmpty()
+                ? "/usr/share/nodejs" : nodePath + java.io.File.pathSeparator + "/usr/share/nodejs");
+        return start(List.of(System.getProperty("wschaos.node", "node")), resource, all, otherLines);
     }
 
     private int readPort(Consumer<String> otherLines) {

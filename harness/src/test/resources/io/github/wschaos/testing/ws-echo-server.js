@@ -1,5 +1,5 @@
 // A WebSocket echo server for tests, on Node's `ws` (Debian's node-ws): 127.0.0.1, an ephemeral port,
-// permessage-deflate accepted. Prints "PORT <n>" on stdout once listening. Echoes text and binary messages;
+// permessage-deflate accepted, every path or only $WS_PATH's. Prints "PORT <n>" on stdout once listening. Echoes text and binary messages;
 // `ws` answers a client's close frame with the same code and reason. The text "close:<code>:<reason>" makes
 // the server close with that code and reason; the text "abort" drops the TCP connection without a close frame.
 // Every close frame received from a client is reported on stdout as "CLOSE <code> <reason>" (one line).
@@ -12,6 +12,8 @@ const server = new WebSocketServer({
   port: 0,
   perMessageDeflate: true,
   maxPayload: 64 * 1024 * 1024,
+  // WS_PATH set: WebSockets at that path only (an upgrade elsewhere gets 400, a plain GET 426).
+  path: process.env.WS_PATH || undefined,
 });
 
 server.on('listening', () => {
