@@ -84,7 +84,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             keepAlive = false;
         } catch (ApiError e) {
             response = error(e.status, e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // A LinkageError too: a class that cannot be loaded (the jar replaced under the running server) gets the
+            // client a 500 naming it, not a connection closed without a word.
             LOG.warn("{} {} failed", request.method(), request.uri(), e);
             response = error(500, String.valueOf(e.getMessage()));
         }

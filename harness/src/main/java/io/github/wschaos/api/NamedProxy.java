@@ -376,6 +376,9 @@ final class NamedProxy {
             if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
                 throw new URISyntaxException(text, "not ws:// or wss:// with a host");
             }
+            if (!upstream.contains("://") && uri.getPort() < 0) {
+                throw new URISyntaxException(text, "host:port without its port");
+            }
             ChaosProxy.builder().upstream(uri); // the proxy's own checks
             return uri;
         } catch (URISyntaxException | IllegalArgumentException e) {

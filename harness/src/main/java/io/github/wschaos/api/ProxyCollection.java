@@ -69,6 +69,9 @@ final class ProxyCollection implements AutoCloseable {
     /** {@code POST /populate}: creates or replaces each proxy of the array; the result and its status. */
     synchronized Populated populate(String body) {
         JsonNode input = parse(body);
+        if (input.isNull()) {
+            input = JSON.arrayNode(); // Go decodes null into an empty slice: nothing to do, as for []
+        }
         if (!input.isArray()) {
             throw ApiError.badBody("expected an array of proxies, got " + kind(input));
         }

@@ -1,8 +1,11 @@
 package io.github.wschaos.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.github.wschaos.fault.Direction;
 import io.github.wschaos.fault.Fault;
 import io.github.wschaos.fault.Faults;
@@ -53,6 +56,34 @@ final class ToxicTypes {
                 case HEADERS -> value.isObject() && all(value.elements());
                 case DIRECTION -> value.isTextual() && direction(value.asText()) != null;
             };
+        }
+
+        /**
+         * {@code value} as {@code toxiproxy-cli} means it: its {@code -a key=value} sends a value that reads as a number
+         * as a JSON number and any other as a string, and cannot send an array. So a string attribute takes a number or
+         * {@code true}/{@code false} as its text, a boolean takes the strings {@code "true"} and {@code "false"} (any
+         * case), and a list of strings takes one string of comma-separated items. Anything else is left as it is, for
+         * {@link #accepts} to judge.
+         */
+        JsonNode coerce(JsonNode value) {
+            return switch (this) {
+                case STRING -> value.isNumber() || value.isBoolean() ? TextNode.valueOf(value.asText()) : value;
+                case BOOLEAN -> value.isTextual() && (value.asText().equalsIgnoreCase("true")
+                        || value.asText().equalsIgnoreCase("false"))
+                        ? BooleanNode.valueOf(value.asText().equalsIgnoreCase("true")) : value;
+                case STRINGS -> value.isTextual() ? commaSeparated(value.asText()) : value;
+                default -> value;
+            };
+        }
+
+        private static ArrayNode commaSeparated(String text) {
+            ArrayNode items = JsonNodeFactory.instance.arrayNode();
+            for (String item : text.split(",")) {
+                if (!item.isBlank()) {
+                    items.add(item.trim());
+                }
+            }
+            return items;
         }
 
         private static boolean all(Iterator<JsonNode> elements) {
@@ -195,11 +226,12 @@ final class ToxicTypes {
                     throw ApiError.badBody("unknown attribute \"" + field.getKey() + "\" for toxic type " + type.name()
                             + "; accepted are " + type.attributeNames());
                 }
-                if (!attribute.kind().accepts(field.getValue())) {
+                JsonNode value = attribute.kind().coerce(field.getValue());
+                if (!attribute.kind().accepts(value)) {
                     throw ApiError.badBody("attribute \"" + field.getKey() + "\" of toxic type " + type.name() + " must be "
                             + attribute.kind().description + ", got " + field.getValue());
                 }
-                merged.set(field.getKey(), field.getValue());
+                merged.set(field.getKey(), value);
             }
         }
         for (Attribute attribute : type.attributes()) {

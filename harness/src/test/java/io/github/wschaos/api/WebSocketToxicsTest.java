@@ -138,6 +138,41 @@ class WebSocketToxicsTest {
         }
     }
 
+    /**
+     * The bodies {@code toxiproxy-cli toxic add -a key=value} sends (cmd/cli/cli.go, parseAttributes: a value that
+     * parses as a number goes as a JSON number, any other as a string; no arrays): {@code -a also_upstream=false},
+     * {@code -a reason=123}, {@code -a allowed=https://a.example,https://b.example}. Before, each got 400 for its JSON
+     * type, and reject_origins could not be armed from the command line at all.
+     */
+    @Test
+    void attributesAsToxiproxyCliSendsThemAreTaken() throws Exception {
+        try (NettyEchoServer upstream = NettyEchoServer.start()) {
+            String listen = create("echo", "127.0.0.1:" + upstream.uri().getPort());
+            URI uri = URI.create("ws://" + listen + "/echo");
+
+            JsonNode origins = json(post("/proxies/echo/toxics", "{\"name\":\"origins\",\"type\":\"reject_origins\","
+                    + "\"stream\":\"downstream\",\"toxicity\":1,"
+                    + "\"attributes\":{\"status\":403,\"allowed\":\"https://a.example, https://b.example\"}}", 200));
+            assertThat(origins.at("/attributes/allowed").toString()).isEqualTo("[\"https://a.example\",\"https://b.example\"]");
+            assertThat(rejection(uri, "https://evil.example")).isEqualTo(403);
+            try (JdkWebSocketClient ws = JdkWebSocketClient.connect(uri, null, Duration.ofSeconds(5), "https://b.example")) {
+                ws.send("allowed");
+                await().atMost(WAIT).until(() -> ws.messages().contains("allowed"));
+            }
+            delete("/proxies/echo/toxics/origins");
+
+            try (JdkWebSocketClient ws = JdkWebSocketClient.connect(uri)) {
+                JsonNode close = json(post("/proxies/echo/toxics", "{\"name\":\"cw\",\"type\":\"close_with_code\","
+                        + "\"stream\":\"downstream\",\"toxicity\":1,"
+                        + "\"attributes\":{\"code\":4001,\"reason\":123,\"also_upstream\":\"false\"}}", 200));
+                assertThat(close.at("/attributes/reason").isTextual()).isTrue();
+                assertThat(close.at("/attributes/also_upstream").isBoolean()).isTrue();
+                assertThat(ws.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(4001);
+                assertThat(ws.closeReason().get(1, TimeUnit.SECONDS)).isEqualTo("123");
+            }
+        }
+    }
+
     @Test
     void theSameSeedHitsTheSameAttempts() throws Exception {
         try (NettyEchoServer upstream = NettyEchoServer.start()) {
