@@ -122,6 +122,7 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
             List<ConnectionRecord> records = records();
             List<Duration> expected = backoff.expectedDelays(records);
             int measured = 0;
+            List<String> outside = new ArrayList<>();
             for (int i = 1; i < records.size(); i++) {
                 Optional<Duration> delay = records.get(i).delaySince(records.get(i - 1));
                 if (delay.isEmpty()) {
@@ -129,11 +130,16 @@ public final class ReconnectAssert extends AbstractAssert<ReconnectAssert, Recor
                 }
                 measured++;
                 if (!backoff.accepts(expected.get(i - 1), delay.get(), tolerance)) {
-                    fail(records, "to reconnect with %s (tolerance %s)%nbut the delay before attempt #%s was %s, outside %s..%s",
-                            backoff, tolerance, records.get(i).attempt(), Timeline.seconds(delay.get()),
-                            Timeline.seconds(backoff.lowest(expected.get(i - 1), tolerance)),
-                            Timeline.seconds(backoff.highest(expected.get(i - 1), tolerance)));
+                    String which = outside.isEmpty() ? "the delay before attempt #" + records.get(i).attempt() + " was "
+                            : "before attempt #" + records.get(i).attempt() + " ";
+                    outside.add(which + Timeline.seconds(delay.get()) + ", outside "
+                            + Timeline.seconds(backoff.lowest(expected.get(i - 1), tolerance)) + ".."
+                            + Timeline.seconds(backoff.highest(expected.get(i - 1), tolerance)));
                 }
+            }
+            if (!outside.isEmpty()) {
+                // Every delay out of range, not the first alone: a cap or a reset shows in which ones miss.
+                fail(records, "to reconnect with %s (tolerance %s)%nbut %s", backoff, tolerance, String.join("; ", outside));
             }
             if (measured == 0) {
                 fail(records, "to reconnect with %s%nbut no delay could be measured: every attempt started before the"

@@ -60,7 +60,10 @@ class WebSocketChaosAssertionsTest {
         assertThat(echo.proxy()).reconnects().withTolerance(Tolerance.of(ofMillis(100))).followBackoff(Backoff.constant(ofMillis(150)));
         assertThatThrownBy(() -> assertThat(echo.proxy()).reconnects().withTolerance(Tolerance.of(ofMillis(10)))
                 .followBackoff(Backoff.constant(ofMillis(300))))
-                .hasMessageContaining("outside 0.290s..0.310s");
+                .hasMessageContaining("but the delay before attempt #2 was ")
+                .hasMessageContaining("outside 0.290s..0.310s; before attempt #3 ")
+                .as("every delay out of range is named, not the first alone")
+                .hasMessageContaining("; before attempt #4 ");
     }
 
     @Test
