@@ -150,7 +150,7 @@ final class UpgradeStep {
             String silence = "request sent; no answer within " + options.timeout().toMillis() + " ms (TCP still open)";
             PlainGet plain = plainGet("the upgrade got no answer");
             run.fail("upgrade", silence + "\n" + plain.evidence(), start,
-                    plain.answered() ? websocketsFiltered(false, plain, silent)
+                    plain.answered() ? websocketsFiltered(null, plain, silent)
                             : StreamFindings.noAnswer("the upgrade request", options.timeout()));
         } else if (e instanceof EOFException && received > 0) {
             run.fail("upgrade", evidence, start, StreamFindings.cutAfterBytes(received, "in the middle of the answer to the upgrade request",
@@ -161,7 +161,7 @@ final class UpgradeStep {
             // A reset that comes late (a filter that is slow to decide, a cold proxy) is asked the same question.
             PlainGet plain = e instanceof EOFException ? null : plainGet("the upgrade was reset");
             run.fail("upgrade", plain == null ? seen : seen + "\n" + plain.evidence(), start,
-                    plain != null && plain.answered() ? websocketsFiltered(true, plain, silent)
+                    plain != null && plain.answered() ? websocketsFiltered(e, plain, silent)
                             : StreamFindings.afterSilence(e, silent, "the upgrade request went out"));
         } else if (received == 0) {
             PlainGet plain = plainGet("the upgrade was reset");
@@ -174,7 +174,7 @@ final class UpgradeStep {
                 return;
             }
             run.fail("upgrade", evidence + "\n" + plain.evidence(), start,
-                    plain.answered() ? websocketsFiltered(true, plain, silent) : StreamFindings.resetBeforeAnswer());
+                    plain.answered() ? websocketsFiltered(e, plain, silent) : StreamFindings.resetBeforeAnswer());
         } else {
             run.fail("upgrade", evidence, start, StreamFindings.resetBeforeAnswer());
         }
@@ -316,11 +316,16 @@ final class UpgradeStep {
         return PlainGet.send(run, connections, why);
     }
 
-    /** The upgrade dropped ({@code reset} false) or reset while a plain GET to the same URL was answered. */
-    private Finding websocketsFiltered(boolean reset, PlainGet plain, long silentNanos) {
+    /**
+     * The upgrade dropped ({@code ended} null), or ended by {@code ended} (a reset, or a close without a byte: nginx's
+     * {@code return 444}), while a plain GET to the same URL was answered.
+     */
+    private Finding websocketsFiltered(IOException ended, PlainGet plain, long silentNanos) {
         String status = plain.answer().statusLine();
-        String upgrade = reset ? "The connection was reset after the upgrade request went out (after "
-                + silentNanos / 1_000_000 + " ms), before any answer,"
+        boolean reset = ended != null;
+        boolean closed = ended instanceof EOFException;
+        String upgrade = reset ? "The connection was " + (closed ? "closed (a FIN, not a reset)" : "reset")
+                + " after the upgrade request went out (after " + silentNanos / 1_000_000 + " ms), before any answer,"
                 : "The upgrade request got no answer within " + options.timeout().toMillis() + " ms,";
         String onTls = endpoint.secure() && endpoint.port() == 443
                 ? " This already is wss:// on 443, so the filter sees inside TLS: a TLS-intercepting corporate proxy, or the"
@@ -329,10 +334,12 @@ final class UpgradeStep {
                         + " cannot see the upgrade to filter it.";
         return new Finding(Cause.WEBSOCKETS_FILTERED,
                 upgrade + " but a plain GET to the same URL (no Upgrade headers) was answered: " + status + ". Something"
-                        + " between lets plain HTTP through and " + (reset ? "resets" : "drops") + " WebSocket upgrades: a"
-                        + " firewall or IPS that inspects the traffic, a corporate proxy, or a load balancer, CDN or ingress"
-                        + " without WebSocket support on this route (less often: a server whose WebSocket handler is stuck"
-                        + " while its HTTP handler answers). Clients see the handshake " + (reset ? "fail with a reset" : "time out")
+                        + " between lets plain HTTP through and " + (closed ? "closes" : reset ? "resets" : "drops")
+                        + " WebSocket upgrades: a firewall or IPS that inspects the traffic, a corporate proxy, or a load"
+                        + " balancer, CDN or ingress without WebSocket support on this route (less often: a server whose"
+                        + " WebSocket handler is stuck while its HTTP handler answers)"
+                        + (closed ? "; nginx closes them so with return 444 for upgrades" : "") + ". Clients see the handshake "
+                        + (closed ? "fail, the connection closed without an answer" : reset ? "fail with a reset" : "time out")
                         + "; Socket.IO and SockJS fall back to long-polling and look connected.",
                 "Find what sits between the client and " + endpoint.host() + " and let WebSockets through: it must pass the"
                         + " Upgrade and Connection headers on (HTTP/1.1) and keep the upgraded connection open (enable WebSocket"

@@ -69,4 +69,23 @@ class UpgradeBehindProxyTest {
             assertThat(finding.fix()).contains("no try_files, return or single-page-app fallback answering it");
         }
     }
+
+    /**
+     * nginx's {@code return 444} for upgrades closes the connection without a byte (a FIN), where a plain GET gets
+     * the page: upgrades filtered, worded as the close it was. Before, the finding said the connection "was reset".
+     */
+    @Test
+    void upgradesClosedWithoutAByteByNginxAreNamedAClosedNotAReset() {
+        try (NginxServer nginx = NginxServer.builder(URI.create("ws://127.0.0.1:9/"))
+                .serverDirectives("location /chat { if ($http_upgrade) { return 444; } return 200 \"app\"; }").start()) {
+            DiagnosisReport report = Diagnostics.builder(nginx.uri("/chat")).run();
+
+            assertThat(report.cause()).as(report.toText()).contains(Cause.WEBSOCKETS_FILTERED);
+            Finding finding = report.diagnosis().orElseThrow();
+            assertThat(finding.explanation()).contains("was closed (a FIN, not a reset) after the upgrade request went out")
+                    .contains("closes WebSocket upgrades").contains("return 444")
+                    .doesNotContain("was reset");
+            assertThat(finding.reproduction().cliFault()).isEqualTo("refuse@upgrades");
+        }
+    }
 }
