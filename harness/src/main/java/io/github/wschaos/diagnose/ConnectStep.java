@@ -55,7 +55,7 @@ final class ConnectStep {
                             "Check the host name in the URL and the DNS record (dig " + endpoint.host() + ").", null));
             return null;
         }
-        Socket socket = new DeadlineSocket();
+        DeadlineSocket socket = new DeadlineSocket();
         try {
             socket.connect(new InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);
         } catch (IOException e) {
@@ -94,7 +94,7 @@ final class ConnectStep {
         }
     }
 
-    private Socket tls(Socket socket) {
+    private Socket tls(DeadlineSocket socket) {
         options.progress().accept("TLS handshake ...");
         long start = System.nanoTime();
         RecordingTrust trust = new RecordingTrust(options.trust(), options.insecure());
@@ -108,7 +108,7 @@ final class ConnectStep {
             Connections.close(ssl == null ? socket : ssl);
             tlsFailure(e, trust, start, ssl == null ? new String[0] : ssl.getEnabledProtocols(),
                     ssl == null ? new String[0] : ssl.getEnabledCipherSuites(),
-                    socket instanceof DeadlineSocket bounded ? bounded.received() : 0);
+                    socket.received());
             return null;
         }
         SSLSession session = ssl.getSession();

@@ -42,33 +42,29 @@ final class Connections {
     }
 
     /**
-     * Runs {@code ssl}'s handshake, layered over {@code socket}: when that is a {@link DeadlineSocket}, its reads are
-     * bounded by the timeout as a whole, from now on, not each by the timeout.
+     * Runs {@code ssl}'s handshake, layered over {@code socket}, whose reads are bounded by the timeout as a whole, from
+     * now on, not each by the timeout.
      */
-    void handshake(SSLSocket ssl, Socket socket) throws IOException {
-        DeadlineSocket bounded = socket instanceof DeadlineSocket d ? d : null;
-        if (bounded != null) {
-            bounded.until(System.nanoTime() + options.timeout().toNanos());
-        }
+    void handshake(SSLSocket ssl, DeadlineSocket socket) throws IOException {
+        socket.until(System.nanoTime() + options.timeout().toNanos());
         try {
             ssl.startHandshake();
         } finally {
-            if (bounded != null) {
-                bounded.unbounded();
-            }
+            socket.unbounded();
         }
     }
 
     /** A new connection (TCP, TLS) with the upgrade request sent. */
     Wire open(String origin) throws IOException {
-        Socket socket = new DeadlineSocket();
+        DeadlineSocket plain = new DeadlineSocket();
+        Socket socket = plain;
         try {
             socket.connect(new InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);
             socket.setSoTimeout(run.timeoutMillis);
             socket.setTcpNoDelay(true);
             if (endpoint.secure()) {
                 SSLSocket ssl = sslSocket(socket, new RecordingTrust(options.trust(), options.insecure()));
-                handshake(ssl, socket);
+                handshake(ssl, plain);
                 socket = ssl;
             }
             Wire wire = new Wire(socket);

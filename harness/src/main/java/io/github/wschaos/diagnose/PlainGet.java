@@ -35,13 +35,14 @@ record PlainGet(Wire.Answer answer, String evidence) {
         options.progress().accept(why + ": does a plain GET " + endpoint.requestTarget() + " (no Upgrade headers) get an answer? ...");
         String what = "a plain GET " + endpoint.requestTarget() + " (no Upgrade headers, new connection): ";
         long start = System.nanoTime();
-        Socket socket = new DeadlineSocket();
+        DeadlineSocket plain = new DeadlineSocket();
+        Socket socket = plain;
         try {
             socket.connect(new InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);
             socket.setSoTimeout(run.timeoutMillis);
             if (endpoint.secure()) {
                 SSLSocket ssl = connections.sslSocket(socket, new RecordingTrust(options.trust(), options.insecure()));
-                connections.handshake(ssl, socket);
+                connections.handshake(ssl, plain);
                 socket = ssl;
             }
             try (Wire wire = new Wire(socket)) {

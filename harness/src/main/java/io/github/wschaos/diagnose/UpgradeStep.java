@@ -112,7 +112,7 @@ final class UpgradeStep {
             return null;
         }
         options.progress().accept("closed without an answer: does the port speak TLS? (a TLS handshake on a new connection) ...");
-        Socket socket = new DeadlineSocket();
+        DeadlineSocket socket = new DeadlineSocket();
         RecordingTrust trust = new RecordingTrust(options.trust(), true);
         try {
             socket.connect(new java.net.InetSocketAddress(run.address, endpoint.port()), run.timeoutMillis);

@@ -68,11 +68,14 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpResponse response) {
-            int headSize = ResponseHeads.size(response);
-            if (headSize > server.settings().maxUpstreamHeaderSize()) {
+            int limit = server.settings().maxUpstreamHeaderSize();
+            // Counted only under a limit of the user's: the decoder holds its own (64 KiB), and a handshake storm
+            // need not count every head.
+            int headSize = limit < HttpCodecs.MAX_RESPONSE_HEAD ? ResponseHeads.size(response) : 0;
+            if (headSize > limit) {
                 ReferenceCountUtil.release(msg);
                 invalidAnswer(ctx, new TooLongHttpHeaderException("upstream sent too big header: a head of " + headSize
-                        + " bytes, over maxUpstreamHeaderSize " + server.settings().maxUpstreamHeaderSize()
+                        + " bytes, over maxUpstreamHeaderSize " + limit
                         + " (as nginx's proxy_buffer_size)"));
                 return;
             }
