@@ -11,6 +11,8 @@ import io.github.wschaos.testing.RawHttp;
 import io.github.wschaos.testing.RawUpstream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,9 +47,10 @@ class RefusedRequestsFidelityTest {
                 });
                 NginxServer nginx = NginxServer.builder(upstream.uri()).start();
                 ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
-            assertAnsweredAndClosed(nginx.address(), request, statusLine, "nginx, the reference");
+            List<String> nginxHeaders = assertAnsweredAndClosed(nginx.address(), request, statusLine, "nginx, the reference");
 
-            assertAnsweredAndClosed(proxy.address(), request, statusLine, "the proxy");
+            assertThat(assertAnsweredAndClosed(proxy.address(), request, statusLine, "the proxy"))
+                    .as("the answer's header names, in nginx's order").isEqualTo(nginxHeaders);
             assertThat(upstream.heads()).as("nothing reached the upstream, through nginx nor the proxy").isEmpty();
             await("the rejection recorded").atMost(TIMEOUT).until(() -> proxy.recording().attempts() == 1
                     && proxy.recording().attempt(1).isClosed());
@@ -73,19 +76,25 @@ class RefusedRequestsFidelityTest {
                 });
                 NginxServer nginx = NginxServer.builder(upstream.uri()).start();
                 ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
-            assertAnsweredAndClosed(nginx.address(), preface, "HTTP/1.1 400 Bad Request", "nginx, the reference");
+            List<String> nginxHeaders = assertAnsweredAndClosed(nginx.address(), preface, "HTTP/1.1 400 Bad Request",
+                    "nginx, the reference");
 
-            assertAnsweredAndClosed(proxy.address(), preface, "HTTP/1.1 400 Bad Request", "the proxy");
+            assertThat(assertAnsweredAndClosed(proxy.address(), preface, "HTTP/1.1 400 Bad Request", "the proxy"))
+                    .as("the answer's header names, in nginx's order").isEqualTo(nginxHeaders);
             assertThat(upstream.heads()).as("nothing reached the upstream, through nginx nor the proxy").isEmpty();
         }
     }
 
-    private static void assertAnsweredAndClosed(InetSocketAddress address, String request, String statusLine,
+    /** Returns the answer's header names, in order. */
+    private static List<String> assertAnsweredAndClosed(InetSocketAddress address, String request, String statusLine,
             String through) throws Exception {
         try (RawHttp http = RawHttp.connect(address)) {
-            assertThat(http.send(request).readRawHead()).as(through)
+            String head = http.send(request).readRawHead();
+            assertThat(head).as(through)
                     .startsWith(statusLine + "\r\n").containsIgnoringCase("\r\nConnection: close\r\n");
             http.readToEnd(); // the connection ends after the answer's body (the read times out otherwise)
+            return head.lines().skip(1).takeWhile(line -> !line.isEmpty())
+                    .map(line -> line.substring(0, line.indexOf(':')).toLowerCase(Locale.ROOT)).toList();
         }
     }
 }

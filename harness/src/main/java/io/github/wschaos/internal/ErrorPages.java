@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -15,11 +16,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
+import java.util.Date;
 import java.util.Map;
 
 /**
  * The answers the proxy writes itself, shaped like nginx's so that clients report what they would report
- * behind a real nginx: the same status line, an HTML body of the same form, {@code Connection: close}.
+ * behind a real nginx: the same status line, the same headers in nginx's order ({@code Server}, {@code Date},
+ * {@code Content-Type}, {@code Content-Length}, {@code Connection: close}), an HTML body of the same form.
  */
 public final class ErrorPages {
 
@@ -50,6 +53,7 @@ public final class ErrorPages {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
                 .set(HttpHeaderNames.SERVER, SERVER)
+                .set(HttpHeaderNames.DATE, DateFormatter.format(new Date()))
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/html")
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -82,6 +86,7 @@ public final class ErrorPages {
         String body = html(status, title, detail);
         String head = "HTTP/1.1 " + status.code() + " " + status.reasonPhrase() + "\r\n"
                 + "Server: " + SERVER + "\r\n"
+                + "Date: " + DateFormatter.format(new Date()) + "\r\n"
                 + "Content-Type: text/html\r\n"
                 + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n"
                 + "Connection: close\r\n\r\n";
