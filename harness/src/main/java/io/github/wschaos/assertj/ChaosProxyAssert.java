@@ -82,7 +82,8 @@ public final class ChaosProxyAssert extends AbstractAssert<ChaosProxyAssert, Cha
             throw new IllegalArgumentException("attempt number " + number + " must be 1 or more");
         }
         hasAtLeastAttempts(number);
-        return Described.carry(this, new ConnectionAssert(() -> recording().attempt(number), within));
+        return Described.carry(this, new ConnectionAssert(() -> recording().attempt(number),
+                () -> recording().connections(), within));
     }
 
     /** Assertions on the sequence of attempts: delays, backoff, giving up, storms, resumed traffic. */

@@ -19,17 +19,23 @@ import org.assertj.core.api.AbstractAssert;
 public final class ConnectionAssert extends AbstractAssert<ConnectionAssert, ConnectionRecord> {
 
     private final Supplier<ConnectionRecord> latest;
+    private final Supplier<List<ConnectionRecord>> timeline;
     private final Duration within;
 
-    ConnectionAssert(Supplier<ConnectionRecord> latest, Duration within) {
+    /**
+     * @param timeline the attempts a failure message shows: the proxy's all (so the failing attempt's delay since the
+     *     one before is there), or the snapshot alone
+     */
+    ConnectionAssert(Supplier<ConnectionRecord> latest, Supplier<List<ConnectionRecord>> timeline, Duration within) {
         super(latest.get(), ConnectionAssert.class);
         this.latest = latest;
+        this.timeline = timeline;
         this.within = within;
     }
 
-    /** An assertion on a fixed snapshot. */
+    /** An assertion on a fixed snapshot; its failure messages show this attempt alone. */
     public static ConnectionAssert assertThat(ConnectionRecord record) {
-        return new ConnectionAssert(() -> record, null);
+        return new ConnectionAssert(() -> record, () -> List.of(record), null);
     }
 
     /** The handshake succeeded: the upstream's {@code 101} reached the client. */
@@ -157,7 +163,7 @@ public final class ConnectionAssert extends AbstractAssert<ConnectionAssert, Con
 
     private void fail(ConnectionRecord record, String expectation, Object... arguments) {
         throw new AssertionError(ChaosErrorMessages.expecting("attempt #" + record.attempt(), record.toString(),
-                String.format(expectation, arguments), List.of(record)));
+                String.format(expectation, arguments), timeline.get()));
     }
 
     private static String describe(ConnectionRecord record) {

@@ -36,6 +36,11 @@ class WebSocketChaosAssertionsTest {
         Tolerance loadedMachine = new Tolerance(ofMillis(150), 0.2);
 
         assertThat(echo.proxy()).hasAttempts(5).attempt(3).wasRejectedWith(503).wasHitBy("respond-with-status");
+        assertThatThrownBy(() -> assertThat(echo.proxy()).attempt(3).isUpgraded())
+                .hasMessageContaining("Expecting attempt #3")
+                .as("the whole timeline, with attempt #3's delay since attempt #2")
+                .hasMessageMatching("(?s).*\\R\\s+2\\s+\\d+\\.\\d{3}s  REJECTED 503 .*"
+                        + "\\R\\s+3\\s+\\d+\\.\\d{3}s  REJECTED 503\\s+\\d+\\.\\d{3}s .*\\R\\s+5\\s.*");
         assertThat(echo.proxy()).reconnects().withTolerance(loadedMachine)
                 .followBackoff(Backoff.exponential(ofMillis(200), 2.0).cappedAt(ofMillis(800)));
 
