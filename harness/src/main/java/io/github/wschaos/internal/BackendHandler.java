@@ -6,9 +6,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -80,6 +83,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             int status = response.status().code();
+            writeAsHttp11(response);
             if (status == 101 && !frontend.upgradeRequested() && !frontend.otherUpgradeRequested()) {
                 // Netty's decoder passes what follows through as bytes, which no HTTP answer to the client can carry.
                 ReferenceCountUtil.release(msg);
@@ -173,6 +177,24 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                     frontend.acceptedNanos()));
         }
         frontend.relayEarlyData();
+    }
+
+    /**
+     * nginx writes every answer's status line as {@code HTTP/1.1}, whatever the upstream wrote: an upstream that answers
+     * in the request's version (Go's {@code net/http}, aiohttp) answers the {@code HTTP/1.0} request of
+     * {@link HandshakeFaults#stripUpgrade} with {@code HTTP/1.0 400}, which Python's {@code websockets} refuses to read
+     * ("unsupported HTTP version") where behind nginx it reports the 400. An answer that ends its connection in
+     * {@code HTTP/1.0} says so in {@code HTTP/1.1}: {@code Connection: close}.
+     */
+    private static void writeAsHttp11(HttpResponse response) {
+        if (HttpVersion.HTTP_1_1.equals(response.protocolVersion())) {
+            return;
+        }
+        boolean keepsAlive = HttpUtil.isKeepAlive(response);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (response.status().code() >= 200 && !keepsAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
     }
 
     @Override

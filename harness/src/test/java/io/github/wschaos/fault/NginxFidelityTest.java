@@ -80,6 +80,43 @@ class NginxFidelityTest {
     }
 
     @Test
+    void anUpstreamsHttp10AnswerReachesTheClientAsHttp11AsThroughNginx() throws Exception {
+        // Go's net/http (so gorilla/websocket's Upgrader) and aiohttp answer in the request's version: HTTP/1.0 to the
+        // stripped request. Python's websockets refuses to read an HTTP/1.0 status line ("unsupported HTTP version"),
+        // where behind nginx, which writes every status line as HTTP/1.1, it reports the 400.
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    if (connection.readHead() != null) {
+                        connection.write(RawUpstream.ascii("HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; "
+                                + "charset=utf-8\r\nContent-Length: 12\r\n\r\nBad Request\n"));
+                    }
+                });
+                NginxServer stripping = NginxServer.builder(upstream.uri()).withoutUpgrade().start();
+                NginxServer upgrading = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            String path = upstream.uri().getPath();
+            RawHttp.Response plainReference = plainGet(upgrading.address(), path);
+            RawHttp.Response plainOurs = plainGet(proxy.address(), path);
+            assertThat(plainReference.statusLine()).as("nginx, a plain GET").isEqualTo("HTTP/1.1 400 Bad Request");
+            assertThat(plainOurs.statusLine()).as("the proxy, a plain GET, no fault").isEqualTo(plainReference.statusLine());
+            assertThat(plainOurs.body()).isEqualTo(plainReference.body());
+
+            proxy.inject(Faults.stripUpgradeHeaders());
+            RawHttp.Response reference = rawUpgrade(stripping.address(), path);
+            RawHttp.Response ours = rawUpgrade(proxy.address(), path);
+            assertThat(reference.statusLine()).as("nginx without upgrade configuration").isEqualTo("HTTP/1.1 400 Bad Request");
+            assertThat(ours.statusLine()).as("the proxy, upgrade headers stripped").isEqualTo(reference.statusLine());
+            assertThat(ours.body()).isEqualTo(reference.body());
+            assertThat(ours.headers()).as("the proxy closes after it, and says so").containsEntry("connection", "close");
+        }
+    }
+
+    private static RawHttp.Response plainGet(InetSocketAddress address, String path) throws IOException {
+        try (RawHttp raw = RawHttp.connect(address)) {
+            return raw.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readResponse();
+        }
+    }
+
+    @Test
     void strippedUpgradeReachesTheUpstreamWithTheHeadersNginxWithoutUpgradeConfigurationSends() throws Exception {
         // Keep-Alive and TE are in nginx's default proxy_set_header list with empty values: never passed on.
         String request = "GET /ws HTTP/1.1\r\nHost: app.example\r\nUpgrade: websocket\r\nConnection: Upgrade, Keep-Alive\r\n"
