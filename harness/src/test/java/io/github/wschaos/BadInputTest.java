@@ -71,6 +71,22 @@ class BadInputTest {
     }
 
     @Test
+    void theTimelineSaysWhyAnAttemptFailedOnceForAStormOfTheSameFailure() throws Exception {
+        URI nowhere = URI.create("ws://127.0.0.1:" + freePort() + "/echo");
+        proxy.upstream(nowhere);
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            catchThrowableOfType(ExecutionException.class, () -> webSocket(proxy.uri()));
+            awaitClosed(attempt);
+        }
+
+        String timeline = proxy.recording().timeline();
+        assertThat(timeline).as(timeline)
+                .containsPattern("(?m)^ +1 +\\d+\\.\\d{3}s  REJECTED 502 .*\\R +why:  upstream " + nowhere
+                        + " unreachable: .*Connection refused.*\\R +2 ")
+                .as("the same reason is not repeated under attempts #2 and #3").containsOnlyOnce("why:");
+    }
+
+    @Test
     void aPortHeldByAnotherProxyIsReportedAsInUse() {
         int taken = proxy.port();
 

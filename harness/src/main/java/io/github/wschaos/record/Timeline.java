@@ -11,7 +11,12 @@ import java.util.Locale;
  * attempt  since start  outcome           delay     closed
  *       1       0.004s  UPGRADED 101          -     no close frame, TCP closed by proxy (drop-idle)
  *       2       0.215s  REJECTED 503      0.201s    no close frame, TCP closed by upstream
+ *       3       0.420s  REJECTED 502      0.003s    no close frame, TCP closed by proxy (answered 502)
+ *                 why:  upstream ws://127.0.0.1:8080/chat unreachable: Connection refused: /127.0.0.1:8080
  * </pre>
+ *
+ * An attempt that failed ({@link ConnectionRecord#failure()}) has the reason on a line below its row, unless it is
+ * the same as the attempt before it: a storm of attempts against a stopped upstream names it once.
  *
  * The delay is measured from the end of the previous attempt ({@link ConnectionRecord#endedAt()}) to the start of
  * this one; {@code overlap} when this one started before the previous one had ended
@@ -36,6 +41,10 @@ public final class Timeline {
             String closed = record.close().map(CloseInfo::toString).orElse("open");
             table.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%7d  %11s  %-16s  %9s  %s",
                     record.attempt(), seconds(record.acceptedAt()), outcome, delay, closed));
+            if (!record.failure().isEmpty() && (previous == null || !previous.failure().equals(record.failure()))) {
+                table.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%7s  %11s  %s", "", "why:",
+                        record.failure()));
+            }
             previous = record;
         }
         return table.toString();
