@@ -97,6 +97,24 @@ class FailureReportTest {
     }
 
     @Test
+    void aProxyWithoutAnUpstreamIsReportedSoNotWithThePlaceholderItStartsWith() {
+        EngineExecutionResults results = Kit.run(NoUpstreamYet.class);
+        assertThat(Kit.failureMessages(results)).singleElement().asString().startsWith("No upstream for the proxy");
+
+        String timeline = results.allEvents().reportingEntryPublished().list().get(0)
+                .getRequiredPayload(ReportEntry.class).getKeyValuePairs().get("wschaos.timeline");
+        assertThat(timeline).containsPattern("Connections through ChaosProxy ws://127\\.0\\.0\\.1:\\d+/ \\(no upstream set\\)")
+                .doesNotContain("127.0.0.1:1/");
+    }
+
+    @WebSocketChaos
+    static class NoUpstreamYet {
+        @Test
+        void test() {
+        }
+    }
+
+    @Test
     void anAbortedTestPublishesNothing() {
         EngineExecutionResults results = Kit.run(Aborted.class);
         assertThat(results.testEvents().aborted().count()).isEqualTo(1);

@@ -185,7 +185,7 @@ public final class ChaosLifecycle {
         }
         try {
             if (failed(context)) {
-                TimelineReport.publish(context, test.holder().proxy(), test.armed(), null);
+                TimelineReport.publish(context, test.holder(), test.armed(), null);
             }
         } finally {
             test.close();
@@ -204,7 +204,7 @@ public final class ChaosLifecycle {
             TestFaults test = thrown instanceof TestAbortedException ? null : factoryOf(context);
             if (test != null) {
                 try {
-                    TimelineReport.publish(context, test.holder().proxy(), test.armed(), "the dynamic tests of its "
+                    TimelineReport.publish(context, test.holder(), test.armed(), "the dynamic tests of its "
                             + "@TestFactory share one reset: attempts count from the first of them");
                 } catch (RuntimeException e) {
                     thrown.addSuppressed(e);

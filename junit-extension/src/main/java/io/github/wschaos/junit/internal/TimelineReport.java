@@ -27,9 +27,12 @@ final class TimelineReport {
      *
      * @param note a line after the heading (what the recording spans when that is not obvious), or null
      */
-    static void publish(ExtensionContext context, ChaosProxy proxy, List<String> armed, String note) {
+    static void publish(ExtensionContext context, ProxyHolder holder, List<String> armed, String note) {
+        ChaosProxy proxy = holder.proxy();
         String nl = System.lineSeparator();
-        StringBuilder text = new StringBuilder("Connections through ").append(proxy).append(" during ")
+        // Not the placeholder the proxy starts with when no upstream is declared (port 1), which reads as configured.
+        String through = holder.upstreamMissing() ? "ChaosProxy " + proxy.uri() + " (no upstream set)" : proxy.toString();
+        StringBuilder text = new StringBuilder("Connections through ").append(through).append(" during ")
                 .append(context.getDisplayName()).append(" (").append(context.getUniqueId()).append(')').append(nl);
         if (note != null) {
             text.append('(').append(note).append(')').append(nl);
