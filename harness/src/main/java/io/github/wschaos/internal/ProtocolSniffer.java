@@ -27,6 +27,8 @@ import java.util.List;
 final class ProtocolSniffer extends ByteToMessageDecoder {
 
     private static final int TLS_RECORD_HEADER = 5;
+    /** How the JDK fails on a record too short to be encrypted: OpenSSL's alert in the clear over TLS 1.3. */
+    private static final String UNREADABLE_ALERT = "Insufficient buffer remaining for AEAD cipher fragment";
 
     private final ProxyServer server;
     private final TlsMismatch mismatch;
@@ -86,28 +88,39 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         // A client's handshake gets as long as its request head (60 s by default, as nginx's client_header_timeout gives
         // it), not Netty's 10 s: a slow network, or a DOWNSTREAM toxic that delays the handshake, must not cut it.
         tls.setHandshakeTimeoutMillis(server.settings().requestTimeout().toMillis());
+        ClearAlertReader alerts = new ClearAlertReader();
         tls.handshakeFuture().addListener(handshake -> {
-            if (!handshake.isSuccess()) {
+            if (handshake.isSuccess()) {
+                if (ctx.pipeline().context(alerts) != null) {
+                    ctx.pipeline().remove(alerts);
+                }
+            } else {
                 connection.outcome(Outcome.TLS_FAILED);
-                connection.failure("TLS handshake with the client failed: " + handshakeFailure(handshake.cause()));
+                connection.failure("TLS handshake with the client failed: "
+                        + handshakeFailure(handshake.cause(), alerts.alert()));
                 if (!endedByTheClient(handshake.cause())) {
                     connection.closedByProxy("TLS handshake failed"); // the proxy's alert, then its FIN
                 }
             }
         });
         ctx.pipeline().addAfter(ctx.name(), "tls", tls);
+        ctx.pipeline().addBefore("tls", "tls-alerts", alerts);
         ctx.pipeline().addBefore("tls", "tls-fin", new FinAfterFailedHandshake(tls));
         ctx.pipeline().addAfter("tls", "tls-close", new TlsCloseAsEndOfStream());
         ctx.pipeline().addAfter("tls-close", "request-start", new RequestStart());
     }
 
     /**
-     * What ended the handshake, in words: the TLS exception's own message (a decoder wraps it), or, for an exception
-     * without one (a connection closed mid-handshake: Python's {@code ssl} closes so on a certificate it rejects),
-     * what happened.
+     * What ended the handshake, in words: the TLS exception's own message (a decoder wraps it); the client's alert when
+     * it came in the clear where the JDK expected it encrypted ({@code clearAlert}, see {@link ClearAlertReader}); or,
+     * for an exception without a message (a connection closed mid-handshake: Python's {@code ssl} closes so on a
+     * certificate it rejects), what happened.
      */
-    static String handshakeFailure(Throwable cause) {
+    static String handshakeFailure(Throwable cause, String clearAlert) {
         Throwable failure = unwrapped(cause);
+        if (clearAlert != null && String.valueOf(failure.getMessage()).startsWith(UNREADABLE_ALERT)) {
+            return clearAlert + " (sent unencrypted, as OpenSSL sends it over TLS 1.3)";
+        }
         if (failure.getMessage() != null && !failure.getMessage().isBlank()) {
             return failure.getMessage();
         }
@@ -128,7 +141,7 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         Throwable failure = unwrapped(cause);
         String message = String.valueOf(failure.getMessage());
         return failure instanceof ClosedChannelException || message.startsWith("Received fatal alert")
-                || message.startsWith("Insufficient buffer remaining for AEAD cipher fragment");
+                || message.startsWith(UNREADABLE_ALERT);
     }
 
     /** The TLS exception itself, which a decoder wraps. */
