@@ -54,6 +54,11 @@ public enum Cause {
     /** {@code 502}, {@code 503}, {@code 504} or {@code 52x}: the proxy cannot reach its upstream. */
     UPSTREAM_UNAVAILABLE("the proxy in front cannot reach its upstream"),
     /**
+     * The proxy in front answered {@code 502} at once, saying its upstream closed or reset the connection without
+     * answering (Apache's "Error reading from remote server"): the upstream accepted the connection, so it is reachable.
+     */
+    UPSTREAM_CLOSED_WITHOUT_ANSWER("the proxy's upstream accepted the request, then closed or reset it without an answer"),
+    /**
      * The proxy in front answered {@code 502} or {@code 504} after its own upstream timeout: the upstream accepted
      * the upgrade request but did not answer it in time.
      */

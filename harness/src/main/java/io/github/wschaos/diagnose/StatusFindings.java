@@ -120,6 +120,26 @@ final class StatusFindings {
                             "Faults.delayHandshake(Durations.parse(\"" + s + "\"))); proxy.inject(Faults.respondWithStatus("
                                     + status + ")", ""));
         }
+        String reason = apacheReason(answer);
+        if (status == 502 && "Error reading from remote server".equals(reason)) {
+            // Apache's refused connect is a 503 (AH00957, AH01114); this 502 comes after the connect succeeded.
+            return new Finding(Cause.UPSTREAM_CLOSED_WITHOUT_ANSWER,
+                    "502 Proxy Error from Apache at once, its page giving the reason \"Error reading from remote server\":"
+                            + " Apache connected to its upstream and sent the upgrade request, and the upstream closed or reset"
+                            + " that connection without answering. The upstream is up and listening (a refused connect is"
+                            + " Apache's 503, with AH00957 in its error_log), but it drops this request: it crashed or restarted"
+                            + " while handling it, it closes upgrade requests it does not accept, another service (or a TLS"
+                            + " listener that closes plain HTTP) listens on the ProxyPass port, or it closed a kept-alive"
+                            + " connection Apache reused at the same moment." + retry,
+                    "Look in Apache's error_log for \"AH01102: error reading status line from remote server\" (with"
+                            + " \"(104)Connection reset by peer\" for a reset) followed by \"AH00898: Error reading from remote"
+                            + " server\", and in the upstream's log for this request; check that the ProxyPass address is the"
+                            + " WebSocket server's own HTTP port (not another service, not a TLS port: that wants ProxyPass"
+                            + " https:// with SSLProxyEngine on). If it happens only now and then, the upstream closes idle"
+                            + " connections Apache reuses: give the upstream a longer keep-alive timeout than Apache's, or"
+                            + " disablereuse=On on the ProxyPass; clients should retry with backoff.",
+                    Fixes.status(502));
+        }
         return new Finding(Cause.UPSTREAM_UNAVAILABLE,
                 status + " from " + from + ": it cannot reach its upstream (down, restarting, wrong upstream address, or"
                         + " overloaded)" + retry + ".",
@@ -127,6 +147,18 @@ final class StatusFindings {
                         + " with backoff.",
                 answer.header("Retry-After") == null ? Fixes.status(status)
                         : Fixes.status(status, Map.of("Retry-After", answer.header("Retry-After"))));
+    }
+
+    private static final java.util.regex.Pattern APACHE_REASON =
+            java.util.regex.Pattern.compile("Reason: (?:<strong>)?([^<]+)");
+
+    /**
+     * The reason Apache's own proxy error page gives ({@code <p>Reason: <strong>Error reading from remote
+     * server</strong></p>}), or null when {@code answer} is no Apache page with one.
+     */
+    static String apacheReason(Wire.Answer answer) {
+        java.util.regex.Matcher matcher = APACHE_REASON.matcher(answer.body());
+        return answer.body().contains("//DTD HTML") && matcher.find() ? matcher.group(1).trim() : null;
     }
 
     private static String timeoutSetting(Fixes.Proxy proxy) {
@@ -156,7 +188,8 @@ final class StatusFindings {
     private static String connectError(Fixes.Proxy proxy) {
         return switch (proxy) {
             case NGINX -> "nginx error.log: \"connect() failed ... while connecting to upstream\"";
-            case APACHE -> "Apache error_log: \"AH00957: HTTP: attempt to connect to ... failed\"";
+            case APACHE -> "Apache error_log: \"AH00957: HTTP: attempt to connect to ... failed\" and \"AH01114: HTTP: failed"
+                    + " to make connection to backend\"";
             case HAPROXY -> "haproxy's log: a termination state starting with SC, and the server marked DOWN by its checks";
             case CADDY -> "Caddy's log: \"dial tcp ...: connect: connection refused\"";
             case UNKNOWN -> "the proxy's error log: nginx \"connect() failed ... while connecting to upstream\", Apache"

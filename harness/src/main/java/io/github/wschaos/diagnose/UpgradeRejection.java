@@ -33,6 +33,10 @@ final class UpgradeRejection {
         String ownPage = ownErrorPage(answer);
         String path = endpoint.uri().getRawPath();
         String bodyLine = firstLine(answer.body());
+        String reason = StatusFindings.apacheReason(answer);
+        if (reason != null && !bodyLine.contains("Reason: " + reason)) {
+            bodyLine += " Reason: " + reason;
+        }
         String evidence = seen + (bodyLine.isEmpty() ? "" : "\nbody: " + bodyLine);
         String sawNoUpgrade = webSocketServerSawNoUpgrade(answer);
         if (answer.body().contains("Missing ALPN Protocol, expected `h2`")) {

@@ -1,0 +1,53 @@
+package io.github.wschaos.diagnose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Apache httpd 2.4.71's (Debian's apache2, mod_proxy_http with upgrade=websocket) own error pages for what went wrong
+ * between it and its upstream, replayed byte for byte as it sent them to an upgrade request on loopback, and what the
+ * diagnosis makes of them.
+ */
+class ApacheProxyVerdictTest {
+
+    /**
+     * Apache's 502 when its upstream accepted the connection and then closed it (FIN) or reset it without answering
+     * (the same bytes both ways; error_log AH01102 then AH00898 "Error reading from remote server"), kept alive.
+     */
+    static final String APACHE_502_READING = "HTTP/1.1 502 Proxy Error\r\nDate: Mon, 07 Dec 2026 23:12:40 GMT\r\n"
+            + "Server: Apache/2.4.71 (Debian) OpenSSL/3.0.19\r\nContent-Length: 381\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n"
+            + "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n"
+            + "<title>502 Proxy Error</title>\n</head><body>\n<h1>Proxy Error</h1>\n<p>The proxy server received an invalid\r\n"
+            + "response from an upstream server.<br />\r\nThe proxy server could not handle the request<p>Reason: <strong>Error"
+            + " reading from remote server</strong></p></p>\n</body></html>\n";
+
+    /** Apache's 503 when the connect to its upstream is refused (error_log AH00957, AH01114). */
+    static final String APACHE_503_REFUSED = "HTTP/1.1 503 Service Unavailable\r\nDate: Mon, 07 Dec 2026 23:12:51 GMT\r\n"
+            + "Server: Apache/2.4.71 (Debian) OpenSSL/3.0.19\r\nContent-Length: 339\r\nConnection: close\r\n"
+            + "Content-Type: text/html; charset=iso-8859-1\r\n\r\n"
+            + "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n"
+            + "<title>503 Service Unavailable</title>\n</head><body>\n<h1>Service Unavailable</h1>\n"
+            + "<p>The server is temporarily unable to service your\nrequest due to maintenance downtime or capacity\n"
+            + "problems. Please try again later.</p>\n</body></html>\n";
+
+    @Test
+    void immediate502ErrorReadingIsAnUpstreamThatClosedNotAnUnreachableOne() throws Exception {
+        DiagnosisReport report = RefusalVerdictTest.diagnose(APACHE_502_READING, "/chat");
+
+        assertThat(report.cause()).as(report.toText()).contains(Cause.UPSTREAM_CLOSED_WITHOUT_ANSWER);
+        assertThat(report.check("upgrade").evidence()).contains("502 Proxy Error").contains("Reason: Error reading from remote server");
+        Finding finding = report.diagnosis().orElseThrow();
+        assertThat(finding.explanation()).contains("closed or reset").doesNotContain("cannot reach");
+        assertThat(finding.fix()).contains("AH01102").contains("AH00898").doesNotContain("AH00957");
+        assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=502");
+    }
+
+    @Test
+    void immediate503IsARefusedConnectWithApachesLogLines() throws Exception {
+        DiagnosisReport report = RefusalVerdictTest.diagnose(APACHE_503_REFUSED, "/chat");
+
+        assertThat(report.cause()).as(report.toText()).contains(Cause.UPSTREAM_UNAVAILABLE);
+        assertThat(report.diagnosis().orElseThrow().fix()).contains("AH00957").contains("AH01114");
+    }
+}
