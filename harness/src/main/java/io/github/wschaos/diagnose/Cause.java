@@ -59,6 +59,11 @@ public enum Cause {
      */
     UPSTREAM_CLOSED_WITHOUT_ANSWER("the proxy's upstream accepted the request, then closed or reset it without an answer"),
     /**
+     * The proxy in front could not complete its own TLS handshake with a {@code https://} or {@code wss://} upstream
+     * (Apache's {@code 500} "Error during SSL Handshake with remote server").
+     */
+    UPSTREAM_TLS_FAILED("the proxy in front fails its TLS handshake with its upstream"),
+    /**
      * The proxy in front answered {@code 502} or {@code 504} after its own upstream timeout: the upstream accepted
      * the upgrade request but did not answer it in time.
      */

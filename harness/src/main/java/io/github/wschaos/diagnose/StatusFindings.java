@@ -149,6 +149,30 @@ final class StatusFindings {
                         : Fixes.status(status, Map.of("Retry-After", answer.header("Retry-After"))));
     }
 
+    /**
+     * Apache's {@code status} (500) page "Error during SSL Handshake with remote server": its own TLS handshake with
+     * its {@code https://} (or {@code wss://}) upstream failed; this URL's TLS is not in question.
+     */
+    static Finding upstreamTlsFailed(int status) {
+        return new Finding(Cause.UPSTREAM_TLS_FAILED,
+                status + " Proxy Error from Apache, its page giving the reason \"Error during SSL Handshake with remote"
+                        + " server\": Apache proxies to an https:// or wss:// upstream and its own TLS connection to that"
+                        + " upstream failed. The upstream's certificate is not trusted by Apache (self-signed or from a private"
+                        + " authority), has expired, or does not name the host in the ProxyPass (SSLProxyCheckPeerName), Apache"
+                        + " and the upstream share no TLS version, or the upstream port speaks plain HTTP. The TLS of this"
+                        + " URL itself is not in question: it is the hop behind Apache.",
+                "Find the cause in Apache's error_log: \"AH00898: Error during SSL Handshake with remote server\", with"
+                        + " ssl:info lines just before it (LogLevel ssl:info) such as \"AH02276: Certificate Verification:"
+                        + " Error\" and \"AH02003: SSL Proxy connect failed\". Then, in the VirtualHost: SSLProxyEngine on;"
+                        + " let Apache trust the upstream's authority (SSLProxyCACertificateFile /path/to/ca.pem) or give"
+                        + " the upstream a certificate from a public authority; renew an expired one; write the ProxyPass host"
+                        + " as a name in the upstream's certificate (or SSLProxyCheckPeerName off where it is reached by"
+                        + " address); allow a version the upstream speaks (SSLProxyProtocol all -SSLv3); an upstream that"
+                        + " speaks plain HTTP wants ProxyPass http:// instead. Check the hop from the Apache host with"
+                        + " openssl s_client -connect UPSTREAM:PORT -servername NAME.",
+                Fixes.status(status));
+    }
+
     private static final java.util.regex.Pattern APACHE_REASON =
             java.util.regex.Pattern.compile("Reason: (?:<strong>)?([^<]+)");
 

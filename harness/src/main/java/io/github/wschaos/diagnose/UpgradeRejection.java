@@ -51,6 +51,10 @@ final class UpgradeRejection {
                     Fixes.status(status)));
             return;
         }
+        if ("Error during SSL Handshake with remote server".equals(reason)) {
+            run.fail("upgrade", evidence, start, StatusFindings.upstreamTlsFailed(status));
+            return;
+        }
         boolean inferred = sawNoUpgrade == null
                 && (status == 400 || status == 404 || status == 200) && proxyNamed && ownPage == null;
         if (sawNoUpgrade != null || inferred) {

@@ -31,6 +31,31 @@ class ApacheProxyVerdictTest {
             + "<p>The server is temporarily unable to service your\nrequest due to maintenance downtime or capacity\n"
             + "problems. Please try again later.</p>\n</body></html>\n";
 
+    /**
+     * Apache's 500 when its own TLS handshake with its https:// upstream fails (the same bytes for an untrusted
+     * certificate and for an upstream port that speaks plain HTTP; error_log AH00898 "Error during SSL Handshake with
+     * remote server"), then the connection closed.
+     */
+    static final String APACHE_500_SSL_HANDSHAKE = "HTTP/1.1 500 Proxy Error\r\nDate: Mon, 07 Dec 2026 23:12:52 GMT\r\n"
+            + "Server: Apache/2.4.71 (Debian) OpenSSL/3.0.19\r\nContent-Length: 313\r\nConnection: close\r\n"
+            + "Content-Type: text/html; charset=iso-8859-1\r\n\r\n"
+            + "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" \"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n"
+            + "<title>500 Proxy Error</title>\n</head><body>\n<h1>Proxy Error</h1>\nThe proxy server could not handle the"
+            + " request<p>Reason: <strong>Error during SSL Handshake with remote server</strong></p><p />\n</body></html>\n";
+
+    @Test
+    void sslHandshakeErrorIsApachesHopToItsUpstreamNotARefusedUpgrade() throws Exception {
+        DiagnosisReport report = RefusalVerdictTest.diagnose(APACHE_500_SSL_HANDSHAKE, "/chat");
+
+        assertThat(report.cause()).as(report.toText()).contains(Cause.UPSTREAM_TLS_FAILED);
+        assertThat(report.check("upgrade").evidence()).contains("Reason: Error during SSL Handshake with remote server");
+        Finding finding = report.diagnosis().orElseThrow();
+        assertThat(finding.explanation()).contains("its own TLS connection to that upstream failed").doesNotContain("refused");
+        assertThat(finding.fix()).contains("AH00898").contains("SSLProxyEngine on").contains("SSLProxyCACertificateFile")
+                .contains("SSLProxyCheckPeerName").contains("SSLProxyProtocol");
+        assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=500");
+    }
+
     @Test
     void immediate502ErrorReadingIsAnUpstreamThatClosedNotAnUnreachableOne() throws Exception {
         DiagnosisReport report = RefusalVerdictTest.diagnose(APACHE_502_READING, "/chat");
