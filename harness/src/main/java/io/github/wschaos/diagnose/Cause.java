@@ -14,6 +14,11 @@ public enum Cause {
     PLAIN_PORT_FOR_WSS("wss:// to a port that speaks plain HTTP, not TLS"),
     /** {@code ws://} to a port that speaks TLS. */
     TLS_PORT_FOR_WS("ws:// to a port that speaks TLS"),
+    /**
+     * A TLS server's refusal of plain HTTP ("The plain HTTP request was sent to HTTPS port") that the URL's own port
+     * did not send: a proxy in front forwards plain HTTP to its upstream's TLS port.
+     */
+    PROXY_PLAIN_TO_TLS_UPSTREAM("a proxy in front sends plain HTTP to an upstream port that speaks TLS (http:// for https://)"),
     /** The certificate is not trusted (self-signed, unknown authority, incomplete chain). */
     CERTIFICATE_UNTRUSTED("the certificate is not trusted (self-signed, unknown authority or incomplete chain)"),
     /** The certificate has expired (or is not valid yet). */

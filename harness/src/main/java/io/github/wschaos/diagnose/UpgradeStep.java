@@ -61,15 +61,39 @@ final class UpgradeStep {
         String names = (run.server.isEmpty() ? "" : "Server: " + run.server) + (via == null ? ""
                 : (run.server.isEmpty() ? "" : ", ") + "Via: " + via);
         String seen = answer.statusLine() + (names.isEmpty() ? "" : " (" + names + ")") + " in " + answer.millisSince(start);
+        String tlsPortWords = plainHttpToTlsPort(answer);
         if (!endpoint.secure()) {
-            String tlsPort = plainHttpToTlsPort(answer);
-            if (answer.tlsByte() >= 0 || tlsPort != null) {
+            if (answer.tlsByte() >= 0) {
                 wire.close();
-                String what = answer.tlsByte() >= 0 ? answer.statusLine() : answer.statusLine() + ", body: \"" + tlsPort + "\"";
-                tlsPort(what, start);
+                tlsPort(answer.statusLine(), start);
+                return null;
+            }
+            if (tlsPortWords != null) {
+                wire.close();
+                String what = answer.statusLine() + ", body: \"" + tlsPortWords + "\"";
+                // The page may be relayed: a proxy that forwards plain HTTP to its upstream's TLS port passes on that
+                // upstream's refusal. Only a port that completes a TLS handshake itself is a TLS port.
+                String tls = via == null ? tlsProbe("the answer says plain HTTP reached a TLS port") : null;
+                if (tls != null) {
+                    tlsPort(what + "; a TLS handshake on a new connection got "
+                            + (tls.equals("a certificate") ? tls : "through (" + tls + ")"), start);
+                    return null;
+                }
+                run.checks.put("TLS", Check.passed("TLS", "none expected (ws://); the port answers plain HTTP", Duration.ZERO));
+                run.fail("upgrade", seen + "\nbody: \"" + tlsPortWords + "\"\n" + (via != null
+                        ? "the answer came through the proxy its Via header names"
+                        : "a TLS handshake on a new connection to port " + endpoint.port() + " failed: the port speaks plain HTTP"),
+                        start, plainToTlsUpstream(answer, tlsPortWords, via != null
+                                ? "it came through the proxy its Via header names (" + via + ")"
+                                : "port " + endpoint.port() + " of this URL does not complete a TLS handshake"));
                 return null;
             }
             run.checks.put("TLS", Check.passed("TLS", "none expected (ws://); the port answers plain HTTP", Duration.ZERO));
+        } else if (tlsPortWords != null) {
+            wire.close();
+            run.fail("upgrade", seen + "\nbody: \"" + tlsPortWords + "\"", start, plainToTlsUpstream(answer, tlsPortWords,
+                    "this request reached port " + endpoint.port() + " over TLS already (wss://)"));
+            return null;
         }
         if (answer.status() == 101) {
             return upgraded(wire, answer, key, seen, start, took);
@@ -93,6 +117,26 @@ final class UpgradeStep {
         return null;
     }
 
+    /**
+     * A TLS server's refusal of plain HTTP ({@code words}) that the URL's own port cannot have sent ({@code why}): a
+     * proxy in front forwards plain HTTP to an upstream port that speaks TLS.
+     */
+    private Finding plainToTlsUpstream(Wire.Answer answer, String words, String why) {
+        String server = answer.server().isEmpty() ? "" : " (Server: " + answer.server() + ")";
+        String path = endpoint.uri().getRawPath();
+        return new Finding(Cause.PROXY_PLAIN_TO_TLS_UPSTREAM,
+                answer.status() + " with \"" + words + "\": a TLS server's answer to plain HTTP on its port" + server
+                        + ", but " + why + ". So the answer comes from behind a proxy: the proxy in front forwards plain HTTP"
+                        + " to an upstream port that speaks TLS (its upstream is written http:// where that port wants"
+                        + " https://). Switching this URL between ws:// and wss:// does not change it.",
+                "Have the proxy speak TLS to its upstream: nginx proxy_pass https://UPSTREAM:PORT; (proxy_ssl_server_name on;"
+                        + " proxy_ssl_verify on with proxy_ssl_trusted_certificate to verify it); Apache ProxyPass \"" + path
+                        + "\" \"https://UPSTREAM:PORT" + path + "\" upgrade=websocket with SSLProxyEngine on (a2enmod ssl;"
+                        + " SSLProxyCACertificateFile for a private authority); haproxy server ... ssl verify required ca-file"
+                        + " ca.pem. Or point the proxy at a plain HTTP port of the upstream.",
+                Fixes.status(answer.status()));
+    }
+
     /** Fails the TLS step: the {@code ws://} URL's port speaks TLS ({@code what} tells how it showed). */
     private void tlsPort(String what, long start) {
         run.fail("TLS", "the port speaks TLS: " + what, start, new Finding(Cause.TLS_PORT_FOR_WS,
@@ -107,11 +151,11 @@ final class UpgradeStep {
      * HTTP on its TLS port): whether a TLS handshake on a new connection gets a certificate. The protocol (or
      * "a certificate") when it does, null otherwise.
      */
-    private String tlsProbe() {
+    private String tlsProbe(String why) {
         if (endpoint.secure()) {
             return null;
         }
-        options.progress().accept("closed without an answer: does the port speak TLS? (a TLS handshake on a new connection) ...");
+        options.progress().accept(why + ": does the port speak TLS? (a TLS handshake on a new connection) ...");
         DeadlineSocket socket = new DeadlineSocket();
         RecordingTrust trust = new RecordingTrust(options.trust(), true);
         try {
@@ -165,7 +209,7 @@ final class UpgradeStep {
                             : StreamFindings.afterSilence(e, silent, "the upgrade request went out"));
         } else if (received == 0) {
             PlainGet plain = plainGet("the upgrade was reset");
-            String tls = plain.answered() ? null : tlsProbe();
+            String tls = plain.answered() ? null : tlsProbe("closed without an answer");
             if (tls != null) {
                 tlsPort("the upgrade request and a plain GET were " + (e instanceof EOFException ? "closed" : "reset")
                         + " without an answer (lighttpd closes plain HTTP on its TLS port so), while a TLS handshake on a new"

@@ -43,6 +43,55 @@ class ApacheProxyVerdictTest {
             + "<title>500 Proxy Error</title>\n</head><body>\n<h1>Proxy Error</h1>\nThe proxy server could not handle the"
             + " request<p>Reason: <strong>Error during SSL Handshake with remote server</strong></p><p />\n</body></html>\n";
 
+    /**
+     * nginx 1.22's 400 from its listen ... ssl port, relayed unchanged by Apache (ProxyPass / http://127.0.0.1:PORT/
+     * upgrade=websocket, no Via): Apache passes the upstream's Server header on.
+     */
+    static final String NGINX_400_RELAYED = "HTTP/1.1 400 Bad Request\r\nDate: Mon, 07 Dec 2026 23:12:53 GMT\r\n"
+            + "Server: nginx/1.22.1\r\nContent-Type: text/html\r\nContent-Length: 255\r\nConnection: close\r\n\r\n"
+            + "<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body>\r\n"
+            + "<center><h1>400 Bad Request</h1></center>\r\n<center>The plain HTTP request was sent to HTTPS port</center>\r\n"
+            + "<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
+
+    private static void assertPlainToTlsUpstream(DiagnosisReport report) {
+        assertThat(report.cause()).as(report.toText()).contains(Cause.PROXY_PLAIN_TO_TLS_UPSTREAM);
+        Finding finding = report.diagnosis().orElseThrow();
+        assertThat(finding.explanation()).contains("forwards plain HTTP to an upstream port that speaks TLS");
+        assertThat(finding.fix()).contains("proxy_pass https://").contains("ProxyPass \"/chat\" \"https://")
+                .contains("SSLProxyEngine on").doesNotContain("Use wss://").doesNotContain("Use ws://");
+        assertThat(finding.reproduction().cliFault()).isEqualTo("respond-with-status=400");
+    }
+
+    @Test
+    void httpsPortPageThroughAPlainPortIsTheProxysUpstreamSchemeNotWss() throws Exception {
+        DiagnosisReport report = RefusalVerdictTest.diagnose(NGINX_400_RELAYED, "/chat");
+
+        assertPlainToTlsUpstream(report);
+        assertThat(report.check("TLS").status()).isEqualTo(CheckStatus.PASSED);
+        assertThat(report.check("upgrade").evidence()).contains("The plain HTTP request was sent to HTTPS port")
+                .contains("a TLS handshake on a new connection to port");
+    }
+
+    @Test
+    void httpsPortPageThroughAProxyNamingItselfIsTheProxysUpstreamScheme() throws Exception {
+        DiagnosisReport report = RefusalVerdictTest.diagnose(NGINX_400_RELAYED.replace("Connection: close\r\n",
+                "Via: 1.1 localhost:43415 (Apache/2.4.71)\r\nConnection: close\r\n"), "/chat");
+
+        assertPlainToTlsUpstream(report);
+        assertThat(report.diagnosis().orElseThrow().explanation()).contains("Via header names (1.1 localhost:43415 (Apache/2.4.71))");
+    }
+
+    @Test
+    void httpsPortPageOverWssIsTheProxysUpstreamSchemeNotWs() throws Exception {
+        // Apache terminating TLS on its own port (SSLEngine on), its ProxyPass http:// to nginx's TLS port.
+        try (TlsPortAnswers port = TlsPortAnswers.start(NGINX_400_RELAYED, NGINX_400_RELAYED)) {
+            DiagnosisReport report = Diagnostics.builder("wss://localhost:" + port.port() + "/chat").insecure().run();
+
+            assertPlainToTlsUpstream(report);
+            assertThat(report.diagnosis().orElseThrow().explanation()).contains("over TLS already (wss://)");
+        }
+    }
+
     @Test
     void sslHandshakeErrorIsApachesHopToItsUpstreamNotARefusedUpgrade() throws Exception {
         DiagnosisReport report = RefusalVerdictTest.diagnose(APACHE_500_SSL_HANDSHAKE, "/chat");

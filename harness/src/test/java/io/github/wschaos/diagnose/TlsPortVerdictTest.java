@@ -33,14 +33,23 @@ class TlsPortVerdictTest {
         assertThat(finding.reproduction().cliFault()).isEqualTo("tls-mismatch=tls-listener");
     }
 
+    /** {@code answer} to plain HTTP on a port that completes a TLS handshake too, as the real product's port does. */
+    private static DiagnosisReport onTlsPort(String answer) throws Exception {
+        try (TlsPortAnswers port = TlsPortAnswers.start(answer, null)) {
+            return Diagnostics.builder("ws://127.0.0.1:" + port.port() + "/chat").run();
+        }
+    }
+
     @Test
     void apachesPlainHttpToSslPortPage() throws Exception {
-        assertTlsPort(RefusalVerdictTest.diagnose(APACHE_400, "/chat"), "speaking plain HTTP to an SSL-enabled server port");
+        DiagnosisReport report = onTlsPort(APACHE_400);
+        assertTlsPort(report, "speaking plain HTTP to an SSL-enabled server port");
+        assertThat(report.check("TLS").evidence()).contains("a TLS handshake on a new connection got");
     }
 
     @Test
     void caddysClientSentHttpToHttpsServer() throws Exception {
-        assertTlsPort(RefusalVerdictTest.diagnose(CADDY_400, "/chat"), "Client sent an HTTP request to an HTTPS server");
+        assertTlsPort(onTlsPort(CADDY_400), "Client sent an HTTP request to an HTTPS server");
     }
 
     @Test
