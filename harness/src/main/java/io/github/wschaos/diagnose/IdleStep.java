@@ -74,8 +74,18 @@ final class IdleStep {
             pingsHelp = false;
             pings = "could not test pings: " + e;
         }
-        run.checks.put("idle", Check.failed("idle", how + "\n" + pings, since(start)));
         Fixes.Proxy proxy = run.proxy;
+        String identified = "";
+        if (proxy == Fixes.Proxy.UNKNOWN) {
+            // A 101 relayed by Apache names nothing (no Server, no Via unless ProxyVia is on), but Apache puts its Server
+            // header on a plain answer whose upstream sent none: one plain GET names the proxy whose timer to raise.
+            PlainGet plain = PlainGet.send(run, connections, "the idle connection was cut: which proxy is in front?");
+            if (plain.answered() && Fixes.proxy(plain.answer()) == Fixes.Proxy.APACHE) {
+                proxy = Fixes.Proxy.APACHE;
+                identified = "\n" + plain.evidence();
+            }
+        }
+        run.checks.put("idle", Check.failed("idle", how + "\n" + pings + identified, since(start)));
         boolean reset = ending.kind() == IdleHold.Kind.RESET;
         // A reset is no platform's idle timeout (they end with a FIN): no profile is matched for it.
         PlatformTimeout known = reset ? null : PlatformTimeout.nearest(production, proxy);
@@ -83,7 +93,8 @@ final class IdleStep {
         String scaled = options.timeScale() == 1.0 ? "" : String.format(Locale.ROOT, " (%.1f s at time scale %s)", production, options.timeScale());
         String match = platform == null
                 ? String.format(Locale.ROOT, "%.1f s%s. That matches no known platform default (within 10 %% of Heroku 55 s,"
-                        + " nginx proxy_read_timeout 60 s, AWS ALB 60 s, Cloudflare 100 s): a configured timeout.", observed, scaled)
+                        + " nginx proxy_read_timeout 60 s, AWS ALB 60 s, Cloudflare 100 s)%s.", observed, scaled,
+                        proxy == Fixes.Proxy.APACHE ? ": Apache's Timeout or ProxyTimeout, whichever is larger" : ": a configured timeout")
                 : String.format(Locale.ROOT, "%.1f s%s. That matches %s.", observed, scaled, platform);
         // A matched platform default is reproduced at its nominal value: the observed one carries scheduling jitter.
         String d = Fixes.duration(known == null ? production : known.seconds());
@@ -130,6 +141,10 @@ final class IdleStep {
             case NGINX -> "nginx: raise the timeout in the WebSocket location (traffic either way keeps it open):\n"
                     + "location " + endpoint.uri().getRawPath() + " {\n    proxy_read_timeout 3600s;\n    proxy_send_timeout 3600s;\n}\n"
                     + heartbeat;
+            case APACHE -> "Apache: mod_proxy cuts an upgraded connection that is idle for the larger of Timeout and"
+                    + " ProxyTimeout (Timeout is 60 s by default; a ProxyTimeout below Timeout does not shorten it), so raise"
+                    + " both, in the server config or the VirtualHost that proxies the WebSocket:\n"
+                    + "Timeout 3600\nProxyTimeout 3600\n" + heartbeat;
             case CADDY -> "Caddy: raise (or remove: Caddy has none by default) read_timeout in the reverse_proxy's transport:\n"
                     + "reverse_proxy backend:8080 {\n    transport http {\n        read_timeout 3600s\n    }\n}\n" + heartbeat;
             case LIGHTTPD -> "lighttpd: raise server.max-read-idle (60 s by default) and server.max-write-idle:\n"
