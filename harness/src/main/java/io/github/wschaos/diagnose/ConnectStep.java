@@ -159,7 +159,7 @@ final class ConnectStep {
     private Finding expiredFinding(String problem, String certificate) {
         return new Finding(Cause.CERTIFICATE_EXPIRED,
                 "The certificate is outside its validity period: " + problem + "." + certificate,
-                "Renew the certificate (certbot renew) and reload the server or proxy (nginx -s reload);"
+                "Renew the certificate (certbot renew) and reload the server or proxy (nginx -s reload, apachectl graceful);"
                         + " automate renewal.", Fixes.tls("expired-certificate"));
     }
 
@@ -167,7 +167,8 @@ final class ConnectStep {
         return new Finding(Cause.CERTIFICATE_WRONG_HOST,
                 "The certificate does not name " + endpoint.host() + ": " + problem + "." + certificate,
                 "Serve a certificate whose subject alternative names include " + endpoint.host()
-                        + " (with nginx: the server block with the right server_name and ssl_certificate), or"
+                        + " (with nginx: the server block with the right server_name and ssl_certificate; with Apache:"
+                        + " the <VirtualHost> with that ServerName or ServerAlias and its SSLCertificateFile), or"
                         + " connect with the name the certificate is for.", Fixes.tls("wrong-host-certificate"));
     }
 
@@ -199,7 +200,8 @@ final class ConnectStep {
                                         + " is incomplete: browsers may fill the gap from their cache, the JDK, Node, Python and"
                                         + " curl do not; where it is a private root, the client must trust it." : ""),
                         "Use a certificate from a public authority (e.g. Let's Encrypt) and serve the full chain"
-                                + " (nginx: ssl_certificate fullchain.pem); for a private authority, add it to the client's"
+                                + " (nginx: ssl_certificate fullchain.pem; Apache 2.4.8+: SSLCertificateFile fullchain.pem, before 2.4.8"
+                                + " SSLCertificateChainFile chain.pem); for a private authority, add it to the client's"
                                 + " trust store (keytool -importcert -cacerts -file ca.pem).", Fixes.tls("untrusted-certificate")));
             }
         } else if (lower.contains("unrecognized ssl message") || lower.contains("plaintext connection")) {
@@ -207,7 +209,8 @@ final class ConnectStep {
                     "The server on port " + endpoint.port() + " answered the TLS handshake with something that is not TLS:"
                             + " it speaks plain HTTP (browsers: net::ERR_SSL_PROTOCOL_ERROR; OpenSSL: \"wrong version number\").",
                     "Use ws://" + endpoint.hostHeader() + endpoint.requestTarget() + ", or terminate TLS on this port"
-                            + " (nginx: listen " + endpoint.port() + " ssl; with ssl_certificate and ssl_certificate_key).",
+                            + " (nginx: listen " + endpoint.port() + " ssl; with ssl_certificate and ssl_certificate_key; Apache: SSLEngine on"
+                            + " with SSLCertificateFile and SSLCertificateKeyFile in the <VirtualHost> on that port).",
                     Fixes.tls("plain-listener")));
         } else if (lower.contains("protocol_version") || lower.contains("not accepted by client preferences")
                 || lower.contains("no appropriate protocol")) {
@@ -228,7 +231,8 @@ final class ConnectStep {
                     "The server ended the handshake without answering the ClientHello (no certificate was sent): most"
                             + " often it shares no TLS version or cipher suite with the client (TLS 1.2/1.3 only in current"
                             + " JDKs and browsers); a server that insists on SNI for another name does the same.",
-                    "Enable TLS 1.2 and 1.3 and current cipher suites on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;);"
+                    "Enable TLS 1.2 and 1.3 and current cipher suites on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;;"
+                            + " Apache: SSLProtocol -all +TLSv1.2 +TLSv1.3);"
                             + " compare with openssl s_client -connect " + endpoint.host() + ":" + endpoint.port() + " -tls1_2.",
                     Fixes.tls("no-common-protocol")));
         } else if (e instanceof SocketTimeoutException) {
@@ -269,9 +273,11 @@ final class ConnectStep {
                             : ", older ones (TLS 1.0/1.1) or TLS 1.3 alone, which this client does not offer (it goes no"
                                     + " further than " + (client.isEmpty() ? "none" : java.util.Collections.max(client)) + ").");
         }
-        String fix = clientHasTls13 ? "Enable TLS 1.2 and 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;)."
+        String fix = clientHasTls13 ? "Enable TLS 1.2 and 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;;"
+                + " Apache: SSLProtocol -all +TLSv1.2 +TLSv1.3)."
                 : "Let the client offer TLS 1.3 (JDK: -Djdk.tls.client.protocols=TLSv1.3,TLSv1.2, or a newer runtime), or"
-                        + " enable TLS 1.2 next to 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;).";
+                        + " enable TLS 1.2 next to 1.3 on the server (nginx: ssl_protocols TLSv1.2 TLSv1.3;; Apache: SSLProtocol -all"
+                        + " +TLSv1.2 +TLSv1.3).";
         return new Finding(Cause.NO_COMMON_TLS_PROTOCOL, explanation, fix, Fixes.tls("no-common-protocol"));
     }
 

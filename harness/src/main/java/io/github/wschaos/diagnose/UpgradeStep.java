@@ -142,7 +142,11 @@ final class UpgradeStep {
         run.fail("TLS", "the port speaks TLS: " + what, start, new Finding(Cause.TLS_PORT_FOR_WS,
                 "Port " + endpoint.port() + " expects TLS but the URL says ws://: " + what + ".",
                 "Use wss://" + endpoint.hostHeader() + endpoint.requestTarget() + " (and port 443 for the default),"
-                        + " or add a plain listener (nginx: listen 80; next to listen 443 ssl;).",
+                        + " or add a plain listener ("
+                        + (run.server.startsWith("Apache") ? "Apache: a <VirtualHost *:80> without SSLEngine next to the one"
+                                + " with SSLEngine on, and Listen 80; nginx: listen 80; next to listen 443 ssl;)."
+                                : "nginx: listen 80; next to listen 443 ssl;; Apache: a <VirtualHost *:80> without SSLEngine"
+                                        + " next to the one with SSLEngine on)."),
                 Fixes.tls("tls-listener")));
     }
 

@@ -54,6 +54,8 @@ class CertificateChainTest {
             assertThat(report.check("TLS").evidence()).contains("no intermediate certificate");
             assertThat(report.diagnosis().orElseThrow().explanation())
                     .contains("The server sends no intermediate certificate").contains("CN=Test Intermediate");
+            assertThat(report.diagnosis().orElseThrow().fix()).contains("nginx: ssl_certificate fullchain.pem")
+                    .contains("Apache 2.4.8+: SSLCertificateFile fullchain.pem");
         }
     }
 }

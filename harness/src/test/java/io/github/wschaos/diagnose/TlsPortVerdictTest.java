@@ -45,6 +45,7 @@ class TlsPortVerdictTest {
         DiagnosisReport report = onTlsPort(APACHE_400);
         assertTlsPort(report, "speaking plain HTTP to an SSL-enabled server port");
         assertThat(report.check("TLS").evidence()).contains("a TLS handshake on a new connection got");
+        assertThat(report.diagnosis().orElseThrow().fix()).contains("(Apache: a <VirtualHost *:80> without SSLEngine");
     }
 
     @Test
