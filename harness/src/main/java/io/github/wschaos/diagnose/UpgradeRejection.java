@@ -35,7 +35,9 @@ final class UpgradeRejection {
         String bodyLine = firstLine(answer.body());
         String reason = StatusFindings.apacheReason(answer);
         if (reason != null && !bodyLine.contains("Reason: " + reason)) {
-            bodyLine += " Reason: " + reason;
+            // The line is cut at 120 characters: the page's reason, which says what went wrong, is kept whole.
+            int cut = bodyLine.indexOf("Reason:");
+            bodyLine = (cut < 0 ? bodyLine : bodyLine.substring(0, cut).trim() + " ...") + " Reason: " + reason;
         }
         String evidence = seen + (bodyLine.isEmpty() ? "" : "\nbody: " + bodyLine);
         String sawNoUpgrade = webSocketServerSawNoUpgrade(answer);

@@ -97,7 +97,8 @@ class ApacheProxyVerdictTest {
         DiagnosisReport report = RefusalVerdictTest.diagnose(APACHE_500_SSL_HANDSHAKE, "/chat");
 
         assertThat(report.cause()).as(report.toText()).contains(Cause.UPSTREAM_TLS_FAILED);
-        assertThat(report.check("upgrade").evidence()).contains("Reason: Error during SSL Handshake with remote server");
+        assertThat(report.check("upgrade").evidence()).contains("Reason: Error during SSL Handshake with remote server")
+                .containsOnlyOnce("Reason:");
         Finding finding = report.diagnosis().orElseThrow();
         assertThat(finding.explanation()).contains("its own TLS connection to that upstream failed").doesNotContain("refused");
         assertThat(finding.fix()).contains("AH00898").contains("SSLProxyEngine on").contains("SSLProxyCACertificateFile")
@@ -110,7 +111,8 @@ class ApacheProxyVerdictTest {
         DiagnosisReport report = RefusalVerdictTest.diagnose(APACHE_502_READING, "/chat");
 
         assertThat(report.cause()).as(report.toText()).contains(Cause.UPSTREAM_CLOSED_WITHOUT_ANSWER);
-        assertThat(report.check("upgrade").evidence()).contains("502 Proxy Error").contains("Reason: Error reading from remote server");
+        assertThat(report.check("upgrade").evidence()).contains("502 Proxy Error").contains("Reason: Error reading from remote server")
+                .containsOnlyOnce("Reason:");
         Finding finding = report.diagnosis().orElseThrow();
         assertThat(finding.explanation()).contains("closed or reset").doesNotContain("cannot reach");
         assertThat(finding.fix()).contains("AH01102").contains("AH00898").doesNotContain("AH00957");
