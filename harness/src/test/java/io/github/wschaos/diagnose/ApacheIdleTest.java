@@ -47,6 +47,7 @@ class ApacheIdleTest {
                 }
                 if ((first & 0x0f) == 0x9) {
                     connection.write(RawServerSide.frame(true, 0xA, payload));
+                    end = System.nanoTime() + 1_000_000_000L; // idle counts from the last frame, as Apache's timer does
                 } else if ((first & 0x0f) == 0x8) {
                     connection.write(RawServerSide.frame(true, 0x8, payload));
                     return;
