@@ -11,9 +11,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -36,14 +33,8 @@ final class TlsPortAnswers implements AutoCloseable {
         this.tlsAnswer = tlsAnswer;
         X509Bundle leaf = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
                 .setIsCertificateAuthority(true).buildSelfSigned();
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        char[] password = "p".toCharArray();
-        keys.setKeyEntry("leaf", leaf.getKeyPair().getPrivate(), password, new Certificate[] {leaf.getCertificate()});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keys, password);
         tls = SSLContext.getInstance("TLS");
-        tls.init(keyManagers.getKeyManagers(), null, null);
+        tls.init(leaf.toKeyManagerFactory().getKeyManagers(), null, null);
         Thread acceptor = new Thread(this::acceptLoop, "tls-port-answers");
         acceptor.setDaemon(true);
         acceptor.start();
