@@ -99,21 +99,44 @@ public final class ConnectionAssert extends AbstractAssert<ConnectionAssert, Con
 
     /**
      * A fault with this name ({@code drop-idle}, {@code refuse}, ...; see {@link Faults#names()}) touched the
-     * connection. A name no fault has is refused at once, so that a misspelt name does not read as a fault that did
-     * not act.
+     * connection: it was applied to it. A fault that watches an upgraded connection ({@code drop-idle},
+     * {@code swallow-pings}, {@code close-with-code}, a toxic) touches it when it upgrades, whether or not it acts
+     * later: that heartbeats kept an idle timeout from cutting shows as {@link #isOpen()}, that it cut as
+     * {@link #wasEndedBy(String)}. A name no fault has is refused at once, so that a misspelt name does not read as a
+     * fault that did not act.
      */
     public ConnectionAssert wasHitBy(String faultName) {
+        checkFaultName(faultName);
+        return check(record -> {
+            if (!record.faults().contains(faultName)) {
+                fail(record, "to be hit by %s but the faults that touched it were %s", faultName, record.faults());
+            }
+        });
+    }
+
+    /**
+     * A fault with this name ended the connection: the proxy closed or reset it, or sent the close frames, for that
+     * fault ({@code drop-idle} cutting an idle connection, {@code close-with-code}, {@code reset}, {@code refuse}, the
+     * {@code timeout}, {@code reset-peer} and {@code limit-data} toxics). Fails for a connection that is still open, that
+     * another side ended, or that the proxy ended for another reason. A name no fault has is refused at once.
+     */
+    public ConnectionAssert wasEndedBy(String faultName) {
+        checkFaultName(faultName);
+        return check(record -> {
+            CloseInfo close = closed(record);
+            if (close.closer() != Closer.PROXY || !close.cause().equals(faultName)) {
+                fail(record, "to be ended by %s but it was: %s", faultName, close);
+            }
+        });
+    }
+
+    private static void checkFaultName(String faultName) {
         if (!Faults.names().contains(faultName)) {
             String written = faultName == null ? "" : faultName.replace('_', '-');
             throw new IllegalArgumentException("fault name " + (faultName == null ? null : "'" + faultName + "'")
                     + " is no fault's name" + (Faults.names().contains(written) ? " (Toxiproxy's " + faultName
                             + " is written " + written + " here)" : "") + "; accepted: " + String.join(", ", Faults.names()));
         }
-        return check(record -> {
-            if (!record.faults().contains(faultName)) {
-                fail(record, "to be hit by %s but the faults that touched it were %s", faultName, record.faults());
-            }
-        });
     }
 
     /**

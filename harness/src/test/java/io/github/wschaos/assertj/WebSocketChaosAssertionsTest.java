@@ -202,6 +202,30 @@ class WebSocketChaosAssertionsTest {
     }
 
     @Test
+    void anIdleTimeoutTouchesAConnectionWhenItUpgradesButEndsItOnlyWhenItCuts() throws Exception {
+        echo.proxy().inject(Faults.dropIdleConnections(Duration.ofSeconds(30)), Target.attempt(1));
+        echo.proxy().inject(Faults.dropIdleConnections(ofMillis(200)), Target.attempt(2));
+        try (JdkWebSocketClient kept = JdkWebSocketClient.connect(echo.proxy().uri())) {
+            assertThat(echo.proxy()).within(WAIT).attempt(1).isUpgraded().wasHitBy("drop-idle").isOpen();
+            assertThatThrownBy(() -> assertThat(echo.proxy()).attempt(1).wasEndedBy("drop-idle"))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("to be closed but it is still open");
+            try (JdkWebSocketClient cut = JdkWebSocketClient.connect(echo.proxy().uri())) {
+                assertThat(cut.closeCode().get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1006);
+                assertThat(echo.proxy()).within(WAIT).attempt(2).wasHitBy("drop-idle").wasEndedBy("drop-idle")
+                        .closedWithoutCloseFrame();
+                assertThatThrownBy(() -> assertThat(echo.proxy()).attempt(2).wasEndedBy("reset"))
+                        .isInstanceOf(AssertionError.class)
+                        .hasMessageContaining("to be ended by reset but it was: no close frame, TCP closed by proxy"
+                                + " (drop-idle)");
+                assertThatThrownBy(() -> assertThat(echo.proxy()).attempt(2).wasEndedBy("drop_idle"))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("'drop_idle' is no fault's name");
+            }
+        }
+    }
+
+    @Test
     void waitsWithinABoundAndReportsTheBound() {
         echo.proxy().inject(Faults.respondWithStatus(503), Target.next(1));
         assertThatThrownBy(() -> assertThat(echo.proxy()).within(ofMillis(200)).hasAtLeastAttempts(1))
