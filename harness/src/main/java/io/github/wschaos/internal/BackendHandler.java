@@ -100,9 +100,12 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 finalAnswer = true;
                 answerKeepsAlive = HttpUtil.isKeepAlive(response);
                 frontend.answerStarted();
-                connection.responded(status, frontend.upgradeRequested() ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
+                Outcome outcome = frontend.upgradeRequested() ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET;
                 if (frontend.upgradeHeadersStripped()) {
-                    buffered = new BufferedResponse(client, response);
+                    // Recorded when its head reaches the client, as the client sees it: maybe never (it gives up).
+                    buffered = new BufferedResponse(client, response, () -> connection.responded(status, outcome));
+                } else {
+                    connection.responded(status, outcome);
                 }
             }
         }

@@ -27,14 +27,17 @@ final class BufferedResponse {
     static final int PIECE = 4096;
 
     private final Channel client;
+    private final Runnable headWritten;
     private final CompositeByteBuf body;
     private HttpResponse head;
     /** How much body the next piece takes: the first buffer's room after the upstream's head, then a whole buffer. */
     private int piece;
 
-    BufferedResponse(Channel client, HttpResponse head) {
+    /** @param headWritten told when the head is written to the client (the answer as the client sees it starts) */
+    BufferedResponse(Channel client, HttpResponse head, Runnable headWritten) {
         this.client = client;
         this.head = head;
+        this.headWritten = headWritten;
         this.body = client.alloc().compositeBuffer(Integer.MAX_VALUE);
         this.piece = Math.max(1, PIECE - headLength(head));
     }
@@ -87,6 +90,7 @@ final class BufferedResponse {
         if (head != null) {
             client.write(head, client.voidPromise());
             head = null;
+            headWritten.run();
         }
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.wschaos.ChaosProxy;
+import io.github.wschaos.record.ConnectionRecord;
+import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.EchoServer;
 import io.github.wschaos.testing.JdkWebSocketClient;
 import io.github.wschaos.testing.JettyEchoServer;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -177,9 +180,19 @@ class NginxFidelityTest {
                             .isNull();
                     send.release(); // 4,000: still under a buffer
                     assertThat(answer.bodyWithin(QUIET)).as("%s with 4,000 bytes sent", front).isNull();
+                    if (front.equals(proxy.address())) {
+                        assertThat(proxy.recording().connections().get(0))
+                                .as("the record of an answer the client has not seen yet")
+                                .returns(0, ConnectionRecord::status).returns(Optional.empty(), ConnectionRecord::responseAt)
+                                .returns(Outcome.PENDING, ConnectionRecord::outcome);
+                    }
                     send.release(); // 5,000: the first buffer full
                     await().atMost(TIMEOUT).until(() -> answer.bodyWithin(Duration.ZERO) != null
                             && answer.bodyWithin(Duration.ZERO).length() >= firstPiece);
+                    if (front.equals(proxy.address())) {
+                        assertThat(proxy.recording().connections().get(0)).as("once the head reached the client")
+                                .returns(200, ConnectionRecord::status).returns(Outcome.NOT_WEBSOCKET, ConnectionRecord::outcome);
+                    }
                     assertThat(answer.bodyWithin(QUIET)).as("%s with 5,000 bytes sent", front)
                             .isEqualTo("a".repeat(3000) + "b".repeat(firstPiece - 3000));
                     send.release(); // the upstream closes: the rest comes
