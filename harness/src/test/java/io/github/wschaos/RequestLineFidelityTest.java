@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.CsvFileSource;
 
 /**
  * A request line judged byte by byte as nginx 1.22.1 judges it, side by side with nginx in front of the same upstream:
@@ -24,43 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RequestLineFidelityTest {
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "lowercase method        | gET /chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                 | 400",
-            "digit in the method     | G3T /chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                 | 400",
-            "tab after the method    | GET\\t/chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                | 400",
-            "control byte in target  | GET /a\\u0001b HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n            | 400",
-            "DEL in the target       | GET /a\\u007fb HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n            | 400",
-            "lowercase version       | GET /chat http/1.1\\r\\nHost: x\\r\\n\\r\\n                 | 400",
-            "target of a word        | GET chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                  | 400",
-            "authority, not CONNECT  | GET 127.0.0.1:80/chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n      | 400",
-            "bare CR line endings    | GET /chat HTTP/1.1\\rHost: x\\r\\r                          | 400",
-            "binary, no line break   | AB\\u0001\\u0002\\u00ff\\u00fe\\u0000                       | 400",
-            "method then binary      | GE\\u00ff\\u00fe                                             | 400",
-            "target then a control   | GET /a\\u0001                                                | 400",
-            "high bytes in target    | GET /caf\\u00e9 HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n            | 200",
-            "double spaces           | GET  /chat  HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n              | 200",
-            "empty lines first       | \\r\\n\\r\\nGET /chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n     | 200",
-            "absolute target         | GET http://x/chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n         | 200",
-            "absolute, port, query   | GET http://a.b:80/chat?q=1 HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n | 200",
-            "absolute, IPv6 literal  | GET http://[::1]:80/chat HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n  | 200",
-            "absolute, no path       | GET http://x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n              | 200",
-            "scheme without //       | GET http:x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                | 400",
-            "host with two dots      | GET http://a..b/p HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n         | 400",
-            "port not a number       | GET http://a:80x/p HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n        | 400",
-            "user in the authority   | GET http://u@a/p HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n          | 400",
-            "asterisk and more       | OPTIONS *x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                | 400",
-            "asterisk                | OPTIONS * HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n                 | 400",
-            "HTTP/2 preface          | PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n                      | 400",
-            "asterisk, no line end   | PRI *                                                        | 400",
-            "version 2, no line end  | GET /chat HTTP/2                                             | 505",
-            "version 10              | GET /chat HTTP/10.0\\r\\nHost: x\\r\\n\\r\\n                | 505",
-            "major version 0         | GET /chat HTTP/0.9\\r\\nHost: x\\r\\n\\r\\n                 | 400",
-            "major version 01        | GET /chat HTTP/01.1\\r\\nHost: x\\r\\n\\r\\n                | 400",
-            "no minor version        | GET /chat HTTP/1\\r\\nHost: x\\r\\n\\r\\n                   | 400",
-            "minor not a digit       | GET /chat HTTP/1.x\\r\\nHost: x\\r\\n\\r\\n                 | 400",
-            "minor over 999          | GET /chat HTTP/1.1000\\r\\nHost: x\\r\\n\\r\\n              | 400",
-            "a byte after version    | GET /chat HTTP/1.1x\\r\\nHost: x\\r\\n\\r\\n                | 400",
-            "HTTP/1.0                | GET /chat HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n                 | 200"})
+    @CsvFileSource(resources = "request-lines.csv", delimiter = '|')
     void isJudgedAsByNginxAndAtOnce(String name, String escaped, int status) throws Exception {
         String request = unescape(escaped);
         try (RawUpstream upstream = RawUpstream.start(connection -> {
@@ -88,6 +52,52 @@ class RequestLineFidelityTest {
                 }
             }
         }
+    }
+
+    /**
+     * The same lines as a later request on a keep-alive connection, sent after the first request's answer and pipelined
+     * behind it: before, only a connection's first line was judged, so a later one was relayed or, for bytes that no
+     * line starts with, held with no answer until the client gave up.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvFileSource(resources = "request-lines.csv", delimiter = '|')
+    void aLaterRequestIsJudgedAsTheFirst(String name, String escaped, int status) throws Exception {
+        String request = unescape(escaped);
+        String first = "GET /first HTTP/1.1\r\nHost: x\r\n\r\n";
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    while (connection.readHead() != null) {
+                        connection.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                });
+                NginxServer nginx = NginxServer.builder(upstream.uri()).start();
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
+            for (InetSocketAddress front : new InetSocketAddress[] {nginx.address(), proxy.address()}) {
+                String through = front.equals(nginx.address()) ? "nginx, the reference" : "the proxy";
+                try (RawHttp http = RawHttp.connect(front)) {
+                    assertThat(statusLineOf(http.send(first).readRawHead())).as("%s, the first request", through)
+                            .isEqualTo("HTTP/1.1 200 OK");
+                    assertThat(statusLineOf(http.send(request.getBytes(StandardCharsets.ISO_8859_1)).readRawHead()))
+                            .as("%s, after an answer", through).startsWith("HTTP/1.1 " + status + " ");
+                }
+                try (RawHttp http = RawHttp.connect(front)) {
+                    http.send((first + request).getBytes(StandardCharsets.ISO_8859_1));
+                    assertThat(statusLineOf(http.readRawHead())).as("%s, pipelined: the first answer", through)
+                            .isEqualTo("HTTP/1.1 200 OK");
+                    assertThat(statusLineOf(http.readRawHead())).as("%s, pipelined behind a request", through)
+                            .startsWith("HTTP/1.1 " + status + " ");
+                }
+            }
+            if (status != 200) {
+                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> proxy.recording().attempts() == 2
+                        && proxy.recording().attempt(2).isClosed());
+                assertThat(proxy.recording().attempt(2).failure()).as("the record of the pipelined one")
+                        .startsWith("malformed request from the client: ");
+            }
+        }
+    }
+
+    private static String statusLineOf(String head) {
+        return head.substring(0, head.indexOf("\r\n"));
     }
 
     private static String statusLine(InetSocketAddress address, String request) throws Exception {

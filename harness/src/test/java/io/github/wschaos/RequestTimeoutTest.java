@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
 import io.github.wschaos.testing.NettyEchoServer;
+import io.github.wschaos.testing.RawHttp;
+import io.github.wschaos.testing.RawUpstream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,35 @@ class RequestTimeoutTest {
             ConnectionRecord record = proxy.recording().attempt(1);
             assertThat(record.outcome()).isEqualTo(Outcome.TIMED_OUT);
             assertThat(record.failure()).contains("no complete request head within PT0.3S");
+        }
+    }
+
+    @Test
+    void anUnfinishedLaterRequestHeadIsClosedWithoutAnAnswer() throws Exception {
+        // Before, only a connection's first head was timed: a later one cut short held the connection open for good.
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    while (connection.readHead() != null) {
+                        connection.write(RawUpstream.ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+                    }
+                });
+                ChaosProxy proxy = ChaosProxy.builder().upstream(upstream.uri()).requestTimeout(Duration.ofMillis(300)).start();
+                RawHttp http = RawHttp.connect(proxy.address())) {
+            assertThat(http.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().body()).isEqualTo("ok");
+            // Idle between requests is not timed (nginx's keepalive_timeout is another matter): still open after it.
+            await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2))
+                    .until(() -> !proxy.recording().attempt(1).isClosed());
+            http.send("GET /second HT");
+            long start = System.nanoTime();
+            http.readTimeout(Duration.ofSeconds(5));
+            assertThat(http.readToEnd()).as("closed without a byte of answer").isEmpty();
+            // Tolerance: 300 ms, plus up to 1.2 s of scheduling on a busy machine.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofMillis(1500));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> proxy.recording().attempt(1).isClosed());
+            ConnectionRecord record = proxy.recording().attempt(1);
+            assertThat(record.status()).as("the first exchange's").isEqualTo(200);
+            assertThat(record.failure()).contains("a later request's head did not come whole within PT0.3S");
+            assertThat(record.close()).get().hasToString("no close frame, TCP closed by proxy (request timeout)");
         }
     }
 

@@ -70,6 +70,9 @@ public final class ErrorPages {
      * Header Or Cookie Too Large} for a header too long, {@code 400} for anything else.
      */
     static FullHttpResponse malformedRequest(ByteBufAllocator allocator, Throwable cause) {
+        if (cause instanceof ClientHttpCodec.RefusedRequestLine refused) {
+            return response(allocator, refused.status());
+        }
         if (cause instanceof TooLongHttpLineException) {
             return response(allocator, HttpResponseStatus.REQUEST_URI_TOO_LONG);
         }

@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -261,7 +260,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (upgradeRequestEnds) {
             // The decoder goes until the answer (awaitingUpgradeResponse): what it has read past the request, and what
             // comes before the answer, arrives here as bytes (its removal passes them on at once) and is held.
-            ((HttpServerCodec) ctx.pipeline().get(ProxyServer.HTTP_CODEC)).removeInboundHandler();
+            ((ClientHttpCodec) ctx.pipeline().get(ProxyServer.HTTP_CODEC)).removeInboundHandler();
         }
     }
 
@@ -557,7 +556,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             client.pipeline().replace(ProxyServer.HTTP_CODEC, ProxyServer.HTTP_CODEC,
-                    HttpCodecs.clientSide(server.settings().maxHeaderSize()));
+                    HttpCodecs.clientSide(server.settings().maxHeaderSize(), true));
             replayEarly(handlerBeforeCodec());
         }
         readMoreIfReady();
@@ -807,7 +806,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         replayFrom = early.isEmpty() ? null : handlerBeforeCodec();
         client.pipeline().replace(this, "relay", new RelayHandler(upstreamChannel, Closer.CLIENT, connection, webSocket));
-        client.pipeline().remove(HttpServerCodec.class);
+        client.pipeline().remove(ClientHttpCodec.class);
     }
 
     /**
@@ -857,6 +856,29 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (upstreamChannel != null) {
             Channels.closeOnFlush(upstreamChannel);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ClientHttpCodec.NEXT_REQUEST_STARTED) {
+            requestTimer = ctx.executor().schedule(this::laterRequestTimedOut,
+                    server.settings().requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * A later request on the connection started and its head did not come whole in time: closed without an answer, as
+     * nginx's {@code client_header_timeout} closes it (cancelled when the head comes).
+     */
+    private void laterRequestTimedOut() {
+        if (!client.isActive()) {
+            return;
+        }
+        connection.failure("a later request's head did not come whole within " + server.settings().requestTimeout());
+        connection.closedByProxy("request timeout");
+        client.close();
     }
 
     @Override

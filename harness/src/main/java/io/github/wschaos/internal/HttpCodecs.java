@@ -3,7 +3,6 @@ package io.github.wschaos.internal;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
  * The HTTP codecs of the two sides of a connection before the upgrade, as lenient as nginx where Netty's defaults
@@ -42,15 +41,16 @@ public final class HttpCodecs {
      * Reads the client's requests and writes the answers to it.
      *
      * @param maxHeaderSize the largest request head read; a larger one is answered as nginx answers it
+     * @param judgeFirst whether the first request line read is judged by the codec (see {@link ClientHttpCodec})
      */
-    static HttpServerCodec clientSide(int maxHeaderSize) {
+    static ClientHttpCodec clientSide(int maxHeaderSize, boolean judgeFirst) {
         ClientConfig cached = clientConfig;
         if (cached == null || cached.maxHeaderSize() != maxHeaderSize) {
             // The decoder's own limit leaves room for nginx's first buffer: HeaderLines decides, as nginx's buffers do.
             cached = new ClientConfig(maxHeaderSize, config(MAX_REQUEST_LINE, maxHeaderSize + HeaderLines.FIRST_BUFFER));
             clientConfig = cached;
         }
-        return new HttpServerCodec(cached.config(), MAX_PIPELINED);
+        return new ClientHttpCodec(cached.config(), judgeFirst, MAX_PIPELINED);
     }
 
     /** Writes the requests to the upstream and reads its answers. */

@@ -2,6 +2,8 @@ package io.github.wschaos.internal;
 
 import io.github.wschaos.fault.TlsMismatch;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.pkitesting.X509Bundle;
 import io.netty.util.NetUtil;
@@ -146,9 +148,19 @@ public final class ListenerTls {
         };
     }
 
+    /**
+     * A server context that speaks HTTP/1.1 by ALPN as nginx's {@code listen ssl} does: a client that offers
+     * {@code h2} and {@code http/1.1} (browsers, curl) is told {@code http/1.1}, one that offers only {@code h2} (gRPC,
+     * Node's {@code http2.connect}) gets a {@code no_application_protocol} alert, and one that offers nothing is served.
+     */
     private static SslContext server(X509Bundle bundle) {
         try {
-            return SslContextBuilder.forServer(bundle.toKeyManagerFactory()).build();
+            return SslContextBuilder.forServer(bundle.toKeyManagerFactory())
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.FATAL_ALERT,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_1_1))
+                    .build();
         } catch (Exception e) {
             throw new IllegalStateException("Could not set up TLS on the listener: " + e, e);
         }

@@ -123,7 +123,7 @@ public final class ProxyServer implements AutoCloseable {
         faults.opened(chain);
         channel.pipeline()
                 .addLast("sniffer", new ProtocolSniffer(this, mismatch))
-                .addLast(HTTP_CODEC, HttpCodecs.clientSide(settings.maxHeaderSize()))
+                .addLast(HTTP_CODEC, HttpCodecs.clientSide(settings.maxHeaderSize(), false))
                 .addLast("proxy", new FrontendHandler(this, acceptedNanos));
     }
 

@@ -12,8 +12,8 @@ import java.util.List;
  * break its rules get {@code 400} at once (a version from HTTP/2 on {@code 505}), without waiting for a line break that binary bytes may never bring (the HTTP
  * decoder alone waited for the line's end, up to the request timeout, and relayed a target with a control character).
  * On a plain listener {@link ProtocolSniffer} judges the first line itself; on a TLS listener this handler, after the
- * TLS handler, judges the first decrypted line and then leaves the pipeline. Later requests on a connection are the
- * decoder's alone.
+ * TLS handler, judges the first decrypted line and then leaves the pipeline. Later requests on a connection are judged
+ * by {@link ClientHttpCodec}.
  */
 final class RequestStart extends ByteToMessageDecoder {
 
@@ -50,32 +50,42 @@ final class RequestStart extends ByteToMessageDecoder {
         return UNDECIDED;
     }
 
+    private static final String MALFORMED = "malformed request from the client: ";
+
     /** The record's failure for a first request line with the byte {@link #judge} refused ({@code judged}). */
     static String failure(int judged) {
-        return failure(judged, "");
+        return MALFORMED + reason(judged, "");
     }
 
     /**
-     * The record's failure for a request line with the byte {@link #judge} refused ({@code judged}), {@code line} being
-     * the line up to that byte (for a version nginx answers {@code 505}, and to name the HTTP/2 preface), or empty.
+     * What is wrong with the request line in {@code in} whose byte {@link #judge} refused ({@code judged}), for a record's
+     * failure after "malformed request from the client: ".
      */
-    private static String failure(int judged, String line) {
+    static String reason(ByteBuf in, int judged) {
+        return reason(judged, lineUpTo(in, judged));
+    }
+
+    /**
+     * What is wrong with a request line with the byte {@link #judge} refused ({@code judged}), {@code line} being the
+     * line up to that byte (for a version nginx answers {@code 505}, and to name the HTTP/2 preface), or empty.
+     */
+    private static String reason(int judged, String line) {
         int badByte = judged & 0xff;
         int offset = (judged & ~RequestLineJudge.VERSION_NOT_SUPPORTED) >>> 8;
         if ((judged & RequestLineJudge.VERSION_NOT_SUPPORTED) != 0) {
-            return "malformed request from the client: its request line, \"" + line + "\", asks for a version from"
+            return "its request line, \"" + line + "\", asks for a version from"
                     + " HTTP/2 on, which is answered 505 HTTP Version Not Supported by the proxy itself, as by nginx, and"
                     + " not relayed (HTTP/2 and 3 are reached through TLS's ALPN, not through a request line)";
         }
         if (offset == 0) {
-            return String.format("malformed request from the client: it starts with byte 0x%02x, which no request method"
-                    + " starts with (A-Z, '_' or '-')", badByte);
+            return String.format("it starts with byte 0x%02x, which no request method starts with (A-Z, '_' or '-')",
+                    badByte);
         }
         String preface = line.startsWith("PRI *")
                 ? ": the HTTP/2 connection preface, from a client that speaks HTTP/2 without asking (gRPC, curl"
                         + " --http2-prior-knowledge), which nginx's HTTP/1.1 port refuses too"
                 : "";
-        return String.format("malformed request from the client: byte 0x%02x at offset %d of its request line, which nginx"
+        return String.format("byte 0x%02x at offset %d of its request line, which nginx"
                 + " refuses there (a method of A-Z, '_' and '-', a target starting with '/' or a scheme, HTTP/1., no"
                 + " control characters, CR only before LF)%s", badByte, offset, preface);
     }
@@ -91,7 +101,7 @@ final class RequestStart extends ByteToMessageDecoder {
         if (judged == UNDECIDED || judged == PLAUSIBLE) {
             return judged;
         }
-        String failure = failure(judged, lineUpTo(in, judged));
+        String failure = MALFORMED + reason(in, judged);
         in.skipBytes(in.readableBytes());
         LiveConnection connection = ctx.channel().attr(ProxyServer.CONNECTION).get();
         if ((judged & RequestLineJudge.VERSION_NOT_SUPPORTED) != 0) {
