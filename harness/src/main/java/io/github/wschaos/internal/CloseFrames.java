@@ -86,7 +86,8 @@ final class CloseFrames implements Session.FrameFault {
         Draining draining = new Draining(side, peer, relayed, atBoundary);
         channel.pipeline().replace("relay", "relay", draining);
         channel.config().setAutoRead(true);
-        channel.eventLoop().schedule(() -> channel.close(), GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        // After what a toxic still holds on its way (a latency's 101 or close frame): a FIN never overtakes data.
+        channel.eventLoop().schedule(() -> Channels.closeOnFlush(channel), GRACE_MILLIS, TimeUnit.MILLISECONDS);
         draining.startIfAtBoundary();
     }
 

@@ -28,6 +28,8 @@ class CloseWithCodeRecordTest {
     private static final byte[] CLOSE_1012 = RawUpstream.closeFrame(1012, "restart");
     private static final Duration LATENCY = Duration.ofMillis(800);
     private static final Duration TOXIC_TIMEOUT = Duration.ofSeconds(2);
+    /** Longer than the close's grace period (1 s). */
+    private static final Duration LONG_LATENCY = Duration.ofMillis(1500);
 
     @Test
     void framesTheUpstreamSendsAfterTheCloseAreDroppedAndNotCounted() throws Exception {
@@ -105,6 +107,48 @@ class CloseWithCodeRecordTest {
                 first.readTimeout(WAIT);
                 first.readToEnd(); // the proxy closes TCP on the answer
             });
+        }
+    }
+
+    /**
+     * A latency longer than the close's grace period: the proxy's FIN waits for what the toxic holds, the 101 and the
+     * close frame, as a FIN on a real network comes after the data sent before it. Before, the grace period's close
+     * threw them away and the client saw its connection end before its handshake did ("unexpected EOF").
+     */
+    @Test
+    void underALatencyLongerThanTheGracePeriodTheFinComesAfterTheHeldHandshakeAndCloseFrame() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.switchingProtocols(""));
+                    connection.readToEnd();
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri());
+                RawHttp client = RawHttp.connect(proxy.address())) {
+            proxy.inject(Faults.latency(LONG_LATENCY, Direction.DOWNSTREAM));
+            proxy.inject(Faults.closeWithCode(1012, "restart", Duration.ofMillis(100)));
+            client.readTimeout(WAIT);
+            assertThat(client.send(RawHttp.upgradeRequest(proxy.address(), "/")).readHead().status()).isEqualTo(101);
+            assertThat(client.readToEnd().getBytes(StandardCharsets.ISO_8859_1)).as("the close frame, then the FIN")
+                    .isEqualTo(CLOSE_1012);
+        }
+    }
+
+    @Test
+    void underALatencyLongerThanAnIdleTimeoutTheCutComesAfterTheHeldHandshake() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    connection.readHead();
+                    connection.write(RawUpstream.switchingProtocols(""));
+                    connection.readToEnd();
+                });
+                ChaosProxy proxy = ChaosProxy.start(upstream.uri());
+                RawHttp client = RawHttp.connect(proxy.address())) {
+            proxy.inject(Faults.latency(LONG_LATENCY, Direction.DOWNSTREAM));
+            proxy.inject(Faults.dropIdleConnections(Duration.ofMillis(300)));
+            client.readTimeout(WAIT);
+            assertThat(client.send(RawHttp.upgradeRequest(proxy.address(), "/")).readHead().status()).isEqualTo(101);
+            assertThat(client.readToEnd()).as("no close frame, then the FIN").isEmpty();
+            assertThat(await().atMost(WAIT).until(() -> proxy.recording().attempt(1), ConnectionRecord::isClosed).close())
+                    .get().hasToString("no close frame, TCP closed by proxy (drop-idle)");
         }
     }
 
