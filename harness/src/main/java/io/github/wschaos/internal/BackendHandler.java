@@ -103,9 +103,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
                 Outcome outcome = frontend.upgradeRequested() ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET;
                 if (frontend.upgradeHeadersStripped()) {
                     // Recorded when its head reaches the client, as the client sees it: maybe never (it gives up).
-                    buffered = new BufferedResponse(client, response, () -> connection.responded(status, outcome));
+                    buffered = new BufferedResponse(client, response,
+                            () -> connection.responded(client, status, outcome));
                 } else {
-                    connection.responded(status, outcome);
+                    connection.responded(client, status, outcome);
                 }
             }
         }

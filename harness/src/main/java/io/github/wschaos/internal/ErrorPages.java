@@ -116,7 +116,7 @@ public final class ErrorPages {
     static void reject(ChannelHandlerContext ctx, LiveConnection connection, HttpResponseStatus status, Outcome outcome,
             String failure, String closing, String title, String detail) {
         connection.failure(failure);
-        connection.responded(status.code(), outcome);
+        connection.responded(ctx.channel(), status.code(), outcome);
         connection.closedByProxy(closing);
         ctx.writeAndFlush(raw(ctx.alloc(), status, title, detail)).addListener(ChannelFutureListener.CLOSE);
     }

@@ -787,7 +787,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void respondAndClose(FullHttpResponse response, HttpResponseStatus status) {
         responding = true;
         releasePending();
-        connection.responded(status.code(), upgradeRequested ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
+        connection.responded(client, status.code(), upgradeRequested ? Outcome.REJECTED : Outcome.NOT_WEBSOCKET);
         connection.closedByProxy("answered " + status.code());
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         client.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -6,6 +6,7 @@ import io.github.wschaos.record.Closer;
 import io.github.wschaos.record.ConnectionEvent;
 import io.github.wschaos.record.ConnectionRecord;
 import io.github.wschaos.record.Outcome;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -184,6 +185,51 @@ public final class LiveConnection {
     }
 
     /**
+     * {@link #responded(int, Outcome)} for an answer about to be written to {@code client}: behind a toxic that holds
+     * what is written (a {@code latency}, a {@code bandwidth}), its time is when it has passed the toxics, when the client
+     * can read it and schedule its retry, as for a close frame ({@link #writeCloseFrameToClient}). Behind a toxic that
+     * may drop it, the time stays the write's.
+     */
+    void responded(Channel client, int statusCode, Outcome result) {
+        long before = responseNanos;
+        responded(statusCode, result);
+        long recorded = responseNanos;
+        if (before != 0 || recorded == 0) {
+            return; // not this answer's time
+        }
+        Toxics toxics = toxicsOn(client);
+        if (!toxics.holding() || toxics.dropping()) {
+            return;
+        }
+        // An empty write ahead of the answer's head leaves the toxics when the head does (they keep order).
+        client.write(Unpooled.EMPTY_BUFFER).addListener(written -> {
+            if (written.isSuccess() && responseNanos == recorded) {
+                responseNanos = System.nanoTime();
+            }
+        });
+    }
+
+    private record Toxics(boolean holding, boolean dropping) {
+    }
+
+    /** Whether toxics on {@code client} may hold or drop what is written to it. */
+    private static Toxics toxicsOn(Channel client) {
+        boolean holding = false;
+        boolean dropping = false;
+        ToxicChain chain = client.attr(ProxyServer.TOXIC_CHAIN).get();
+        if (chain == null || !chain.noToxicEverOnClient()) {
+            // Looked for only where a toxic has been: a walk of the pipeline copies it into a map.
+            for (Map.Entry<String, ChannelHandler> handler : client.pipeline()) {
+                if (handler.getValue() instanceof ToxicHandler toxic) {
+                    holding = true;
+                    dropping |= toxic.mayDrop();
+                }
+            }
+        }
+        return new Toxics(holding, dropping);
+    }
+
+    /**
      * The connection switched to WebSocket: that is its outcome even when plain requests were answered on it before
      * (keep-alive, then an upgrade).
      */
@@ -279,23 +325,12 @@ public final class LiveConnection {
      */
     void writeCloseFrameToClient(Channel client, Object frame, boolean flush) {
         long requested = System.nanoTime();
-        boolean holding = false;
-        boolean dropping = false;
-        ToxicChain chain = client.attr(ProxyServer.TOXIC_CHAIN).get();
-        if (chain == null || !chain.noToxicEverOnClient()) {
-            // Looked for only where a toxic has been: a walk of the pipeline copies it into a map.
-            for (Map.Entry<String, ChannelHandler> handler : client.pipeline()) {
-                if (handler.getValue() instanceof ToxicHandler toxic) {
-                    holding = true;
-                    dropping |= toxic.mayDrop();
-                }
-            }
-        }
+        Toxics toxics = toxicsOn(client);
         ChannelFuture write = flush ? client.writeAndFlush(frame) : client.write(frame);
-        if (dropping) {
+        if (toxics.dropping()) {
             return;
         }
-        boolean held = holding;
+        boolean held = toxics.holding();
         write.addListener(written -> {
             if (written.isSuccess()) {
                 closing(held ? System.nanoTime() : requested);
