@@ -38,7 +38,8 @@ public final class Timeline {
         for (ConnectionRecord record : records) {
             String outcome = record.outcome() + (record.status() == 0 ? "" : " " + record.status());
             String delay = previous == null ? "-" : record.delaySince(previous).map(Timeline::seconds).orElse("overlap");
-            String closed = record.close().map(CloseInfo::toString).orElse("open");
+            String closed = record.close().map(CloseInfo::toString).orElseGet(() -> record.closingAt()
+                    .map(closing -> "closing since " + seconds(closing)).orElse("open"));
             table.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%7d  %11s  %-16s  %9s  %s",
                     record.attempt(), seconds(record.acceptedAt()), outcome, delay, closed));
             if (!record.failure().isEmpty() && (previous == null || !previous.failure().equals(record.failure()))) {
