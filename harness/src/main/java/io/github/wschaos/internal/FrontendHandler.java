@@ -232,7 +232,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if ((upgradeRequested || otherUpgradeRequested) && answers.unanswered() > 0) {
                 upgradeWaiting = request;
             }
-            answers.passedOn(); // before the dial below, whose failure may be reported at once
+            answers.passedOn(request); // before the dial below, whose failure may be reported at once
             if (held.holding()) {
                 held.requestPassedOn();
             }
@@ -644,6 +644,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Whether an answer's head has reached the client and its end not yet. */
+    /** The later request on this kept-alive connection whose answer comes next ({@link OwedAnswers}), or empty. */
+    String laterRequestAwaited() {
+        return answers.laterRequestAwaited();
+    }
+
     boolean answerUnderway() {
         return answers.answerUnderway();
     }

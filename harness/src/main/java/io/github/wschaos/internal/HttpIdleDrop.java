@@ -124,14 +124,18 @@ final class HttpIdleDrop {
         Channel upstream = frontend.upstreamChannel();
         end();
         if (!frontend.answerUnderway() && fault.cut() == IdleCut.FIN) {
-            frontend.gatewayTimeout("no answer from the upstream within " + timeout + " of quiet: " + fault.name()
-                    + " answered 504, as nginx's proxy_read_timeout does");
+            String later = frontend.laterRequestAwaited();
+            frontend.gatewayTimeout("no answer" + (later.isEmpty() ? "" : " to " + later
+                    + " (a later request on this kept-alive connection)") + " from the upstream within " + timeout
+                    + " of quiet: " + fault.name() + " answered 504, as nginx's proxy_read_timeout does");
             return;
         }
         connection.outcome(Outcome.TIMED_OUT); // if no answer had started: the proxy gave up waiting for it
-        connection.failure((frontend.answerUnderway() ? "the upstream's answer stalled for " : "no answer from the"
-                + " upstream within ") + timeout + ": " + fault.name() + (fault.cut() == IdleCut.RESET ? " reset" : " closed")
-                + " the connection");
+        String later = frontend.laterRequestAwaited();
+        String to = later.isEmpty() ? "" : " to " + later + " (a later request on this kept-alive connection)";
+        connection.failure((frontend.answerUnderway() ? "the upstream's answer" + to + " stalled for "
+                : "no answer" + to + " from the upstream within ") + timeout + ": " + fault.name()
+                + (fault.cut() == IdleCut.RESET ? " reset" : " closed") + " the connection");
         connection.closedByProxy(fault.name());
         if (fault.cut() == IdleCut.RESET) {
             Reset.abort(client);

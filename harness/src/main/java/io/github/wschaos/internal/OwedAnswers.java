@@ -1,6 +1,8 @@
 package io.github.wschaos.internal;
 
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.ArrayDeque;
 
 /**
  * The answers one client connection is owed, in the order of its requests (HTTP/1.1 answers pipelined requests in
@@ -15,14 +17,26 @@ final class OwedAnswers {
     }
 
     private int unanswered;
+    /** The requests passed on whose answer has not ended, oldest first (pipelined ones after it). */
+    private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>(2);
     private boolean underway;
     private boolean answeredBefore;
     private Refusal refusal;
     private int answersBeforeRefusal;
 
-    /** A request was passed on towards the upstream. */
-    void passedOn() {
+    /** {@code request} was passed on towards the upstream. */
+    void passedOn(HttpRequest request) {
         unanswered++;
+        waiting.add(request);
+    }
+
+    /**
+     * The request whose answer comes next from the upstream, as {@code METHOD target}, when it is a later request on a
+     * kept-alive connection (the record names the first): empty otherwise.
+     */
+    String laterRequestAwaited() {
+        HttpRequest oldest = waiting.peek();
+        return oldest == null || !answeredBefore ? "" : oldest.method() + " " + oldest.uri();
     }
 
     /** The head of the upstream's final answer to the oldest waiting request is being passed to the client. */
@@ -39,6 +53,7 @@ final class OwedAnswers {
         underway = false;
         answeredBefore = true;
         unanswered = Math.max(0, unanswered - 1);
+        waiting.poll();
         if (refusal != null && --answersBeforeRefusal == 0) {
             Refusal due = refusal;
             refusal = null;

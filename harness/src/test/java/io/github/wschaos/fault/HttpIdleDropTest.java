@@ -129,6 +129,27 @@ class HttpIdleDropTest {
     }
 
     @Test
+    void aStalledAnswerToALaterRequestIsNamedInTheRecord() throws Exception {
+        // The record holds the connection's first request; the failure says which exchange stalled (a SockJS client
+        // sends xhr_streaming on the connection its /info opened).
+        proxy.inject(Faults.dropIdleConnections(IDLE, IdleTimer.ANY_DATA));
+        try (RawHttp raw = RawHttp.connect(proxy.address())) {
+            assertThat(raw.send("GET /quick HTTP/1.1\r\nHost: app\r\n\r\n").readResponse().body()).isEqualTo("ok");
+            raw.send("GET /stall HTTP/1.1\r\nHost: app\r\n\r\n");
+            assertThat(raw.readHead().status()).isEqualTo(200);
+            raw.readTimeout(TIMEOUT);
+            raw.readToEnd();
+        }
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            ConnectionRecord record = proxy.recording().attempt(1);
+            assertThat(record).wasEndedBy("drop-idle");
+            assertThat(record.target()).isEqualTo("/quick");
+            assertThat(record.failure()).isEqualTo("the upstream's answer to GET /stall (a later request on this"
+                    + " kept-alive connection) stalled for " + IDLE + ": drop-idle closed the connection");
+        });
+    }
+
+    @Test
     void aResetCutResetsARequestNeverAnswered() throws Exception {
         proxy.inject(Faults.dropIdleConnections(IDLE, IdleTimer.ANY_DATA, IdleCut.RESET));
         try (RawHttp raw = RawHttp.connect(proxy.address())) {

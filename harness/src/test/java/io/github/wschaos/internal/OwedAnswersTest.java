@@ -3,18 +3,40 @@ package io.github.wschaos.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.Test;
 
 class OwedAnswersTest {
 
     private final OwedAnswers answers = new OwedAnswers();
 
+    private static HttpRequest request(String target) {
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target);
+    }
+
+    @Test
+    void theLaterRequestAwaitedIsTheOldestWaitingOnAKeptAliveConnection() {
+        answers.passedOn(request("/first"));
+        assertThat(answers.laterRequestAwaited()).as("the connection's first request: the record names it").isEmpty();
+        answers.answerStarted();
+        answers.answerEnded();
+        answers.passedOn(request("/second"));
+        answers.passedOn(request("/third"));
+        assertThat(answers.laterRequestAwaited()).isEqualTo("GET /second");
+        answers.answerStarted();
+        answers.answerEnded();
+        assertThat(answers.laterRequestAwaited()).isEqualTo("GET /third");
+    }
+
     @Test
     void aRefusalIsDueOnceTheAnswersBeforeItHaveEnded() {
-        answers.passedOn();
-        answers.passedOn();
+        answers.passedOn(request("/"));
+        answers.passedOn(request("/"));
         OwedAnswers.Refusal refusal = new OwedAnswers.Refusal(
                 ErrorPages.response(ByteBufAllocator.DEFAULT, HttpResponseStatus.BAD_REQUEST), "refused");
         answers.refuseAfter(2, refusal);
@@ -32,7 +54,7 @@ class OwedAnswersTest {
 
     @Test
     void theNewestRequestCountsAsAnsweredOnceItsAnswerHasStarted() {
-        answers.passedOn();
+        answers.passedOn(request("/"));
         assertThat(answers.newestAnswered()).isFalse();
         assertThat(answers.answeredBefore()).isFalse();
 
@@ -42,15 +64,15 @@ class OwedAnswersTest {
         assertThat(answers.newestAnswered()).isTrue();
         assertThat(answers.answeredBefore()).isTrue();
 
-        answers.passedOn();
-        answers.passedOn();
+        answers.passedOn(request("/"));
+        answers.passedOn(request("/"));
         answers.answerStarted();
         assertThat(answers.newestAnswered()).as("an answer under way is the older request's").isFalse();
     }
 
     @Test
     void aWaitingRefusalThatWillNotBeWrittenIsReleased() {
-        answers.passedOn();
+        answers.passedOn(request("/"));
         FullHttpResponse response = ErrorPages.response(ByteBufAllocator.DEFAULT, HttpResponseStatus.BAD_REQUEST);
         answers.refuseAfter(1, new OwedAnswers.Refusal(response, "refused"));
 
