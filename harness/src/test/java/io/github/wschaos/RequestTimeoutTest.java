@@ -12,6 +12,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A client that never finishes its request head is closed after the request timeout, as nginx does. */
@@ -64,6 +66,53 @@ class RequestTimeoutTest {
             assertThat(record.status()).as("the first exchange's").isEqualTo(200);
             assertThat(record.failure()).contains("a later request's head did not come whole within PT0.3S");
             assertThat(record.close()).get().hasToString("no close frame, TCP closed by proxy (request timeout)");
+        }
+    }
+
+    @Test
+    void aLaterHeadCutShortAfterAWholeLineIsTimedToo() throws Exception {
+        // The decoder takes whole lines without a word: a head that stops after one left no bytes behind to notice.
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    while (connection.readHead() != null) {
+                        connection.write(RawUpstream.ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+                    }
+                });
+                ChaosProxy proxy = ChaosProxy.builder().upstream(upstream.uri()).requestTimeout(Duration.ofMillis(300)).start();
+                RawHttp http = RawHttp.connect(proxy.address())) {
+            assertThat(http.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().body()).isEqualTo("ok");
+            http.send("GET /second HTTP/1.1\r\nHost: x\r\n");
+            long start = System.nanoTime();
+            http.readTimeout(Duration.ofSeconds(5));
+            assertThat(http.readToEnd()).as("closed without a byte of answer").isEmpty();
+            // Tolerance: 300 ms, plus up to 1.2 s of scheduling on a busy machine.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofMillis(1500));
+        }
+    }
+
+    @Test
+    void aPipelinedHeadCutShortIsTimedOnlyOnceTheAnswerBeforeItHasEnded() throws Exception {
+        // nginx reads a pipelined request only once it has answered the one before; the proxy read it at once and cut
+        // the slow answer before it with the head's timeout.
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        try (RawUpstream upstream = RawUpstream.start(connection -> {
+                    if (connection.readHead() != null) {
+                        answer.orTimeout(5, TimeUnit.SECONDS).join();
+                        connection.write(RawUpstream.ascii("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow"));
+                        connection.readToEnd();
+                    }
+                });
+                ChaosProxy proxy = ChaosProxy.builder().upstream(upstream.uri()).requestTimeout(Duration.ofMillis(300)).start();
+                RawHttp http = RawHttp.connect(proxy.address())) {
+            http.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HT");
+            await().pollDelay(Duration.ofMillis(900)).atMost(Duration.ofSeconds(2))
+                    .until(() -> !proxy.recording().attempt(1).isClosed());
+            answer.complete(null);
+            assertThat(http.readResponse().body()).as("the answer before the unfinished head").isEqualTo("slow");
+            long start = System.nanoTime();
+            http.readTimeout(Duration.ofSeconds(5));
+            assertThat(http.readToEnd()).isEmpty();
+            // Tolerance: 300 ms after the answer, plus up to 1.2 s of scheduling on a busy machine.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(150), Duration.ofMillis(1500));
         }
     }
 

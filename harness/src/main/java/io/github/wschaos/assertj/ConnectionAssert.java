@@ -118,7 +118,9 @@ public final class ConnectionAssert extends AbstractAssert<ConnectionAssert, Con
      * A fault with this name ended the connection: the proxy closed or reset it, or sent the close frames, for that
      * fault ({@code drop-idle} cutting an idle connection, {@code close-with-code}, {@code reset}, {@code refuse}, the
      * {@code timeout}, {@code reset-peer} and {@code limit-data} toxics). Fails for a connection that is still open, that
-     * another side ended, or that the proxy ended for another reason. A name no fault has is refused at once.
+     * another side ended, or that the proxy ended for another reason. A fault that answers the request instead
+     * ({@code respond-with-status}, {@code reject-origins}, {@code drop-idle}'s {@code 504} to a request left unanswered)
+     * rejects it: {@link #wasRejectedWith(int)} with {@link #wasHitBy(String)}. A name no fault has is refused at once.
      */
     public ConnectionAssert wasEndedBy(String faultName) {
         checkFaultName(faultName);

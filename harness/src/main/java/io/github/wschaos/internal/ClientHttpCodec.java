@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -35,13 +37,19 @@ import java.util.List;
  */
 final class ClientHttpCodec extends CombinedChannelDuplexHandler<ClientHttpCodec.Requests, ClientHttpCodec.Answers> {
 
-    /** A user event: bytes of a later request have come, and its head is not whole yet. */
+    /**
+     * A user event: the first byte of a later request (one that can start a request line) has come, before the decoder
+     * reads it; the request follows when its head is whole.
+     */
     static final Object NEXT_REQUEST_STARTED = new Object() {
         @Override
         public String toString() {
             return "NEXT_REQUEST_STARTED";
         }
     };
+
+    private static final String HEAD_TEXT = "HEAD ";
+    private static final byte[] HEAD = HEAD_TEXT.getBytes(StandardCharsets.US_ASCII);
 
     /** Whether each request not answered yet is a {@code HEAD}, oldest first. */
     private final ArrayDeque<Boolean> heads = new ArrayDeque<>(2);
@@ -50,7 +58,7 @@ final class ClientHttpCodec extends CombinedChannelDuplexHandler<ClientHttpCodec
     /**
      * @param judgeFirst whether the first request line is judged here too (a codec put in after a refused upgrade, whose
      *     next bytes no one has judged yet)
-     * @param maxPipelined the requests read ahead of their answers past which what the client sends is dropped
+     * @param maxPipelined the requests read ahead of their answers past which the connection fails
      */
     ClientHttpCodec(HttpDecoderConfig config, boolean judgeFirst, int maxPipelined) {
         this.maxPipelined = maxPipelined;
@@ -82,6 +90,12 @@ final class ClientHttpCodec extends CombinedChannelDuplexHandler<ClientHttpCodec
                 in.skipBytes(in.readableBytes());
                 return;
             }
+            if (betweenRequests && !startTold && RequestStart.judgeStart(in) == RequestStart.PLAUSIBLE) {
+                // Told before the decoder reads it: it takes whole lines without a word, so a head cut short after a
+                // line leaves no bytes behind.
+                startTold = true;
+                ctx.fireUserEventTriggered(NEXT_REQUEST_STARTED);
+            }
             if (judgeNext) {
                 int verdict = RequestLineJudge.judge(in);
                 if (verdict == RequestStart.PLAUSIBLE) {
@@ -102,17 +116,19 @@ final class ClientHttpCodec extends CombinedChannelDuplexHandler<ClientHttpCodec
                     betweenRequests = false;
                     startTold = false;
                     if (heads.size() > maxPipelined) {
-                        discarding = true; // as Netty's codec: no more is read ahead
+                        // As Netty's codec: the request is dropped and the connection fails.
+                        discarding = true;
+                        for (int last = out.size() - 1; last >= i; last--) {
+                            ReferenceCountUtil.release(out.remove(last));
+                        }
+                        in.skipBytes(in.readableBytes());
+                        throw new DecoderException("more than " + maxPipelined + " requests read ahead of their answers");
                     }
                 }
                 if (decoded instanceof LastHttpContent) {
                     judgeNext = true;
                     betweenRequests = true;
                 }
-            }
-            if (betweenRequests && !startTold && in.isReadable() && out.size() == before) {
-                startTold = true;
-                ctx.fireUserEventTriggered(NEXT_REQUEST_STARTED);
             }
         }
 
@@ -121,8 +137,18 @@ final class ClientHttpCodec extends CombinedChannelDuplexHandler<ClientHttpCodec
             HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/bad-request");
             request.setDecoderResult(DecoderResult.failure(new RefusedRequestLine(RequestStart.reason(in, verdict),
                     (verdict & RequestLineJudge.VERSION_NOT_SUPPORTED) != 0)));
-            heads.add(false);
+            heads.add(isHead(in)); // nginx's 400 to a HEAD has no body either
             return request;
+        }
+
+        /** Whether the request line in {@code in} starts with {@code HEAD} and a space (after any empty lines). */
+        private static boolean isHead(ByteBuf in) {
+            int start = in.readerIndex();
+            while (start < in.writerIndex() && (in.getByte(start) == '\r' || in.getByte(start) == '\n')) {
+                start++;
+            }
+            return in.writerIndex() - start >= HEAD.length
+                    && in.toString(start, HEAD.length, StandardCharsets.US_ASCII).equals(HEAD_TEXT);
         }
     }
 

@@ -43,13 +43,19 @@ final class EarlyBytes {
         return RequestStart.UNDECIDED;
     }
 
-    /** Passes the held bytes on, in order, to the handlers after {@code from}, then lets go of them. */
+    /**
+     * Passes the held bytes on, in order, to the handlers after {@code from}, then lets go of them. What they hold may be
+     * another upgrade request: what follows it comes back to be held again, until that one's answer, so the bytes held
+     * now are taken out first (replaying from the queue that takes them back spun the event loop for good).
+     */
     void replay(ChannelHandlerContext from) {
         if (isEmpty()) {
             return;
         }
+        Queue<ByteBuf> replayed = held;
+        held = null;
         ByteBuf bytes;
-        while ((bytes = held.poll()) != null) {
+        while ((bytes = replayed.poll()) != null) {
             from.fireChannelRead(bytes);
         }
         from.fireChannelReadComplete();

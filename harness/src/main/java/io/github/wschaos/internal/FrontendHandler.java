@@ -103,6 +103,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      */
     private HttpRequest upgradeWaiting;
     private io.netty.util.concurrent.ScheduledFuture<?> requestTimer;
+    /** The first byte of a later request has come and its head has not yet ({@link ClientHttpCodec}). */
+    private boolean laterHeadStarted;
+    /** Times that head, from when the requests before it are answered; null when not timing. */
+    private io.netty.util.concurrent.ScheduledFuture<?> laterHeadTimer;
     /** Times the exchanges for drop-idle faults; made when the first request goes to the upstream. */
     private HttpIdleDrop idleDrop;
 
@@ -169,6 +173,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (idleDrop != null) {
             idleDrop.clientData();
+        }
+        if (msg instanceof HttpRequest) {
+            laterHeadCame();
         }
         if (answerDelayed || awaitingUpgradeResponse || held.holding()) {
             readWhileWaiting += msg instanceof ByteBuf bytes ? bytes.readableBytes()
@@ -522,6 +529,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (answers.unanswered() == 0) {
+            timeLaterHeadOnceAnswered();
             if (idleDrop != null) {
                 idleDrop.answersEnded();
             }
@@ -848,6 +856,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (requestTimer != null) {
             requestTimer.cancel(false);
         }
+        laterHeadCame();
         if (server.isClosed()) {
             if (connection.currentOutcome() == Outcome.PENDING) {
                 // Neither side gave up: the proxy closed (recorded as REFUSED, as any connection it closes unanswered).
@@ -866,11 +875,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ClientHttpCodec.NEXT_REQUEST_STARTED) {
-            requestTimer = ctx.executor().schedule(this::laterRequestTimedOut,
-                    server.settings().requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            laterHeadStarted = true;
+            timeLaterHeadOnceAnswered();
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * Starts timing a later request's head that has started, once the requests before it are answered: nginx reads a
+     * pipelined request only then, and its {@code client_header_timeout} runs from there.
+     */
+    private void timeLaterHeadOnceAnswered() {
+        if (laterHeadStarted && laterHeadTimer == null && answers.unanswered() == 0 && !answerDelayed && client.isActive()) {
+            laterHeadTimer = client.eventLoop().schedule(this::laterRequestTimedOut,
+                    server.settings().requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void laterHeadCame() {
+        laterHeadStarted = false;
+        if (laterHeadTimer != null) {
+            laterHeadTimer.cancel(false);
+            laterHeadTimer = null;
+        }
     }
 
     /**
@@ -878,7 +906,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * nginx's {@code client_header_timeout} closes it (cancelled when the head comes).
      */
     private void laterRequestTimedOut() {
-        if (!client.isActive()) {
+        laterHeadTimer = null;
+        if (!client.isActive() || !laterHeadStarted) {
             return;
         }
         connection.failure("a later request's head did not come whole within " + server.settings().requestTimeout());

@@ -1,10 +1,11 @@
 package io.github.wschaos.internal;
 
 import io.github.wschaos.fault.TlsMismatch;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.pkitesting.X509Bundle;
 import io.netty.util.NetUtil;
 import java.security.SecureRandom;
@@ -155,7 +156,10 @@ public final class ListenerTls {
      */
     private static SslContext server(X509Bundle bundle) {
         try {
+            // The JDK's provider, whatever the classpath holds: Netty's OpenSSL provider, chosen by default where
+            // netty-tcnative is present (next to gRPC or Armeria, say), cannot send the alert (FATAL_ALERT).
             return SslContextBuilder.forServer(bundle.toKeyManagerFactory())
+                    .sslProvider(SslProvider.JDK)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.FATAL_ALERT,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
