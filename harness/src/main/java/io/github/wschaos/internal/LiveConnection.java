@@ -197,8 +197,8 @@ public final class LiveConnection {
         if (before != 0 || recorded == 0) {
             return; // not this answer's time
         }
-        Toxics toxics = toxicsOn(client);
-        if (!toxics.holding() || toxics.dropping()) {
+        int toxics = toxicsOn(client);
+        if ((toxics & HOLDING) == 0 || (toxics & DROPPING) != 0) {
             return;
         }
         // An empty write ahead of the answer's head leaves the toxics when the head does (they keep order).
@@ -209,24 +209,28 @@ public final class LiveConnection {
         });
     }
 
-    private record Toxics(boolean holding, boolean dropping) {
-    }
+    /** {@link #toxicsOn}: a toxic may hold what is written. */
+    private static final int HOLDING = 1;
+    /** {@link #toxicsOn}: a toxic may drop what is written. */
+    private static final int DROPPING = 2;
 
-    /** Whether toxics on {@code client} may hold or drop what is written to it. */
-    private static Toxics toxicsOn(Channel client) {
-        boolean holding = false;
-        boolean dropping = false;
+    /**
+     * Whether toxics on {@code client} may hold ({@link #HOLDING}) or drop ({@link #DROPPING}) what is written to it. Bits,
+     * not a small class: a proxy out of file descriptors answers 500 through here, and loading a class the JVM has not
+     * loaded yet may need one (from a classes directory).
+     */
+    private static int toxicsOn(Channel client) {
+        int toxics = 0;
         ToxicChain chain = client.attr(ProxyServer.TOXIC_CHAIN).get();
         if (chain == null || !chain.noToxicEverOnClient()) {
             // Looked for only where a toxic has been: a walk of the pipeline copies it into a map.
             for (Map.Entry<String, ChannelHandler> handler : client.pipeline()) {
                 if (handler.getValue() instanceof ToxicHandler toxic) {
-                    holding = true;
-                    dropping |= toxic.mayDrop();
+                    toxics |= HOLDING | (toxic.mayDrop() ? DROPPING : 0);
                 }
             }
         }
-        return new Toxics(holding, dropping);
+        return toxics;
     }
 
     /**
@@ -325,12 +329,12 @@ public final class LiveConnection {
      */
     void writeCloseFrameToClient(Channel client, Object frame, boolean flush) {
         long requested = System.nanoTime();
-        Toxics toxics = toxicsOn(client);
+        int toxics = toxicsOn(client);
         ChannelFuture write = flush ? client.writeAndFlush(frame) : client.write(frame);
-        if (toxics.dropping()) {
+        if ((toxics & DROPPING) != 0) {
             return;
         }
-        boolean held = toxics.holding();
+        boolean held = (toxics & HOLDING) != 0;
         write.addListener(written -> {
             if (written.isSuccess()) {
                 closing(held ? System.nanoTime() : requested);
