@@ -43,11 +43,7 @@ class RequestTimeoutTest {
     @Test
     void anUnfinishedLaterRequestHeadIsClosedWithoutAnAnswer() throws Exception {
         // Before, only a connection's first head was timed: a later one cut short held the connection open for good.
-        try (RawUpstream upstream = RawUpstream.start(connection -> {
-                    while (connection.readHead() != null) {
-                        connection.write(RawUpstream.ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
-                    }
-                });
+        try (RawUpstream upstream = okUpstream();
                 ChaosProxy proxy = ChaosProxy.builder().upstream(upstream.uri()).requestTimeout(Duration.ofMillis(300)).start();
                 RawHttp http = RawHttp.connect(proxy.address())) {
             assertThat(http.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().body()).isEqualTo("ok");
@@ -72,11 +68,7 @@ class RequestTimeoutTest {
     @Test
     void aLaterHeadCutShortAfterAWholeLineIsTimedToo() throws Exception {
         // The decoder takes whole lines without a word: a head that stops after one left no bytes behind to notice.
-        try (RawUpstream upstream = RawUpstream.start(connection -> {
-                    while (connection.readHead() != null) {
-                        connection.write(RawUpstream.ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
-                    }
-                });
+        try (RawUpstream upstream = okUpstream();
                 ChaosProxy proxy = ChaosProxy.builder().upstream(upstream.uri()).requestTimeout(Duration.ofMillis(300)).start();
                 RawHttp http = RawHttp.connect(proxy.address())) {
             assertThat(http.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().body()).isEqualTo("ok");
@@ -125,5 +117,14 @@ class RequestTimeoutTest {
             client.send("still here");
             await().atMost(Duration.ofSeconds(5)).until(() -> client.messages().contains("still here"));
         }
+    }
+
+    /** Answers every request {@code 200 ok}, keeping the connection. */
+    private static RawUpstream okUpstream() throws java.io.IOException {
+        return RawUpstream.start(connection -> {
+            while (connection.readHead() != null) {
+                connection.write(RawUpstream.ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+            }
+        });
     }
 }

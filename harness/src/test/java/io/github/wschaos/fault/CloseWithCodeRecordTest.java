@@ -93,11 +93,7 @@ class CloseWithCodeRecordTest {
 
     @Test
     void underDownstreamLatencyTheAttemptEndsWhenTheClientAnswersTheCloseItGotLate() throws Exception {
-        try (RawUpstream upstream = RawUpstream.start(connection -> {
-                    connection.readHead();
-                    connection.write(RawUpstream.switchingProtocols(""));
-                    connection.readToEnd();
-                });
+        try (RawUpstream upstream = upgradingUpstream();
                 ChaosProxy proxy = ChaosProxy.start(upstream.uri())) {
             proxy.inject(Faults.latency(LATENCY, Direction.DOWNSTREAM));
             assertDelayAfterClose(proxy, first -> {
@@ -117,11 +113,7 @@ class CloseWithCodeRecordTest {
      */
     @Test
     void underALatencyLongerThanTheGracePeriodTheFinComesAfterTheHeldHandshakeAndCloseFrame() throws Exception {
-        try (RawUpstream upstream = RawUpstream.start(connection -> {
-                    connection.readHead();
-                    connection.write(RawUpstream.switchingProtocols(""));
-                    connection.readToEnd();
-                });
+        try (RawUpstream upstream = upgradingUpstream();
                 ChaosProxy proxy = ChaosProxy.start(upstream.uri());
                 RawHttp client = RawHttp.connect(proxy.address())) {
             proxy.inject(Faults.latency(LONG_LATENCY, Direction.DOWNSTREAM));
@@ -135,11 +127,7 @@ class CloseWithCodeRecordTest {
 
     @Test
     void underALatencyLongerThanAnIdleTimeoutTheCutComesAfterTheHeldHandshake() throws Exception {
-        try (RawUpstream upstream = RawUpstream.start(connection -> {
-                    connection.readHead();
-                    connection.write(RawUpstream.switchingProtocols(""));
-                    connection.readToEnd();
-                });
+        try (RawUpstream upstream = upgradingUpstream();
                 ChaosProxy proxy = ChaosProxy.start(upstream.uri());
                 RawHttp client = RawHttp.connect(proxy.address())) {
             proxy.inject(Faults.latency(LONG_LATENCY, Direction.DOWNSTREAM));
@@ -176,11 +164,7 @@ class CloseWithCodeRecordTest {
     void aClientThatReconnectsOnTheCloseBeforeAnsweringItHasADelayOfAboutZero() throws Exception {
         // The JDK client calls onClose on the close frame and answers it only once onClose's stage completes; OkHttp
         // answers only when the app calls close(): a reconnect from there comes before the old connection's end.
-        try (RawUpstream upstream = RawUpstream.start(connection -> {
-                    connection.readHead();
-                    connection.write(RawUpstream.switchingProtocols(""));
-                    connection.readToEnd();
-                });
+        try (RawUpstream upstream = upgradingUpstream();
                 ChaosProxy proxy = ChaosProxy.start(upstream.uri());
                 RawHttp first = RawHttp.connect(proxy.address())) {
             assertThat(first.send(RawHttp.upgradeRequest(proxy.address(), "/")).readHead().status()).isEqualTo(101);
@@ -231,5 +215,14 @@ class CloseWithCodeRecordTest {
         System.arraycopy(first, 0, both, 0, first.length);
         System.arraycopy(second, 0, both, first.length, second.length);
         return both;
+    }
+
+    /** Upgrades the connection, then reads to its end and sends nothing: no answer to a close frame. */
+    private static RawUpstream upgradingUpstream() throws java.io.IOException {
+        return RawUpstream.start(connection -> {
+            connection.readHead();
+            connection.write(RawUpstream.switchingProtocols(""));
+            connection.readToEnd();
+        });
     }
 }
