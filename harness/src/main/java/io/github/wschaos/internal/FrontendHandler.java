@@ -328,7 +328,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             };
         }
         if (fault instanceof RespondWithStatus respond) {
-            return () -> answerItself(HandshakeFaults.response(ctx.alloc(), respond), "");
+            // The record holds the connection's first request: a later one that the fault answers is named.
+            String later = answers.answeredBefore() || answers.unanswered() > 0
+                    ? fault.name() + " answered " + respond.status() + " to " + request.method() + " " + request.uri()
+                            + " (a later request on this kept-alive connection)"
+                    : "";
+            return () -> answerItself(HandshakeFaults.response(ctx.alloc(), respond), later);
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (fault instanceof RejectOrigins reject && upgradeRequested && !reject.allows(origin)) {

@@ -113,6 +113,29 @@ class KeepAliveUpgradeTest {
     }
 
     @Test
+    void aLaterPlainRequestThatAFaultAnswersIsNamedInTheRecord() throws Exception {
+        // The record holds the connection's first request and its answer; the failure says which request the fault
+        // answered (a pooled client's next attempt, say), where before the record said nothing of it.
+        try (RawUpstream upstream = RawUpstream.start(KeepAliveUpgradeTest::answerUntilIdle);
+                ChaosProxy ownProxy = ChaosProxy.start(upstream.uri())) {
+            ownProxy.inject(Faults.respondWithStatus(503), Target.path("/second"));
+
+            try (RawHttp client = RawHttp.connect(ownProxy.address())) {
+                assertThat(plainGet(client, "/first").body()).isEqualTo("ok");
+                assertThat(plainGet(client, "/second").status()).isEqualTo(503);
+            }
+
+            await().atMost(WAIT).untilAsserted(() -> {
+                ConnectionRecord record = ownProxy.recording().attempt(1);
+                assertThat(record.target()).isEqualTo("/first");
+                assertThat(record.failure()).isEqualTo("respond-with-status answered 503 to GET /second (a later request"
+                        + " on this kept-alive connection)");
+                assertThat(ownProxy.recording().timeline()).contains("why:  respond-with-status answered 503 to GET /second");
+            });
+        }
+    }
+
+    @Test
     void aBlackholedLaterUpgradeHoldsTheClientWhileTheUpstreamConnectionIsClosed() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(KeepAliveUpgradeTest::answerUntilIdle);
                 ChaosProxy ownProxy = ChaosProxy.start(upstream.uri())) {
