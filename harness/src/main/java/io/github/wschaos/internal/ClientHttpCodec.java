@@ -65,6 +65,16 @@ final class ClientHttpCodec extends CombinedChannelDuplexHandler<ClientHttpCodec
         init(new Requests(config, judgeFirst), new Answers());
     }
 
+    /** Whether the request line in {@code in} starts with {@code HEAD} and a space (after any empty lines). */
+    static boolean isHead(ByteBuf in) {
+        int start = in.readerIndex();
+        while (start < in.writerIndex() && (in.getByte(start) == '\r' || in.getByte(start) == '\n')) {
+            start++;
+        }
+        return in.writerIndex() - start >= HEAD.length
+                && in.toString(start, HEAD.length, StandardCharsets.US_ASCII).equals(HEAD_TEXT);
+    }
+
     /** The decoder: Netty's, after each request line is judged. */
     final class Requests extends HttpRequestDecoder {
 
@@ -139,16 +149,6 @@ final class ClientHttpCodec extends CombinedChannelDuplexHandler<ClientHttpCodec
                     (verdict & RequestLineJudge.VERSION_NOT_SUPPORTED) != 0)));
             heads.add(isHead(in)); // nginx's 400 to a HEAD has no body either
             return request;
-        }
-
-        /** Whether the request line in {@code in} starts with {@code HEAD} and a space (after any empty lines). */
-        private static boolean isHead(ByteBuf in) {
-            int start = in.readerIndex();
-            while (start < in.writerIndex() && (in.getByte(start) == '\r' || in.getByte(start) == '\n')) {
-                start++;
-            }
-            return in.writerIndex() - start >= HEAD.length
-                    && in.toString(start, HEAD.length, StandardCharsets.US_ASCII).equals(HEAD_TEXT);
         }
     }
 

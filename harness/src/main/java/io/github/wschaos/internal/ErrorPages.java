@@ -109,6 +109,20 @@ public final class ErrorPages {
     }
 
     /**
+     * {@link #reject(ChannelHandlerContext, LiveConnection, HttpResponseStatus, String, String)} for a request whose
+     * line starts with {@code HEAD}: the head alone, its {@code Content-Length} the page's, as nginx answers it.
+     */
+    static void rejectHead(ChannelHandlerContext ctx, LiveConnection connection, HttpResponseStatus status, String failure,
+            String closing) {
+        connection.failure(failure);
+        connection.responded(ctx.channel(), status.code(), Outcome.REJECTED);
+        connection.closedByProxy(closing);
+        ByteBuf page = raw(ctx.alloc(), status, status.code() + " " + asNginx(status).reasonPhrase(), "");
+        int head = page.indexOf(page.readerIndex(), page.writerIndex(), (byte) '<');
+        ctx.writeAndFlush(page.writerIndex(head)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
      * {@link #reject(ChannelHandlerContext, LiveConnection, HttpResponseStatus, String, String)} with the outcome the
      * client sees ({@link Outcome#TLS_FAILED} for a TLS client, which reads the page as a broken TLS record), and a
      * title and an extra line (nginx's second {@code <center>}) of the page's own.

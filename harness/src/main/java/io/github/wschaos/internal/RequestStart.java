@@ -102,12 +102,15 @@ final class RequestStart extends ByteToMessageDecoder {
             return judged;
         }
         String failure = MALFORMED + reason(in, judged);
+        boolean head = ClientHttpCodec.isHead(in);
         in.skipBytes(in.readableBytes());
         LiveConnection connection = ctx.channel().attr(ProxyServer.CONNECTION).get();
-        if ((judged & RequestLineJudge.VERSION_NOT_SUPPORTED) != 0) {
-            ErrorPages.reject(ctx, connection, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, failure, "answered 505");
+        HttpResponseStatus status = (judged & RequestLineJudge.VERSION_NOT_SUPPORTED) != 0
+                ? HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED : HttpResponseStatus.BAD_REQUEST;
+        if (head) {
+            ErrorPages.rejectHead(ctx, connection, status, failure, "answered " + status.code());
         } else {
-            ErrorPages.reject(ctx, connection, HttpResponseStatus.BAD_REQUEST, failure, "answered 400");
+            ErrorPages.reject(ctx, connection, status, failure, "answered " + status.code());
         }
         return REJECTED;
     }
