@@ -76,7 +76,7 @@ class Ex08PlatformIdleTimeoutTest {
 
         client = ReconnectingClient.start(proxy.uri(), ReconnectingClient.Settings.naive());
 
-        assertThat(proxy).within(WAIT).attempt(1).isUpgraded().closedWithoutCloseFrame().wasHitBy("drop-idle");
+        assertThat(proxy).within(WAIT).attempt(1).isUpgraded().closedWithoutCloseFrame().wasEndedBy("drop-idle");
         await().atMost(WAIT).until(() -> client.closeCodes().contains(JdkClient.ABNORMAL));
         ConnectionRecord attempt = proxy.recording().attempt(1);
         // the last data is the echo of the client's hello, a few milliseconds after the upgrade
