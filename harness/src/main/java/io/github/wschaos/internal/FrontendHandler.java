@@ -656,12 +656,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Whether an answer's head has reached the client and its end not yet. */
     /** The later request on this kept-alive connection whose answer comes next ({@link OwedAnswers}), or empty. */
     String laterRequestAwaited() {
         return answers.laterRequestAwaited();
     }
 
+    /** Whether an answer's head has reached the client and its end not yet. */
     boolean answerUnderway() {
         return answers.answerUnderway();
     }
