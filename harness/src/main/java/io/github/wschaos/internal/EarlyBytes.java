@@ -28,22 +28,6 @@ final class EarlyBytes {
     }
 
     /**
-     * {@link RequestStart#judgeStart} over the held bytes: whether what the client sent after a refused upgrade request can
-     * start a request.
-     */
-    int judge() {
-        if (held != null) {
-            for (ByteBuf bytes : held) {
-                int judged = RequestStart.judgeStart(bytes);
-                if (judged != RequestStart.UNDECIDED) {
-                    return judged;
-                }
-            }
-        }
-        return RequestStart.UNDECIDED;
-    }
-
-    /**
      * Passes the held bytes on, in order, to the handlers after {@code from}, then lets go of them. What they hold may be
      * another upgrade request: what follows it comes back to be held again, until that one's answer, so the bytes held
      * now are taken out first (replaying from the queue that takes them back spun the event loop for good).

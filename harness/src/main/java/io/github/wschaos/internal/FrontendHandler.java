@@ -330,8 +330,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (fault instanceof RespondWithStatus respond) {
             // The record holds the connection's first request: a later one that the fault answers is named.
             String later = answers.answeredBefore() || answers.unanswered() > 0
-                    ? fault.name() + " answered " + respond.status() + " to " + request.method() + " " + request.uri()
-                            + " (a later request on this kept-alive connection)"
+                    ? fault.name() + " answered " + respond.status() + " to " + OwedAnswers.laterRequest(request)
                     : "";
             return () -> answerItself(HandshakeFaults.response(ctx.alloc(), respond), later);
         }
@@ -559,15 +558,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 responding = true;
                 return;
             }
-            int judged = early.judge();
-            if (judged >= 0) {
-                // As nginx reads what followed the refused upgrade request (a frame, say): no request starts so.
-                connection.failure(RequestStart.failure(judged));
-                connection.outcome(Outcome.REJECTED);
-                respondAndClose(ErrorPages.response(client.alloc(), HttpResponseStatus.BAD_REQUEST),
-                        HttpResponseStatus.BAD_REQUEST);
-                return;
-            }
+            // The new codec judges what is replayed as a request line, as nginx reads what followed the refused
+            // upgrade request: a frame, say, gets 400 at once.
             client.pipeline().replace(ProxyServer.HTTP_CODEC, ProxyServer.HTTP_CODEC,
                     HttpCodecs.clientSide(server.settings().maxHeaderSize(), true));
             replayEarly(handlerBeforeCodec());

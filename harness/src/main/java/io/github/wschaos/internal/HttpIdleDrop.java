@@ -123,16 +123,14 @@ final class HttpIdleDrop {
         LiveConnection connection = frontend.connection();
         Channel upstream = frontend.upstreamChannel();
         end();
+        String later = frontend.laterRequestAwaited();
+        String to = later.isEmpty() ? "" : " to " + later;
         if (!frontend.answerUnderway() && fault.cut() == IdleCut.FIN) {
-            String later = frontend.laterRequestAwaited();
-            frontend.gatewayTimeout("no answer" + (later.isEmpty() ? "" : " to " + later
-                    + " (a later request on this kept-alive connection)") + " from the upstream within " + timeout
-                    + " of quiet: " + fault.name() + " answered 504, as nginx's proxy_read_timeout does");
+            frontend.gatewayTimeout("no answer" + to + " from the upstream within " + timeout + " of quiet: " + fault.name()
+                    + " answered 504, as nginx's proxy_read_timeout does");
             return;
         }
         connection.outcome(Outcome.TIMED_OUT); // if no answer had started: the proxy gave up waiting for it
-        String later = frontend.laterRequestAwaited();
-        String to = later.isEmpty() ? "" : " to " + later + " (a later request on this kept-alive connection)";
         connection.failure((frontend.answerUnderway() ? "the upstream's answer" + to + " stalled for "
                 : "no answer" + to + " from the upstream within ") + timeout + ": " + fault.name()
                 + (fault.cut() == IdleCut.RESET ? " reset" : " closed") + " the connection");

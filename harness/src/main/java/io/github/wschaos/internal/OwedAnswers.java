@@ -31,12 +31,17 @@ final class OwedAnswers {
     }
 
     /**
-     * The request whose answer comes next from the upstream, as {@code METHOD target}, when it is a later request on a
+     * The request whose answer comes next from the upstream, as {@link #laterRequest}, when it is a later request on a
      * kept-alive connection (the record names the first): empty otherwise.
      */
     String laterRequestAwaited() {
         HttpRequest oldest = waiting.peek();
-        return oldest == null || !answeredBefore ? "" : oldest.method() + " " + oldest.uri();
+        return oldest == null || !answeredBefore ? "" : laterRequest(oldest);
+    }
+
+    /** How a record's failure names {@code request}, a later one on a kept-alive connection than the record's own. */
+    static String laterRequest(HttpRequest request) {
+        return request.method() + " " + request.uri() + " (a later request on this kept-alive connection)";
     }
 
     /** The head of the upstream's final answer to the oldest waiting request is being passed to the client. */

@@ -52,11 +52,6 @@ final class RequestStart extends ByteToMessageDecoder {
 
     private static final String MALFORMED = "malformed request from the client: ";
 
-    /** The record's failure for a first request line with the byte {@link #judge} refused ({@code judged}). */
-    static String failure(int judged) {
-        return MALFORMED + reason(judged, "");
-    }
-
     /**
      * What is wrong with the request line in {@code in} whose byte {@link #judge} refused ({@code judged}), for a record's
      * failure after "malformed request from the client: ".

@@ -27,10 +27,10 @@ class OwedAnswersTest {
         answers.answerEnded();
         answers.passedOn(request("/second"));
         answers.passedOn(request("/third"));
-        assertThat(answers.laterRequestAwaited()).isEqualTo("GET /second");
+        assertThat(answers.laterRequestAwaited()).isEqualTo("GET /second (a later request on this kept-alive connection)");
         answers.answerStarted();
         answers.answerEnded();
-        assertThat(answers.laterRequestAwaited()).isEqualTo("GET /third");
+        assertThat(answers.laterRequestAwaited()).isEqualTo("GET /third (a later request on this kept-alive connection)");
     }
 
     @Test
